@@ -1,0 +1,58 @@
+# Two commands for a fresh machine:
+#   make run   - create .venv, install, migrate, seed the No Nicks demo, serve on 127.0.0.1:8000
+#   make test  - install what the tests need (Python packages, chromium, virtual-alexa) and run them
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format deps test-deps browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-dev.txt requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps node_modules/.installed browser
+
+# Debian's chromium for the browser tests; skipped (and the browser tests with it) where it
+# cannot be installed. CI=true makes a missing browser an error instead.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed: browser tests will be skipped"; \
+	else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi
+
+run: $(VENV)/.deps
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: test-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

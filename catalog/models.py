@@ -1,0 +1,204 @@
+"""The voice catalog: categories in spoken order, products, their synonyms and translations."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from merchant.models import CURRENCIES, LOCALES, Store
+
+
+class Category(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=80)
+    spoken_name = models.CharField(
+        max_length=80, blank=True, help_text="How Alexa names it in a list of choices."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Spoken order: lower comes first."
+    )
+
+    class Meta:
+        ordering = ["store", "position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["store", "name"], name="category_name_unique_in_store")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def spoken(self, locale: str | None = None) -> str:
+        if locale:
+            for loc in self.localizations.all():
+                if loc.locale == locale and loc.spoken_name:
+                    return loc.spoken_name
+        return self.spoken_name or self.name
+
+
+class CategoryLocalization(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="localizations")
+    locale = models.CharField(max_length=5, choices=LOCALES)
+    spoken_name = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "locale"], name="category_localization_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category} ({self.locale})"
+
+
+class ProductQuerySet(models.QuerySet):
+    def sellable(self):
+        return self.filter(active=True).filter(Q(stock__isnull=True) | Q(stock__gt=0))
+
+
+class Product(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=120)
+    sku = models.CharField("SKU", max_length=40)
+    spoken_name = models.CharField(
+        max_length=120, blank=True, help_text="How Alexa says the name. Empty: the name."
+    )
+    spoken_description = models.TextField(
+        blank=True, help_text="What it includes, said in one breath after the name."
+    )
+    card_description = models.TextField(blank=True, help_text="Shown on the Alexa app card.")
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
+    stock = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Units in stock. Empty: unlimited."
+    )
+    active = models.BooleanField(default=True)
+    best_seller = models.BooleanField(default=False)
+    image_url = models.URLField(blank=True)
+    refill_interval_weeks = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Offer a refill plan delivering this every N weeks (8 = every two months).",
+    )
+    repeat_purchase = models.BooleanField(
+        default=False,
+        help_text="Shoppers buy it again (refills). Products without it are never suggested "
+        "to a shopper who already owns one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["store", "category__position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_in_store"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(stock__isnull=True) | Q(stock__gte=0), name="product_stock_gte_0"
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "active"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def unlimited_stock(self) -> bool:
+        return self.stock is None
+
+    def in_stock(self, quantity: int = 1) -> bool:
+        return self.stock is None or self.stock >= quantity
+
+    def is_sellable(self, quantity: int = 1) -> bool:
+        return self.active and self.in_stock(quantity)
+
+    def localized(self, locale: str | None) -> "ProductText":
+        """Name and descriptions in ``locale``, falling back to the product's own text."""
+        text = ProductText(
+            spoken_name=self.spoken_name or self.name,
+            spoken_description=self.spoken_description,
+            card_description=self.card_description,
+        )
+        if locale:
+            for loc in self.localizations.all():
+                if loc.locale == locale:
+                    return ProductText(
+                        spoken_name=loc.spoken_name or text.spoken_name,
+                        spoken_description=loc.spoken_description or text.spoken_description,
+                        card_description=loc.card_description or text.card_description,
+                    )
+        return text
+
+    def clean(self):
+        if self.store_id and self.currency != self.store.currency:
+            raise ValidationError({"currency": f"The store sells in {self.store.currency}."})
+        if self.store_id and self.category_id and self.category.store_id != self.store_id:
+            raise ValidationError({"category": "The category belongs to another store."})
+
+
+class ProductText:
+    __slots__ = ("spoken_name", "spoken_description", "card_description")
+
+    def __init__(self, *, spoken_name, spoken_description, card_description):
+        self.spoken_name = spoken_name
+        self.spoken_description = spoken_description
+        self.card_description = card_description
+
+
+class ProductLocalization(models.Model):
+    """The product's spoken text in another language (for example de-DE)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="localizations")
+    locale = models.CharField(max_length=5, choices=LOCALES)
+    spoken_name = models.CharField(max_length=120)
+    spoken_description = models.TextField(blank=True)
+    card_description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "locale"], name="product_localization_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} ({self.locale})"
+
+
+class ProductSynonym(models.Model):
+    """Another way shoppers name a product ("razor", "blades"); becomes a slot synonym."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="synonyms")
+    locale = models.CharField(
+        max_length=5, choices=LOCALES, blank=True, help_text="Empty: every locale."
+    )
+    value = models.CharField(max_length=140)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                "store", "locale", Lower("value"), name="synonym_unique_in_store_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.value
+
+    def save(self, *args, **kwargs):
+        self.value = " ".join(self.value.split())
+        if self.product_id and not self.store_id:
+            self.store_id = self.product.store_id
+        super().save(*args, **kwargs)

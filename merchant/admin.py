@@ -1,0 +1,107 @@
+"""Store settings (owners only) and staff roles."""
+
+from django import forms
+from django.contrib import admin
+
+from .admin_scoping import StoreScopedAdmin, StoreScopedInline
+from .models import LOCALES, Area, SkillId, StaffMembership, Store
+
+admin.site.site_header = "Voice store portal"
+admin.site.site_title = "Voice store portal"
+admin.site.index_title = "Your stores"
+
+
+class StoreForm(forms.ModelForm):
+    enabled_locales = forms.MultipleChoiceField(
+        choices=LOCALES, widget=forms.CheckboxSelectMultiple, help_text="Locales the skill speaks."
+    )
+
+    class Meta:
+        model = Store
+        fields = [
+            f.name
+            for f in Store._meta.fields
+            if f.editable and f.name not in {"id", "created_at", "updated_at"}
+        ]
+
+
+class SkillIdInline(StoreScopedInline, admin.TabularInline):
+    model = SkillId
+    extra = 0
+    area = Area.SETTINGS
+
+
+@admin.register(Store)
+class StoreAdmin(StoreScopedAdmin):
+    area = Area.SETTINGS
+    form = StoreForm
+    inlines = [SkillIdInline]
+    list_display = ["name", "slug", "invocation_name", "payment_mode", "currency", "sandbox_mode"]
+    search_fields = ["name", "slug", "invocation_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "invocation_name"]}),
+        (
+            "Languages and money",
+            {
+                "fields": [
+                    "default_locale",
+                    "enabled_locales",
+                    "currency",
+                    "tax_rate",
+                    "prices_include_tax",
+                    "shipping_fee",
+                    "free_shipping_threshold",
+                ]
+            },
+        ),
+        (
+            "Payment",
+            {
+                "fields": [
+                    "payment_mode",
+                    "amazon_pay_seller_id",
+                    "country_of_establishment",
+                    "sandbox_mode",
+                    "sandbox_customer_email",
+                    "authorization_expiry_action",
+                ]
+            },
+        ),
+        (
+            "What shoppers hear",
+            {
+                "fields": [
+                    "delivery_promise",
+                    "support_phone",
+                    "support_email",
+                    "support_url",
+                    "refund_policy",
+                    "cancellation_policy",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        qs = super(StoreScopedAdmin, self).get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=[s.pk for s in self.allowed_stores(request)])
+
+    def object_store_id(self, obj):
+        return obj.pk
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(StoreScopedAdmin):
+    area = Area.SETTINGS
+    list_display = ["user", "store", "role", "can_refund"]
+    list_filter = ["role", "store"]
+    search_fields = ["user__username", "user__email"]

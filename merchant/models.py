@@ -1,0 +1,193 @@
+"""Stores (one per Alexa skill) and the staff who work for them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+LOCALES = [("en-US", "English (US)"), ("en-GB", "English (UK)"), ("de-DE", "Deutsch (DE)")]
+LOCALE_CODES = [code for code, _ in LOCALES]
+CURRENCIES = [("USD", "US dollar"), ("GBP", "Pound sterling"), ("EUR", "Euro")]
+COUNTRIES = [
+    ("US", "United States"),
+    ("UK", "United Kingdom"),
+    ("DE", "Germany"),
+    ("AT", "Austria"),
+    ("FR", "France"),
+    ("IT", "Italy"),
+    ("ES", "Spain"),
+    ("IE", "Ireland"),
+]
+
+
+class PaymentMode(models.TextChoices):
+    CHARGE_NOW = "charge_now", "Amazon Pay, charge now"
+    CHARGE_LATER = "charge_later", "Amazon Pay, authorize now and capture on shipping"
+    PAY_ON_DELIVERY = "pay_on_delivery", "Pay on delivery"
+
+
+class ExpiryAction(models.TextChoices):
+    CAPTURE = "capture", "Capture before the authorization expires"
+    RELEASE = "release", "Release (void) the authorization"
+
+
+class Store(models.Model):
+    """A merchant's voice store. Every store-owned row in the portal points here."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("seller of record", max_length=120)
+    invocation_name = models.CharField(
+        max_length=50, help_text="What shoppers say after 'Alexa, open'. Lower case."
+    )
+    default_locale = models.CharField(max_length=5, choices=LOCALES, default="en-US")
+    enabled_locales = models.JSONField(default=list, help_text="Locales the skill speaks.")
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
+
+    # Amazon Pay for Alexa.
+    payment_mode = models.CharField(
+        max_length=20, choices=PaymentMode.choices, default=PaymentMode.CHARGE_NOW
+    )
+    amazon_pay_seller_id = models.CharField(max_length=40, blank=True)
+    country_of_establishment = models.CharField(max_length=2, choices=COUNTRIES, default="US")
+    sandbox_mode = models.BooleanField(default=True)
+    sandbox_customer_email = models.EmailField(blank=True)
+    authorization_expiry_action = models.CharField(
+        max_length=10, choices=ExpiryAction.choices, default=ExpiryAction.CAPTURE
+    )
+
+    # Money.
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="A fraction: 0.0825 is 8.25 %.",
+    )
+    prices_include_tax = models.BooleanField(
+        default=False, help_text="Catalog prices already include tax (usual in the UK and DE)."
+    )
+    shipping_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    free_shipping_threshold = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Subtotal from which shipping is free. Empty: never free.",
+    )
+
+    # What the skill tells shoppers.
+    delivery_promise = models.CharField(max_length=200, blank=True)
+    support_phone = models.CharField(max_length=40, blank=True)
+    support_email = models.EmailField(blank=True)
+    support_url = models.URLField(blank=True)
+    refund_policy = models.TextField(blank=True)
+    cancellation_policy = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tax_rate__gte=0), name="store_tax_rate_gte_0"),
+            models.CheckConstraint(
+                condition=Q(shipping_fee__gte=0), name="store_shipping_fee_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(free_shipping_threshold__isnull=True)
+                | Q(free_shipping_threshold__gte=0),
+                name="store_free_shipping_threshold_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def uses_amazon_pay(self) -> bool:
+        return self.payment_mode != PaymentMode.PAY_ON_DELIVERY
+
+    def locales(self) -> list[str]:
+        """Enabled locales, the default first."""
+        rest = [loc for loc in self.enabled_locales if loc != self.default_locale]
+        return [self.default_locale, *rest]
+
+    def clean(self):
+        errors = {}
+        unknown = [loc for loc in self.enabled_locales or [] if loc not in LOCALE_CODES]
+        if unknown:
+            errors["enabled_locales"] = f"Unknown locale(s): {', '.join(unknown)}."
+        if self.default_locale not in (self.enabled_locales or []):
+            errors["default_locale"] = "The default locale must be one of the enabled locales."
+        if self.invocation_name != self.invocation_name.lower():
+            errors["invocation_name"] = "Alexa invocation names are lower case."
+        if self.uses_amazon_pay and not self.amazon_pay_seller_id:
+            errors["amazon_pay_seller_id"] = "Amazon Pay needs a seller id."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SkillId(models.Model):
+    """An Alexa skill id (development or live) that selects its store on ``/alexa/``."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="skill_ids")
+    skill_id = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "Alexa skill id"
+
+    def __str__(self):
+        return self.skill_id
+
+    def clean(self):
+        if not self.skill_id.startswith("amzn1.ask.skill."):
+            raise ValidationError({"skill_id": "Alexa skill ids start with amzn1.ask.skill."})
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    CATALOG_EDITOR = "catalog_editor", "Catalog editor"
+    SUPPORT_AGENT = "support_agent", "Support agent"
+
+
+class Area(models.TextChoices):
+    """What a role lets a staff member work on."""
+
+    CATALOG = "catalog"
+    ORDERS = "orders"
+    REFUNDS = "refunds"
+    SETTINGS = "settings"
+
+
+class StaffMembership(models.Model):
+    """A user's role in one store. A user may work for several stores."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    can_refund = models.BooleanField(
+        default=False, help_text="Support agents may refund only with this permission."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "store"], name="one_membership_per_store")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.store}"
+
+    def areas(self) -> set[str]:
+        if self.role == Role.OWNER:
+            return {Area.CATALOG, Area.ORDERS, Area.REFUNDS, Area.SETTINGS}
+        if self.role == Role.CATALOG_EDITOR:
+            return {Area.CATALOG}
+        areas = {Area.ORDERS}
+        if self.can_refund:
+            areas.add(Area.REFUNDS)
+        return areas

@@ -1,0 +1,369 @@
+"""Customers, orders, their lines, the payment ledger and the audit trail.
+
+Order status (the goods) and payment status (the money) are separate. Payment status is
+derived from the ledger (``PaymentTransaction``) by the services in ``orders/services.py``,
+which are the only code that writes these tables.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from catalog.models import Product
+from merchant.models import CURRENCIES, LOCALES, PaymentMode, Store
+
+ZERO = Decimal("0.00")
+
+
+class Customer(models.Model):
+    """A shopper of one store, known by the Alexa user id of that store's skill."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="customers")
+    alexa_user_id = models.CharField(max_length=512)
+    name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    locale = models.CharField(max_length=5, choices=LOCALES, default="en-US")
+    # Amazon Pay billing agreement (from the Setup result) and consent.
+    billing_agreement_id = models.CharField(max_length=60, blank=True)
+    billing_agreement_status = models.CharField(max_length=20, blank=True)
+    payment_consent = models.CharField(
+        max_length=20, blank=True, help_text="payments:autopay_consent as Alexa last reported it."
+    )
+    shipping_address = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "alexa_user_id"], name="customer_unique_alexa_user_in_store"
+            )
+        ]
+        indexes = [models.Index(fields=["store", "email"])]
+
+    def __str__(self):
+        return self.name or self.email or f"Customer {self.pk}"
+
+    @property
+    def has_open_billing_agreement(self) -> bool:
+        return bool(self.billing_agreement_id) and self.billing_agreement_status == "OPEN"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", "In progress (cart)"
+    PLACED = "placed", "Placed"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    AUTHORIZED = "authorized", "Authorized"
+    CAPTURED = "captured", "Captured"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+    DECLINED = "declined", "Declined"
+    VOIDED = "voided", "Voided"
+
+
+class OrderSource(models.TextChoices):
+    VOICE = "voice", "Alexa"
+    CONSOLE = "console", "Voice test console"
+    REFILL = "refill", "Refill plan"
+    BACK_OFFICE = "back_office", "Back office"
+
+
+class Order(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="orders")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(max_length=32, help_text="Shown to shoppers; sellerOrderId.")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    payment_status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    payment_mode = models.CharField(max_length=20, choices=PaymentMode.choices)
+    source = models.CharField(max_length=20, choices=OrderSource.choices, default=OrderSource.VOICE)
+    is_test = models.BooleanField(default=False, help_text="Placed from the voice test console.")
+    locale = models.CharField(max_length=5, choices=LOCALES, default="en-US")
+
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    shipping = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    # Running totals kept by the payment services under a row lock (the ledger is the truth).
+    authorized_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    captured_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    refund_pending_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+
+    shipping_address = models.JSONField(default=dict, blank=True)
+    email = models.EmailField(blank=True)
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="order_number_unique"),
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0) & Q(tax__gte=0) & Q(shipping__gte=0) & Q(total__gte=0),
+                name="order_amounts_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(captured_amount__gte=0)
+                & Q(refunded_amount__gte=0)
+                & Q(refund_pending_amount__gte=0)
+                & Q(authorized_amount__gte=0),
+                name="order_payment_amounts_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("captured_amount") - F("refund_pending_amount")),
+                name="order_refunds_within_captured",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "-created_at"]),
+            models.Index(fields=["store", "status", "-created_at"]),
+            models.Index(fields=["store", "payment_status", "-created_at"]),
+            models.Index(fields=["customer", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    # Guards: plain predicates; the services re-check them under a row lock.
+    def can_place(self) -> bool:
+        return self.status == OrderStatus.DRAFT
+
+    def can_cancel(self) -> bool:
+        return self.status == OrderStatus.PLACED
+
+    def can_ship(self) -> bool:
+        return self.status == OrderStatus.PLACED
+
+    def can_deliver(self) -> bool:
+        return self.status == OrderStatus.SHIPPED
+
+    def refundable_amount(self) -> Decimal:
+        return self.captured_amount - self.refunded_amount - self.refund_pending_amount
+
+    def can_refund(self) -> bool:
+        return self.status != OrderStatus.DRAFT and self.refundable_amount() > 0
+
+
+class OrderLine(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, related_name="order_lines"
+    )
+    sku = models.CharField(max_length=40)
+    name = models.CharField(max_length=120)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    refunded_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="line_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=F("quantity")),
+                name="line_refunded_quantity_within_quantity",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.name}"
+
+
+class PaymentKind(models.TextChoices):
+    AUTHORIZATION = "authorization", "Authorization"
+    CAPTURE = "capture", "Capture"
+    VOID = "void", "Void"
+    REFUND = "refund", "Refund"
+    COLLECTION = "collection", "Collected on delivery"
+
+
+class PaymentState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    DECLINED = "declined", "Declined"
+    FAILED = "failed", "Failed"
+
+
+class PaymentTransaction(models.Model):
+    """One line of the payment ledger. ``reference_id`` is ours and is unique: a repeated
+    report with the same reference is recognised, never booked twice."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transactions")
+    kind = models.CharField(max_length=20, choices=PaymentKind.choices)
+    state = models.CharField(max_length=20, choices=PaymentState.choices)
+    reference_id = models.CharField(max_length=32, unique=True)
+    external_id = models.CharField(max_length=80, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    reason_code = models.CharField(max_length=60, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+    gateway = models.CharField(max_length=30, default="amazon_pay_sandbox")
+    raw = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="transaction_amount_gte_0")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.state})"
+
+
+class OrderEventType(models.TextChoices):
+    CREATED = "created", "Cart started"
+    PLACED = "placed", "Order placed"
+    PAYMENT_AUTHORIZED = "payment_authorized", "Payment authorized"
+    PAYMENT_CAPTURED = "payment_captured", "Payment captured"
+    PAYMENT_DECLINED = "payment_declined", "Payment declined"
+    PAYMENT_VOIDED = "payment_voided", "Authorization voided"
+    PAYMENT_COLLECTED = "payment_collected", "Payment collected on delivery"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    RESTOCKED = "restocked", "Restocked"
+    REFUND_REQUESTED = "refund_requested", "Refund requested"
+    REFUND_PENDING = "refund_pending", "Refund pending"
+    REFUND_COMPLETED = "refund_completed", "Refund completed"
+    REFUND_DECLINED = "refund_declined", "Refund declined"
+    NOTE = "note", "Note"
+    EMAIL_SENT = "email_sent", "Email sent"
+    AUTHORIZATION_EXPIRING = "authorization_expiring", "Authorization close to expiry"
+
+
+class OrderEvent(models.Model):
+    """Append-only timeline of everything that happened to an order."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30, choices=OrderEventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField(
+        max_length=60, blank=True, help_text="Who acted when not a staff user: shopper, system."
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RefundRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class RefundRequest(models.Model):
+    """A shopper asked for a refund (by voice); support resolves it from the queue."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="refund_requests")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="refund_requests")
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="refund_requests"
+    )
+    channel = models.CharField(max_length=20, default="voice")
+    status = models.CharField(
+        max_length=20, choices=RefundRequestStatus.choices, default=RefundRequestStatus.OPEN
+    )
+    resolution = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["store", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"Refund request {self.pk} ({self.get_status_display()})"
+
+
+class RefillPlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class RefillPlan(models.Model):
+    """A refill subscription charged on the customer's billing agreement every interval."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="refill_plans")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="refill_plans")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="refill_plans")
+    quantity = models.PositiveIntegerField(default=1)
+    interval_weeks = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=20, choices=RefillPlanStatus.choices, default=RefillPlanStatus.ACTIVE
+    )
+    next_run_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(interval_weeks__gte=1), name="plan_interval_gte_1"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="plan_quantity_gte_1"),
+        ]
+        indexes = [models.Index(fields=["status", "next_run_at"])]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product} every {self.interval_weeks} weeks"
+
+
+class RefillRenewal(models.Model):
+    """One renewal of a plan for one period; unique so a retried task never charges twice."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(RefillPlan, on_delete=models.CASCADE, related_name="renewals")
+    period_start = models.DateTimeField()
+    order = models.OneToOneField(Order, on_delete=models.SET_NULL, null=True, blank=True)
+    state = models.CharField(max_length=20, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period_start"], name="one_renewal_per_period")
+        ]
+
+    def __str__(self):
+        return f"Renewal of plan {self.plan_id} for {self.period_start:%Y-%m-%d}"

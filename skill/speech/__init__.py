@@ -1,0 +1,44 @@
+"""Everything the skill says, one module per locale.
+
+``for_locale("de-DE")`` returns the ``de_DE`` module; each module defines the same names
+(phrases as constants or small functions). A reviewer reads the whole voice of the skill
+for a locale in one file. Catalog text is SSML-escaped with ``ssml_escape`` before it is
+put into speech.
+"""
+
+import importlib
+import re
+from decimal import Decimal
+from functools import cache
+from types import ModuleType
+from xml.sax.saxutils import escape
+
+SUPPORTED = ("en-US", "en-GB", "de-DE")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@cache
+def for_locale(locale: str | None) -> ModuleType:
+    if locale not in SUPPORTED:
+        locale = "en-US"
+    return importlib.import_module(f"skill.speech.{locale.replace('-', '_')}")
+
+
+def ssml_escape(text: str) -> str:
+    return escape(text or "")
+
+
+def plain(ssml: str) -> str:
+    """The words of an SSML fragment, without tags or entities."""
+    text = _TAG.sub(" ", ssml).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return " ".join(text.split())
+
+
+def money(amount: Decimal, currency: str, locale: str) -> str:
+    return for_locale(locale).money(Decimal(amount), currency)
+
+
+def split_money(amount: Decimal) -> tuple[int, int]:
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    whole = int(amount)
+    return whole, int((amount - whole) * 100)

@@ -1,0 +1,21 @@
+"""The skill's voice in British English (shares most phrases with en_US)."""
+
+from decimal import Decimal
+
+from . import split_money
+from .en_US import *  # noqa: F403
+
+CURRENCY_NAMES = {
+    "GBP": ("pound", "pounds", "p", "p"),
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+}
+
+
+def money(amount: Decimal, currency: str) -> str:
+    whole, minor = split_money(amount)
+    one, many, _, _ = CURRENCY_NAMES.get(currency, CURRENCY_NAMES["GBP"])
+    text = f"{whole} {one if whole == 1 else many}"
+    if minor:
+        text += f" {minor}"
+    return text
