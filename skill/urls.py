@@ -1,0 +1,2 @@
+app_name = "skill"
+urlpatterns: list = []  # POST /alexa/ is added by the skill endpoint
