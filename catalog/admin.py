@@ -35,10 +35,24 @@ class SynonymFormSet(StoreChildFormSet):
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            key = (form.cleaned_data.get("locale", ""), form.cleaned_data["value"].lower())
+            locale = form.cleaned_data.get("locale", "")
+            value = " ".join(form.cleaned_data["value"].split())
+            key = (locale, value.lower())
             if key in seen:
                 form.add_error("value", "This synonym is listed twice.")
             seen.add(key)
+            taken = (
+                ProductSynonym.objects.filter(
+                    store_id=self.instance.store_id, locale=locale, value__iexact=value
+                )
+                .exclude(pk=form.instance.pk)
+                .select_related("product")
+                .first()
+            )
+            if taken is not None:
+                form.add_error(
+                    "value", f"“{value}” already exists as a synonym of {taken.product.name}."
+                )
 
 
 class SynonymInline(StoreScopedInline, admin.TabularInline):

@@ -146,3 +146,9 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+
+# --- Skill endpoint (skill app) ---------------------------------------------------------------
+# How long fetching Alexa's signing certificate chain may take, and the largest request body
+# /alexa/ accepts (Alexa's own requests are far smaller; bigger bodies get HTTP 400).
+ALEXA_CERT_FETCH_TIMEOUT = env.float("ALEXA_CERT_FETCH_TIMEOUT", default=3.0)
+ALEXA_MAX_BODY_BYTES = env.int("ALEXA_MAX_BODY_BYTES", default=128 * 1024)

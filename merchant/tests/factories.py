@@ -10,6 +10,7 @@ from merchant.models import PaymentMode, Role, SkillId, StaffMembership, Store
 class StoreFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Store
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"store-{n}")
     name = factory.Sequence(lambda n: f"Store {n}")
