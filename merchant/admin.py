@@ -9,6 +9,7 @@ from .models import LOCALES, Area, SkillId, StaffMembership, Store
 admin.site.site_header = "Voice store portal"
 admin.site.site_title = "Voice store portal"
 admin.site.index_title = "Your stores"
+admin.site.enable_nav_sidebar = False
 
 
 class StoreForm(forms.ModelForm):
