@@ -1,0 +1,96 @@
+"""In a real browser: the demo owner completes an order on the voice test console and finds it
+in the admin's order list as a test order."""
+
+import re
+
+import pytest
+
+from conftest import admin_login
+from orders.models import Order, OrderStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def say(page, text):
+    turns = page.locator("#transcript .turn").count()
+    page.fill("#utterance", text)
+    page.press("#utterance", "Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#transcript .turn').length > n", arg=turns
+    )
+
+
+def press(page, label, expect_turns):
+    turns = page.locator("#transcript .turn").count()
+    page.click(f"#buttons button:text-is('{label}')")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#transcript .turn').length >= n",
+        arg=turns + expect_turns,
+    )
+
+
+def last_speech(page):
+    return page.locator("#transcript .turn .speech").last.inner_text()
+
+
+def test_owner_completes_an_order_on_the_console_and_sees_it_as_a_test_order(
+    page, live_server, demo_store
+):
+    admin_login(page, live_server, "owner")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/console/")
+    assert page.locator("#store option:checked").inner_text() == "No Nicks"
+    assert page.locator("#locale option").all_inner_texts() == ["en-US", "en-GB", "de-DE"]
+    page.uncheck("#speak")  # headless chromium has no voices; the page must not depend on one
+
+    press(page, "Open the skill", 1)
+    assert "Welcome to No Nicks" in last_speech(page)
+
+    say(page, "order a starter kit")
+    assert "OrderProductIntent (Product=starter kit" in (
+        page.locator("#transcript .turn .understood").last.inner_text()
+    )
+    assert "Do you want to order it?" in last_speech(page)
+
+    press(page, "Yes", 2)  # Setup directive, then the sandbox's Connections.Response
+    assert "Amazon Pay sandbox → Setup: 200" in page.inner_text("#transcript")
+    assert "Do you want me to complete your order now?" in last_speech(page)
+
+    press(page, "Yes", 2)  # Charge directive, then the sandbox's answer
+    assert "Your order has been placed." in last_speech(page)
+    assert "Session closed." in page.inner_text("#status")
+
+    (order,) = Order.objects.filter(store=demo_store)
+    assert order.status == OrderStatus.PLACED
+    assert order.is_test is True
+
+    page.goto(f"{live_server.url}/admin/orders/order/")
+    row = page.locator("#result_list tbody tr", has_text=order.number)
+    assert row.count() == 1
+    cells = dict(
+        zip(
+            page.locator("#result_list thead th").all_inner_texts(),
+            row.locator("td, th").all(),
+            strict=False,
+        )
+    )
+    test_cell = next(cell for header, cell in cells.items() if re.search(r"(?i)test", header))
+    assert test_cell.locator("img").get_attribute("alt") == "True"
+    page.goto(f"{live_server.url}/admin/orders/order/?is_test__exact=1")
+    assert page.locator("#result_list tbody tr", has_text=order.number).count() == 1
+
+
+def test_a_declined_charge_on_the_console_places_no_order(page, live_server, demo_store):
+    admin_login(page, live_server, "owner")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/console/")
+    page.uncheck("#speak")
+    page.select_option("#charge_outcome", "Declined:AmazonRejected")
+
+    say(page, "order a starter kit")
+    press(page, "Yes", 2)
+    press(page, "Yes", 2)
+
+    assert "Amazon Pay sandbox → Charge: 200" in page.inner_text("#transcript")
+    assert "has been placed" not in last_speech(page)
+    assert not Order.objects.filter(store=demo_store, status=OrderStatus.PLACED).exists()
