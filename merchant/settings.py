@@ -153,3 +153,43 @@ if not DEBUG:
 # /alexa/ accepts (Alexa's own requests are far smaller; bigger bodies get HTTP 400).
 ALEXA_CERT_FETCH_TIMEOUT = env.float("ALEXA_CERT_FETCH_TIMEOUT", default=3.0)
 ALEXA_MAX_BODY_BYTES = env.int("ALEXA_MAX_BODY_BYTES", default=128 * 1024)
+# Seconds a worker keeps the store it looked up by skill id (0: look it up every request).
+ALEXA_STORE_CACHE_SECONDS = env.float("ALEXA_STORE_CACHE_SECONDS", default=5.0)
+
+# --- Back office: orders, payments, Celery beat (owned by the orders app) -------------------
+# Payment gateway: the embedded Amazon Pay sandbox (orders/gateways.py) unless told otherwise.
+ORDERS_PAYMENT_GATEWAY = env.str("ORDERS_PAYMENT_GATEWAY", default="amazon_pay_sandbox")
+# Sandbox realism: seconds each call takes, seconds until a refund leaves Pending.
+AMAZON_PAY_SANDBOX_LATENCY_SECONDS = env.float("AMAZON_PAY_SANDBOX_LATENCY_SECONDS", default=0.0)
+AMAZON_PAY_SANDBOX_REFUND_SECONDS = env.float("AMAZON_PAY_SANDBOX_REFUND_SECONDS", default=0.0)
+# Amazon authorizations last 30 days: warn 7 days before, capture or release 1 day before.
+from datetime import timedelta  # noqa: E402
+
+ORDERS_AUTHORIZATION_WARNING = timedelta(
+    days=env.int("ORDERS_AUTHORIZATION_WARNING_DAYS", default=7)
+)
+ORDERS_AUTHORIZATION_ACTION = timedelta(days=env.int("ORDERS_AUTHORIZATION_ACTION_DAYS", default=1))
+# Failed refill renewals: retried after 1 h, 2 h, 4 h (beat-driven), then reported.
+ORDERS_RENEWAL_MAX_ATTEMPTS = env.int("ORDERS_RENEWAL_MAX_ATTEMPTS", default=4)
+ORDERS_RENEWAL_RETRY_SECONDS = env.int("ORDERS_RENEWAL_RETRY_SECONDS", default=3600)
+ORDERS_REFUND_POLL_SECONDS = env.int("ORDERS_REFUND_POLL_SECONDS", default=60)
+# acks_late tasks of a worker that died are redelivered after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Synced into django_celery_beat's tables by its DatabaseScheduler at start.
+CELERY_BEAT_SCHEDULE = {
+    "orders-renew-due-refill-plans": {
+        "task": "orders.tasks.renew_due_refill_plans",
+        "schedule": 600.0,
+    },
+    "orders-check-expiring-authorizations": {
+        "task": "orders.tasks.check_expiring_authorizations",
+        "schedule": 3600.0,
+    },
+    "orders-settle-pending-refunds": {
+        "task": "orders.tasks.settle_pending_refunds",
+        "schedule": 900.0,
+    },
+}

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from merchant.money import display
 
-from .models import Order, OrderEvent, OrderEventType
+from .models import Order, OrderEvent, OrderEventType, PaymentTransaction
 
 
 class TransientEmailError(Exception):
@@ -21,16 +21,34 @@ SUBJECTS = {
         "en": "Your {store} order {number} is confirmed",
         "de": "Deine Bestellung {number} bei {store} ist bestätigt",
     },
+    "shipped": {
+        "en": "Your {store} order {number} is on its way",
+        "de": "Deine Bestellung {number} bei {store} ist unterwegs",
+    },
+    "cancelled": {
+        "en": "Your {store} order {number} is cancelled",
+        "de": "Deine Bestellung {number} bei {store} ist storniert",
+    },
+    "refund_completed": {
+        "en": "Your refund for {store} order {number}",
+        "de": "Deine Erstattung zur Bestellung {number} bei {store}",
+    },
+    "plan_renewed": {
+        "en": "Your {store} refill is on its way: order {number}",
+        "de": "Deine Nachlieferung von {store}: Bestellung {number}",
+    },
 }
+KINDS = list(SUBJECTS)
 
 
-def send_order_email(*, order_id: int, kind: str) -> bool:
-    """Send one kind of email for an order once; returns False when already sent or no
-    address is known."""
+def send_order_email(*, order_id: int, kind: str, key: str = "") -> bool:
+    """Send one kind of email for an order once (once per ``key``, e.g. per refund);
+    returns False when already sent or no address is known."""
     order = Order.objects.select_related("store", "customer").get(pk=order_id)
-    if OrderEvent.objects.filter(
-        order=order, type=OrderEventType.EMAIL_SENT, data__kind=kind
-    ).exists():
+    sent = OrderEvent.objects.filter(order=order, type=OrderEventType.EMAIL_SENT, data__kind=kind)
+    if key:
+        sent = sent.filter(data__key=key)
+    if sent.exists():
         return False
     address = order.email or order.customer.email
     if not address:
@@ -46,6 +64,13 @@ def send_order_email(*, order_id: int, kind: str) -> bool:
         "tax": display(order.tax, order.currency, order.locale),
         "shipping": display(order.shipping, order.currency, order.locale),
     }
+    if kind == "refund_completed" and key:
+        refund = PaymentTransaction.objects.filter(order=order, reference_id=key).first()
+        context["refund"] = refund
+        context["refund_amount"] = display(refund.amount, order.currency, order.locale)
+    if kind == "plan_renewed":
+        renewal = getattr(order, "refillrenewal", None)
+        context["plan"] = renewal.plan if renewal else None
     with translation.override(language):
         text = render_to_string(f"orders/email/{kind}_{language}.txt", context)
         html = render_to_string(f"orders/email/{kind}_{language}.html", context)
@@ -65,6 +90,6 @@ def send_order_email(*, order_id: int, kind: str) -> bool:
         order=order,
         type=OrderEventType.EMAIL_SENT,
         actor_label="system",
-        data={"kind": kind, "to": address},
+        data={"kind": kind, "to": address, **({"key": key} if key else {})},
     )
     return True

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from catalog.models import Product
 from merchant.models import CURRENCIES, LOCALES, PaymentMode, Store
@@ -41,7 +42,11 @@ class Customer(models.Model):
                 fields=["store", "alexa_user_id"], name="customer_unique_alexa_user_in_store"
             )
         ]
-        indexes = [models.Index(fields=["store", "email"])]
+        indexes = [
+            models.Index(fields=["store", "email"]),
+            # The support console searches customers by name prefix, case-insensitively.
+            models.Index(Upper("name"), name="customer_name_upper"),
+        ]
 
     def __str__(self):
         return self.name or self.email or f"Customer {self.pk}"
@@ -112,9 +117,11 @@ class Order(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set once when a cancellation put the goods back in stock: restocking happens once.
+    restocked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["store", "number"], name="order_number_unique"),
             models.CheckConstraint(
@@ -138,6 +145,8 @@ class Order(models.Model):
             models.Index(fields=["store", "status", "-created_at"]),
             models.Index(fields=["store", "payment_status", "-created_at"]),
             models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["store", "is_test", "-created_at"]),
+            models.Index(Upper("email"), name="order_email_upper"),
         ]
 
     def __str__(self):
@@ -148,6 +157,7 @@ class Order(models.Model):
         return self.status == OrderStatus.DRAFT
 
     def can_cancel(self) -> bool:
+        """Only before shipping; afterwards the order can be refunded, not cancelled."""
         return self.status == OrderStatus.PLACED
 
     def can_ship(self) -> bool:
@@ -157,10 +167,36 @@ class Order(models.Model):
         return self.status == OrderStatus.SHIPPED
 
     def refundable_amount(self) -> Decimal:
+        """What may still be refunded: captured - refunded - refunds pending."""
         return self.captured_amount - self.refunded_amount - self.refund_pending_amount
 
     def can_refund(self) -> bool:
-        return self.status != OrderStatus.DRAFT and self.refundable_amount() > 0
+        return self.status not in (OrderStatus.DRAFT, OrderStatus.ABANDONED) and (
+            self.refundable_amount() > 0
+        )
+
+    def can_capture(self) -> bool:
+        """An authorization is open: authorized, nothing captured yet, not voided."""
+        return (
+            self.status in (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            and self.payment_mode != PaymentMode.PAY_ON_DELIVERY
+            and self.authorized_amount > 0
+            and self.captured_amount == 0
+            and self.payment_status == PaymentStatus.AUTHORIZED
+        )
+
+    def can_void(self) -> bool:
+        return self.can_capture()
+
+    def can_mark_collected(self) -> bool:
+        return (
+            self.payment_mode == PaymentMode.PAY_ON_DELIVERY
+            and self.status in (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            and self.captured_amount == 0
+        )
+
+    def has_open_authorization(self) -> bool:
+        return self.can_capture()
 
 
 class OrderLine(models.Model):
@@ -234,6 +270,10 @@ class PaymentTransaction(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="transaction_amount_gte_0")
         ]
+        indexes = [
+            models.Index(fields=["order", "kind"]),
+            models.Index(fields=["kind", "state"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.state})"
@@ -256,8 +296,11 @@ class OrderEventType(models.TextChoices):
     REFUND_COMPLETED = "refund_completed", "Refund completed"
     REFUND_DECLINED = "refund_declined", "Refund declined"
     NOTE = "note", "Note"
+    PAYMENT_CAPTURE_FAILED = "payment_capture_failed", "Capture failed"
     EMAIL_SENT = "email_sent", "Email sent"
     AUTHORIZATION_EXPIRING = "authorization_expiring", "Authorization close to expiry"
+    REFUND_REQUEST_RESOLVED = "refund_request_resolved", "Refund request resolved"
+    REFILL_RENEWAL = "refill_renewal", "Placed by a refill plan"
 
 
 class OrderEvent(models.Model):
@@ -349,6 +392,14 @@ class RefillPlan(models.Model):
         return f"{self.quantity} × {self.product} every {self.interval_weeks} weeks"
 
 
+class RenewalState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RETRYING = "retrying", "Failed, will retry"
+    SUCCEEDED = "succeeded", "Charged"
+    FAILED = "failed", "Failed (reported)"
+    SKIPPED = "skipped", "Skipped"
+
+
 class RefillRenewal(models.Model):
     """One renewal of a plan for one period; unique so a retried task never charges twice."""
 
@@ -356,9 +407,12 @@ class RefillRenewal(models.Model):
     plan = models.ForeignKey(RefillPlan, on_delete=models.CASCADE, related_name="renewals")
     period_start = models.DateTimeField()
     order = models.OneToOneField(Order, on_delete=models.SET_NULL, null=True, blank=True)
-    state = models.CharField(max_length=20, default="pending")
+    state = models.CharField(max_length=20, choices=RenewalState.choices, default="pending")
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -367,3 +421,88 @@ class RefillRenewal(models.Model):
 
     def __str__(self):
         return f"Renewal of plan {self.plan_id} for {self.period_start:%Y-%m-%d}"
+
+
+class RefillPlanEventType(models.TextChoices):
+    CREATED = "created", "Plan started"
+    PAUSED = "paused", "Paused"
+    RESUMED = "resumed", "Resumed"
+    CANCELLED = "cancelled", "Cancelled"
+    RENEWED = "renewed", "Renewed"
+    RENEWAL_RETRYING = "renewal_retrying", "Renewal failed, will retry"
+    RENEWAL_FAILED = "renewal_failed", "Renewal failed (reported)"
+
+
+class RefillPlanEvent(models.Model):
+    """Append-only history of a refill plan, like ``OrderEvent`` for orders."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(RefillPlan, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30, choices=RefillPlanEventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=60, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# The embedded Amazon Pay sandbox's own state ---------------------------------------------
+#
+# Amazon Pay for Alexa was retired, so the default gateway (``orders/gateways.py``) is a
+# sandbox that keeps what Amazon would keep on its side in these tables. They are the
+# "other side" of the ledger, never read by the portal's screens.
+
+
+class SandboxObject(models.Model):
+    """An authorization, capture or refund as the Amazon Pay sandbox knows it."""
+
+    kind = models.CharField(max_length=20)  # authorization | capture | refund
+    reference_id = models.CharField(max_length=32)  # the seller's (our) reference id
+    amazon_id = models.CharField(max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    billing_agreement_id = models.CharField(max_length=60, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=20)  # Pending | Open | Closed | Declined | Completed
+    reason_code = models.CharField(max_length=60, blank=True)
+    note = models.CharField(max_length=1024, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    settle_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "reference_id"], name="sandbox_reference_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.amazon_id} {self.state}"
+
+
+class SandboxSimulation(models.Model):
+    """Make the sandbox decline an operation, like Amazon's ``SandboxSimulation`` notes.
+
+    ``operation`` is authorize, capture or refund; ``match`` is a billing agreement id, a
+    reference-id prefix or ``*``. ``remaining`` counts uses (empty: every time).
+    """
+
+    operation = models.CharField(max_length=20)
+    match = models.CharField(max_length=60, default="*")
+    reason_code = models.CharField(max_length=60, default="AmazonRejected")
+    remaining = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"decline {self.operation} {self.match} ({self.reason_code})"

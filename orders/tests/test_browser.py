@@ -1,0 +1,89 @@
+"""Browser tests (Playwright + Debian chromium) of the support console on a live server."""
+
+import os
+from decimal import Decimal
+
+import pytest
+
+from conftest import require
+from merchant.models import Role
+from merchant.tests.factories import MembershipFactory, StoreFactory
+from orders.models import PaymentKind, PaymentTransaction
+from orders.tests.conftest import place_order, snapshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def page(live_server):
+    require(os.path.exists(CHROMIUM), "needs Debian's chromium at /usr/bin/chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/?next=/support/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "secret-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/support/")
+
+
+def test_support_agent_refunds_part_of_an_order_and_sees_the_timeline(page, live_server):
+    store = StoreFactory(payment_mode="charge_now")
+    agent = MembershipFactory(store=store, role=Role.SUPPORT_AGENT, can_refund=True).user
+    order = place_order(store)
+    log_in(page, live_server, agent)
+    page.click(f"text={order.number}")
+    page.click(f"a[href='/support/orders/{order.pk}/refund/']")
+    assert "Refundable maximum: $21.60" in page.inner_text("#refundable")
+    page.fill("#id_amount", "25.00")
+    page.fill("#id_reason", "Scratched handle")
+    page.click("button:has-text('Review refund')")
+    assert "At most 21.60 USD can be refunded." in page.content()
+    page.fill("#id_amount", "7.50")
+    page.click("button:has-text('Review refund')")
+    assert page.inner_text("#refund-amount") == "$7.50"
+    page.click("button:has-text('Confirm refund')")
+    page.wait_for_url(f"{live_server.url}/support/orders/{order.pk}/")
+    timeline = page.inner_text("#timeline")
+    assert "Refund pending" in timeline and agent.username in timeline
+    # Eager Celery settled the sandbox refund right after the commit.
+    assert "Refund completed" in timeline
+    assert page.inner_text("#refunded") == "$7.50"
+    refund = PaymentTransaction.objects.get(order=order, kind=PaymentKind.REFUND)
+    assert (refund.amount, refund.reason) == (Decimal("7.50"), "Scratched handle")
+
+
+def test_catalog_editor_is_refused_the_refund_page(page, live_server):
+    store = StoreFactory(payment_mode="charge_now")
+    editor = MembershipFactory(store=store, role=Role.CATALOG_EDITOR).user
+    order = place_order(store)
+    before = snapshot(order)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "secret-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    response = page.goto(f"{live_server.url}/support/orders/{order.pk}/refund/")
+    assert response.status == 403
+    assert "Refundable" not in page.content()
+    assert snapshot(order) == before

@@ -1,0 +1,421 @@
+"""The support console (/support/): order list, order detail, the actions staff take, the
+refund-request queue, customer pages and the CSV export.
+
+Why not the Django admin: the admin's changelist counts the whole table on every page and
+pages by OFFSET, both slow on a million orders, and its actions have no per-order form with
+a confirmation step. These views page by keyset, cap the count, and call the services in
+``orders/services.py`` for every change; the admin stays read-only for orders.
+
+Scoping: every view starts from the stores the user may work on (``merchant.selectors``).
+Another store's order is a 404, also by URL; a user with no orders area (a catalog editor)
+gets 403; refunding needs the refunds area (owner, or support agent with ``can_refund``).
+"""
+
+import csv
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from merchant.models import Area
+from merchant.selectors import user_can
+
+from . import services
+from .errors import OrderError
+from .filters import OrderFilter
+from .forms import (
+    CancelForm,
+    ConfirmForm,
+    NoteForm,
+    RefundForm,
+    ResolveForm,
+    ShipForm,
+    error_message,
+)
+from .models import OrderEvent, OrderEventType, RefillPlan, RefundRequest
+from .selectors import (
+    COUNT_CAP,
+    PAGE_SIZE,
+    customer_for_staff,
+    open_refund_requests,
+    order_for_staff,
+    orders_for_staff,
+    staff_store_ids,
+)
+
+
+def _store_ids(request, area=Area.ORDERS) -> list[int]:
+    ids = staff_store_ids(user=request.user, area=area)
+    if not ids:
+        raise PermissionDenied("You do not work on orders.")
+    return ids
+
+
+def _can_refund(user, order) -> bool:
+    return user_can(user=user, store=order.store, area=Area.REFUNDS)
+
+
+# The list ------------------------------------------------------------------------------------
+
+
+def _cursor(order) -> str:
+    return f"{order.created_at.isoformat()}~{order.pk}"
+
+
+def _after(qs, cursor: str):
+    try:
+        stamp, pk = cursor.rsplit("~", 1)
+        stamp, pk = datetime.fromisoformat(stamp), int(pk)
+    except ValueError as exc:
+        raise Http404("Bad page cursor.") from exc
+    return qs.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, pk__lt=pk))
+
+
+def _filtered(request, store_ids):
+    order_filter = OrderFilter(
+        request.GET, queryset=orders_for_staff(store_ids=store_ids), store_ids=store_ids
+    )
+    qs = order_filter.qs if order_filter.is_valid() else order_filter.queryset.none()
+    return order_filter, qs.order_by("-created_at", "-pk")
+
+
+@login_required
+def order_list(request):
+    """Keyset pages of 50 (newest first) and a count capped at 10,000."""
+    store_ids = _store_ids(request)
+    order_filter, qs = _filtered(request, store_ids)
+    page_qs = _after(qs, request.GET["after"]) if request.GET.get("after") else qs
+    rows = list(page_qs.select_related("customer", "store")[: PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    count = qs.values("pk")[: COUNT_CAP + 1].count()
+    params = request.GET.copy()
+    params.pop("after", None)
+    next_url = ""
+    if has_next:
+        params["after"] = _cursor(rows[-1])
+        next_url = f"?{params.urlencode()}"
+        params.pop("after")
+    return render(
+        request,
+        "support/order_list.html",
+        {
+            "filter": order_filter,
+            "orders": rows,
+            "count": min(count, COUNT_CAP),
+            "count_capped": count > COUNT_CAP,
+            "next_url": next_url,
+            "first_url": f"?{params.urlencode()}" if request.GET.get("after") else "",
+            "export_url": f"{reverse('support:order_export')}?{params.urlencode()}",
+            "many_stores": len(store_ids) > 1,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_COLUMNS = [
+    ("number", "number"),
+    ("created_at", "created_at"),
+    ("store", "store__slug"),
+    ("customer", "customer__name"),
+    ("email", "email"),
+    ("status", "status"),
+    ("payment_status", "payment_status"),
+    ("currency", "currency"),
+    ("total", "total"),
+    ("captured", "captured_amount"),
+    ("refunded", "refunded_amount"),
+    ("test", "is_test"),
+]
+
+
+@login_required
+def order_export(request):
+    """The filtered list as CSV, streamed row by row from a server-side cursor."""
+    store_ids = _store_ids(request)
+    _, qs = _filtered(request, store_ids)
+    rows = qs.values_list(*[field for _, field in EXPORT_COLUMNS]).iterator(chunk_size=5000)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield writer.writerow([name for name, _ in EXPORT_COLUMNS])
+        for row in rows:
+            yield writer.writerow(
+                [value.isoformat() if isinstance(value, datetime) else value for value in row]
+            )
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+    return response
+
+
+# The order ----------------------------------------------------------------------------------
+
+
+@login_required
+def order_detail(request, pk: int):
+    _store_ids(request)
+    order = order_for_staff(user=request.user, pk=pk)
+    events = (
+        OrderEvent.objects.filter(order=order).select_related("actor").order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "support/order_detail.html",
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "transactions": list(order.transactions.all()),
+            "events": list(events),
+            "notes": [e for e in events if e.type == OrderEventType.NOTE],
+            "refund_requests": list(order.refund_requests.all()),
+            "can_refund": _can_refund(request.user, order) and order.can_refund(),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+class Action:
+    def __init__(self, title, form, guard, run, done, explain=""):
+        self.title, self.form, self.guard, self.run = title, form, guard, run
+        self.done, self.explain = done, explain
+
+
+ORDER_ACTIONS = {
+    "cancel": Action(
+        "Cancel order",
+        CancelForm,
+        lambda o: o.can_cancel(),
+        lambda o, user, data: services.order_cancel(
+            order=o, actor=user, restock=data["restock"], reason=data["reason"]
+        ),
+        "Order cancelled.",
+        "Cancelling releases the Amazon Pay authorization, or refunds what was captured, "
+        "and emails the shopper.",
+    ),
+    "ship": Action(
+        "Mark shipped",
+        ShipForm,
+        lambda o: o.can_ship(),
+        lambda o, user, data: services.order_ship(order=o, actor=user, **data),
+        "Order marked shipped.",
+        "The shopper gets the tracking number by email. A Charge Later payment is captured now.",
+    ),
+    "deliver": Action(
+        "Mark delivered",
+        ConfirmForm,
+        lambda o: o.can_deliver(),
+        lambda o, user, data: services.order_deliver(order=o, actor=user),
+        "Order marked delivered.",
+    ),
+    "capture": Action(
+        "Capture payment",
+        ConfirmForm,
+        lambda o: o.can_capture(),
+        lambda o, user, data: services.order_capture(order=o, actor=user),
+        "Payment captured.",
+        "Charges the authorized amount to the shopper's Amazon Pay payment method.",
+    ),
+    "void": Action(
+        "Release authorization",
+        ConfirmForm,
+        lambda o: o.can_void(),
+        lambda o, user, data: services.order_void(order=o, actor=user),
+        "Authorization released.",
+        "The shopper's payment method is no longer held; the order can then not be charged.",
+    ),
+    "collect": Action(
+        "Mark payment collected",
+        ConfirmForm,
+        lambda o: o.can_mark_collected(),
+        lambda o, user, data: services.order_mark_collected(order=o, actor=user),
+        "Payment recorded as collected.",
+        "Records that the order total was paid on delivery.",
+    ),
+    "note": Action(
+        "Add internal note",
+        NoteForm,
+        lambda o: True,
+        lambda o, user, data: services.order_add_note(order=o, actor=user, text=data["text"]),
+        "Note added.",
+        "Notes are internal and cannot be edited or deleted later.",
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_action(request, pk: int, action: str):
+    _store_ids(request)
+    order = order_for_staff(user=request.user, pk=pk)
+    spec = ORDER_ACTIONS.get(action)
+    if spec is None:
+        raise Http404("No such action.")
+    form = spec.form(request.POST if request.method == "POST" else None)
+    allowed = spec.guard(order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.run(order, request.user, form.cleaned_data)
+        except OrderError as exc:
+            form.add_error(None, error_message(exc))
+            order.refresh_from_db()
+        else:
+            messages.success(request, spec.done)
+            return redirect("support:order_detail", pk=order.pk)
+    return render(
+        request,
+        "support/order_action.html",
+        {"order": order, "form": form, "action": spec, "allowed": allowed},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_refund(request, pk: int):
+    """Step 1: choose amount or lines and a reason. Step 2: confirm the exact amount."""
+    _store_ids(request)
+    order = order_for_staff(user=request.user, pk=pk)
+    if not _can_refund(request.user, order):
+        raise PermissionDenied("Refunds need the refund permission.")
+    lines = list(order.lines.all())
+    form = RefundForm(request.POST if request.method == "POST" else None, order=order, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        amount, quantities = form.cleaned_data["amount"], form.quantities()
+        try:
+            if "confirm" in request.POST:
+                services.order_refund(
+                    order=order,
+                    amount=amount,
+                    lines=quantities or None,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    reference_id=form.cleaned_data["key"],
+                )
+                messages.success(request, "Refund sent to Amazon Pay; it completes shortly.")
+                return redirect("support:order_detail", pk=order.pk)
+            if amount is None:
+                amount = (
+                    services.refund_amount_for_lines(order, lines, quantities)
+                    if quantities
+                    else order.refundable_amount()
+                )
+            return render(
+                request,
+                "support/order_refund_confirm.html",
+                {
+                    "order": order,
+                    "form": form,
+                    "amount": amount,
+                    "lines": lines,
+                    "quantities": quantities,
+                },
+            )
+        except OrderError as exc:
+            form.add_error(None, error_message(exc))
+            order.refresh_from_db()
+    return render(
+        request,
+        "support/order_refund.html",
+        {"order": order, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Refund requests, customers, refill plans ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refund_requests(request):
+    store_ids = _store_ids(request)
+    errors = {}
+    if request.method == "POST":
+        refund_request = RefundRequest.objects.filter(
+            pk=request.POST.get("request"), store_id__in=store_ids
+        ).first()
+        if refund_request is None:
+            raise Http404("No such request.")
+        form = ResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.refund_request_resolve(
+                    refund_request=refund_request,
+                    resolution=form.cleaned_data["resolution"],
+                    actor=request.user,
+                )
+            except OrderError as exc:
+                errors[refund_request.pk] = error_message(exc)
+            else:
+                messages.success(request, "Request resolved.")
+                return redirect("support:refund_requests")
+        else:
+            errors[refund_request.pk] = "Say how the request was resolved."
+    requests = list(open_refund_requests(store_ids=store_ids)[:200])
+    for item in requests:
+        item.error = errors.get(item.pk, "")
+    return render(request, "support/refund_requests.html", {"requests": requests})
+
+
+@login_required
+def customer_detail(request, pk: int):
+    _store_ids(request)
+    customer = customer_for_staff(user=request.user, pk=pk)
+    return render(
+        request,
+        "support/customer_detail.html",
+        {
+            "customer": customer,
+            "orders": list(customer.orders.exclude(status="draft").order_by("-created_at")[:50]),
+            "plans": list(
+                customer.refill_plans.select_related("product").prefetch_related("events")
+            ),
+            "refund_requests": list(customer.refund_requests.select_related("order")),
+        },
+    )
+
+
+PLAN_ACTIONS = {
+    "pause": ("Pause refill plan", services.refill_plan_pause, "Plan paused."),
+    "resume": ("Resume refill plan", services.refill_plan_resume, "Plan resumed."),
+    "cancel": ("Cancel refill plan", services.refill_plan_cancel, "Plan cancelled."),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_action(request, pk: int, action: str):
+    store_ids = _store_ids(request)
+    plan = (
+        RefillPlan.objects.select_related("customer", "product")
+        .filter(pk=pk, store_id__in=store_ids)
+        .first()
+    )
+    if plan is None or action not in PLAN_ACTIONS:
+        raise Http404("No such plan.")
+    title, service, done = PLAN_ACTIONS[action]
+    error = ""
+    if request.method == "POST":
+        try:
+            service(plan=plan, actor=request.user)
+        except OrderError as exc:
+            error = error_message(exc)
+        else:
+            messages.success(request, done)
+            return redirect("support:customer_detail", pk=plan.customer_id)
+    return render(
+        request,
+        "support/plan_action.html",
+        {"plan": plan, "title": title, "error": error},
+        status=400 if error else 200,
+    )
