@@ -6,6 +6,7 @@ eagerly; ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and a r
 ``.env.example`` lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -163,8 +164,6 @@ ORDERS_PAYMENT_GATEWAY = env.str("ORDERS_PAYMENT_GATEWAY", default="amazon_pay_s
 AMAZON_PAY_SANDBOX_LATENCY_SECONDS = env.float("AMAZON_PAY_SANDBOX_LATENCY_SECONDS", default=0.0)
 AMAZON_PAY_SANDBOX_REFUND_SECONDS = env.float("AMAZON_PAY_SANDBOX_REFUND_SECONDS", default=0.0)
 # Amazon authorizations last 30 days: warn 7 days before, capture or release 1 day before.
-from datetime import timedelta  # noqa: E402
-
 ORDERS_AUTHORIZATION_WARNING = timedelta(
     days=env.int("ORDERS_AUTHORIZATION_WARNING_DAYS", default=7)
 )
