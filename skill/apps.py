@@ -1,6 +1,38 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+logger = logging.getLogger("skill")
+
+VERIFY_OFF = (
+    "ALEXA_VERIFY_REQUESTS is off while DEBUG is off: /alexa/ accepts unsigned requests "
+    "from anyone. Turn it off for local testing only."
+)
+
+
+def check_verification(app_configs=None, **kwargs):
+    """Warn loudly when request verification is off outside local development."""
+    if settings.ALEXA_VERIFY_REQUESTS or settings.DEBUG:
+        return []
+    return [checks.Warning(VERIFY_OFF, id="skill.W001")]
 
 
 class SkillConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "skill"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from merchant.models import SkillId, Store
+
+        from .runtime import clear_store_cache
+
+        for model in (Store, SkillId):
+            post_save.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-{model}")
+            post_delete.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-d-{model}")
+        checks.register(check_verification, checks.Tags.security, deploy=False)
+        if not settings.ALEXA_VERIFY_REQUESTS and not settings.DEBUG:
+            logger.warning("!!! %s", VERIFY_OFF)

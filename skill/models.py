@@ -1,1 +1,93 @@
-# Create your models here.
+"""What the skill keeps: where each shopper is in the conversation, and a log of every turn.
+
+``Conversation`` is the shopper's place in the dialogue. Sending an Amazon Pay directive ends
+the Alexa session, so the step, the cart and the pending payment token live here, in the
+database, rather than only in session attributes.
+
+``Interaction`` is one row per verified request: what was asked and how it went. Analytics and
+the portal read it. It never holds access tokens or the raw envelope.
+"""
+
+from django.db import models
+
+from catalog.models import Product
+from merchant.models import Store
+from orders.models import Customer, Order
+
+
+class Step(models.TextChoices):
+    """What the shopper's next "yes" or "no" answers."""
+
+    IDLE = "idle", "Nothing pending"
+    OFFER_RESUME = "offer_resume", "Continue the interrupted cart?"
+    OFFER_REORDER = "offer_reorder", "Re-order the last order?"
+    OFFER_PRODUCT = "offer_product", "Do you want to order it?"
+    AWAITING_SETUP = "awaiting_setup", "Setup directive sent"
+    CONFIRM_ORDER = "confirm_order", "Complete the order now?"
+    AWAITING_CHARGE = "awaiting_charge", "Charge directive sent"
+    OFFER_REFILL = "offer_refill", "Start a refill plan?"
+    CONFIRM_CANCEL = "confirm_cancel", "Cancel this order?"
+    CONFIRM_CANCEL_REFILLS = "confirm_cancel_refills", "Cancel the refill plan?"
+
+
+class Conversation(models.Model):
+    """One per customer: the step the dialogue is at and what it is about."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="skill_conversation"
+    )
+    step = models.CharField(max_length=30, choices=Step.choices, default=Step.IDLE)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quantity = models.PositiveSmallIntegerField(default=1)
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The cart being bought, or the order a question is about.",
+    )
+    token = models.CharField(
+        max_length=80, blank=True, help_text="Token of the Amazon Pay directive in flight."
+    )
+    visits = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.customer} at {self.step}"
+
+
+class Interaction(models.Model):
+    """One verified request to the skill and its outcome."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="interactions")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    request_type = models.CharField(max_length=60)
+    intent = models.CharField(max_length=100, blank=True)
+    slots = models.JSONField(
+        default=dict, blank=True, help_text="Slot name: resolved id when matched, else the words."
+    )
+    session_id = models.CharField(max_length=200, blank=True)
+    locale = models.CharField(max_length=5, blank=True)
+    source = models.CharField(max_length=20, default="voice")
+    latency_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=60, blank=True)
+    error_code = models.CharField(
+        max_length=60, blank=True, help_text="Amazon Pay error or exception the merchant must see."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["store", "-created_at"]),
+            models.Index(fields=["store", "intent", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.request_type} {self.intent} → {self.outcome}"

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "skill"
-urlpatterns: list = []  # POST /alexa/ is added by the skill endpoint
+urlpatterns = [
+    path("", views.alexa_endpoint, name="endpoint"),
+]

@@ -6,7 +6,7 @@ from . import split_money
 from .en_US import *  # noqa: F403
 
 CURRENCY_NAMES = {
-    "GBP": ("pound", "pounds", "p", "p"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
     "USD": ("dollar", "dollars", "cent", "cents"),
     "EUR": ("euro", "euros", "cent", "cents"),
 }
@@ -14,7 +14,9 @@ CURRENCY_NAMES = {
 
 def money(amount: Decimal, currency: str) -> str:
     whole, minor = split_money(amount)
-    one, many, _, _ = CURRENCY_NAMES.get(currency, CURRENCY_NAMES["GBP"])
+    one, many, minor_one, minor_many = CURRENCY_NAMES.get(currency, CURRENCY_NAMES["GBP"])
+    if whole == 0 and minor:
+        return f"{minor} {minor_one if minor == 1 else minor_many}"
     text = f"{whole} {one if whole == 1 else many}"
     if minor:
         text += f" {minor}"
