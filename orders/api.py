@@ -1,0 +1,265 @@
+"""The orders REST API (``/api/``) for support tools and integrations.
+
+Same rules as the support console: staff see only their stores' orders (another store's
+order is a 404), refunding needs the refund permission, every change goes through
+``orders/services.py``, and a refused change answers HTTP 409 with the service's stable
+``code`` and a sentence for people.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from merchant.models import Area
+from merchant.selectors import user_can
+
+from . import services
+from .errors import OrderError
+from .filters import OrderFilter
+from .forms import error_message
+from .models import Order, OrderEvent, OrderLine, PaymentTransaction
+from .selectors import order_for_staff, orders_for_staff, staff_store_ids
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = ["id", "sku", "name", "unit_price", "quantity", "line_total", "refunded_quantity"]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["type", "actor", "actor_label", "data", "created_at"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentTransaction
+        fields = [
+            "kind",
+            "state",
+            "reference_id",
+            "external_id",
+            "amount",
+            "currency",
+            "reason_code",
+            "created_at",
+        ]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    customer = serializers.CharField(source="customer.__str__", read_only=True)
+    refundable = serializers.DecimalField(
+        source="refundable_amount", max_digits=12, decimal_places=2, read_only=True
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "store",
+            "customer",
+            "email",
+            "status",
+            "payment_status",
+            "payment_mode",
+            "is_test",
+            "currency",
+            "subtotal",
+            "tax",
+            "shipping",
+            "total",
+            "captured_amount",
+            "refunded_amount",
+            "refund_pending_amount",
+            "refundable",
+            "carrier",
+            "tracking_number",
+            "created_at",
+            "placed_at",
+        ]
+
+
+class OrderDetailSerializer(OrderSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    events = OrderEventSerializer(many=True, read_only=True)
+    transactions = TransactionSerializer(many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [
+            *OrderSerializer.Meta.fields,
+            "shipping_address",
+            "lines",
+            "transactions",
+            "events",
+        ]
+
+
+class CancelSerializer(serializers.Serializer):
+    restock = serializers.BooleanField(default=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ShipSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=60)
+    tracking_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class RefundSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, min_value=Decimal("0.01")
+    )
+    lines = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text="Order line id -> quantity to refund.",
+    )
+    reason = serializers.CharField(max_length=255)
+    reference_id = serializers.CharField(
+        max_length=32,
+        help_text="Your idempotency key: repeating a request with it refunds once.",
+    )
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+def _refused(exc: OrderError) -> Response:
+    return Response(
+        {"code": exc.code, "detail": error_message(exc)}, status=status.HTTP_409_CONFLICT
+    )
+
+
+@extend_schema(tags=["orders"])
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Orders of the stores you work for. Filter with ``q`` (number, email or name),
+    ``status``, ``payment_status``, ``created_from``/``created_to``, ``store``, ``is_test``."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirst
+
+    def get_serializer_class(self):
+        return OrderSerializer if self.action == "list" else OrderDetailSerializer
+
+    def get_queryset(self):
+        store_ids = staff_store_ids(user=self.request.user)
+        orders = orders_for_staff(store_ids=store_ids).select_related("store", "customer")
+        if self.action == "list":
+            return OrderFilter(self.request.query_params, queryset=orders, store_ids=store_ids).qs
+        return orders.prefetch_related(
+            "lines",
+            "transactions",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        )
+
+    def _act(self, request, serializer_class, call):
+        order = order_for_staff(user=request.user, pk=self.kwargs["pk"])
+        data = {}
+        if serializer_class is not None:
+            payload = serializer_class(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+        try:
+            call(order, data)
+        except OrderError as exc:
+            return _refused(exc)
+        return Response(OrderDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=CancelSerializer, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(
+            request,
+            CancelSerializer,
+            lambda order, d: services.order_cancel(
+                order=order, actor=request.user, restock=d["restock"], reason=d["reason"]
+            ),
+        )
+
+    @extend_schema(request=ShipSerializer, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk=None):
+        return self._act(
+            request,
+            ShipSerializer,
+            lambda order, d: services.order_ship(
+                order=order,
+                carrier=d["carrier"],
+                tracking_number=d.get("tracking_number", ""),
+                actor=request.user,
+            ),
+        )
+
+    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        return self._act(
+            request, None, lambda order, d: services.order_deliver(order=order, actor=request.user)
+        )
+
+    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def capture(self, request, pk=None):
+        return self._act(
+            request, None, lambda order, d: services.order_capture(order=order, actor=request.user)
+        )
+
+    @extend_schema(request=NoteSerializer, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        return self._act(
+            request,
+            NoteSerializer,
+            lambda order, d: services.order_add_note(
+                order=order, text=d["text"], actor=request.user
+            ),
+        )
+
+    @extend_schema(
+        request=RefundSerializer,
+        responses={
+            201: TransactionSerializer,
+            409: inline_serializer(
+                "Refused",
+                {"code": serializers.CharField(), "detail": serializers.CharField()},
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        order = order_for_staff(user=request.user, pk=pk)
+        if not user_can(user=request.user, store=order.store, area=Area.REFUNDS):
+            raise PermissionDenied("Refunding needs the refund permission.")
+        payload = RefundSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            refund = services.order_refund(
+                order=order,
+                amount=data.get("amount"),
+                lines=data.get("lines") or None,
+                reason=data["reason"],
+                reference_id=data["reference_id"],
+                actor=request.user,
+            )
+        except OrderError as exc:
+            return _refused(exc)
+        return Response(TransactionSerializer(refund).data, status=status.HTTP_201_CREATED)
