@@ -1,0 +1,106 @@
+"""Yes and No: what they mean depends on the step the conversation is at."""
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.utils import is_intent_name
+
+from orders import services as orders
+from orders.models import OrderStatus
+
+from .. import intents
+from ..models import Step
+from . import after_sale, checkout, shopping
+from .common import ask, join, set_step, tell, turn_of
+
+
+def _step(turn) -> str:
+    return turn.conversation.step if turn.conversation else Step.IDLE
+
+
+def order_offered_product(handler_input, turn):
+    conversation = turn.conversation
+    product = conversation.product
+    if product is None:
+        return shopping.offer_choices(handler_input, turn)
+    if not product.is_sellable(conversation.quantity):
+        return shopping.not_available(handler_input, turn, product)
+    cart = orders.cart_start(
+        customer=turn.customer, locale=turn.locale, source=turn.source, is_test=turn.is_test
+    )
+    result = orders.cart_set_items(
+        order=cart, items=[orders.CartItem(product=product, quantity=conversation.quantity)]
+    )
+    if result.unavailable:
+        return shopping.not_available(handler_input, turn, product)
+    turn.outcome = "cart_built"
+    return checkout.start(handler_input, turn, result.order)
+
+
+def resume_cart(handler_input, turn):
+    order = turn.conversation.order
+    if order is None or order.status != OrderStatus.DRAFT:
+        return shopping.offer_choices(handler_input, turn)
+    turn.outcome = "resume"
+    return checkout.start(handler_input, turn, order)
+
+
+class YesHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.YES)(handler_input)
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        step = _step(turn)
+        if step == Step.OFFER_PRODUCT:
+            return order_offered_product(handler_input, turn)
+        if step == Step.OFFER_RESUME:
+            return resume_cart(handler_input, turn)
+        if step == Step.OFFER_REORDER:
+            return shopping.reorder(handler_input, turn, turn.conversation.order)
+        if step == Step.CONFIRM_ORDER:
+            return checkout.complete(handler_input, turn)
+        if step == Step.OFFER_REFILL:
+            return after_sale.refill_accepted(handler_input, turn)
+        if step == Step.CONFIRM_CANCEL:
+            return after_sale.cancel_confirmed(handler_input, turn)
+        if step == Step.CONFIRM_CANCEL_REFILLS:
+            return after_sale.refills_cancel_confirmed(handler_input, turn)
+        turn.outcome = "yes_without_question"
+        return shopping.offer_choices(handler_input, turn)
+
+
+class NoHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.NO)(handler_input)
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        voice = turn.voice
+        step = _step(turn)
+        if step == Step.OFFER_RESUME:
+            shopping.drop_cart(turn)
+            turn.outcome = "start_anew"
+            return shopping.offer_choices(handler_input, turn, voice.FRESH_START)
+        if step in (Step.OFFER_PRODUCT, Step.OFFER_REORDER):
+            turn.outcome = "declined_offer"
+            return shopping.offer_choices(handler_input, turn)
+        if step == Step.CONFIRM_ORDER:
+            set_step(turn, Step.IDLE)
+            turn.outcome = "kept_cart"
+            return tell(handler_input, voice.KEEP_CART)
+        if step == Step.OFFER_REFILL:
+            set_step(turn, Step.IDLE)
+            turn.outcome = "refill_declined"
+            return tell(handler_input, voice.REFILL_DECLINED)
+        if step == Step.CONFIRM_CANCEL:
+            set_step(turn, Step.IDLE)
+            turn.outcome = "order_kept"
+            return ask(
+                handler_input, join(voice.ORDER_KEPT, voice.ANYTHING_ELSE), voice.ANYTHING_ELSE
+            )
+        if step == Step.CONFIRM_CANCEL_REFILLS:
+            set_step(turn, Step.IDLE)
+            turn.outcome = "refills_kept"
+            return tell(handler_input, voice.REFILLS_KEPT)
+        set_step(turn, Step.IDLE)
+        turn.outcome = "goodbye"
+        return tell(handler_input, voice.GOODBYE)

@@ -1,0 +1,196 @@
+"""Help, Fallback, Stop/Cancel, session end, skill events, anything else, and errors; plus
+the interceptor that loads the shopper before a handler (``runtime`` saves the step after)."""
+
+import logging
+
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+)
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import IntentRequest
+from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
+
+from orders import services as orders
+
+from .. import intents, selectors, services
+from ..models import Step
+from . import shopping
+from .common import ask, consent_status, join, request_of, set_step, tell, turn_of
+
+logger = logging.getLogger(__name__)
+
+# Steps and what a shopper hears again when lost there.
+REPROMPTS = {
+    Step.OFFER_PRODUCT: "PITCH_QUESTION",
+    Step.CONFIRM_ORDER: "COMPLETE_QUESTION",
+    Step.OFFER_RESUME: "RESUME_PROMPT",
+    Step.OFFER_REORDER: "REORDER_PROMPT",
+}
+YES_NO_STEPS = {Step.OFFER_REFILL, Step.CONFIRM_CANCEL, Step.CONFIRM_CANCEL_REFILLS}
+
+
+def _user_id(handler_input) -> str:
+    envelope = handler_input.request_envelope
+    system = envelope.context.system if envelope.context else None
+    if system and system.user and system.user.user_id:
+        return system.user.user_id
+    if envelope.session and envelope.session.user and envelope.session.user.user_id:
+        return envelope.session.user.user_id
+    return ""
+
+
+class LoadShopper(AbstractRequestInterceptor):
+    """The customer and their conversation for this turn (one query for a known shopper)."""
+
+    def process(self, handler_input):
+        turn = turn_of(handler_input)
+        user_id = _user_id(handler_input)
+        if not user_id:
+            return
+        customer = selectors.shopper(store=turn.store, alexa_user_id=user_id)
+        if customer is None:
+            request_type = request_of(handler_input).object_type or ""
+            if request_type == "SessionEndedRequest" or request_type.startswith("AlexaSkillEvent."):
+                return
+            customer = orders.customer_get_or_create(
+                store=turn.store, alexa_user_id=user_id, locale=turn.locale
+            )
+            turn.extra["new_customer"] = True
+        consent = consent_status(handler_input)
+        if consent and consent != customer.payment_consent:
+            customer = orders.customer_set_payment_consent(customer=customer, status=consent)
+        turn.customer = customer
+        turn.conversation = services.conversation_for(customer=customer)
+
+
+class HelpHandler(AbstractRequestHandler):
+    """Help for where the shopper is."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.HELP)(handler_input)
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        voice = turn.voice
+        step = turn.conversation.step if turn.conversation else Step.IDLE
+        turn.outcome = f"help_{step}"
+        if step == Step.OFFER_PRODUCT:
+            return ask(handler_input, voice.HELP_OFFER)
+        if step == Step.CONFIRM_ORDER:
+            return ask(handler_input, voice.HELP_CONFIRM)
+        if step in (Step.OFFER_RESUME, Step.OFFER_REORDER, *YES_NO_STEPS):
+            return ask(
+                handler_input,
+                join(voice.HELP_YES_NO, getattr(voice, REPROMPTS.get(step, "WHAT_NEXT"))),
+            )
+        names = shopping.choice_names(turn)
+        return ask(handler_input, join(voice.HELP_START, voice.choices(names, 0)))
+
+
+class FallbackHandler(AbstractRequestHandler):
+    """Not understood: a gentle re-prompt for the current step."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.FALLBACK)(handler_input)
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        voice = turn.voice
+        step = turn.conversation.step if turn.conversation else Step.IDLE
+        turn.outcome = "fallback"
+        if step in REPROMPTS:
+            return ask(handler_input, join(voice.FALLBACK, getattr(voice, REPROMPTS[step])))
+        if step in YES_NO_STEPS:
+            return ask(handler_input, join(voice.FALLBACK, voice.HELP_YES_NO))
+        names = shopping.choice_names(turn)
+        return ask(handler_input, join(voice.FALLBACK, voice.choices(names, 0)))
+
+
+class StopHandler(AbstractRequestHandler):
+    """Stop and Cancel end politely; an unfinished cart stays for next time."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.STOP)(handler_input) or is_intent_name(intents.CANCEL)(
+            handler_input
+        )
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        set_step(turn, Step.IDLE)
+        turn.outcome = "goodbye"
+        return tell(handler_input, turn.voice.GOODBYE)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """No speech is allowed in answer to SessionEndedRequest."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        request = request_of(handler_input)
+        reason = getattr(request, "reason", None)
+        turn.outcome = f"session_ended_{reason.value.lower() if reason else 'unknown'}"
+        if reason is not None and reason.value == "ERROR":
+            logger.warning("session ended with error: %s", getattr(request, "error", None))
+        return handler_input.response_builder.response
+
+
+class SkillEventHandler(AbstractRequestHandler):
+    """Skill enabled/disabled and permission changes: acknowledged without speech."""
+
+    def can_handle(self, handler_input):
+        return (request_of(handler_input).object_type or "").startswith("AlexaSkillEvent.")
+
+    def handle(self, handler_input):
+        turn_of(handler_input).outcome = "skill_event"
+        return handler_input.response_builder.response
+
+
+class CanFulfillHandler(AbstractRequestHandler):
+    """Name-free requests: the skill does not claim them."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+    def handle(self, handler_input):
+        turn_of(handler_input).outcome = "can_fulfill_no"
+        builder = handler_input.response_builder
+        builder.set_can_fulfill_intent(CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
+        return builder.response
+
+
+class AnythingElseHandler(AbstractRequestHandler):
+    """Last in line: intents this skill does not know and request types it ignores."""
+
+    def can_handle(self, handler_input):
+        return True
+
+    def handle(self, handler_input):
+        turn = turn_of(handler_input)
+        turn.outcome = "unhandled"
+        if isinstance(request_of(handler_input), IntentRequest):
+            return ask(handler_input, join(turn.voice.CANT_HELP, turn.voice.WHAT_NEXT))
+        return handler_input.response_builder.response
+
+
+class ApologyHandler(AbstractExceptionHandler):
+    """Anything that went wrong mid-turn (a database error too): a spoken apology."""
+
+    def can_handle(self, handler_input, exception):
+        return True
+
+    def handle(self, handler_input, exception):
+        turn = turn_of(handler_input)
+        logger.exception("skill turn failed for store %s", turn.store.pk, exc_info=exception)
+        turn.outcome = "error"
+        turn.error_code = type(exception).__name__[:60]
+        turn.save_conversation = False
+        response = handler_input.response_builder.response
+        response.directives = None  # never send a half-built directive or card
+        response.card = None
+        response.reprompt = None
+        return tell(handler_input, turn.voice.APOLOGY)

@@ -1,0 +1,43 @@
+"""Fixtures for the skill's tests."""
+
+import pytest
+
+from merchant.demo import DEMO_SKILL_ID
+from skill import runtime, verification
+
+from .envelopes import Shopper
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts with no process verifier (no certificate cache) and no cached
+    stores, and leaves none: database rows do not outlive a test."""
+    verification.set_verifier(None)
+    runtime.clear_store_cache()
+    yield
+    verification.set_verifier(None)
+    runtime.clear_store_cache()
+
+
+@pytest.fixture
+def unverified(settings):
+    """Conversation tests post unsigned envelopes, as the local voice console does."""
+    settings.ALEXA_VERIFY_REQUESTS = False
+
+
+@pytest.fixture
+def shopper(client, demo_store, unverified):
+    return Shopper(client, DEMO_SKILL_ID)
+
+
+@pytest.fixture
+def make_shopper(client, unverified):
+    def make(store_or_skill_id, **kwargs):
+        skill_id = (
+            store_or_skill_id
+            if isinstance(store_or_skill_id, str)
+            else store_or_skill_id.skill_ids.first().skill_id
+        )
+        return Shopper(client, skill_id, **kwargs)
+
+    return make
