@@ -1,42 +1,15 @@
 """Browser tests (Playwright + Debian chromium) of the support console on a live server."""
 
-import os
 from decimal import Decimal
 
 import pytest
 
-from conftest import require
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import PaymentKind, PaymentTransaction
 from orders.tests.conftest import place_order, snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture
-def page(live_server):
-    require(os.path.exists(CHROMIUM), "needs Debian's chromium at /usr/bin/chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def log_in(page, live_server, user):

@@ -29,8 +29,9 @@ def money(amount: Decimal, currency: str) -> str:
 
 def pitch(name: str, description: str, price: str) -> str:
     """Das Produkt in einem Atemzug. ``name`` und ``description`` kommen SSML-maskiert."""
-    includes = f" enthält {description.rstrip('.')}." if description else "."
-    return f"{name}{includes} Es kostet {price}."
+    if description:
+        return f"{name}: {description.rstrip('.')}, für {price}."
+    return f"{name} für {price}."
 
 
 PITCH_QUESTION = "Möchtest du es bestellen?"

@@ -29,8 +29,9 @@ def money(amount: Decimal, currency: str) -> str:
 
 def pitch(name: str, description: str, price: str) -> str:
     """The product pitch, in one breath. ``name`` and ``description`` arrive SSML-escaped."""
-    includes = f" includes {description.rstrip('.')}." if description else "."
-    return f"The {name}{includes} It costs {price}."
+    if description:
+        return f"The {name}: {description.rstrip('.')}, for {price}."
+    return f"The {name}, for {price}."
 
 
 PITCH_QUESTION = "Do you want to order it?"

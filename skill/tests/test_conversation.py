@@ -141,8 +141,8 @@ def test_a_product_named_by_synonym_is_pitched_in_one_breath(shopper, demo_store
     pitch = product_pitch(kit, "en-US")
     assert speech_of(answer) == f"{pitch.text}"
     assert speech_of(answer) == (
-        "The starter kit includes a weighted razor handle, three blades and a two-ounce tube "
-        "of menthol shaving cream. It costs 9 dollars. Do you want to order it?"
+        "The starter kit: a weighted razor handle, three blades and a two-ounce tube "
+        "of menthol shaving cream, for 9 dollars. Do you want to order it?"
     )
     assert answer["response"]["reprompt"]["outputSpeech"]["ssml"] == (
         "<speak>Do you want to order it?</speak>"
@@ -152,7 +152,7 @@ def test_a_product_named_by_synonym_is_pitched_in_one_breath(shopper, demo_store
 @pytest.mark.django_db
 def test_words_without_entity_resolution_are_matched_against_synonyms(shopper, demo_store):
     answer = shopper.say("ProductInfoIntent", Product=product_slot(None, words="Razor Blades"))
-    assert speech_of(answer).startswith("The blade refill pack includes eight sharp")
+    assert speech_of(answer).startswith("The blade refill pack: eight sharp")
 
 
 @pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_browse_a_category_by_id_or_words(shopper, demo_store):
     slot = product_slot(None, name="Category")
     slot_match = product_slot(refills, name="Category")  # resolved id is the category's id
     answer = shopper.say("BrowseCatalogIntent", Category=slot_match)
-    assert speech_of(answer).startswith("The blade refill pack includes")  # one product: its pitch
+    assert speech_of(answer).startswith("The blade refill pack: ")  # one product: its pitch
     ProductFactory(
         store=demo_store, category=refills, name="Travel refills", spoken_name="travel refill pack"
     )
@@ -321,5 +321,5 @@ def test_catalog_text_is_ssml_escaped(make_shopper):
     assert "Salt &amp; Pepper &lt;Shop&gt;" in launch["response"]["outputSpeech"]["ssml"]
     answer = shopper.say("OrderProductIntent", Product=product_slot(product))
     ssml = answer["response"]["outputSpeech"]["ssml"]
-    assert "salt &amp; pepper set includes two mills &lt;large&gt; &amp; a tray" in ssml
+    assert "salt &amp; pepper set: two mills &lt;large&gt; &amp; a tray" in ssml
     assert "<large>" not in ssml

@@ -68,7 +68,7 @@ def test_a_british_store_speaks_pounds(make_shopper):
     )
     shopper = make_shopper(store, locale="en-GB")
     answer = shopper.say("OrderProductIntent", Product=product_slot(product))
-    assert speech_of(answer) == "The shave kit. It costs 12 pounds 50. Do you want to order it?"
+    assert speech_of(answer) == "The shave kit, for 12 pounds 50. Do you want to order it?"
     shopper.yes()
     summary = shopper.amazon_pay()
     assert (
@@ -91,8 +91,8 @@ def test_the_demo_store_speaks_german_with_german_product_text(shopper, demo_sto
     kit = Product.objects.get(sku="NN-KIT")
     answer = shopper.say("OrderProductIntent", Product=product_slot(kit))
     assert speech_of(answer) == (
-        "Starterset enthält einen beschwerten Rasierergriff, drei Klingen und eine Tube "
-        "Menthol-Rasiercreme. Es kostet 9 Dollar. Möchtest du es bestellen?"
+        "Starterset: einen beschwerten Rasierergriff, drei Klingen und eine Tube "
+        "Menthol-Rasiercreme, für 9 Dollar. Möchtest du es bestellen?"
     )
     shopper.yes()
     summary = shopper.amazon_pay()
