@@ -539,6 +539,44 @@ def order_cancel(*, order: Order, actor=None, actor_label="", restock=True, reas
     return order
 
 
+@transaction.atomic
+def order_release_unplaceable_payment(
+    *, order: Order, payment: PaymentResult, reason: str
+) -> Order:
+    """Amazon Pay charged for a cart that can no longer be placed (it sold out between the
+    order summary and the Charge result): book the payment on the order, give it back at once
+    (void the authorization, or refund the capture in full) and close the order as cancelled.
+    Stock is not touched: it was never taken. Idempotent on ``payment.reference_id``.
+    """
+    order = _locked(order)
+    if PaymentTransaction.objects.filter(reference_id=payment.reference_id).exists():
+        return order
+    if not order.can_place():
+        raise OrderError("not_a_cart", f"Order {order.number} is {order.status}.")
+    lines = _lock_lines(order)
+    _book_authorization(order, payment)
+    order.save()
+    if payment.captured:
+        _refund(
+            order,
+            lines,
+            amount=order.refundable_amount(),
+            quantities={line.pk: line.quantity for line in lines},
+            reason=reason,
+            actor=None,
+            actor_label=SYSTEM,
+        )
+    else:
+        _void(order, actor=None, actor_label=SYSTEM, reason=reason)
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = timezone.now()
+    _sync_payment_status(order)
+    order.save()
+    _event(order, OrderEventType.CANCELLED, actor_label=SYSTEM, reason=reason, restock=False)
+    _after_commit_email(order, "cancelled")
+    return order
+
+
 # Fulfilment -----------------------------------------------------------------------------------
 
 

@@ -293,6 +293,19 @@ def refill_candidate(turn, lines):
     return None
 
 
+def sold_out_after_payment(handler_input, turn, order, payment, exc: OrderError):
+    """Amazon took the payment but the cart sold out meanwhile: give the money back."""
+    orders.order_release_unplaceable_payment(
+        order=order, payment=payment, reason=f"Sold out before placing: {exc.message}"
+    )
+    turn.outcome = "sold_out_payment_released"
+    turn.error_code = exc.code
+    set_step(turn, Step.IDLE, order=None)
+    return ask(
+        handler_input, join(turn.voice.SOLD_OUT_PAYMENT_RETURNED, turn.voice.DECLINE_CONTINUE)
+    )
+
+
 def place_refused(handler_input, turn, exc: OrderError):
     turn.outcome = f"place_refused:{exc.code}"[:60]
     turn.error_code = exc.code
@@ -444,6 +457,8 @@ class ChargeResultHandler(AbstractRequestHandler):
         try:
             result = orders.order_place(order=order, payment=payment)
         except OrderError as exc:
+            if exc.code == "out_of_stock":
+                return sold_out_after_payment(handler_input, turn, order, payment, exc)
             return place_refused(handler_input, turn, exc)
         if not result.created:
             turn.outcome = "duplicate_charge_result"

@@ -196,6 +196,10 @@ def placed_pay_on_delivery(amount: str) -> str:
 
 
 NOT_PLACED = "Deine Bestellung wurde nicht aufgegeben, und dir wurde nichts berechnet."
+SOLD_OUT_PAYMENT_RETURNED = (
+    "Entschuldige, der Artikel war gerade ausverkauft, deshalb wurde deine Bestellung nicht "
+    "aufgegeben. Die Zahlung wird dir vollständig erstattet."
+)
 DECLINE_CONTINUE = (
     "Du kannst es noch einmal versuchen oder etwas anderes bestellen. Was möchtest du?"
 )

@@ -213,6 +213,10 @@ def placed_pay_on_delivery(amount: str) -> str:
 
 
 NOT_PLACED = "Your order has not been placed, and you have not been charged."
+SOLD_OUT_PAYMENT_RETURNED = (
+    "Sorry, that sold out while your order was going through, so your order has not been "
+    "placed. The payment is being returned to you in full."
+)
 DECLINE_CONTINUE = "You can try again, or order something else. What would you like to do?"
 AGREEMENT_NOT_OPEN = (
     "Amazon Pay is not set up for this skill right now, so I can't complete the order. "

@@ -511,3 +511,38 @@ def test_a_charge_response_with_a_forged_token_places_nothing(shopper, demo_stor
     foreign.refresh_from_db()
     assert foreign.status == OrderStatus.DRAFT
     assert Order.objects.filter(status=OrderStatus.PLACED).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "payment_mode, released_by",
+    [(PaymentMode.CHARGE_NOW, PaymentKind.REFUND), (PaymentMode.CHARGE_LATER, PaymentKind.VOID)],
+)
+def test_a_cart_that_sells_out_during_the_charge_gets_its_payment_back(
+    make_shopper, payment_mode, released_by, django_capture_on_commit_callbacks
+):
+    store = StoreFactory(payment_mode=payment_mode, tax_rate=Decimal("0"))
+    product = ProductFactory(store=store, price=Decimal("12.50"), stock=1)
+    shopper = make_shopper(store)
+    order_kit(shopper, product)
+    shopper.amazon_pay()
+    assert directive_of(shopper.yes())["name"] == "Charge"
+    Product.objects.filter(pk=product.pk).update(stock=0)  # the last one sold meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = shopper.amazon_pay()
+    assert speech_of(answer) == (
+        "Sorry, that sold out while your order was going through, so your order has not been "
+        "placed. The payment is being returned to you in full. You can try again, or order "
+        "something else. What would you like to do?"
+    )
+    assert answer["response"]["shouldEndSession"] is False
+    order = Order.objects.get()
+    assert order.status == OrderStatus.CANCELLED
+    assert PaymentTransaction.objects.filter(order=order, kind=released_by).count() == 1
+    assert order.captured_amount - order.refunded_amount - order.refund_pending_amount == 0
+    product.refresh_from_db()
+    assert product.stock == 0
+    # The same Charge result delivered again changes nothing.
+    shopper.post(shopper.last_envelope)
+    assert PaymentTransaction.objects.filter(order=order, kind=released_by).count() == 1
+    assert Order.objects.filter(status=OrderStatus.PLACED).count() == 0
