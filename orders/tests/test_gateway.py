@@ -6,7 +6,7 @@ import pytest
 
 from orders.gateways import AmazonPaySandboxGateway, GatewayError, PaymentRef
 
-pytestmark = pytest.mark.usefixtures("postgres_only")
+pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 
 D = Decimal
 

@@ -25,7 +25,7 @@ from orders.models import (
 )
 from orders.tests.conftest import make_customer, plan_snapshot
 
-pytestmark = pytest.mark.usefixtures("postgres_only")
+pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 
 
 @pytest.fixture

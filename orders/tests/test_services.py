@@ -26,7 +26,7 @@ from orders.models import (
 )
 from orders.tests.conftest import place_order, snapshot
 
-pytestmark = pytest.mark.usefixtures("postgres_only")
+pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 
 D = Decimal
 
