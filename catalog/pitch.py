@@ -34,10 +34,12 @@ def speaking_seconds(text: str) -> float:
     return round(words * 60 / settings.SPEAKING_RATE_WPM, 1)
 
 
-def product_pitch(product, locale: str | None = None) -> Pitch:
+def product_pitch(product, locale: str | None = None, *, translated: bool = True) -> Pitch:
+    """The pitch in ``locale``; ``translated=False`` when the product's own text is already
+    in that language (saves looking up translations on the skill's hot path)."""
     locale = locale or product.store.default_locale
     voice = speech.for_locale(locale)
-    text = product.localized(locale)
+    text = product.localized(locale if translated else None)
     ssml = voice.pitch(
         speech.ssml_escape(text.spoken_name),
         speech.ssml_escape(text.spoken_description),

@@ -28,8 +28,10 @@ from .common import (
 def choice_names(turn) -> list[str]:
     """At most three things to offer, from the catalog's categories, never what the shopper
     already owns and cannot use twice."""
+    # A shopper without a single kept order owns nothing: skip the ownership check.
+    owner = None if turn.extra.get("owns_nothing") else turn.customer
     categories = selectors.suggested_categories(
-        store=turn.store, customer=turn.customer, locale=text_locale(turn) or ""
+        store=turn.store, customer=owner, locale=text_locale(turn) or ""
     )
     return [category.spoken(text_locale(turn)) for category in categories]
 
@@ -77,8 +79,11 @@ class LaunchHandler(AbstractRequestHandler):
                     join(welcome, voice.offer_resume(lines_text(turn, lines))),
                     voice.RESUME_PROMPT,
                 )
-        if not turn.extra.get("new_customer"):  # a returning shopper may have ordered before
+        if turn.extra.get("new_customer"):
+            turn.extra["owns_nothing"] = True
+        else:  # a returning shopper may have ordered before
             last = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+            turn.extra["owns_nothing"] = last is None
             if last is not None:
                 lines = [
                     line for line in reorderable_lines(turn, last) if line.product.is_sellable()
@@ -99,7 +104,7 @@ def pitch_product(handler_input, turn, product, wanted: int, *prefix: str):
     from catalog.pitch import product_pitch
 
     voice = turn.voice
-    pitch = product_pitch(product, turn.locale)
+    pitch = product_pitch(product, turn.locale, translated=text_locale(turn) is not None)
     parts = [*prefix, pitch.ssml]
     question = voice.PITCH_QUESTION
     if wanted > 1:
