@@ -67,22 +67,34 @@ def test_seed_demo_is_idempotent_and_keeps_owner_edits():
     assert str(kit.price) == "11.50"
 
 
-def test_secret_key_is_required_when_debug_is_off(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": "false", "SECRET_KEY": ""}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; "
-            "os.environ['DJANGO_SETTINGS_MODULE']='merchant.settings'; django.setup()",
-        ],
-        env=env,
+ROOT = str(__import__("pathlib").Path(__file__).resolve().parents[2])
+
+
+def _run(args, **env):
+    return subprocess.run(
+        [sys.executable, *args],
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "false", **env},
         capture_output=True,
         text=True,
-        cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]),
+        cwd=ROOT,
     )
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_portal_refuses_to_serve_without_a_secret_key_when_debug_is_off():
+    for entry in ("merchant.wsgi", "merchant.asgi"):
+        served = _run(["-c", f"import {entry}"], SECRET_KEY="")
+        assert served.returncode != 0
+        assert "SECRET_KEY must be set when DEBUG is off." in served.stderr
+    deploy = _run(["manage.py", "check", "--deploy"], SECRET_KEY="")
+    assert deploy.returncode != 0
+    assert "(merchant.E001) SECRET_KEY must be set when DEBUG is off." in deploy.stderr
+    assert _run(["-c", "import merchant.wsgi"], SECRET_KEY="k" * 50).returncode == 0
+
+
+def test_tooling_runs_without_a_secret_key():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"], SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_database_and_broker_come_from_the_environment():
