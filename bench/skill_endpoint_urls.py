@@ -1,21 +1,103 @@
-"""URL conf for ``bench/skill_endpoint.py``: the portal's URLs plus ``/bare/``, a plain
-Django JsonResponse, served by the same gunicorn workers. When the benchmark passes a local
-CA (``BENCH_ROOT_PEM``, ``BENCH_CHAIN_PEM``), the endpoint verifies every request's
-signature against it, exactly as it does Amazon's, without touching the network."""
+"""URL conf for ``bench/skill_endpoint.py``: the portal's URLs plus three bench-only views
+served by the same gunicorn workers:
+
+* ``/bare/``: a plain Django JsonResponse, the baseline the goal is a ratio to;
+* ``/floor/sdk/``: what every Alexa turn must do before any store logic: read the body,
+  verify the signature (as ``/alexa/`` does), deserialize the envelope with ask-sdk-core,
+  invoke a one-handler skill built once, serialize the response. No database;
+* ``/floor/db/``: the same plus the least database work the voice-ordering issue asks of a
+  turn: one indexed read of the shopper and one INSERT into the interaction log, in
+  autocommit with ``synchronous_commit = off``, hand-written SQL (no ORM).
+
+The two floors bound from above what any implementation of the skill could reach in the
+same run. When the benchmark passes a local CA (``BENCH_ROOT_PEM``, ``BENCH_CHAIN_PEM``),
+``/alexa/`` and the floors verify every request's signature against it, exactly as they do
+Amazon's, without touching the network."""
 
 import os
 from pathlib import Path
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill_builder import SkillBuilder
 from cryptography import x509
-from django.http import JsonResponse
+from django.db import connection
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from merchant.urls import urlpatterns as portal_urlpatterns
-from skill import verification
+from skill import runtime, verification
 
 
 def bare(request):
     return JsonResponse({"version": "1.0", "response": {"shouldEndSession": True}})
+
+
+class _Welcome(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return True
+
+    def handle(self, handler_input):
+        return (
+            handler_input.response_builder.speak("Welcome to No Nicks.")
+            .ask("What would you like?")
+            .response
+        )
+
+
+_builder = SkillBuilder()
+_builder.add_request_handler(_Welcome())
+_floor_skill = _builder.create()
+
+_INSERT = (
+    "INSERT INTO skill_interaction (store_id, customer_id, request_type, intent, slots,"
+    " session_id, locale, source, latency_ms, outcome, error_code, created_at)"
+    " VALUES (%s, %s, %s, '', '{}', %s, %s, 'voice', 0, 'floor', '', now())"
+)
+_SHOPPER = "SELECT id FROM orders_customer WHERE store_id = %s AND alexa_user_id = %s"
+
+
+def _floor(request, *, database: bool):
+    try:
+        envelope = verification.get_verifier().verify(
+            body=request.body,
+            cert_url=request.headers.get("SignatureCertChainUrl", ""),
+            signature=request.headers.get("Signature-256", ""),
+        )
+        parsed = runtime.parse_envelope(envelope)
+    except (verification.VerificationFailed, runtime.EnvelopeError) as exc:
+        return HttpResponseBadRequest(str(exc))
+    if database:
+        store = runtime.store_for(parsed)
+        system = parsed.context.system
+        with connection.cursor() as cursor:
+            if not getattr(connection, "_bench_async_commit", False):
+                cursor.execute("SET synchronous_commit TO OFF")
+                connection._bench_async_commit = True
+            cursor.execute(_SHOPPER, [store.pk, system.user.user_id])
+            row = cursor.fetchone()
+            cursor.execute(
+                _INSERT,
+                [
+                    store.pk,
+                    row[0] if row else None,
+                    parsed.request.object_type,
+                    parsed.session.session_id if parsed.session else "",
+                    parsed.request.locale or "",
+                ],
+            )
+    response = _floor_skill.invoke(request_envelope=parsed, context=None)
+    return JsonResponse(runtime.serializer.serialize(response))
+
+
+@csrf_exempt
+def floor_sdk(request):
+    return _floor(request, database=False)
+
+
+@csrf_exempt
+def floor_db(request):
+    return _floor(request, database=True)
 
 
 if os.environ.get("BENCH_ROOT_PEM"):
@@ -25,4 +107,9 @@ if os.environ.get("BENCH_ROOT_PEM"):
         verification.RequestVerifier(roots=_roots, fetcher=lambda url, timeout: _chain)
     )
 
-urlpatterns = [path("bare/", bare), *portal_urlpatterns]
+urlpatterns = [
+    path("bare/", bare),
+    path("floor/sdk/", floor_sdk),
+    path("floor/db/", floor_db),
+    *portal_urlpatterns,
+]
