@@ -26,13 +26,20 @@ class SkillConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
+        from catalog.signals import catalog_changed
         from merchant.models import SkillId, Store
 
         from .runtime import clear_store_cache
+        from .selectors import clear_catalog_cache
 
         for model in (Store, SkillId):
             post_save.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-{model}")
             post_delete.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-d-{model}")
+        for model in (Store, Category, CategoryLocalization, Product, ProductLocalization):
+            post_save.connect(clear_catalog_cache, sender=model, dispatch_uid=f"skill-c-{model}")
+            post_delete.connect(clear_catalog_cache, sender=model, dispatch_uid=f"skill-cd-{model}")
+        catalog_changed.connect(clear_catalog_cache, dispatch_uid="skill-catalog-changed")
         checks.register(check_verification, checks.Tags.security, deploy=False)
         if not settings.ALEXA_VERIFY_REQUESTS and not settings.DEBUG:
             logger.warning("!!! %s", VERIFY_OFF)

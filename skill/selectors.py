@@ -2,9 +2,19 @@
 
 Each is a fixed number of queries whatever the size of the catalog or the order history;
 ``skill/tests/test_query_budget.py`` pins the counts of the hot turns.
+
+What the skill offers at launch (which categories have something to sell) is read from a
+per-process outline of the catalog kept ``ALEXA_STORE_CACHE_SECONDS``: a catalog edit clears
+it in the process that made it and reaches every other worker within those seconds. What a
+shopper owns, products, prices and stock at the moment of a pitch or an order are always read
+fresh.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from dataclasses import dataclass
+from time import monotonic
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
 from merchant.models import SkillId, Store
@@ -21,12 +31,14 @@ def store_for_application_id(application_id: str) -> Store | None:
 
 
 def shopper(*, store: Store, alexa_user_id: str) -> Customer | None:
-    """The customer with their conversation and its order, in one query."""
-    return (
-        Customer.objects.select_related("skill_conversation", "skill_conversation__order")
-        .filter(store=store, alexa_user_id=alexa_user_id)
-        .first()
+    """The customer with their conversation and its order, in one query (unique per store:
+    no ORDER BY needed)."""
+    found = list(
+        Customer.objects.select_related("skill_conversation", "skill_conversation__order").filter(
+            store=store, alexa_user_id=alexa_user_id
+        )[:1]
     )
+    return found[0] if found else None
 
 
 def _owned_one_off(customer: Customer | None):
@@ -62,35 +74,115 @@ def suggestable_products(*, store: Store, customer: Customer | None):
     return Product.objects.sellable().filter(store=store).exclude(_owned_one_off(customer))
 
 
+@dataclass(frozen=True)
+class CategoryOutline:
+    """A category in spoken order and what it has to sell right now."""
+
+    category: Category
+    sells_repeat_purchase: bool  # a sellable product anyone may buy again
+    one_off_ids: frozenset  # sellable one-off products (a shopper who owns one is not offered it)
+
+    def has_something_for(self, owned: frozenset) -> bool:
+        return self.sells_repeat_purchase or bool(self.one_off_ids - owned)
+
+
+_outlines: dict[tuple[int, str], tuple[float, list[CategoryOutline]]] = {}
+
+
+def clear_catalog_cache(**kwargs) -> None:
+    """Forget the catalog outlines (on any catalog change in this process)."""
+    _outlines.clear()
+
+
+def catalog_outline(*, store: Store, locale: str) -> list[CategoryOutline]:
+    """Every category of the store in spoken order with what it sells: three queries, then
+    kept per process for ``ALEXA_STORE_CACHE_SECONDS``."""
+    key = (store.pk, locale)
+    now = monotonic()
+    cached = _outlines.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    sellable = Product.objects.sellable().filter(store=store)
+    repeat = dict(
+        sellable.filter(repeat_purchase=True)
+        .order_by()
+        .values("category_id")
+        .annotate(count=Count("pk"))
+        .values_list("category_id", "count")
+    )
+    one_off: dict[int, set] = {}
+    for category_id, product_id in sellable.filter(repeat_purchase=False).values_list(
+        "category_id", "pk"
+    ):
+        one_off.setdefault(category_id, set()).add(product_id)
+    outline = [
+        CategoryOutline(
+            category=category,
+            sells_repeat_purchase=bool(repeat.get(category.pk)),
+            one_off_ids=frozenset(one_off.get(category.pk, ())),
+        )
+        for category in Category.objects.filter(store=store)
+        .prefetch_related(*_category_localized(locale))
+        .order_by("position", "name")
+    ]
+    ttl = settings.ALEXA_STORE_CACHE_SECONDS
+    if ttl > 0:
+        if len(_outlines) > 1000:
+            _outlines.clear()
+        _outlines[key] = (now + ttl, outline)
+    return outline
+
+
+def owned_one_off_ids(*, customer: Customer | None) -> frozenset:
+    """The one-off products (not repeat_purchase) the customer has bought and kept."""
+    if customer is None or customer.pk is None:
+        return frozenset()
+    return frozenset(
+        OrderLine.objects.filter(
+            store_id=customer.store_id,
+            order__customer=customer,
+            order__status__in=KEPT,
+            product__repeat_purchase=False,
+        )
+        .order_by()
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
+
+
 def suggested_categories(
     *, store: Store, customer: Customer | None, locale: str, limit: int = 3
 ) -> list[Category]:
-    """Up to ``limit`` categories, in spoken order, that have something to suggest."""
-    has_products = suggestable_products(store=store, customer=customer).filter(
-        category=OuterRef("pk")
-    )
-    return list(
-        Category.objects.filter(store=store)
-        .filter(Exists(has_products))
-        .prefetch_related(*_category_localized(locale))
-        .order_by("position", "name")[:limit]
-    )
+    """Up to ``limit`` categories, in spoken order, that have something to suggest: never
+    only one-off products the shopper owns. ``customer=None`` skips the ownership query (a
+    shopper without a kept order owns nothing)."""
+    owned = owned_one_off_ids(customer=customer)
+    categories = [
+        entry.category
+        for entry in catalog_outline(store=store, locale=locale)
+        if entry.has_something_for(owned)
+    ]
+    return categories[:limit]
 
 
 def product_for_voice(*, store: Store, product_id, locale: str) -> Product | None:
+    """The product an entity id names, with its ``locale`` texts (``""``: the store's own
+    text, no translation query)."""
     try:
         product_id = int(product_id)
     except (TypeError, ValueError):
         return None
-    return (
-        Product.objects.filter(store=store, pk=product_id)
-        .prefetch_related(*_localized(locale))
-        .first()
+    found = list(
+        Product.objects.filter(store=store, pk=product_id).prefetch_related(*_localized(locale))[:1]
     )
+    return found[0] if found else None
 
 
-def product_by_words(*, store: Store, words: str, locale: str) -> Product | None:
-    """A product named by a shopper's words (when entity resolution did not run)."""
+def product_by_words(
+    *, store: Store, words: str, locale: str, translated: bool = True
+) -> Product | None:
+    """A product named by a shopper's words in ``locale`` (when entity resolution did not
+    run); its translations are loaded only when ``translated``."""
     words = " ".join((words or "").split())
     if not words:
         return None
@@ -106,7 +198,7 @@ def product_by_words(*, store: Store, words: str, locale: str) -> Product | None
     return (
         Product.objects.filter(store=store)
         .filter(named)
-        .prefetch_related(*_localized(locale))
+        .prefetch_related(*_localized(locale if translated else ""))
         .order_by("pk")
         .first()
     )
@@ -159,6 +251,22 @@ def latest_order(*, customer: Customer, statuses=MADE) -> Order | None:
         Order.objects.filter(store_id=customer.store_id, customer=customer, status__in=statuses)
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def last_kept_order_lines(*, customer: Customer, locale: str) -> list[OrderLine]:
+    """The lines (with their products) of the customer's latest kept order, in one query
+    whatever the length of the history; empty when the customer has no kept order."""
+    latest = (
+        Order.objects.filter(store_id=customer.store_id, customer=customer, status__in=KEPT)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return list(
+        OrderLine.objects.filter(store_id=customer.store_id, order_id=Subquery(latest))
+        .select_related("product")
+        .prefetch_related(*_localized(locale, "product__"))
+        .order_by("pk")
     )
 
 

@@ -82,20 +82,23 @@ class LaunchHandler(AbstractRequestHandler):
         if turn.extra.get("new_customer"):
             turn.extra["owns_nothing"] = True
         else:  # a returning shopper may have ordered before
-            last = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
-            turn.extra["owns_nothing"] = last is None
-            if last is not None:
-                lines = [
-                    line for line in reorderable_lines(turn, last) if line.product.is_sellable()
-                ]
-                if lines:
-                    set_step(turn, Step.OFFER_REORDER, order=last)
-                    turn.outcome = "offer_reorder"
-                    return ask(
-                        handler_input,
-                        join(welcome, voice.offer_reorder(lines_text(turn, lines))),
-                        voice.REORDER_PROMPT,
-                    )
+            last = selectors.last_kept_order_lines(
+                customer=turn.customer, locale=text_locale(turn) or ""
+            )
+            turn.extra["owns_nothing"] = not last
+            lines = [
+                line
+                for line in last
+                if line.product_id and line.product.repeat_purchase and line.product.is_sellable()
+            ]
+            if lines:
+                set_step(turn, Step.OFFER_REORDER, order_id=lines[0].order_id)
+                turn.outcome = "offer_reorder"
+                return ask(
+                    handler_input,
+                    join(welcome, voice.offer_reorder(lines_text(turn, lines))),
+                    voice.REORDER_PROMPT,
+                )
         return offer_choices(handler_input, turn, welcome)
 
 
@@ -119,14 +122,16 @@ def product_from_slot(handler_input, turn):
     """(product or None, status) from the Product slot, by entity id or by words."""
     product_slot = slot(handler_input, intents.PRODUCT_SLOT)
     status, entity_id = resolution(product_slot)
-    locale = turn.locale
     if status == "match":
         return selectors.product_for_voice(
-            store=turn.store, product_id=entity_id, locale=locale
+            store=turn.store, product_id=entity_id, locale=text_locale(turn) or ""
         ), status
     if status == "words":
         return selectors.product_by_words(
-            store=turn.store, words=product_slot.value, locale=locale
+            store=turn.store,
+            words=product_slot.value,
+            locale=turn.locale,
+            translated=text_locale(turn) is not None,
         ), status
     return None, status
 

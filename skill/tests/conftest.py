@@ -3,20 +3,22 @@
 import pytest
 
 from merchant.demo import DEMO_SKILL_ID
-from skill import runtime, verification
+from skill import runtime, selectors, verification
 
 from .envelopes import Shopper
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    """Each test starts with no process verifier (no certificate cache) and no cached
-    stores, and leaves none: database rows do not outlive a test."""
+    """Each test starts with no process verifier (no certificate cache), no cached stores and
+    no cached catalog outlines, and leaves none: database rows do not outlive a test."""
     verification.set_verifier(None)
     runtime.clear_store_cache()
+    selectors.clear_catalog_cache()
     yield
     verification.set_verifier(None)
     runtime.clear_store_cache()
+    selectors.clear_catalog_cache()
 
 
 @pytest.fixture
