@@ -1,6 +1,7 @@
 """The support console: scoping, permissions, list/search/filters/paging, actions with a
 confirmation step and clear errors, the refund queue, customer pages and the CSV export."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -164,6 +165,66 @@ def test_search_filters_and_keyset_pages(client, agent, store):
     today = orders[0].created_at.date().isoformat()
     assert client.get(url, {"created_from": today, "created_to": today}).context["count"] == 55
     assert client.get(url, {"created_to": "2000-01-01"}).context["count"] == 0
+
+
+def test_a_name_is_found_by_any_part_of_it_from_three_characters(client, agent, store):
+    grace = make_customer(store, name="Grace Brewster Hopper", email="grace@example.com")
+    alan = make_customer(store, name="Alan Turing", email="alan@example.com")
+    product = ProductFactory(store=store, stock=None)
+    graces = place_order(store, customer=grace, product=product)
+    alans = place_order(store, customer=alan, product=product)
+    login(client, agent)
+    url = reverse("support:order_list")
+
+    def found(term):
+        return [o.number for o in client.get(url, {"q": term}).context["orders"]]
+
+    assert found("hopper") == [graces.number]  # the surname
+    assert found("  brewster   HOPPER ") == [graces.number]  # spaces and case do not matter
+    assert found("tur") == [alans.number]  # three characters: any part
+    assert found("ur") == []  # fewer: the start of the name only
+    assert found("al") == [alans.number]
+    assert found("100%") == [] and found("a_a") == []  # LIKE wildcards are literal
+
+
+def test_a_name_search_stays_in_the_staff_members_stores(client, agent, store):
+    other = StoreFactory()
+    theirs = make_customer(other, name="Grace Hopper", email="g@other.example.com")
+    place_order(other, customer=theirs, product=ProductFactory(store=other, stock=None))
+    login(client, agent)
+    response = client.get(reverse("support:order_list"), {"q": "hopper"})
+    assert list(response.context["orders"]) == []
+
+
+def test_the_part_of_name_search_uses_the_trigram_index(store, postgres_only):
+    """On PostgreSQL the part-of-name search can use the trigram index (the query matches
+    the index expression)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders import selectors
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_customer (store_id, alexa_user_id, name, email, locale,"
+            " billing_agreement_id, billing_agreement_status, payment_consent,"
+            " shipping_address, created_at, updated_at)"
+            " SELECT %s, 'amzn1.ask.account.T' || g, md5(g::text), '', 'en-US',"
+            " '', '', '', '{}'::jsonb, now(), now() FROM generate_series(1, 20000) AS g",
+            [store.pk],
+        )
+        cursor.execute("ANALYZE orders_customer")
+    with CaptureQueriesContext(connection) as captured:
+        term = hashlib.md5(b"12345").hexdigest()[8:16]  # a part of one customer's name
+        list(selectors.order_search(Order.objects.all(), store_ids=[store.pk], term=term))
+    customer_query = next(q["sql"] for q in captured if "orders_customer" in q["sql"])
+    with connection.cursor() as cursor:
+        # On this small table a sequential scan is as cheap; without it, the planner must
+        # choose between the store's index (every row) and the trigram index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + customer_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customer_name_trgm" in plan, plan
 
 
 def test_list_query_count_does_not_grow(client, agent, store, django_assert_num_queries):
