@@ -23,13 +23,13 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import IntentRequest, RequestEnvelope
-from django.conf import settings
 
 from merchant.models import Store
 from orders.models import Customer, OrderSource
 
 from . import selectors, services, speech
 from .models import Conversation
+from .process_cache import ProcessCache
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def application_id(envelope: RequestEnvelope) -> str:
     return ""
 
 
-_stores: dict[str, tuple[float, Store]] = {}
+_stores = ProcessCache()
 
 
 def clear_store_cache(**kwargs) -> None:
@@ -118,18 +118,9 @@ def store_for(envelope: RequestEnvelope) -> Store:
     app_id = application_id(envelope)
     if not app_id:
         raise UnknownSkill("no application id")
-    now = time.monotonic()
-    cached = _stores.get(app_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    store = selectors.store_for_application_id(app_id)
+    store = _stores.get_or_load(app_id, lambda: selectors.store_for_application_id(app_id))
     if store is None:
         raise UnknownSkill(app_id)
-    ttl = settings.ALEXA_STORE_CACHE_SECONDS
-    if ttl > 0:
-        if len(_stores) > 1000:
-            _stores.clear()
-        _stores[app_id] = (now + ttl, store)
     return store
 
 

@@ -11,14 +11,14 @@ fresh.
 """
 
 from dataclasses import dataclass
-from time import monotonic
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
 from merchant.models import SkillId, Store
 from orders.models import Customer, Order, OrderLine, OrderStatus, RefillPlan, RefillPlanStatus
+
+from .process_cache import ProcessCache
 
 # Orders the shopper has really made (not carts, not abandoned carts).
 MADE = [OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED]
@@ -86,7 +86,7 @@ class CategoryOutline:
         return self.sells_repeat_purchase or bool(self.one_off_ids - owned)
 
 
-_outlines: dict[tuple[int, str], tuple[float, list[CategoryOutline]]] = {}
+_outlines = ProcessCache()
 
 
 def clear_catalog_cache(**kwargs) -> None:
@@ -97,11 +97,10 @@ def clear_catalog_cache(**kwargs) -> None:
 def catalog_outline(*, store: Store, locale: str) -> list[CategoryOutline]:
     """Every category of the store in spoken order with what it sells: three queries, then
     kept per process for ``ALEXA_STORE_CACHE_SECONDS``."""
-    key = (store.pk, locale)
-    now = monotonic()
-    cached = _outlines.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    return _outlines.get_or_load((store.pk, locale), lambda: _load_outline(store, locale))
+
+
+def _load_outline(store: Store, locale: str) -> list[CategoryOutline]:
     sellable = Product.objects.sellable().filter(store=store)
     repeat = dict(
         sellable.filter(repeat_purchase=True)
@@ -115,7 +114,7 @@ def catalog_outline(*, store: Store, locale: str) -> list[CategoryOutline]:
         "category_id", "pk"
     ):
         one_off.setdefault(category_id, set()).add(product_id)
-    outline = [
+    return [
         CategoryOutline(
             category=category,
             sells_repeat_purchase=bool(repeat.get(category.pk)),
@@ -125,12 +124,6 @@ def catalog_outline(*, store: Store, locale: str) -> list[CategoryOutline]:
         .prefetch_related(*_category_localized(locale))
         .order_by("position", "name")
     ]
-    ttl = settings.ALEXA_STORE_CACHE_SECONDS
-    if ttl > 0:
-        if len(_outlines) > 1000:
-            _outlines.clear()
-        _outlines[key] = (now + ttl, outline)
-    return outline
 
 
 def owned_one_off_ids(*, customer: Customer | None) -> frozenset:

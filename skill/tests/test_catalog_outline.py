@@ -9,7 +9,7 @@ import pytest
 from catalog import services as catalog
 from catalog.models import Product
 from merchant.demo import DEMO_SKILL_ID
-from skill import selectors
+from skill import process_cache, selectors
 
 from .envelopes import Shopper, speech_of
 
@@ -18,7 +18,7 @@ NO_CREAM = "Welcome to No Nicks. You can order a starter kit or refills."
 
 
 class Clock:
-    """The selectors' clock, moved by hand."""
+    """The process caches' clock, moved by hand."""
 
     def __init__(self):
         self.now = 1000.0
@@ -30,7 +30,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(selectors, "monotonic", clock)
+    monkeypatch.setattr(process_cache, "monotonic", clock)
     return clock
 
 
@@ -101,4 +101,4 @@ def test_outlines_are_kept_per_store_and_locale(demo_store, clock):
 
     assert spoken("") == ["a starter kit", "refills", "shaving cream"]
     assert spoken("de-DE")[-1] == "Rasiercreme"
-    assert set(selectors._outlines) == {(demo_store.pk, ""), (demo_store.pk, "de-DE")}
+    assert selectors._outlines.keys() == {(demo_store.pk, ""), (demo_store.pk, "de-DE")}
