@@ -85,6 +85,18 @@ class StoreAdmin(StoreScopedAdmin):
                 ]
             },
         ),
+        (
+            "Skill listing",
+            {
+                "description": "Written into the exported skill package (skill.json).",
+                "fields": [
+                    "skill_small_icon_url",
+                    "skill_large_icon_url",
+                    "privacy_policy_url",
+                    "terms_of_use_url",
+                ],
+            },
+        ),
     ]
 
     def get_urls(self):

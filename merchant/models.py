@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 
@@ -32,6 +32,12 @@ class PaymentMode(models.TextChoices):
 class ExpiryAction(models.TextChoices):
     CAPTURE = "capture", "Capture before the authorization expires"
     RELEASE = "release", "Release (void) the authorization"
+
+
+# Alexa fetches listing images and shows policy links over HTTPS only.
+https_only = URLValidator(
+    schemes=["https"], message="Use an https:// address: Alexa accepts no other."
+)
 
 
 class Store(models.Model):
@@ -85,6 +91,27 @@ class Store(models.Model):
     support_url = models.URLField(blank=True)
     refund_policy = models.TextField(blank=True)
     cancellation_policy = models.TextField(blank=True)
+
+    # The skill's listing in the Alexa Skills Store (exported into skill.json).
+    skill_small_icon_url = models.URLField(
+        "small icon URL",
+        blank=True,
+        validators=[https_only],
+        help_text="HTTPS address of a 108 × 108 pixel PNG.",
+    )
+    skill_large_icon_url = models.URLField(
+        "large icon URL",
+        blank=True,
+        validators=[https_only],
+        help_text="HTTPS address of a 512 × 512 pixel PNG.",
+    )
+    privacy_policy_url = models.URLField(
+        "privacy policy URL",
+        blank=True,
+        validators=[https_only],
+        help_text="Required to certify a skill that takes orders and payments.",
+    )
+    terms_of_use_url = models.URLField("terms of use URL", blank=True, validators=[https_only])
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,8 +1,8 @@
 """``skill-package/skill.json``: the skill manifest (ASK CLI v2 / SMAPI skill package format).
 
-Only documented manifest fields are written. Icons and a privacy policy URL are not part
-of the store's settings, so the export warns about them instead of inventing values: the
-owner adds them in the Alexa developer console before certification.
+Only documented manifest fields are written. The icons and the privacy policy and terms of
+use URLs come from the store's "Skill listing" settings; the export warns about any that is
+missing instead of inventing a value (certification needs the icons and the privacy policy).
 """
 
 from django.conf import settings
@@ -100,10 +100,27 @@ def build_manifest(
                 text["status"].format(inv=inv),
             ],
             "keywords": keywords,
+            **_present(
+                smallIconUri=store.skill_small_icon_url, largeIconUri=store.skill_large_icon_url
+            ),
         }
-    warnings.append(
-        "Add the skill icons (108 and 512 pixels) and a privacy policy URL in the Alexa "
-        "developer console before certification; the portal does not store them."
+    missing = [
+        label
+        for label, value in (
+            ("the small icon (108 pixels)", store.skill_small_icon_url),
+            ("the large icon (512 pixels)", store.skill_large_icon_url),
+            ("a privacy policy URL", store.privacy_policy_url),
+        )
+        if not value
+    ]
+    if missing:
+        warnings.append(
+            f"Certification needs {_join(missing, 'and')}: set "
+            f"{'it' if len(missing) == 1 else 'them'} under Skill listing in the store's "
+            "settings and export again."
+        )
+    policies = _present(
+        privacyPolicyUrl=store.privacy_policy_url, termsOfUseUrl=store.terms_of_use_url
     )
     if store.uses_amazon_pay and store.sandbox_mode:
         warnings.append(
@@ -139,10 +156,16 @@ def build_manifest(
                 "isChildDirected": False,
                 "isExportCompliant": True,
                 "containsAds": False,
+                **({"locales": {locale: policies for locale in locales}} if policies else {}),
             },
         }
     }
     return manifest, warnings
+
+
+def _present(**fields: str) -> dict:
+    """The fields that have a value."""
+    return {name: value for name, value in fields.items() if value}
 
 
 def _example_product(entities: list[Entity]) -> str:

@@ -57,6 +57,7 @@ def slot_type(models, locale, name):
 # --- the documented structure -------------------------------------------------------------
 
 MANIFEST_LOCALE_KEYS = {"name", "summary", "description", "examplePhrases", "keywords"}
+ICON_KEYS = {"smallIconUri", "largeIconUri"}
 
 
 def assert_documented_manifest(manifest):
@@ -80,7 +81,8 @@ def assert_documented_manifest(manifest):
         "category",
     }
     for info in publishing["locales"].values():
-        assert set(info) == MANIFEST_LOCALE_KEYS
+        assert MANIFEST_LOCALE_KEYS <= set(info) <= MANIFEST_LOCALE_KEYS | ICON_KEYS
+        assert all(info[key].startswith("https://") for key in set(info) & ICON_KEYS)
         assert 0 < len(info["name"]) <= 50
         assert 0 < len(info["summary"]) <= 160
         assert 0 < len(info["description"]) <= 4000
@@ -97,14 +99,20 @@ def assert_documented_manifest(manifest):
     }
     for permission in body["permissions"]:
         assert set(permission) == {"name"}
-    assert set(body["privacyAndCompliance"]) == {
+    privacy = dict(body["privacyAndCompliance"])
+    policies = privacy.pop("locales", {})
+    assert set(privacy) == {
         "allowsPurchases",
         "usesPersonalInfo",
         "isChildDirected",
         "isExportCompliant",
         "containsAds",
     }
-    assert all(isinstance(v, bool) for v in body["privacyAndCompliance"].values())
+    assert all(isinstance(v, bool) for v in privacy.values())
+    assert set(policies) <= set(publishing["locales"])
+    for urls in policies.values():
+        assert urls and set(urls) <= {"privacyPolicyUrl", "termsOfUseUrl"}
+        assert all(url.startswith("https://") for url in urls.values())
 
 
 def assert_documented_interaction_model(model):
@@ -167,6 +175,75 @@ def test_command_writes_an_ask_cli_v2_project_for_the_demo_store(demo_store, tmp
     assert_documented_manifest(manifest)
     for locale in LOCALES:
         assert_documented_interaction_model(models[locale])
+
+
+LISTING = {
+    "skill_small_icon_url": "https://cdn.example.org/no-nicks-108.png",
+    "skill_large_icon_url": "https://cdn.example.org/no-nicks-512.png",
+    "privacy_policy_url": "https://no-nicks.example.org/privacy",
+    "terms_of_use_url": "https://no-nicks.example.org/terms",
+}
+
+
+def test_the_skill_listing_settings_go_into_every_locale_of_the_manifest(
+    demo_store, tmp_path, endpoint
+):
+    for name, value in LISTING.items():
+        setattr(demo_store, name, value)
+    demo_store.save()
+    manifest, _ = export(demo_store, tmp_path)
+    body = manifest["manifest"]
+    assert_documented_manifest(manifest)
+    for locale in LOCALES:
+        info = body["publishingInformation"]["locales"][locale]
+        assert info["smallIconUri"] == LISTING["skill_small_icon_url"]
+        assert info["largeIconUri"] == LISTING["skill_large_icon_url"]
+        assert body["privacyAndCompliance"]["locales"][locale] == {
+            "privacyPolicyUrl": LISTING["privacy_policy_url"],
+            "termsOfUseUrl": LISTING["terms_of_use_url"],
+        }
+    assert not [w for w in build_skill_package(store=demo_store).warnings if "icon" in w]
+
+
+def test_a_missing_listing_setting_is_named_in_a_warning_and_left_out(demo_store, endpoint):
+    demo_store.privacy_policy_url = LISTING["privacy_policy_url"]
+    demo_store.skill_large_icon_url = LISTING["skill_large_icon_url"]
+    demo_store.save()
+    package = build_skill_package(store=demo_store)
+    body = package.manifest["manifest"]
+    for locale in LOCALES:
+        info = body["publishingInformation"]["locales"][locale]
+        assert "smallIconUri" not in info
+        assert info["largeIconUri"] == LISTING["skill_large_icon_url"]
+        assert body["privacyAndCompliance"]["locales"][locale] == {
+            "privacyPolicyUrl": LISTING["privacy_policy_url"]
+        }
+    assert (
+        "Certification needs the small icon (108 pixels): set it under Skill listing in the "
+        "store's settings and export again."
+    ) in package.warnings
+    demo_store.privacy_policy_url = demo_store.skill_large_icon_url = ""
+    demo_store.save()
+    package = build_skill_package(store=demo_store)
+    assert "locales" not in package.manifest["manifest"]["privacyAndCompliance"]
+    assert (
+        "Certification needs the small icon (108 pixels), the large icon (512 pixels) and a "
+        "privacy policy URL: set them under Skill listing in the store's settings and export "
+        "again."
+    ) in package.warnings
+
+
+def test_listing_addresses_must_be_https(demo_store):
+    from django.core.exceptions import ValidationError
+
+    demo_store.skill_small_icon_url = "http://cdn.example.org/icon.png"
+    demo_store.privacy_policy_url = "ftp://no-nicks.example.org/privacy"
+    with pytest.raises(ValidationError) as raised:
+        demo_store.full_clean()
+    assert raised.value.message_dict == {
+        "skill_small_icon_url": ["Use an https:// address: Alexa accepts no other."],
+        "privacy_policy_url": ["Use an https:// address: Alexa accepts no other."],
+    }
 
 
 def test_manifest_carries_publishing_endpoint_permission_and_the_amazon_pay_sentence(
