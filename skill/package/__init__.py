@@ -22,6 +22,7 @@ from skill.package.validation import (
     PackageInvalid,
     check_invocation_name,
     check_samples,
+    check_slot_value_total,
     check_slot_values,
 )
 
@@ -110,6 +111,9 @@ def build_skill_package(*, store: Store) -> SkillPackage:
         warnings += name_warnings
         errors += check_slot_values(locale, i.PRODUCT_TYPE, products[locale])
         errors += check_slot_values(locale, i.CATEGORY_TYPE, categories[locale])
+        errors += check_slot_value_total(
+            locale, {i.PRODUCT_TYPE: products[locale], i.CATEGORY_TYPE: categories[locale]}
+        )
         model = build_interaction_model(
             invocation_name=store.invocation_name,
             locale=locale,

@@ -23,6 +23,9 @@ from skill.package.utterances import (
 MAX_SLOT_VALUE_CHARS = 140
 MAX_SAMPLE_CHARS = 200
 MAX_INVOCATION_CHARS = 50
+# Alexa: "a skill can have a total of 50,000 custom slot values, totaled across all custom
+# slots used in the interaction model" (per locale's model; synonyms are not values).
+MAX_CUSTOM_SLOT_VALUES = 50_000
 
 _INVOCATION_CHARS = {
     "en": re.compile(r"^[a-z' .]+$"),
@@ -81,6 +84,17 @@ def check_invocation_name(name: str, locale: str) -> tuple[list[str], list[str]]
             f"{where} is one word: Alexa accepts that only for a brand you can prove you own."
         )
     return errors, warnings
+
+
+def check_slot_value_total(locale: str, types: dict[str, list[Entity]]) -> list[str]:
+    total = sum(len(entities) for entities in types.values())
+    if total <= MAX_CUSTOM_SLOT_VALUES:
+        return []
+    counts = ", ".join(f"{name} {len(entities):,}" for name, entities in types.items())
+    return [
+        f"{locale}: the model has {total:,} custom slot values ({counts}); Alexa allows "
+        f"{MAX_CUSTOM_SLOT_VALUES:,} in all. Deactivate products the skill need not sell."
+    ]
 
 
 def check_slot_values(locale: str, type_name: str, entities: list[Entity]) -> list[str]:

@@ -19,7 +19,12 @@ from skill.package import PackageInvalid, build_skill_package
 from skill.package.catalog import Entity
 from skill.package.samples import NUMBER_WORDS, SAMPLES
 from skill.package.utterances import SLOT, SlotVocabulary, Template, match_template, normalize
-from skill.package.validation import check_invocation_name, check_samples, check_slot_values
+from skill.package.validation import (
+    check_invocation_name,
+    check_samples,
+    check_slot_value_total,
+    check_slot_values,
+)
 
 ENDPOINT = "https://shop.example.org/alexa/"
 EN_PAY = (
@@ -550,6 +555,29 @@ def test_too_long_slot_values_are_errors():
     assert check_slot_values("en-US", "PRODUCT", []) == [
         "en-US: slot type PRODUCT has no values (the store has no active products)."
     ]
+
+
+def test_alexas_total_of_custom_slot_values_is_checked():
+    def entities(count, kind):
+        return [Entity(id=str(n), value=f"{kind} {n}", synonyms=(), label="") for n in range(count)]
+
+    at_limit = {"PRODUCT": entities(49_997, "product"), "CATEGORY": entities(3, "category")}
+    assert check_slot_value_total("en-US", at_limit) == []
+    over = {"PRODUCT": entities(49_998, "product"), "CATEGORY": entities(3, "category")}
+    assert check_slot_value_total("de-DE", over) == [
+        "de-DE: the model has 50,001 custom slot values (PRODUCT 49,998, CATEGORY 3); Alexa "
+        "allows 50,000 in all. Deactivate products the skill need not sell."
+    ]
+
+
+def test_the_export_stops_when_a_model_has_too_many_slot_values(demo_store, monkeypatch):
+    from skill.package import validation
+
+    values = Product.objects.filter(store=demo_store, active=True).count() + 3
+    monkeypatch.setattr(validation, "MAX_CUSTOM_SLOT_VALUES", values - 1)
+    errors = errors_of(demo_store)
+    for locale in LOCALES:
+        assert f"{locale}: the model has {values} custom slot values" in " ".join(errors)
 
 
 def test_a_synonym_that_turns_another_intents_phrase_into_an_order_is_an_error(demo_store):
