@@ -202,3 +202,18 @@ class ProductSynonym(models.Model):
         if self.product_id and not self.store_id:
             self.store_id = self.product.store_id
         super().save(*args, **kwargs)
+
+
+class CatalogRevision(models.Model):
+    """Counts the changes to a store's catalog that its skill package depends on (names,
+    synonyms, translations, categories, products coming and going). What is built from the
+    catalog, such as the voice console's interaction model, is kept under this number and
+    rebuilt when it moves. Stock-only saves (every order) do not count."""
+
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, primary_key=True, related_name="catalog_revision"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.store_id}: {self.number}"

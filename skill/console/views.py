@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.selectors import catalog_revision
 from merchant.models import Area
 from merchant.selectors import stores_for_user
 from skill import amazon_pay_sandbox, runtime, speech
@@ -44,6 +45,34 @@ CHARGE_OUTCOMES = [
 ]
 MAX_AMAZON_PAY_HOPS = 3
 MAX_TEXT = 500
+
+
+# (store id, locale) -> ((catalog revision, store saved at), Matcher or the package's errors)
+_matchers: dict[tuple[int, str], tuple[tuple, Matcher | list[str]]] = {}
+MAX_MATCHERS = 16
+
+
+def console_matcher(store, locale: str) -> Matcher:
+    """The typed-text matcher for the store's exported model in ``locale``. Building the
+    package takes long for a large catalog, so each process keeps the latest matcher per
+    store and locale and rebuilds it only when the catalog revision moves or the store's
+    settings are saved. Raises ``PackageInvalid`` when the package cannot be exported."""
+    version = (catalog_revision(store_id=store.pk), store.updated_at)
+    kept = _matchers.get((store.pk, locale))
+    if kept is not None and kept[0] == version:
+        built = kept[1]
+    else:
+        try:
+            built = Matcher(build_skill_package(store=store).models[locale], locale)
+        except PackageInvalid as invalid:
+            built = invalid.errors
+        _matchers.pop((store.pk, locale), None)
+        while len(_matchers) >= MAX_MATCHERS:
+            _matchers.pop(next(iter(_matchers)))
+        _matchers[(store.pk, locale)] = (version, built)
+    if isinstance(built, list):
+        raise PackageInvalid(built)
+    return built
 
 
 def console_stores(user):
@@ -94,13 +123,12 @@ def console_turn(request):
         return JsonResponse({"exchanges": [], "session_open": False, "reset": True})
 
     try:
-        model = build_skill_package(store=store).models[locale]
+        matcher = console_matcher(store, locale)
     except PackageInvalid as invalid:
         return JsonResponse(
             {"error": "The store's skill package is invalid.", "errors": invalid.errors},
             status=400,
         )
-    matcher = Matcher(model, locale)
     consent = data.get("consent") if data.get("consent") in CONSENTS else "GRANTED"
     text = " ".join(str(data.get("text", "")).split())[:MAX_TEXT]
 

@@ -4,21 +4,25 @@ import pytest
 
 from merchant.demo import DEMO_SKILL_ID
 from skill import runtime, selectors, verification
+from skill.console import views as console_views
 
 from .envelopes import Shopper
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    """Each test starts with no process verifier (no certificate cache), no cached stores and
-    no cached catalog outlines, and leaves none: database rows do not outlive a test."""
+    """Each test starts with no process verifier (no certificate cache), no cached stores,
+    catalog outlines or console matchers, and leaves none: database rows do not outlive a
+    test."""
     verification.set_verifier(None)
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
+    console_views._matchers.clear()
     yield
     verification.set_verifier(None)
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
+    console_views._matchers.clear()
 
 
 @pytest.fixture

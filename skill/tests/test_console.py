@@ -328,3 +328,76 @@ def test_an_invalid_catalog_shows_the_package_errors(demo_store, owner):
         'through "help" of product "No Nicks Starter Kit" (SKU NN-KIT).'
     ]
     assert Interaction.objects.count() == 0
+
+
+# --- the matcher kept between turns ----------------------------------------------------------
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How many times the console built the skill package."""
+    from skill.console import views
+
+    real, calls = views.build_skill_package, []
+
+    def counting(**kwargs):
+        calls.append(kwargs["store"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "build_skill_package", counting)
+    return calls
+
+
+def test_the_console_builds_the_package_once_until_the_catalog_changes(
+    demo_store, owner, builds, products
+):
+    say(owner, "launch")
+    say(owner, text="what refills do you have")
+    say(owner, "help")
+    assert len(builds) == 1
+
+    kit = Product.objects.get(store=demo_store, sku="NN-KIT")
+    kit.synonyms.create(value="shaving set", locale="", store=demo_store)  # as the admin does
+    answer = say(owner, text="order a shaving set")
+    assert len(builds) == 2
+    assert answer["exchanges"][0]["understood"]["slots"]["Product"]["id"] == products["NN-KIT"]
+
+    kit.active = False
+    kit.save()
+    assert say(owner, text="order a shaving set")["exchanges"][0]["understood"]["intent"] == (
+        intents.FALLBACK
+    )
+    assert len(builds) == 3
+
+
+def test_orders_taking_stock_do_not_rebuild_the_console_model(demo_store, owner, builds):
+    stock = Product.objects.get(sku="NN-KIT").stock
+    say(owner, "launch")
+    say(owner, text="order a starter kit")
+    say(owner, "yes")
+    say(owner, "yes")  # placed: the kit's stock went down
+    assert Product.objects.get(sku="NN-KIT").stock == stock - 1
+    say(owner, "launch")
+    assert len(builds) == 1
+
+
+def test_saving_the_store_settings_rebuilds_the_console_model(demo_store, owner, builds):
+    say(owner, text="open no nicks")
+    demo_store.invocation_name = "close shave"
+    demo_store.save()
+    assert say(owner, text="open close shave")["exchanges"][0]["request_type"] == "LaunchRequest"
+    assert len(builds) == 2
+
+
+def test_an_invalid_catalog_stays_refused_until_it_is_fixed(demo_store, owner, builds):
+    kit = Product.objects.get(store=demo_store, sku="NN-KIT")
+    synonym = kit.synonyms.create(value="help", locale="en-US", store=demo_store)
+    body = json.dumps({"store": "no-nicks", "action": "text", "text": "help"})
+    for _ in range(2):
+        response = owner.post(TURN, body, content_type="application/json")
+        assert response.status_code == 400
+        assert "help" in response.json()["errors"][0]
+    assert len(builds) == 1
+    synonym.delete()
+    assert say(owner, "help")["exchanges"][0]["understood"]["intent"] == intents.HELP
+    assert len(builds) == 2
