@@ -172,6 +172,13 @@ ALEXA_CERT_FETCH_TIMEOUT = env.float("ALEXA_CERT_FETCH_TIMEOUT", default=3.0)
 ALEXA_MAX_BODY_BYTES = env.int("ALEXA_MAX_BODY_BYTES", default=128 * 1024)
 # Seconds a worker keeps the store it looked up by skill id (0: look it up every request).
 ALEXA_STORE_CACHE_SECONDS = env.float("ALEXA_STORE_CACHE_SECONDS", default=5.0)
+# Alexa's own APIs (the device's address, the shopper's email): the hosts a request's
+# apiEndpoint may name, and the time allowed for one call.
+ALEXA_API_HOSTS = env.list(
+    "ALEXA_API_HOSTS",
+    default=["api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"],
+)
+ALEXA_API_TIMEOUT_SECONDS = env.float("ALEXA_API_TIMEOUT_SECONDS", default=3.0)
 
 # --- Back office: orders, payments, Celery beat (owned by the orders app) -------------------
 # Payment gateway: the embedded Amazon Pay sandbox (orders/gateways.py) unless told otherwise.

@@ -85,6 +85,18 @@ def customer_set_payment_consent(*, customer: Customer, status: str) -> Customer
     return customer
 
 
+def customer_store_delivery_contact(
+    *, customer: Customer, address: dict, email: str = ""
+) -> Customer:
+    """Keep the delivery address (and the email, when known) from the shopper's Alexa
+    settings, for stores paid on delivery."""
+    customer.shipping_address = address
+    if email:
+        customer.email = email
+    customer.save(update_fields=["shipping_address", "email", "updated_at"])
+    return customer
+
+
 def customer_store_billing_agreement(
     *, customer: Customer, agreement_id: str, status: str, address: dict, email: str = ""
 ) -> Customer:

@@ -36,7 +36,7 @@ from orders import services as orders
 from orders.errors import OrderError
 from orders.models import OrderStatus
 
-from .. import selectors
+from .. import alexa_apis, selectors
 from ..models import Step
 from ..verification import parse_timestamp
 from .common import (
@@ -83,6 +83,10 @@ def start(handler_input, turn, order, *prefix: str):
     store = turn.store
     set_step(turn, Step.IDLE, order=order)
     if not store.uses_amazon_pay:
+        if not turn.customer.shipping_address:
+            refused = fetch_delivery_contact(handler_input, turn, *prefix)
+            if refused is not None:
+                return refused
         return summary(handler_input, turn, order, *prefix)
     if consent_status(handler_input) != "GRANTED":
         return permission_needed(handler_input, turn, *prefix)
@@ -90,6 +94,36 @@ def start(handler_input, turn, order, *prefix: str):
     if customer.has_open_billing_agreement and customer.shipping_address:
         return summary(handler_input, turn, order, *prefix)
     return send_setup(handler_input, turn, order)
+
+
+def fetch_delivery_contact(handler_input, turn, *prefix: str):
+    """Pay on delivery: the address to deliver to, and the email for the confirmation, from
+    the shopper's Alexa settings. Returns the answer when the order cannot go on yet (the
+    cart stays, and is offered again at the next launch)."""
+    voice = turn.voice
+    try:
+        contact = alexa_apis.delivery_contact(
+            handler_input, turn, want_email=not turn.customer.email
+        )
+    except alexa_apis.PermissionMissing:
+        turn.outcome = "address_permission_needed"
+        handler_input.response_builder.set_card(
+            AskForPermissionsConsentCard(
+                permissions=[alexa_apis.ADDRESS_SCOPE, alexa_apis.EMAIL_SCOPE]
+            )
+        )
+        return tell(handler_input, join(*prefix, voice.NEED_ADDRESS_PERMISSION))
+    except alexa_apis.Unavailable:
+        turn.outcome = "address_unavailable"
+        turn.error_code = "device_address_unavailable"
+        return tell(handler_input, join(*prefix, voice.ADDRESS_UNAVAILABLE))
+    if not contact.address.get("addressLine1") or not contact.address.get("city"):
+        turn.outcome = "no_device_address"
+        return tell(handler_input, join(*prefix, voice.NO_DEVICE_ADDRESS))
+    turn.customer = orders.customer_store_delivery_contact(
+        customer=turn.customer, address=contact.address, email=contact.email
+    )
+    return None
 
 
 def permission_needed(handler_input, turn, *prefix: str):
@@ -386,8 +420,12 @@ class SetupResultHandler(AbstractRequestHandler):
         address = details.get("destination") or {}
         store = turn.store
         email = ""
-        if store.sandbox_mode and store.sandbox_customer_email and not turn.customer.email:
-            email = store.sandbox_customer_email
+        if not turn.customer.email:
+            email = (
+                store.sandbox_customer_email
+                if store.sandbox_mode
+                else alexa_apis.profile_email(handler_input, turn)
+            )
         turn.customer = orders.customer_store_billing_agreement(
             customer=turn.customer,
             agreement_id=agreement_id,

@@ -8,6 +8,7 @@ missing instead of inventing a value (certification needs the icons and the priv
 from django.conf import settings
 
 from merchant.models import Store
+from skill.alexa_apis import ADDRESS_SCOPE, EMAIL_SCOPE
 from skill.package.catalog import Entity
 from skill.package.samples import language
 
@@ -149,7 +150,13 @@ def build_manifest(
                     }
                 }
             },
-            "permissions": ([{"name": AMAZON_PAY_PERMISSION}] if store.uses_amazon_pay else []),
+            "permissions": [
+                {"name": scope}
+                for scope in (
+                    AMAZON_PAY_PERMISSION if store.uses_amazon_pay else ADDRESS_SCOPE,
+                    EMAIL_SCOPE,
+                )
+            ],
             "privacyAndCompliance": {
                 "allowsPurchases": True,
                 "usesPersonalInfo": True,

@@ -145,6 +145,19 @@ NEED_PERMISSION = (
     "Um zu bestellen, aktiviere bitte Amazon Pay und den Sprachkauf für diesen Skill in der "
     "Alexa App. Ich habe dir dazu eine Karte in die Alexa App geschickt."
 )
+NEED_ADDRESS_PERMISSION = (
+    "Damit wir liefern können, brauche ich deine Adresse. Erlaube diesem Skill bitte auf der "
+    "Karte in der Alexa App, die Adresse deines Geräts und deine E-Mail-Adresse für die "
+    "Bestellbestätigung zu verwenden. Deine Bestellung bleibt so lange gespeichert."
+)
+NO_DEVICE_ADDRESS = (
+    "Für dieses Gerät ist keine Adresse hinterlegt. Trage bitte in den Geräteeinstellungen der "
+    "Alexa App eine ein und öffne den Skill dann wieder: Deine Bestellung bleibt gespeichert."
+)
+ADDRESS_UNAVAILABLE = (
+    "Entschuldigung, ich konnte deine Adresse gerade nicht abrufen. Versuch es bitte gleich "
+    "noch einmal: Deine Bestellung bleibt gespeichert."
+)
 
 
 def address(destination: dict) -> str:

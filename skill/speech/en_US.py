@@ -160,6 +160,19 @@ NEED_PERMISSION = (
     "To order, please enable Amazon Pay and voice purchasing for this skill in the Alexa app. "
     "I've sent a card to the Alexa app that shows you how."
 )
+NEED_ADDRESS_PERMISSION = (
+    "To deliver your order, I need your address. Please allow this skill to use your device "
+    "address, and your email for the order confirmation, on the card I've sent to the Alexa "
+    "app. Your order is kept until then."
+)
+NO_DEVICE_ADDRESS = (
+    "I couldn't find an address for this device. Please add one in the Alexa app's device "
+    "settings, then open the skill again: your order is kept until then."
+)
+ADDRESS_UNAVAILABLE = (
+    "Sorry, I couldn't get your address just now. Please try again in a moment: your order is "
+    "kept until then."
+)
 
 
 def address(destination: dict) -> str:

@@ -6,7 +6,33 @@ from merchant.demo import DEMO_SKILL_ID
 from skill import runtime, selectors, verification
 from skill.console import views as console_views
 
+from .alexa_api_stub import start_stub
 from .envelopes import Shopper
+
+
+@pytest.fixture(autouse=True)
+def _no_alexa_apis(settings):
+    """No test reaches Amazon: a call to Alexa's APIs fails as unreachable unless the test
+    uses the ``alexa_api`` stub."""
+    settings.ALEXA_API_HOSTS = []
+
+
+@pytest.fixture(scope="session")
+def _alexa_api_server():
+    stub, server = start_stub()
+    yield stub
+    server.shutdown()
+
+
+@pytest.fixture
+def alexa_api(_alexa_api_server, settings, monkeypatch):
+    """Alexa's APIs on a local HTTPS stub: register what a token grants in ``grants``."""
+    stub = _alexa_api_server
+    stub.grants.clear()
+    stub.calls.clear()
+    settings.ALEXA_API_HOSTS = [stub.netloc]
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", stub.ca_file)
+    return stub
 
 
 @pytest.fixture(autouse=True)

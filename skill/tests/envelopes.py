@@ -77,6 +77,8 @@ def envelope(
     consent: str | None = "GRANTED",
     session_id: str | None = None,
     new: bool = False,
+    api_endpoint: str = "https://api.amazonalexa.com",
+    api_token: str = ACCESS_TOKEN,
 ) -> dict:
     scopes = (
         {"payments:autopay_consent": Scope(status=PermissionStatus(consent))} if consent else None
@@ -100,8 +102,8 @@ def envelope(
                 device=Device(
                     device_id="amzn1.ask.device.TEST", supported_interfaces=SupportedInterfaces()
                 ),
-                api_endpoint="https://api.amazonalexa.com",
-                api_access_token=ACCESS_TOKEN,
+                api_endpoint=api_endpoint,
+                api_access_token=api_token,
             )
         ),
         request=request,
@@ -162,12 +164,16 @@ class Shopper:
         user_id="amzn1.ask.account.SHOPPER1",
         locale="en-US",
         consent="GRANTED",
+        api_endpoint="https://api.amazonalexa.com",
+        api_token=ACCESS_TOKEN,
     ):
         self.client = client
         self.skill_id = skill_id
         self.user_id = user_id
         self.locale = locale
         self.consent = consent
+        self.api_endpoint = api_endpoint  # where the skill reaches Alexa's APIs
+        self.api_token = api_token  # what this shopper granted there
         self.last_envelope = None
         self.last_answer = None
 
@@ -181,7 +187,14 @@ class Shopper:
 
     def send(self, request) -> dict:
         return self.post(
-            envelope(request, skill_id=self.skill_id, user_id=self.user_id, consent=self.consent)
+            envelope(
+                request,
+                skill_id=self.skill_id,
+                user_id=self.user_id,
+                consent=self.consent,
+                api_endpoint=self.api_endpoint,
+                api_token=self.api_token,
+            )
         )
 
     def launch(self):

@@ -20,6 +20,7 @@ from orders.models import (
 )
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
+from .alexa_api_stub import US_ADDRESS, Grant
 from .envelopes import directive_of, product_slot, speech_of
 
 
@@ -255,10 +256,11 @@ def test_an_order_that_ships_before_yes_gets_return_guidance(shopper, demo_store
 
 
 @pytest.mark.django_db
-def test_pay_on_delivery_cancel_says_nothing_was_paid(make_shopper):
+def test_pay_on_delivery_cancel_says_nothing_was_paid(make_shopper, alexa_api):
     store = StoreFactory(payment_mode=PaymentMode.PAY_ON_DELIVERY, amazon_pay_seller_id="")
     product = ProductFactory(store=store)
-    shopper = make_shopper(store, consent=None)
+    alexa_api.grants["granted"] = Grant(address=US_ADDRESS, email=None)
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="granted")
     shopper.say("OrderProductIntent", Product=product_slot(product))
     shopper.yes()
     shopper.yes()

@@ -23,6 +23,7 @@ from orders.models import (
 from skill import amazon_pay_sandbox
 from skill.models import Conversation, Interaction, Step
 
+from .alexa_api_stub import DENIED, US_ADDRESS, Grant
 from .envelopes import directive_of, product_slot, speech_of
 
 PAID_9 = (
@@ -466,23 +467,38 @@ def test_no_at_the_summary_keeps_the_cart(shopper, demo_store):
     assert "unfinished order" in speech_of(shopper.launch())
 
 
-@pytest.mark.django_db
-def test_pay_on_delivery_needs_no_amazon_pay(make_shopper, django_capture_on_commit_callbacks):
+@pytest.fixture
+def corner_shop(db):
     store = StoreFactory(
         name="Corner Shop",
         payment_mode=PaymentMode.PAY_ON_DELIVERY,
         tax_rate=Decimal("0"),
         amazon_pay_seller_id="",
     )
-    product = ProductFactory(store=store, spoken_name="soap bar", price=Decimal("4.00"))
-    shopper = make_shopper(store, consent=None)
+    soap = ProductFactory(
+        store=store, spoken_name="soap bar", price=Decimal("4.00"), repeat_purchase=True
+    )
+    return store, soap
+
+
+@pytest.mark.django_db
+def test_pay_on_delivery_needs_no_amazon_pay(
+    make_shopper, corner_shop, alexa_api, django_capture_on_commit_callbacks, mailoutbox
+):
+    store, product = corner_shop
+    alexa_api.grants["granted"] = Grant(address=US_ADDRESS, email="jane@example.com")
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="granted")
     summary = order_kit(shopper, product)
     assert directive_of(summary) is None
     assert speech_of(summary) == (
         "Here is your order from Corner Shop: one soap bar. The total is 4 dollars, including "
-        "no tax and free shipping. Payment is due on delivery. Do you want me to complete your "
-        "order now?"
+        "no tax and free shipping. It will be delivered to 100 Main Street, Apt 4, Springfield, "
+        "IL, 62701. Payment is due on delivery. Do you want me to complete your order now?"
     )
+    assert alexa_api.calls == [
+        ("/v1/devices/amzn1.ask.device.TEST/settings/address", "granted"),
+        ("/v2/accounts/~current/settings/Profile.email", "granted"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         done = shopper.yes()
     assert directive_of(done) is None
@@ -491,7 +507,107 @@ def test_pay_on_delivery_needs_no_amazon_pay(make_shopper, django_capture_on_com
     order = Order.objects.get()
     assert order.status == OrderStatus.PLACED
     assert order.payment_mode == PaymentMode.PAY_ON_DELIVERY
+    assert order.shipping_address == {
+        "addressLine1": "100 Main Street",
+        "addressLine2": "Apt 4",
+        "city": "Springfield",
+        "stateOrRegion": "IL",
+        "postalCode": "62701",
+        "countryCode": "US",
+    }
+    assert order.email == "jane@example.com"
+    assert [m.to for m in mailoutbox] == [["jane@example.com"]]
     assert PaymentTransaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_pay_on_delivery_asks_for_the_address_permission_and_keeps_the_cart(
+    make_shopper, corner_shop, alexa_api
+):
+    store, product = corner_shop
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="nothing")
+    answer = order_kit(shopper, product)
+    assert speech_of(answer) == (
+        "To deliver your order, I need your address. Please allow this skill to use your device "
+        "address, and your email for the order confirmation, on the card I've sent to the Alexa "
+        "app. Your order is kept until then."
+    )
+    assert answer["response"]["card"] == {
+        "type": "AskForPermissionsConsent",
+        "permissions": ["read::alexa:device:all:address", "alexa::profile:email:read"],
+    }
+    assert answer["response"]["shouldEndSession"] is True
+    assert Order.objects.get().status == OrderStatus.DRAFT
+
+    # The shopper grants the address only (no email) in the Alexa app and comes back.
+    alexa_api.grants["address-only"] = Grant(address=US_ADDRESS, email=DENIED)
+    shopper.api_token = "address-only"
+    assert "You have an unfinished order: one soap bar." in speech_of(shopper.launch())
+    summary = shopper.yes()
+    assert "It will be delivered to 100 Main Street, Apt 4, Springfield" in speech_of(summary)
+    customer = Customer.objects.get(store=store)
+    assert customer.shipping_address["postalCode"] == "62701"
+    assert customer.email == ""
+    assert speech_of(shopper.yes()).startswith("Your order has been placed.")
+    # Known now: the next order asks Amazon nothing.
+    calls = len(alexa_api.calls)
+    order_kit(shopper, product)
+    assert len(alexa_api.calls) == calls
+
+
+@pytest.mark.django_db
+def test_pay_on_delivery_without_an_address_on_the_device(make_shopper, corner_shop, alexa_api):
+    store, product = corner_shop
+    alexa_api.grants["no-address"] = Grant(address=None, email=None)
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="no-address")
+    answer = order_kit(shopper, product)
+    assert speech_of(answer) == (
+        "I couldn't find an address for this device. Please add one in the Alexa app's device "
+        "settings, then open the skill again: your order is kept until then."
+    )
+    assert Order.objects.get().status == OrderStatus.DRAFT
+    assert Customer.objects.get(store=store).shipping_address == {}
+
+
+@pytest.mark.django_db
+def test_pay_on_delivery_when_amazon_cannot_be_reached(make_shopper, corner_shop, settings):
+    store, product = corner_shop
+    settings.ALEXA_API_HOSTS = ["127.0.0.1:9"]  # nothing listens there
+    shopper = make_shopper(store, consent=None, api_endpoint="https://127.0.0.1:9")
+    answer = order_kit(shopper, product)
+    assert speech_of(answer) == (
+        "Sorry, I couldn't get your address just now. Please try again in a moment: your order "
+        "is kept until then."
+    )
+    assert Order.objects.get().status == OrderStatus.DRAFT
+    assert Interaction.objects.filter(error_code="device_address_unavailable").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_api_endpoint_that_is_not_amazons_is_never_called(
+    make_shopper, corner_shop, alexa_api, settings
+):
+    store, product = corner_shop
+    alexa_api.grants["granted"] = Grant(address=US_ADDRESS, email="jane@example.com")
+    settings.ALEXA_API_HOSTS = ["api.amazonalexa.com"]  # the stub's host is not one of them
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="granted")
+    answer = order_kit(shopper, product)
+    assert speech_of(answer).startswith("Sorry, I couldn't get your address just now.")
+    assert alexa_api.calls == []
+
+
+@pytest.mark.django_db
+def test_live_amazon_pay_takes_the_email_from_the_profile(make_shopper, untaxed_store, alexa_api):
+    store, kit = untaxed_store
+    store.sandbox_mode = False
+    store.save()
+    alexa_api.grants["pay"] = Grant(address=DENIED, email="sam@example.com")
+    shopper = make_shopper(store, api_endpoint=alexa_api.url, api_token="pay")
+    setup = order_kit(shopper, kit)
+    assert directive_of(setup)["name"] == "Setup"
+    shopper.amazon_pay()
+    assert Customer.objects.get(store=store).email == "sam@example.com"
+    assert alexa_api.calls == [("/v2/accounts/~current/settings/Profile.email", "pay")]
 
 
 @pytest.mark.django_db

@@ -401,3 +401,28 @@ def test_an_invalid_catalog_stays_refused_until_it_is_fixed(demo_store, owner, b
     synonym.delete()
     assert say(owner, "help")["exchanges"][0]["understood"]["intent"] == intents.HELP
     assert len(builds) == 2
+
+
+def test_pay_on_delivery_on_the_console_delivers_to_the_sandbox_address(demo_store, owner):
+    from merchant.models import PaymentMode
+
+    demo_store.payment_mode = PaymentMode.PAY_ON_DELIVERY
+    demo_store.save()
+    say(owner, "launch")
+    say(owner, text="order refills")
+    denied = say(owner, "yes", consent="DENIED")["exchanges"][0]
+    assert denied["card"]["permissions"] == [
+        "read::alexa:device:all:address",
+        "alexa::profile:email:read",
+    ]
+    assert Order.objects.get(store=demo_store).status == OrderStatus.DRAFT
+
+    say(owner, "launch")  # the unfinished order is offered again
+    summary = say(owner, "yes")["exchanges"][0]
+    assert "It will be delivered to 410 Terry Ave N, Seattle, WA, 98109." in summary["speech"]
+    assert "Payment is due on delivery." in summary["speech"]
+    placed = say(owner, "yes")["exchanges"][0]
+    assert placed["speech"].startswith("Your order has been placed.")
+    order = Order.objects.get(store=demo_store)
+    assert order.is_test is True
+    assert order.shipping_address["postalCode"] == "98109"

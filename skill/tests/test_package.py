@@ -260,7 +260,10 @@ def test_manifest_carries_publishing_endpoint_permission_and_the_amazon_pay_sent
     assert body["publishingInformation"]["category"] == "SHOPPING"
     assert body["publishingInformation"]["distributionCountries"] == ["DE", "GB", "US"]
     assert body["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
-    assert body["permissions"] == [{"name": "payments:autopay_consent"}]
+    assert body["permissions"] == [
+        {"name": "payments:autopay_consent"},
+        {"name": "alexa::profile:email:read"},
+    ]
     assert body["privacyAndCompliance"]["allowsPurchases"] is True
     assert body["privacyAndCompliance"]["isChildDirected"] is False
 
@@ -461,7 +464,10 @@ def test_pay_on_delivery_store_declares_no_amazon_pay(db, tmp_path):
     ProductFactory(store=store, name="Tea")
     manifest, _ = export(store, tmp_path)
     body = manifest["manifest"]
-    assert body["permissions"] == []
+    assert body["permissions"] == [
+        {"name": "read::alexa:device:all:address"},
+        {"name": "alexa::profile:email:read"},
+    ]
     for info in body["publishingInformation"]["locales"].values():
         assert "Amazon Pay" not in info["description"]
         assert "Amazon Pay" not in info["keywords"]

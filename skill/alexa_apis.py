@@ -1,0 +1,142 @@
+"""Alexa's own APIs a turn may call: the device's address (Device Settings API, permission
+``read::alexa:device:all:address``) and the shopper's email (Customer Profile API,
+``alexa::profile:email:read``).
+
+Calls go to the request's ``apiEndpoint`` with its ``apiAccessToken``, over HTTPS, only to
+the hosts in ``ALEXA_API_HOSTS`` (Amazon's three regions), each within
+``ALEXA_API_TIMEOUT_SECONDS``. Amazon answers 200 with the value, 204 when the shopper has
+set none, 403 when the permission is not granted. The calls are made here rather than
+through ask-sdk's service clients because those fail to read the error bodies Amazon sends
+with a 403 (``{"code": "ACCESS_DENIED", ...}`` is not in their error-code enum), which would
+turn "not granted" into an exception.
+
+The voice test console has no Amazon behind it: its turns get the Amazon Pay sandbox's
+address for the locale and the store's sandbox email, or a refusal when the console's
+permission control is not "granted".
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import requests
+from django.conf import settings
+
+from . import amazon_pay_sandbox
+
+logger = logging.getLogger(__name__)
+
+ADDRESS_SCOPE = "read::alexa:device:all:address"
+EMAIL_SCOPE = "alexa::profile:email:read"
+ADDRESS_PATH = "/v1/devices/{device_id}/settings/address"
+EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
+ADDRESS_FIELDS = ("addressLine1", "addressLine2", "addressLine3", "city", "stateOrRegion",
+                  "districtOrCounty", "postalCode", "countryCode")  # fmt: skip
+
+
+class PermissionMissing(Exception):
+    """The shopper has not granted the permission (HTTP 403)."""
+
+
+class Unavailable(Exception):
+    """Amazon's API could not be reached, refused the host, or failed."""
+
+
+@dataclass
+class Contact:
+    address: dict
+    email: str
+
+
+def delivery_contact(handler_input, turn, *, want_email: bool) -> Contact:
+    """The device's address (raises ``PermissionMissing`` or ``Unavailable``; empty when the
+    shopper set none) and, when ``want_email``, the shopper's email ("" when not granted,
+    not set or not reachable)."""
+    if turn.is_test:
+        return _console_contact(handler_input, turn)
+    device_id = quote(_device_id(handler_input), safe="")
+    status, body = _get(handler_input, ADDRESS_PATH.format(device_id=device_id))
+    if status == 403:
+        raise PermissionMissing(ADDRESS_SCOPE)
+    if status not in (200, 204):
+        logger.warning("device address for store %s: HTTP %s", turn.store.pk, status)
+        raise Unavailable(f"HTTP {status}")
+    found = _json(body) if status == 200 else {}
+    address = {
+        key: str(found[key]).strip()
+        for key in ADDRESS_FIELDS
+        if isinstance(found, dict) and found.get(key) and str(found[key]).strip()
+    }
+    return Contact(address=address, email=profile_email(handler_input, turn) if want_email else "")
+
+
+def profile_email(handler_input, turn) -> str:
+    """The shopper's email from their Amazon profile; "" when not granted, not set or not
+    reachable (the order goes on without a confirmation email)."""
+    if turn.is_test:
+        return turn.store.sandbox_customer_email if _console_granted(handler_input) else ""
+    try:
+        status, body = _get(handler_input, EMAIL_PATH)
+    except Unavailable:
+        return ""
+    if status != 200:
+        if status not in (204, 403):
+            logger.warning("profile email for store %s: HTTP %s", turn.store.pk, status)
+        return ""
+    email = _json(body)
+    return email.strip() if isinstance(email, str) and "@" in email else ""
+
+
+def _get(handler_input, path: str) -> tuple[int, str]:
+    system = _system(handler_input)
+    endpoint = (system.api_endpoint or "").rstrip("/") if system else ""
+    token = system.api_access_token if system else ""
+    parts = urlsplit(endpoint)
+    if not token or parts.scheme != "https" or parts.netloc not in settings.ALEXA_API_HOSTS:
+        raise Unavailable(f"not an Alexa API endpoint: {parts.netloc or '?'}")
+    try:
+        response = requests.get(
+            endpoint + path,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=settings.ALEXA_API_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        logger.warning("Alexa API %s unreachable: %s", parts.netloc, exc)
+        raise Unavailable(str(exc)) from exc
+    return response.status_code, response.text
+
+
+def _json(body: str):
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _system(handler_input):
+    context = handler_input.request_envelope.context
+    return context.system if context else None
+
+
+def _device_id(handler_input) -> str:
+    system = _system(handler_input)
+    return (system.device.device_id or "") if system and system.device else ""
+
+
+def _console_granted(handler_input) -> bool:
+    from .handlers.common import consent_status
+
+    return consent_status(handler_input) == "GRANTED"
+
+
+def _console_contact(handler_input, turn) -> Contact:
+    if not _console_granted(handler_input):
+        raise PermissionMissing(ADDRESS_SCOPE)
+    country = {"en-GB": "UK", "de-DE": "DE"}.get(turn.locale, "US")
+    sandbox = amazon_pay_sandbox.ADDRESSES[country]
+    return Contact(
+        address={key: value for key, value in sandbox.items() if key in ADDRESS_FIELDS and value},
+        email=turn.store.sandbox_customer_email,
+    )
