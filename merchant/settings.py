@@ -178,7 +178,7 @@ ALEXA_API_HOSTS = env.list(
     "ALEXA_API_HOSTS",
     default=["api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"],
 )
-ALEXA_API_TIMEOUT_SECONDS = env.float("ALEXA_API_TIMEOUT_SECONDS", default=3.0)
+ALEXA_API_TIMEOUT_SECONDS = env.float("ALEXA_API_TIMEOUT_SECONDS", default=1.5)
 
 # --- Back office: orders, payments, Celery beat (owned by the orders app) -------------------
 # Payment gateway: the embedded Amazon Pay sandbox (orders/gateways.py) unless told otherwise.

@@ -8,6 +8,7 @@ import json
 import ssl
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,7 @@ class Grant:
 
     address: dict | str | None = DENIED
     email: str | None = DENIED
+    delay: float = 0.0  # seconds Amazon takes to answer
 
 
 @dataclass
@@ -106,6 +108,8 @@ def start_stub() -> tuple[AlexaApiStub, ThreadingHTTPServer]:
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             stub.calls.append((self.path, token))
             grant = stub.grants.get(token)
+            if grant and grant.delay:
+                time.sleep(grant.delay)
             if self.path.startswith("/v1/devices/") and self.path.endswith("/settings/address"):
                 value = grant.address if grant else DENIED
                 if value == DENIED:

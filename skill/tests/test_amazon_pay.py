@@ -584,6 +584,19 @@ def test_pay_on_delivery_when_amazon_cannot_be_reached(make_shopper, corner_shop
 
 
 @pytest.mark.django_db
+def test_pay_on_delivery_when_amazon_answers_too_slowly(
+    make_shopper, corner_shop, alexa_api, settings
+):
+    store, product = corner_shop
+    settings.ALEXA_API_TIMEOUT_SECONDS = 0.2
+    alexa_api.grants["slow"] = Grant(address=US_ADDRESS, email=None, delay=1.0)
+    shopper = make_shopper(store, consent=None, api_endpoint=alexa_api.url, api_token="slow")
+    answer = order_kit(shopper, product)
+    assert speech_of(answer).startswith("Sorry, I couldn't get your address just now.")
+    assert Customer.objects.get(store=store).shipping_address == {}
+
+
+@pytest.mark.django_db
 def test_an_api_endpoint_that_is_not_amazons_is_never_called(
     make_shopper, corner_shop, alexa_api, settings
 ):
