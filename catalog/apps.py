@@ -2,10 +2,10 @@ from django.apps import AppConfig
 
 
 def _store_created(sender, instance, created=False, raw=False, **kwargs):
-    from .models import CatalogRevision
+    from .services import catalog_revision_start
 
     if created and not raw:
-        CatalogRevision.objects.get_or_create(store=instance)
+        catalog_revision_start(store_id=instance.pk)
 
 
 def _counted(sender, instance, update_fields=None, raw=False, **kwargs):

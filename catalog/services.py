@@ -10,6 +10,11 @@ from .signals import catalog_changed
 STOCK_ONLY_FIELDS = frozenset({"stock", "updated_at"})
 
 
+def catalog_revision_start(*, store_id: int) -> None:
+    """A new store's catalog revision row, at 0."""
+    CatalogRevision.objects.get_or_create(store_id=store_id)
+
+
 def catalog_revision_bump(*, store_id: int, create: bool = True) -> None:
     """Count one change to the store's catalog (in the caller's transaction). Every store
     has its revision row from its creation; ``create`` adds a missing one (a store made
@@ -17,7 +22,8 @@ def catalog_revision_bump(*, store_id: int, create: bool = True) -> None:
     if CatalogRevision.objects.filter(store_id=store_id).update(number=F("number") + 1):
         return
     if create:
-        CatalogRevision.objects.get_or_create(store_id=store_id, defaults={"number": 1})
+        catalog_revision_start(store_id=store_id)
+        CatalogRevision.objects.filter(store_id=store_id).update(number=F("number") + 1)
 
 
 @transaction.atomic
