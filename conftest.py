@@ -1,20 +1,13 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests (helpers live in ``testing.py``)."""
 
 import os
 
 import pytest
 from django.db import connection
+from django.http import HttpRequest
+from django.test import Client
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require(condition: bool, reason: str):
-    """Skip locally when a real component is missing; in CI a missing component fails."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI must run this test: {reason}")
-    pytest.skip(reason)
+from testing import CHROMIUM, CHROMIUM_ARGS, require
 
 
 @pytest.fixture
@@ -24,21 +17,9 @@ def postgres_only(db):
 
 @pytest.fixture
 def demo_store(db):
-    from merchant.demo import seed_demo_store
+    from demo.seed import seed_demo_store  # after Django's setup: the seed imports models
 
     return seed_demo_store().store
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +46,18 @@ def page(chromium):
     context.close()
 
 
-def admin_login(page, live_server, username, password="nonicks-demo"):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
+@pytest.fixture(autouse=True)
+def _login_throttling_sees_test_client_logins(monkeypatch):
+    """django-axes counts logins per request, and Django's ``Client.login`` authenticates
+    without one: give it a request (from 127.0.0.1), as axes' documentation advises, so
+    login throttling stays on in every test."""
+    original = Client.login
+
+    def login(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)

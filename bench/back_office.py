@@ -52,7 +52,7 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merchant.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

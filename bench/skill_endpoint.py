@@ -70,9 +70,9 @@ def make_bodies(tmp: Path, refills_id: int) -> dict:
 
     from cryptography.hazmat.primitives import serialization
 
-    from merchant.demo import DEMO_SKILL_ID
+    from demo.seed import DEMO_SKILL_ID
+    from skill.testing.envelopes import envelope, intent, launch, product_slot
     from skill.tests.certs import make_root, make_signer
-    from skill.tests.envelopes import envelope, intent, launch, product_slot
 
     root = make_root("Bench Root")
     signer = make_signer(root)
@@ -175,7 +175,7 @@ def main() -> int:
             gunicorn = subprocess.Popen(
                 [
                     str(ROOT / ".venv" / "bin" / "gunicorn"),
-                    "merchant.wsgi:application",
+                    "config.wsgi:application",
                     "--workers",
                     "2",
                     "--bind",

@@ -2,6 +2,6 @@
 adds a bare JsonResponse view to compare the skill endpoint against. Never used by the
 product."""
 
-from merchant.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.skill_endpoint_urls"

@@ -25,7 +25,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from merchant.urls import urlpatterns as portal_urlpatterns
+from config.urls import urlpatterns as portal_urlpatterns
+from skill import envelope as alexa_envelope
 from skill import runtime, verification
 
 
@@ -64,8 +65,8 @@ def _floor(request, *, database: bool):
             cert_url=request.headers.get("SignatureCertChainUrl", ""),
             signature=request.headers.get("Signature-256", ""),
         )
-        parsed = runtime.parse_envelope(envelope)
-    except (verification.VerificationFailed, runtime.EnvelopeError) as exc:
+        parsed = alexa_envelope.parse(envelope)
+    except (verification.VerificationFailed, alexa_envelope.EnvelopeError) as exc:
         return HttpResponseBadRequest(str(exc))
     if database:
         store = runtime.store_for(parsed)

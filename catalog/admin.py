@@ -9,9 +9,15 @@ from django.utils.safestring import mark_safe
 from merchant.admin_scoping import StoreScopedAdmin, StoreScopedInline
 from merchant.models import Area
 
+# The one upward import (catalog < orders < skill): the admin previews the pitch exactly as
+# the skill speaks it, and the pitch belongs to the skill's voice. Nothing else in catalog
+# imports the skill.
+from skill.speech.pitch import product_pitch, speaking_seconds
+
 from . import services
 from .models import Category, CategoryLocalization, Product, ProductLocalization, ProductSynonym
-from .pitch import product_pitch, speaking_seconds
+
+MAX_SYNONYMS_PER_PRODUCT = 1000
 
 
 class StoreChildFormSet(forms.BaseInlineFormSet):
@@ -29,11 +35,19 @@ class StoreChildFormSet(forms.BaseInlineFormSet):
 
 
 class SynonymFormSet(StoreChildFormSet):
+    default_error_messages = {
+        "too_many_forms": (
+            "A product can have at most %(num)d synonyms: remove some before adding more."
+        ),
+    }
+
     def clean(self):
         super().clean()
         seen = set()
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            if "value" not in form.cleaned_data:  # the value itself was refused (too long)
                 continue
             locale = form.cleaned_data.get("locale", "")
             value = " ".join(form.cleaned_data["value"].split())
@@ -61,6 +75,12 @@ class SynonymInline(StoreScopedInline, admin.TabularInline):
     area = Area.CATALOG
     fields = ["value", "locale"]
     extra = 1
+    # A stated limit that one product page can send (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    # leaves room for it); more rows than this are a form error, never a lost page.
+    max_num = MAX_SYNONYMS_PER_PRODUCT
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
 class ProductLocalizationInline(StoreScopedInline, admin.StackedInline):

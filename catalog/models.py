@@ -74,7 +74,9 @@ class Product(models.Model):
     )
     card_description = models.TextField(blank=True, help_text="Shown on the Alexa app card.")
     price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), message="The price cannot be negative.")],
     )
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
     stock = models.PositiveIntegerField(
@@ -102,9 +104,15 @@ class Product(models.Model):
         ordering = ["store", "category__position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_in_store"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_gte_0"),
             models.CheckConstraint(
-                condition=Q(stock__isnull=True) | Q(stock__gte=0), name="product_stock_gte_0"
+                condition=Q(price__gte=0),
+                name="product_price_gte_0",
+                violation_error_message="The price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__isnull=True) | Q(stock__gte=0),
+                name="product_stock_gte_0",
+                violation_error_message="Stock cannot be negative; leave it empty for unlimited.",
             ),
         ]
         indexes = [models.Index(fields=["store", "active"])]
@@ -190,7 +198,11 @@ class ProductSynonym(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                "store", "locale", Lower("value"), name="synonym_unique_in_store_locale"
+                "store",
+                "locale",
+                Lower("value"),
+                name="synonym_unique_in_store_locale",
+                violation_error_message="This synonym already names a product of the store.",
             )
         ]
 

@@ -1,10 +1,7 @@
 """Store settings (owners only) and staff roles."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
-from django.urls import path
+from django.contrib import admin
 
 from .admin_scoping import StoreScopedAdmin, StoreScopedInline
 from .models import LOCALES, Area, SkillId, StaffMembership, Store
@@ -98,32 +95,6 @@ class StoreAdmin(StoreScopedAdmin):
             },
         ),
     ]
-
-    def get_urls(self):
-        download = self.admin_site.admin_view(self.skill_package_view)
-        return [
-            path(
-                "<path:object_id>/skill-package.zip", download, name="merchant_store_skill_package"
-            ),
-            *super().get_urls(),
-        ]
-
-    def skill_package_view(self, request, object_id):
-        """The store's Alexa skill package as a zip (owners: the settings area)."""
-        from skill.package import PackageInvalid, build_skill_package, skill_package_zip
-
-        store = self.get_object(request, object_id)
-        if store is None or not self.has_change_permission(request, store):
-            raise Http404
-        try:
-            package = build_skill_package(store=store)
-        except PackageInvalid as invalid:
-            for error in invalid.errors:
-                messages.error(request, error)
-            return redirect("admin:merchant_store_change", store.pk)
-        response = HttpResponse(skill_package_zip(package), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{store.slug}-skill-package.zip"'
-        return response
 
     def get_queryset(self, request):
         qs = super(StoreScopedAdmin, self).get_queryset(request)

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 
+from .invocation import invocation_name_errors
+
 LOCALES = [("en-US", "English (US)"), ("en-GB", "English (UK)"), ("de-DE", "Deutsch (DE)")]
 LOCALE_CODES = [code for code, _ in LOCALES]
 CURRENCIES = [("USD", "US dollar"), ("GBP", "Pound sterling"), ("EUR", "Euro")]
@@ -69,18 +71,37 @@ class Store(models.Model):
         max_digits=5,
         decimal_places=4,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        validators=[
+            MinValueValidator(Decimal("0"), message="The tax rate cannot be negative."),
+            MaxValueValidator(
+                Decimal("1"),
+                # %% because Django formats validator messages with their parameters.
+                message="Write the tax rate as a fraction of one: 8 %% is 0.08, 8.25 %% is 0.0825.",
+            ),
+        ],
         help_text="A fraction: 0.0825 is 8.25 %.",
     )
     prices_include_tax = models.BooleanField(
         default=False, help_text="Catalog prices already include tax (usual in the UK and DE)."
     )
-    shipping_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    shipping_fee = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[
+            MinValueValidator(Decimal("0"), message="The shipping fee cannot be negative.")
+        ],
+    )
     free_shipping_threshold = models.DecimalField(
         max_digits=10,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[
+            MinValueValidator(
+                Decimal("0"), message="The free-shipping threshold cannot be negative."
+            )
+        ],
         help_text="Subtotal from which shipping is free. Empty: never free.",
     )
 
@@ -119,14 +140,21 @@ class Store(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(tax_rate__gte=0), name="store_tax_rate_gte_0"),
             models.CheckConstraint(
-                condition=Q(shipping_fee__gte=0), name="store_shipping_fee_gte_0"
+                condition=Q(tax_rate__gte=0),
+                name="store_tax_rate_gte_0",
+                violation_error_message="The tax rate cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_fee__gte=0),
+                name="store_shipping_fee_gte_0",
+                violation_error_message="The shipping fee cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(free_shipping_threshold__isnull=True)
                 | Q(free_shipping_threshold__gte=0),
                 name="store_free_shipping_threshold_gte_0",
+                violation_error_message="The free-shipping threshold cannot be negative.",
             ),
         ]
 
@@ -149,8 +177,10 @@ class Store(models.Model):
             errors["enabled_locales"] = f"Unknown locale(s): {', '.join(unknown)}."
         if self.default_locale not in (self.enabled_locales or []):
             errors["default_locale"] = "The default locale must be one of the enabled locales."
-        if self.invocation_name != self.invocation_name.lower():
-            errors["invocation_name"] = "Alexa invocation names are lower case."
+        locales = [loc for loc in self.enabled_locales or [] if loc in LOCALE_CODES]
+        invocation_errors = invocation_name_errors(self.invocation_name, locales or ["en-US"])
+        if invocation_errors:
+            errors["invocation_name"] = invocation_errors
         if self.uses_amazon_pay and not self.amazon_pay_seller_id:
             errors["amazon_pay_seller_id"] = "Amazon Pay needs a seller id."
         if errors:

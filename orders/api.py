@@ -2,7 +2,7 @@
 
 Same rules as the support console: staff see only their stores' orders (another store's
 order is a 404), refunding needs the refund permission, every change goes through
-``orders/services.py``, and a refused change answers HTTP 409 with the service's stable
+``orders/services/``, and a refused change answers HTTP 409 with the service's stable
 ``code`` and a sentence for people.
 """
 
@@ -21,9 +21,8 @@ from merchant.models import Area
 from merchant.selectors import user_can
 
 from . import services
-from .errors import OrderError
+from .errors import OrderError, error_message
 from .filters import OrderFilter
-from .forms import error_message
 from .models import Order, OrderEvent, OrderLine, PaymentTransaction
 from .selectors import order_for_staff, orders_for_staff, staff_store_ids
 

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from merchant.money import display
 
+from . import events
 from .models import Order, OrderEvent, OrderEventType, PaymentTransaction
 
 
@@ -85,11 +86,5 @@ def send_order_email(*, order_id: int, kind: str, key: str = "") -> bool:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientEmailError(str(exc)) from exc
-    OrderEvent.objects.create(
-        store_id=order.store_id,
-        order=order,
-        type=OrderEventType.EMAIL_SENT,
-        actor_label="system",
-        data={"kind": kind, "to": address, **({"key": key} if key else {})},
-    )
+    events.email_sent(order, kind=kind, to=address, key=key)
     return True

@@ -1,49 +1,9 @@
-"""Forms of the support console and the staff wording of every OrderError code."""
+"""Forms of the support console. The staff wording of refusals is in ``orders/errors.py``."""
 
 import uuid
 from decimal import Decimal
 
 from django import forms
-
-from .errors import OrderError
-
-ERROR_MESSAGES = {
-    "already_cancelled": "This order is already cancelled.",
-    "cannot_cancel": "Only orders that have not shipped can be cancelled. Refund it instead.",
-    "cannot_ship": "Only placed orders can be shipped.",
-    "carrier_required": "Name the carrier.",
-    "cannot_deliver": "Only shipped orders can be marked delivered.",
-    "empty_note": "Write the note first.",
-    "note_too_long": "Notes are at most 2000 characters.",
-    "already_captured": "The payment is already captured.",
-    "cannot_capture": "There is no open authorization to capture.",
-    "capture_failed": "Amazon Pay refused the capture ({reason}). The timeline has the details.",
-    "cannot_void": "There is no open authorization to release.",
-    "cannot_collect": "There is no payment to collect on this order.",
-    "cannot_refund": "Nothing on this order can be refunded (refundable: {refundable}).",
-    "nothing_captured": "Nothing was captured, so nothing can be refunded.",
-    "bad_amount": "Refund a positive amount.",
-    "amount_exceeds_refundable": "At most {refundable} can be refunded.",
-    "too_many_refunds": "Amazon Pay allows at most 10 refunds per payment.",
-    "bad_refund_quantity": "That is more than can still be refunded of this line.",
-    "unknown_line": "That line is not on this order.",
-    "reason_required": "Give a reason for the refund.",
-    "reference_conflict": "This form was already used for another payment. Reload the page.",
-    "gateway_error": "Amazon Pay refused the request ({gateway_code}).",
-    "resolution_required": "Say how the request was resolved.",
-    "already_resolved": "This request was already resolved.",
-    "plan_not_active": "The plan is not active.",
-    "plan_not_paused": "The plan is not paused.",
-    "plan_already_cancelled": "The plan is already cancelled.",
-}
-
-
-def error_message(exc: OrderError) -> str:
-    template = ERROR_MESSAGES.get(exc.code, exc.message)
-    try:
-        return template.format(**exc.data)
-    except (KeyError, IndexError):
-        return template
 
 
 class ConfirmForm(forms.Form):

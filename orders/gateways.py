@@ -37,12 +37,18 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-AUTHORIZATION_LIFETIME = timedelta(days=30)
-MAX_REFUNDS_PER_CAPTURE = 10
-MAX_REFERENCE_LENGTH = 32
-
-# States as Amazon names them.
-OPEN, CLOSED, PENDING, DECLINED, COMPLETED = "Open", "Closed", "Pending", "Declined", "Completed"
+# Shared with the skill's Amazon Pay sandbox (one set of facts for both sandboxes).
+from .amazon_pay_facts import (
+    AUTHORIZATION_LIFETIME,
+    CLOSED,
+    COMPLETED,
+    DECLINED,
+    MAX_REFERENCE_LENGTH,
+    MAX_REFUNDS_PER_CAPTURE,
+    OPEN,
+    PENDING,
+)
+from .models import SandboxObject, SandboxSimulation
 
 
 class GatewayError(Exception):
@@ -110,7 +116,7 @@ class PaymentGateway(Protocol):
 
 
 def get_gateway(name: str | None = None) -> PaymentGateway:
-    name = name or getattr(settings, "ORDERS_PAYMENT_GATEWAY", "amazon_pay_sandbox")
+    name = name or settings.ORDERS_PAYMENT_GATEWAY
     if name == ManualGateway.name:
         return ManualGateway()
     if name == AmazonPaySandboxGateway.name:
@@ -143,8 +149,8 @@ class AmazonPaySandboxGateway:
     name = "amazon_pay_sandbox"
 
     def __init__(self):
-        self.latency = float(getattr(settings, "AMAZON_PAY_SANDBOX_LATENCY_SECONDS", 0) or 0)
-        self.refund_seconds = float(getattr(settings, "AMAZON_PAY_SANDBOX_REFUND_SECONDS", 0) or 0)
+        self.latency = float(settings.AMAZON_PAY_SANDBOX_LATENCY_SECONDS)
+        self.refund_seconds = float(settings.AMAZON_PAY_SANDBOX_REFUND_SECONDS)
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -160,8 +166,6 @@ class AmazonPaySandboxGateway:
 
     @staticmethod
     def _simulation(operation: str, *keys: str) -> str:
-        from .models import SandboxSimulation
-
         for sim in SandboxSimulation.objects.select_for_update().filter(operation=operation):
             if sim.match == "*" or any(key and key.startswith(sim.match) for key in keys):
                 if sim.remaining is not None:
@@ -190,8 +194,6 @@ class AmazonPaySandboxGateway:
     @staticmethod
     def _existing(kind: str, reference_id: str, **same):
         """The object booked earlier under this reference, if its content matches."""
-        from .models import SandboxObject
-
         obj = SandboxObject.objects.filter(kind=kind, reference_id=reference_id).first()
         if obj is None:
             return None
@@ -204,8 +206,6 @@ class AmazonPaySandboxGateway:
 
     def _known(self, kind: str, ref: PaymentRef, parent=None):
         """Find an object made elsewhere (the Charge directive ran on Alexa) or adopt it."""
-        from .models import SandboxObject
-
         qs = SandboxObject.objects.select_for_update()
         obj = None
         if ref.amazon_id:
@@ -233,8 +233,6 @@ class AmazonPaySandboxGateway:
     def authorize(
         self, *, billing_agreement_id, reference_id, amount, currency, capture_now=False, note=""
     ) -> GatewayResult:
-        from .models import SandboxObject
-
         _check_reference(reference_id)
         self._round_trip()
         if amount <= 0:
@@ -280,8 +278,6 @@ class AmazonPaySandboxGateway:
 
     @transaction.atomic
     def capture(self, *, authorization: PaymentRef, reference_id, amount) -> GatewayResult:
-        from .models import SandboxObject
-
         _check_reference(reference_id)
         self._round_trip()
         seen = self._existing("capture", reference_id, amount=amount)
@@ -315,8 +311,6 @@ class AmazonPaySandboxGateway:
     @transaction.atomic
     def void(self, *, authorization: PaymentRef, reference_id) -> GatewayResult:
         """closeAuthorization: releases the amount held on the buyer's payment method."""
-        from .models import SandboxObject
-
         _check_reference(reference_id)
         self._round_trip()
         seen = self._existing("void", reference_id)
@@ -341,8 +335,6 @@ class AmazonPaySandboxGateway:
 
     @transaction.atomic
     def refund(self, *, capture: PaymentRef, reference_id, amount, note="") -> GatewayResult:
-        from .models import SandboxObject
-
         _check_reference(reference_id)
         self._round_trip()
         seen = self._existing("refund", reference_id, amount=amount)
@@ -375,8 +367,6 @@ class AmazonPaySandboxGateway:
 
     @transaction.atomic
     def refund_details(self, *, refund: PaymentRef) -> GatewayResult:
-        from .models import SandboxObject
-
         self._round_trip()
         obj = (
             SandboxObject.objects.select_for_update()

@@ -1,7 +1,7 @@
 """Customers, orders, their lines, the payment ledger and the audit trail.
 
 Order status (the goods) and payment status (the money) are separate. Payment status is
-derived from the ledger (``PaymentTransaction``) by the services in ``orders/services.py``,
+derived from the ledger (``PaymentTransaction``) by the services in ``orders/services/``,
 which are the only code that writes these tables.
 """
 

@@ -1,14 +1,36 @@
-"""Reads for the support console. Every query is scoped by the stores the staff member may
-work on; an order of another store is simply not found (404), also by URL."""
+"""Reads of the orders app.
 
-from django.db.models import QuerySet
+Reads for staff are scoped by the stores the staff member may work on; an order of another
+store is simply not found (404), also by URL. Reads of one order's ledger take an order
+already found that way; the beat jobs' reads (due renewals, expiring authorizations,
+pending refunds) span every store by design.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
+from django.utils import timezone
 
 from merchant.models import Area, Store
 from merchant.selectors import stores_for_user
 
-from .models import Customer, Order, OrderStatus, RefundRequest, RefundRequestStatus
+from .models import (
+    ZERO,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentKind,
+    PaymentState,
+    PaymentStatus,
+    PaymentTransaction,
+    RefillPlan,
+    RefillPlanStatus,
+    RefundRequest,
+    RefundRequestStatus,
+)
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # "10,000+" rather than a COUNT(*) over a million rows
@@ -85,3 +107,115 @@ def open_refund_requests(*, store_ids: list[int]) -> QuerySet[RefundRequest]:
 
 def stores_by_id(store_ids: list[int]) -> QuerySet[Store]:
     return Store.objects.filter(pk__in=store_ids).order_by("name")
+
+
+# One order's ledger -------------------------------------------------------------------------
+
+
+def order_refund_by_reference(*, order: Order, reference_id: str) -> PaymentTransaction | None:
+    """The refund this order already has under ``reference_id`` (a form's idempotency key)."""
+    if not reference_id:
+        return None
+    return PaymentTransaction.objects.filter(
+        order=order, kind=PaymentKind.REFUND, reference_id=reference_id
+    ).first()
+
+
+def order_authorization_transaction(order: Order) -> PaymentTransaction | None:
+    """The order's latest successful authorization."""
+    return (
+        order.transactions.filter(kind=PaymentKind.AUTHORIZATION, state=PaymentState.SUCCEEDED)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def order_capture_transaction(order: Order) -> PaymentTransaction | None:
+    """The money taken: the capture (Amazon Pay) or the collection (pay on delivery)."""
+    return (
+        order.transactions.filter(
+            kind__in=[PaymentKind.CAPTURE, PaymentKind.COLLECTION], state=PaymentState.SUCCEEDED
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def derive_payment_status(order: Order) -> str:
+    """Payment status from the running totals and the ledger (never set by hand)."""
+    if order.captured_amount > 0:
+        if order.refunded_amount >= order.captured_amount:
+            return PaymentStatus.REFUNDED
+        if order.refunded_amount > 0:
+            return PaymentStatus.PARTIALLY_REFUNDED
+        return PaymentStatus.CAPTURED
+    kinds = dict(
+        order.transactions.filter(
+            Q(state=PaymentState.SUCCEEDED) | Q(kind=PaymentKind.AUTHORIZATION)
+        ).values_list("kind", "state")
+    )
+    if kinds.get(PaymentKind.VOID) == PaymentState.SUCCEEDED:
+        return PaymentStatus.VOIDED
+    if order.authorized_amount > 0:
+        return PaymentStatus.AUTHORIZED
+    if kinds.get(PaymentKind.AUTHORIZATION) == PaymentState.DECLINED:
+        return PaymentStatus.DECLINED
+    return PaymentStatus.PENDING
+
+
+def ledger_totals(order: Order) -> dict[str, Decimal]:
+    """The running totals recomputed from the ledger; tests compare them to the order."""
+    totals = {"authorized": ZERO, "captured": ZERO, "refunded": ZERO, "refund_pending": ZERO}
+    for txn in order.transactions.all():
+        if txn.kind == PaymentKind.AUTHORIZATION and txn.state == PaymentState.SUCCEEDED:
+            totals["authorized"] += txn.amount
+        elif txn.kind in (PaymentKind.CAPTURE, PaymentKind.COLLECTION):
+            if txn.state == PaymentState.SUCCEEDED:
+                totals["captured"] += txn.amount
+        elif txn.kind == PaymentKind.REFUND:
+            if txn.state == PaymentState.SUCCEEDED:
+                totals["refunded"] += txn.amount
+            elif txn.state == PaymentState.PENDING:
+                totals["refund_pending"] += txn.amount
+    return totals
+
+
+# The beat jobs' work lists --------------------------------------------------------------------
+#
+# Amazon authorizations last 30 days. From ORDERS_AUTHORIZATION_WARNING before the end the
+# order's timeline says so (once); from ORDERS_AUTHORIZATION_ACTION before the end the beat
+# job captures or releases it as the store chose (store.authorization_expiry_action).
+
+
+def authorizations_expiring(*, now=None) -> tuple[list[int], list[int]]:
+    """Order ids with an open authorization: (to warn about, to capture or release now)."""
+    now = now or timezone.now()
+    warn, act = settings.ORDERS_AUTHORIZATION_WARNING, settings.ORDERS_AUTHORIZATION_ACTION
+    open_auths = PaymentTransaction.objects.filter(
+        kind=PaymentKind.AUTHORIZATION,
+        state=PaymentState.SUCCEEDED,
+        order__payment_status=PaymentStatus.AUTHORIZED,
+        order__captured_amount=0,
+        expires_at__lte=now + warn,
+    ).exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.DRAFT])
+    rows = list(open_auths.values_list("order_id", "expires_at").order_by("expires_at"))
+    act_now = [oid for oid, expires in rows if expires <= now + act]
+    return [oid for oid, _ in rows if oid not in act_now], act_now
+
+
+def refill_plan_due_ids(*, now=None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        RefillPlan.objects.filter(status=RefillPlanStatus.ACTIVE, next_run_at__lte=now)
+        .order_by("next_run_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def pending_refund_ids(*, limit: int = 1000) -> list[int]:
+    """Refunds still waiting for the gateway's answer (the sweeper settles them)."""
+    return list(
+        PaymentTransaction.objects.filter(
+            kind=PaymentKind.REFUND, state=PaymentState.PENDING
+        ).values_list("pk", flat=True)[:limit]
+    )

@@ -11,14 +11,19 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import OperationalError
 
-from . import emails, services
-from .errors import OrderError
-from .models import Order, PaymentKind, PaymentState, PaymentTransaction, RefillPlan, RefillRenewal
+from . import effects, emails, selectors, services
+from .errors import OrderError, OrderErrorCode
+from .models import Order, PaymentState, RefillPlan, RefillRenewal
 
 log = logging.getLogger(__name__)
 
 # Codes that mean "already done or no longer applicable": the task has nothing left to do.
-_SETTLED = {"already_captured", "cannot_capture", "plan_not_active", "renewal_not_due"}
+_SETTLED = {
+    OrderErrorCode.ALREADY_CAPTURED,
+    OrderErrorCode.CANNOT_CAPTURE,
+    OrderErrorCode.PLAN_NOT_ACTIVE,
+    OrderErrorCode.RENEWAL_NOT_DUE,
+}
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
@@ -43,8 +48,8 @@ def capture_order_payment(self, order_id: int):
         services.order_capture(order=order, actor_label=services.SYSTEM)
     except OrderError as exc:
         if exc.code in _SETTLED:
-            return exc.code
-        if exc.code == "capture_failed":
+            return exc.code.value
+        if exc.code == OrderErrorCode.CAPTURE_FAILED:
             log.warning("Capture of order %s refused: %s", order.number, exc.data)
             raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
         raise
@@ -62,9 +67,7 @@ def settle_refund(self, transaction_id: int):
     """Amazon refunds are asynchronous: ask until the refund is Completed or Declined."""
     txn = services.refund_settle(transaction_id=transaction_id)
     if txn.state == PaymentState.PENDING:
-        delay = min(
-            getattr(settings, "ORDERS_REFUND_POLL_SECONDS", 60) * 2**self.request.retries, 3600
-        )
+        delay = min(settings.ORDERS_REFUND_POLL_SECONDS * 2**self.request.retries, 3600)
         raise self.retry(countdown=delay)
     return txn.state
 
@@ -72,13 +75,8 @@ def settle_refund(self, transaction_id: int):
 @shared_task(acks_late=True)
 def settle_pending_refunds():
     """Beat sweeper: a refund whose settle task was lost is settled anyway."""
-    ids = list(
-        PaymentTransaction.objects.filter(
-            kind=PaymentKind.REFUND, state=PaymentState.PENDING
-        ).values_list("pk", flat=True)[:1000]
-    )
-    for pk in ids:
-        settle_refund.delay(pk)
+    ids = selectors.pending_refund_ids(limit=1000)
+    effects.settle_refunds_now(ids)
     return len(ids)
 
 
@@ -86,7 +84,7 @@ def settle_pending_refunds():
 def check_expiring_authorizations():
     """Beat job: warn about authorizations near their 30-day expiry; capture or release
     those about to expire, per ``store.authorization_expiry_action``."""
-    warn_ids, act_ids = services.authorizations_expiring()
+    warn_ids, act_ids = selectors.authorizations_expiring()
     warned = settled = 0
     for pk in warn_ids:
         warned += services.order_warn_authorization_expiring(order=Order.objects.get(pk=pk))
@@ -104,9 +102,8 @@ def check_expiring_authorizations():
 @shared_task(acks_late=True)
 def renew_due_refill_plans():
     """Beat job: one renewal task per plan that is due (the service skips plans in backoff)."""
-    ids = services.refill_plan_due_ids()
-    for pk in ids:
-        renew_refill_plan.delay(pk)
+    ids = selectors.refill_plan_due_ids()
+    effects.renew_refill_plans_now(ids)
     return len(ids)
 
 
@@ -123,7 +120,7 @@ def renew_refill_plan(self, plan_id: int):
         outcome = services.refill_plan_renew(plan=plan)
     except OrderError as exc:
         if exc.code in _SETTLED:
-            return exc.code
+            return exc.code.value
         raise
     return outcome.status
 

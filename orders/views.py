@@ -4,7 +4,7 @@ refund-request queue, customer pages and the CSV export.
 Why not the Django admin: the admin's changelist counts the whole table on every page and
 pages by OFFSET, both slow on a million orders, and its actions have no per-order form with
 a confirmation step. These views page by keyset, cap the count, and call the services in
-``orders/services.py`` for every change; the admin stays read-only for orders.
+``orders/services/`` for every change; the admin stays read-only for orders.
 
 Scoping: every view starts from the stores the user may work on (``merchant.selectors``).
 Another store's order is a 404, also by URL; a user with no orders area (a catalog editor)
@@ -23,11 +23,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from merchant.models import Area
+from merchant.models import Area, PaymentMode
+from merchant.money import display
 from merchant.selectors import user_can
 
 from . import services
-from .errors import OrderError
+from .errors import OrderError, error_message
 from .filters import OrderFilter
 from .forms import (
     CancelForm,
@@ -36,7 +37,6 @@ from .forms import (
     RefundForm,
     ResolveForm,
     ShipForm,
-    error_message,
 )
 from .models import OrderEvent, OrderEventType, RefillPlan, RefundRequest
 from .selectors import (
@@ -45,6 +45,7 @@ from .selectors import (
     customer_for_staff,
     open_refund_requests,
     order_for_staff,
+    order_refund_by_reference,
     orders_for_staff,
     staff_store_ids,
 )
@@ -280,6 +281,14 @@ def order_action(request, pk: int, action: str):
     )
 
 
+def _refund_sent_message(order) -> str:
+    """Pay-on-delivery money goes back by hand and the refund is booked at once; Amazon Pay
+    refunds start pending and complete shortly."""
+    if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
+        return "Refund recorded; give the money back to the shopper directly."
+    return "Refund sent to Amazon Pay; it completes shortly."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_refund(request, pk: int):
@@ -294,6 +303,14 @@ def order_refund(request, pk: int):
         amount, quantities = form.cleaned_data["amount"], form.quantities()
         try:
             if "confirm" in request.POST:
+                done = order_refund_by_reference(order=order, reference_id=form.cleaned_data["key"])
+                if done is not None:  # the same form sent again (a double click, a reload)
+                    messages.info(
+                        request,
+                        f"This refund of {display(done.amount, done.currency)} was already "
+                        "made; nothing more was refunded.",
+                    )
+                    return redirect("support:order_detail", pk=order.pk)
                 services.order_refund(
                     order=order,
                     amount=amount,
@@ -302,7 +319,7 @@ def order_refund(request, pk: int):
                     actor=request.user,
                     reference_id=form.cleaned_data["key"],
                 )
-                messages.success(request, "Refund sent to Amazon Pay; it completes shortly.")
+                messages.success(request, _refund_sent_message(order))
                 return redirect("support:order_detail", pk=order.pk)
             if amount is None:
                 amount = (

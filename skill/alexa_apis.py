@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.conf import settings
 
-from . import amazon_pay_sandbox
+from . import amazon_pay_sandbox, envelope
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def delivery_contact(handler_input, turn, *, want_email: bool) -> Contact:
     not set or not reachable)."""
     if turn.is_test:
         return _console_contact(handler_input, turn)
-    device_id = quote(_device_id(handler_input), safe="")
+    device_id = quote(envelope.device_id(handler_input.request_envelope), safe="")
     status, body = _get(handler_input, ADDRESS_PATH.format(device_id=device_id))
     if status == 403:
         raise PermissionMissing(ADDRESS_SCOPE)
@@ -89,7 +89,7 @@ def profile_email(handler_input, turn) -> str:
 
 
 def _get(handler_input, path: str) -> tuple[int, str]:
-    system = _system(handler_input)
+    system = envelope.system(handler_input.request_envelope)
     endpoint = (system.api_endpoint or "").rstrip("/") if system else ""
     token = system.api_access_token if system else ""
     parts = urlsplit(endpoint)
@@ -115,20 +115,8 @@ def _json(body: str):
         return None
 
 
-def _system(handler_input):
-    context = handler_input.request_envelope.context
-    return context.system if context else None
-
-
-def _device_id(handler_input) -> str:
-    system = _system(handler_input)
-    return (system.device.device_id or "") if system and system.device else ""
-
-
 def _console_granted(handler_input) -> bool:
-    from .handlers.common import consent_status
-
-    return consent_status(handler_input) == "GRANTED"
+    return envelope.consent_status(handler_input.request_envelope) == "GRANTED"
 
 
 def _console_contact(handler_input, turn) -> Contact:

@@ -24,49 +24,33 @@ Outcomes:
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 
-SUCCESS = {"code": "200", "message": "OK"}
-
-# Error code -> HTTP status Alexa reported with it.
-ERRORS = {
-    # The shopper's permissions or settings.
-    "ACCESS_DENIED": "403",
-    "ACCESS_NOT_REQUESTED": "403",
-    "FORBIDDEN": "403",
-    "VoicePurchaseNotEnabled": "403",
-    # The merchant's integration.
-    "BuyerEqualsSeller": "400",
-    "InvalidParameterValue": "400",
-    "InvalidSandboxCustomerEmail": "400",
-    "InvalidSellerId": "400",
-    "UnauthorizedAccess": "401",
-    "UnsupportedCountryOfEstablishment": "400",
-    "UnsupportedCurrency": "400",
-    # Runtime.
-    "DuplicateRequest": "400",
-    "InternalServerError": "500",
-    "InvalidAuthorizationAmount": "400",
-    "InvalidBillingAgreementId": "400",
-    "InvalidBillingAgreementStatus": "400",
-    "InvalidPaymentAction": "400",
-    "PeriodicAmountExceeded": "400",
-    "ProviderNotAuthorized": "401",
-    "ServiceUnavailable": "503",
-    # Amazon speaks to the shopper itself.
-    "UnsupportedClientPlatform": "403",
-    "InvalidShippingAddress": "400",
-    "InvalidAccountStatus": "403",
-    "RequestThrottled": "429",
-}
-DECLINE_REASONS = (
-    "InvalidPaymentMethod",
-    "AmazonRejected",
-    "ProcessingFailure",
-    "TransactionTimedOut",
+from orders.amazon_pay_facts import (
+    AGREEMENT_OPEN,
+    AUTHORIZATION_LIFETIME,
+    BILLING_AGREEMENT_PREFIX,
+    CLOSED,
+    DECLINED,
+    MAX_CAPTURES_PROCESSED,
+    OPEN,
+    ORDER_REFERENCE_PREFIX,
+    SOFT_DECLINE,
+    sandbox_simulation,
 )
-AGREEMENT_STATES = ("OPEN", "CANCELED", "CLOSED", "SUSPENDED", "DRAFT")
+
+from .amazon_pay import (
+    CHARGE,
+    CONNECTIONS_RESPONSE,
+    ERRORS,
+    SEND_REQUEST,
+    SETUP,
+    SUCCESS_CODE,
+    find_directive,
+)
+
+SUCCESS = {"code": SUCCESS_CODE, "message": "OK"}
+CAPTURE_NOW = "AuthorizeAndCapture"  # paymentAction of a Charge that captures at once
 
 ADDRESSES = {
     "US": {
@@ -112,7 +96,7 @@ def _now() -> str:
 
 def _error(name: str, token: str, code: str, message: str = "") -> dict:
     return {
-        "type": "Connections.Response",
+        "type": CONNECTIONS_RESPONSE,
         "name": name,
         "status": {"code": ERRORS[code], "message": code},
         "payload": {"errorCode": code, "errorMessage": message or f"Sandbox simulated {code}."},
@@ -122,33 +106,33 @@ def _error(name: str, token: str, code: str, message: str = "") -> dict:
 
 def respond(directive: dict, *, simulate: str | None = None) -> dict:
     """The ``Connections.Response`` request Alexa would send for ``directive``."""
-    if directive.get("type") != "Connections.SendRequest":
+    if directive.get("type") != SEND_REQUEST:
         raise ValueError("not a Connections.SendRequest directive")
     name = directive.get("name")
     token = directive.get("token") or ""
     payload = directive.get("payload") or {}
     if simulate in ERRORS:
         return _error(name, token, simulate)
-    if name == "Setup":
+    if name == SETUP:
         return _setup(payload, token, simulate)
-    if name == "Charge":
+    if name == CHARGE:
         return _charge(payload, token, simulate)
     raise ValueError(f"unknown Amazon Pay request {name!r}")
 
 
 def _setup(payload: dict, token: str, simulate: str | None) -> dict:
-    status = "OPEN"
+    status = AGREEMENT_OPEN
     if simulate and simulate.startswith("Agreement:"):
         status = simulate.split(":", 1)[1]
     country = payload.get("countryOfEstablishment", "US")
     address = ADDRESSES.get(country, ADDRESSES["US"])
     return {
-        "type": "Connections.Response",
-        "name": "Setup",
+        "type": CONNECTIONS_RESPONSE,
+        "name": SETUP,
         "status": dict(SUCCESS),
         "payload": {
             "billingAgreementDetails": {
-                "billingAgreementId": _amazon_id("C01"),
+                "billingAgreementId": _amazon_id(BILLING_AGREEMENT_PREFIX),
                 "billingAgreementStatus": status,
                 "creationTimestamp": _now(),
                 "destination": dict(address),
@@ -160,32 +144,21 @@ def _setup(payload: dict, token: str, simulate: str | None) -> dict:
     }
 
 
-def _simulation(note: str | None) -> dict:
-    if not note:
-        return {}
-    try:
-        data = json.loads(note)
-    except ValueError:
-        return {}
-    simulation = data.get("SandboxSimulation") if isinstance(data, dict) else None
-    return simulation if isinstance(simulation, dict) else {}
-
-
 def _charge(payload: dict, token: str, simulate: str | None) -> dict:
     attributes = payload.get("authorizeAttributes") or {}
     amount = attributes.get("authorizationAmount") or {}
-    capture_now = payload.get("paymentAction") == "AuthorizeAndCapture"
-    simulation = _simulation(attributes.get("sellerAuthorizationNote"))
+    capture_now = payload.get("paymentAction") == CAPTURE_NOW
+    simulation = sandbox_simulation(attributes.get("sellerAuthorizationNote"))
     if simulate and simulate.startswith("Declined:"):
-        simulation = {"State": "Declined", "ReasonCode": simulate.split(":", 1)[1]}
-    declined = simulation.get("State") == "Declined"
-    authorization_id = _amazon_id("S01") + "-A" + f"{uuid.uuid4().int % 10**6:06d}"
+        simulation = {"State": DECLINED, "ReasonCode": simulate.split(":", 1)[1]}
+    declined = simulation.get("State") == DECLINED
+    authorization_id = _amazon_id(ORDER_REFERENCE_PREFIX) + "-A" + f"{uuid.uuid4().int % 10**6:06d}"
     if declined:
-        state, reason = "Declined", simulation.get("ReasonCode", "InvalidPaymentMethod")
+        state, reason = DECLINED, simulation.get("ReasonCode", SOFT_DECLINE)
     elif capture_now:
-        state, reason = "Closed", "MaxCapturesProcessed"
+        state, reason = CLOSED, MAX_CAPTURES_PROCESSED
     else:
-        state, reason = "Open", ""
+        state, reason = OPEN, ""
     captured = not declined and capture_now
     created = datetime.now(UTC)
     details = {
@@ -200,34 +173,26 @@ def _charge(payload: dict, token: str, simulate: str | None) -> dict:
         "authorizationFee": {"amount": "0", "currencyCode": amount.get("currencyCode", "USD")},
         "idList": [authorization_id.replace("-A", "-C")] if captured else [],
         "creationTimestamp": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "expirationTimestamp": (created + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "expirationTimestamp": (created + AUTHORIZATION_LIFETIME).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "authorizationStatus": {
             "state": state,
             "lastUpdateTimestamp": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "reasonCode": reason,
         },
-        "softDecline": declined and reason == "InvalidPaymentMethod",
+        "softDecline": declined and reason == SOFT_DECLINE,
         "captureNow": capture_now,
         "softDescriptor": attributes.get("softDescriptor", ""),
     }
     return {
-        "type": "Connections.Response",
-        "name": "Charge",
+        "type": CONNECTIONS_RESPONSE,
+        "name": CHARGE,
         "status": dict(SUCCESS),
         "payload": {
-            "amazonOrderReferenceId": _amazon_id("S01"),
+            "amazonOrderReferenceId": _amazon_id(ORDER_REFERENCE_PREFIX),
             "authorizationDetails": details,
         },
         "token": token,
     }
-
-
-def find_directive(skill_response: dict) -> dict | None:
-    """The Amazon Pay ``Connections.SendRequest`` directive in a skill response envelope."""
-    for directive in (skill_response.get("response") or {}).get("directives") or []:
-        if directive.get("type") == "Connections.SendRequest":
-            return directive
-    return None
 
 
 def response_envelope(
@@ -257,9 +222,3 @@ def response_envelope(
         **request,
     }
     return envelope
-
-
-def amount_of(payload: dict) -> Decimal:
-    """The charged amount in a Charge result (for callers that want it as money)."""
-    details = (payload or {}).get("authorizationDetails") or {}
-    return Decimal(str((details.get("authorizationAmount") or {}).get("amount") or "0"))

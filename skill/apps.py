@@ -24,6 +24,8 @@ class SkillConfig(AppConfig):
     name = "skill"
 
     def ready(self):
+        # Imported here, not at the top: models (and the modules that import them) can only
+        # be imported once the app registry is ready, which is what ready() is for.
         from django.db.models.signals import post_delete, post_save
 
         from catalog.models import Category, CategoryLocalization, Product, ProductLocalization

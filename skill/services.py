@@ -7,7 +7,7 @@ import logging
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from .models import Conversation, Interaction, Step
+from .models import Conversation, Interaction
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +35,6 @@ def conversation_save(*, conversation: Conversation) -> Conversation:
     else:
         conversation.save(update_fields=CONVERSATION_FIELDS)
     return conversation
-
-
-def conversation_reset(*, conversation: Conversation, keep_order: bool = True) -> None:
-    """Back to nothing pending (in memory; saved at the end of the turn)."""
-    conversation.step = Step.IDLE
-    conversation.product = None
-    conversation.quantity = 1
-    conversation.token = ""
-    if not keep_order:
-        conversation.order = None
 
 
 def turn_record(

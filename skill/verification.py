@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import certifi
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +97,6 @@ def _load_roots(path: str) -> list[x509.Certificate]:
 
 
 def default_roots_file() -> str:
-    import certifi
-
     return certifi.where()
 
 
@@ -143,7 +143,7 @@ class RequestVerifier:
             raise VerificationFailed("signature does not match the body") from exc
         try:
             envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise VerificationFailed("body is not JSON") from exc
         self._check_timestamp(envelope)
         return envelope
@@ -219,7 +219,10 @@ class RequestVerifier:
 
 def parse_timestamp(value) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)  # epoch milliseconds
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=UTC)  # epoch milliseconds
+        except (OverflowError, OSError, ValueError):  # beyond any calendar
+            return None
     if not isinstance(value, str):
         return None
     try:
@@ -237,8 +240,6 @@ def get_verifier() -> RequestVerifier:
     """The process's verifier (built once, keeps its certificate cache)."""
     global _verifier
     if _verifier is None:
-        from django.conf import settings
-
         with _verifier_lock:
             if _verifier is None:
                 _verifier = RequestVerifier(timeout=settings.ALEXA_CERT_FETCH_TIMEOUT)

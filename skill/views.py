@@ -9,22 +9,28 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import Error as DatabaseFailure  # DatabaseError and InterfaceError
+from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import runtime, speech
+from .deadline import turn_deadline
 from .verification import VerificationFailed, get_verifier
 
 logger = logging.getLogger("skill.endpoint")
 
 
 def _reject(reason: str, request) -> HttpResponseBadRequest:
+    # The reason may echo what the request sent: made plain ASCII before it is logged or
+    # answered, so an unpaired surrogate or a control character cannot break either.
+    reason = reason[:300].encode("ascii", "backslashreplace").decode("ascii")
+    reason = "".join(ch if ch.isprintable() else "?" for ch in reason)
     logger.warning(
         "rejected Alexa request from %s: %s", request.META.get("REMOTE_ADDR", "?"), reason
     )
-    return HttpResponseBadRequest(reason, content_type="text/plain")
+    return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
 
 
 @csrf_exempt
@@ -53,27 +59,32 @@ def alexa_endpoint(request):
     else:
         try:
             envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _reject("body is not JSON", request)
 
     try:
-        answer = runtime.handle_envelope(envelope, source="voice")
+        with turn_deadline(settings.ALEXA_DB_DEADLINE_SECONDS):
+            answer = runtime.handle_envelope(envelope, source="voice")
     except runtime.EnvelopeError as exc:
         return _reject(str(exc), request)
     except runtime.UnknownSkill as exc:
         return _reject(f"no store serves application id {exc}", request)
-    except DatabaseError:
-        # The database failed before the skill could answer (finding the store): still
-        # answer Alexa with a spoken apology rather than an error page.
-        logger.exception("database error before the skill could answer")
+    except DatabaseFailure:
+        # The database failed or stopped answering (skill/deadline.py): still answer Alexa
+        # with a spoken apology rather than an error page.
+        logger.exception("database error: the skill answers with its apology")
+        # Discard a broken connection now rather than at the end of the request, so that
+        # nothing after this answer (middleware, the next turn in this thread) waits on it.
+        connection.close_if_unusable_or_obsolete()
         answer = _apology(envelope)
     return JsonResponse(answer)
 
 
 def _apology(envelope) -> dict:
+    """The spoken apology for a real outage; reads the locale defensively, never raises."""
     request = envelope.get("request") if isinstance(envelope, dict) else None
     locale = request.get("locale") if isinstance(request, dict) else None
-    text = speech.for_locale(locale).APOLOGY
+    text = speech.for_locale(locale if isinstance(locale, str) else None).APOLOGY
     return {
         "version": "1.0",
         "response": {

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product
-from conftest import admin_login
+from testing import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from merchant.models import Role
 from merchant.tests.factories import MembershipFactory
 from orders import services
 from orders.models import OrderStatus, PaymentKind, PaymentTransaction
-from orders.tests.conftest import place_order, snapshot
+from orders.tests.helpers import place_order, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import PaymentKind, PaymentTransaction
-from orders.tests.conftest import place_order, snapshot
+from orders.tests.helpers import place_order, snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from conftest import require
 from orders import services
 from orders.models import (
     Order,
@@ -34,7 +33,8 @@ from orders.models import (
     RefillRenewal,
     SandboxObject,
 )
-from orders.tests.conftest import make_customer, place_order
+from orders.tests.helpers import make_customer, place_order
+from testing import require
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -81,7 +81,7 @@ class Worker:
             [
                 str(CELERY),
                 "-A",
-                "merchant",
+                "config",
                 "worker",
                 "-l",
                 "info",
@@ -144,7 +144,7 @@ def wait_until(predicate, timeout=45.0, what="condition"):
 def queue(db):
     require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
     require(_broker_up(), "needs a Redis broker (set CELERY_BROKER_URL)")
-    from merchant.celery import app
+    from config.celery import app
 
     name = f"test-orders-{uuid.uuid4().hex[:8]}"
     saved = (app.conf.task_always_eager, app.conf.task_default_queue)

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from orders import services
+from orders import selectors, services
 from orders.errors import OrderError
 from orders.models import Order, PaymentKind, PaymentTransaction
-from orders.tests.conftest import place_order
+from orders.tests.helpers import place_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
@@ -53,7 +53,7 @@ def test_twenty_concurrent_refunds_stop_at_the_captured_amount(charge_now_store)
     # Eager Celery settled each refund right after its commit.
     assert (order.refunded_amount, order.refund_pending_amount) == (Decimal("28.00"), 0)
     assert order.refundable_amount() == Decimal("2.00")
-    assert services.ledger_totals(order)["refunded"] == Decimal("28.00")
+    assert selectors.ledger_totals(order)["refunded"] == Decimal("28.00")
     assert sorted(refunds.values_list("reference_id", flat=True)) == [
         f"o{order.pk}-r{n}" for n in range(1, 5)
     ]

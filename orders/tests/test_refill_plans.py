@@ -23,7 +23,7 @@ from orders.models import (
     RenewalState,
     SandboxSimulation,
 )
-from orders.tests.conftest import make_customer, plan_snapshot
+from orders.tests.helpers import make_customer, plan_snapshot
 
 pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 

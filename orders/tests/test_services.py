@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import Product
 from merchant.models import ExpiryAction
 from merchant.tests.factories import StoreFactory, UserFactory
-from orders import services
+from orders import selectors, services
 from orders.errors import OrderError
 from orders.models import (
     OrderEvent,
@@ -24,7 +24,7 @@ from orders.models import (
     RefundRequestStatus,
     SandboxSimulation,
 )
-from orders.tests.conftest import place_order, snapshot
+from orders.tests.helpers import place_order, snapshot
 
 pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 
@@ -45,7 +45,7 @@ def assert_refused(code, fn, order, **kwargs):
 
 def assert_ledger_matches(order):
     order.refresh_from_db()
-    totals = services.ledger_totals(order)
+    totals = selectors.ledger_totals(order)
     assert totals == {
         "authorized": order.authorized_amount,
         "captured": order.captured_amount,
@@ -451,7 +451,7 @@ def test_expiring_authorizations_are_warned_once_then_captured(db):
     fresh, warned, due = place_order(store), place_order(store), place_order(store)
     _age_authorization(warned, timedelta(days=5))
     _age_authorization(due, timedelta(hours=12))
-    warn_ids, act_ids = services.authorizations_expiring()
+    warn_ids, act_ids = selectors.authorizations_expiring()
     assert (warn_ids, act_ids) == ([warned.pk], [due.pk])
     from orders.tasks import check_expiring_authorizations
 

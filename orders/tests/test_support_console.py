@@ -20,7 +20,7 @@ from orders.models import (
     RefillPlanStatus,
     RefundRequestStatus,
 )
-from orders.tests.conftest import make_customer, place_order, snapshot
+from orders.tests.helpers import make_customer, place_order, snapshot
 
 pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 
@@ -387,3 +387,31 @@ def test_customer_page_and_plan_actions(client, agent, store):
     plan.refresh_from_db()
     assert plan.status == RefillPlanStatus.CANCELLED
     assert Order.objects.filter(customer=customer).count() == 0
+
+
+def _refund_messages(client, order, key):
+    data = {"amount": "5.00", "reason": "Arrived late", "key": key, "confirm": "1"}
+    done = client.post(refund_url(order), data, follow=True)
+    assert done.status_code == 200
+    return [str(message) for message in done.context["messages"]]
+
+
+def test_refund_message_of_an_amazon_pay_order_names_amazon_pay(client, agent, order):
+    login(client, agent)
+    assert _refund_messages(client, order, "a" * 32) == [
+        "Refund sent to Amazon Pay; it completes shortly."
+    ]
+
+
+def test_refund_message_of_a_pay_on_delivery_order_does_not_name_amazon_pay(client, db):
+    # Bug: the console said "Refund sent to Amazon Pay" for cash paid on delivery.
+    store = StoreFactory(payment_mode="pay_on_delivery")
+    agent = MembershipFactory(store=store, role=Role.SUPPORT_AGENT, can_refund=True).user
+    order = place_order(store)
+    services.order_mark_collected(order=order)
+    login(client, agent)
+    assert _refund_messages(client, order, "p" * 32) == [
+        "Refund recorded; give the money back to the shopper directly."
+    ]
+    refund = PaymentTransaction.objects.get(order=order, kind=PaymentKind.REFUND)
+    assert (refund.amount, refund.state, refund.gateway) == (D("5.00"), "succeeded", "manual")

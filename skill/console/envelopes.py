@@ -43,8 +43,8 @@ from ask_sdk_model.slu.entityresolution import (
 )
 
 from skill.console.matcher import LAUNCH, Understood
+from skill.envelope import AUTOPAY_SCOPE
 
-AUTOPAY_SCOPE = "payments:autopay_consent"
 API_ENDPOINT = "https://api.amazonalexa.com"
 _serializer = DefaultSerializer()
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.selectors import catalog_revision
 from merchant.models import Area
 from merchant.selectors import stores_for_user
-from skill import amazon_pay_sandbox, runtime, speech
+from skill import amazon_pay, amazon_pay_sandbox, runtime, speech
 from skill import intents as i
 from skill.console.envelopes import ConsoleShopper, build_envelope
 from skill.console.matcher import Matcher
@@ -161,7 +161,7 @@ def console_turn(request):
             _exchange("shopper", sent, response, said=said, understood=understood, locale=locale)
         )
         for _hop in range(MAX_AMAZON_PAY_HOPS):
-            directive = amazon_pay_sandbox.find_directive(response)
+            directive = amazon_pay.find_directive(response)
             if directive is None:
                 break
             simulate = _outcome(data, directive.get("name"))

@@ -8,12 +8,14 @@ from ask_sdk_model.ui import SimpleCard
 
 from merchant.models import PaymentMode
 from orders import services as orders
-from orders.errors import OrderError
+from orders.errors import OrderError, OrderErrorCode
 from orders.models import OrderStatus, PaymentStatus
 
-from .. import intents, selectors
+from .. import intents, outcomes, selectors
 from ..models import Step
-from .common import ask, join, lines_text, set_step, spoken_name, tell, text_locale, turn_of
+from ..outcomes import Outcome
+from ..turn import turn_of
+from .common import ask, join, lines_text, set_step, spoken_name, tell, text_locale
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class OrderStatusHandler(AbstractRequestHandler):
         order = selectors.latest_order(customer=turn.customer)
         set_step(turn, Step.IDLE)
         if order is None:
-            turn.outcome = "no_orders"
+            turn.outcome = Outcome.NO_ORDERS
             return ask(handler_input, join(voice.NO_ORDERS, voice.WHAT_NEXT), voice.WHAT_NEXT)
         items = lines_text(turn, selectors.order_lines(order=order, locale=text_locale(turn) or ""))
         refunded = turn.money(order.refunded_amount)
@@ -51,7 +53,7 @@ class OrderStatusHandler(AbstractRequestHandler):
             text = voice.status_cancelled(order.number, items)
         else:
             text = voice.status_placed(order.number, items, turn.store.delivery_promise)
-        turn.outcome = f"status_{order.status}"
+        turn.outcome = outcomes.order_status(order.status)
         return ask(handler_input, join(text, voice.ANYTHING_ELSE), voice.ANYTHING_ELSE)
 
 
@@ -67,11 +69,11 @@ class CancelOrderHandler(AbstractRequestHandler):
         order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
         if order is None:
             set_step(turn, Step.IDLE)
-            turn.outcome = "nothing_to_cancel"
+            turn.outcome = Outcome.NOTHING_TO_CANCEL
             return ask(handler_input, join(voice.NOTHING_TO_CANCEL, voice.WHAT_NEXT))
         if order.status != OrderStatus.PLACED:
             set_step(turn, Step.IDLE)
-            turn.outcome = "return_guidance"
+            turn.outcome = Outcome.RETURN_GUIDANCE
             return ask(
                 handler_input,
                 join(
@@ -84,7 +86,7 @@ class CancelOrderHandler(AbstractRequestHandler):
             )
         items = lines_text(turn, selectors.order_lines(order=order, locale=text_locale(turn) or ""))
         set_step(turn, Step.CONFIRM_CANCEL, order=order)
-        turn.outcome = "confirm_cancel"
+        turn.outcome = Outcome.CONFIRM_CANCEL
         return ask(
             handler_input, voice.confirm_cancel(order.number, items, turn.money(order.total))
         )
@@ -102,8 +104,8 @@ def cancel_confirmed(handler_input, turn):
             order=order, actor_label="shopper", reason="Cancelled by the shopper by voice"
         )
     except OrderError as exc:
-        turn.outcome = f"cancel_refused:{exc.code}"[:60]
-        if exc.code == "already_cancelled":
+        turn.outcome = outcomes.cancel_refused(exc.code)
+        if exc.code == OrderErrorCode.ALREADY_CANCELLED:
             return ask(
                 handler_input, join(voice.status_cancelled(order.number, ""), voice.WHAT_NEXT)
             )
@@ -117,7 +119,7 @@ def cancel_confirmed(handler_input, turn):
             ),
             voice.ANYTHING_ELSE,
         )
-    turn.outcome = "order_cancelled"
+    turn.outcome = Outcome.ORDER_CANCELLED
     if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
         text = voice.cancelled_nothing_paid(order.number)
     elif paid > 0:
@@ -152,7 +154,7 @@ class RefundHandler(AbstractRequestHandler):
             )
         )
         set_step(turn, Step.IDLE)
-        turn.outcome = "refund_guidance"
+        turn.outcome = Outcome.REFUND_GUIDANCE
         return tell(
             handler_input, voice.refund_guidance(store.name, store.refund_policy, _contact(turn))
         )
@@ -173,10 +175,10 @@ def refill_accepted(handler_input, turn):
             actor_label="shopper",
         )
     except OrderError as exc:
-        turn.outcome = f"refill_refused:{exc.code}"[:60]
+        turn.outcome = outcomes.refill_refused(exc.code)
         turn.error_code = exc.code
         return tell(handler_input, voice.APOLOGY)
-    turn.outcome = "refill_plan_started"
+    turn.outcome = Outcome.REFILL_PLAN_STARTED
     return tell(
         handler_input, voice.refill_started(spoken_name(turn, product), plan.interval_weeks)
     )
@@ -196,10 +198,10 @@ class CancelRefillsHandler(AbstractRequestHandler):
         )
         if not plans:
             set_step(turn, Step.IDLE)
-            turn.outcome = "no_refill_plan"
+            turn.outcome = Outcome.NO_REFILL_PLAN
             return ask(handler_input, join(voice.NO_REFILL_PLAN, voice.WHAT_NEXT))
         set_step(turn, Step.CONFIRM_CANCEL_REFILLS)
-        turn.outcome = "confirm_cancel_refills"
+        turn.outcome = Outcome.CONFIRM_CANCEL_REFILLS
         names = [spoken_name(turn, plan.product) for plan in plans]
         return ask(handler_input, voice.confirm_cancel_refills(names))
 
@@ -211,5 +213,5 @@ def refills_cancel_confirmed(handler_input, turn):
             orders.refill_plan_cancel(plan=plan, actor_label="shopper")
         except OrderError as exc:  # cancelled meanwhile
             logger.info("refill plan %s: %s", plan.pk, exc)
-    turn.outcome = "refills_cancelled"
+    turn.outcome = Outcome.REFILLS_CANCELLED
     return tell(handler_input, turn.voice.REFILLS_CANCELLED)

@@ -8,8 +8,10 @@ from orders.models import OrderStatus
 
 from .. import intents
 from ..models import Step
+from ..outcomes import Outcome
+from ..turn import turn_of
 from . import after_sale, checkout, shopping
-from .common import ask, join, set_step, tell, turn_of
+from .common import ask, join, set_step, tell
 
 
 def _step(turn) -> str:
@@ -31,7 +33,7 @@ def order_offered_product(handler_input, turn):
     )
     if result.unavailable:
         return shopping.not_available(handler_input, turn, product)
-    turn.outcome = "cart_built"
+    turn.outcome = Outcome.CART_BUILT
     return checkout.start(handler_input, turn, result.order)
 
 
@@ -39,7 +41,7 @@ def resume_cart(handler_input, turn):
     order = turn.conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         return shopping.offer_choices(handler_input, turn)
-    turn.outcome = "resume"
+    turn.outcome = Outcome.RESUME
     return checkout.start(handler_input, turn, order)
 
 
@@ -64,7 +66,7 @@ class YesHandler(AbstractRequestHandler):
             return after_sale.cancel_confirmed(handler_input, turn)
         if step == Step.CONFIRM_CANCEL_REFILLS:
             return after_sale.refills_cancel_confirmed(handler_input, turn)
-        turn.outcome = "yes_without_question"
+        turn.outcome = Outcome.YES_WITHOUT_QUESTION
         return shopping.offer_choices(handler_input, turn)
 
 
@@ -78,29 +80,29 @@ class NoHandler(AbstractRequestHandler):
         step = _step(turn)
         if step == Step.OFFER_RESUME:
             shopping.drop_cart(turn)
-            turn.outcome = "start_anew"
+            turn.outcome = Outcome.START_ANEW
             return shopping.offer_choices(handler_input, turn, voice.FRESH_START)
         if step in (Step.OFFER_PRODUCT, Step.OFFER_REORDER):
-            turn.outcome = "declined_offer"
+            turn.outcome = Outcome.DECLINED_OFFER
             return shopping.offer_choices(handler_input, turn)
         if step == Step.CONFIRM_ORDER:
             set_step(turn, Step.IDLE)
-            turn.outcome = "kept_cart"
+            turn.outcome = Outcome.KEPT_CART
             return tell(handler_input, voice.KEEP_CART)
         if step == Step.OFFER_REFILL:
             set_step(turn, Step.IDLE)
-            turn.outcome = "refill_declined"
+            turn.outcome = Outcome.REFILL_DECLINED
             return tell(handler_input, voice.REFILL_DECLINED)
         if step == Step.CONFIRM_CANCEL:
             set_step(turn, Step.IDLE)
-            turn.outcome = "order_kept"
+            turn.outcome = Outcome.ORDER_KEPT
             return ask(
                 handler_input, join(voice.ORDER_KEPT, voice.ANYTHING_ELSE), voice.ANYTHING_ELSE
             )
         if step == Step.CONFIRM_CANCEL_REFILLS:
             set_step(turn, Step.IDLE)
-            turn.outcome = "refills_kept"
+            turn.outcome = Outcome.REFILLS_KEPT
             return tell(handler_input, voice.REFILLS_KEPT)
         set_step(turn, Step.IDLE)
-        turn.outcome = "goodbye"
+        turn.outcome = Outcome.GOODBYE
         return tell(handler_input, voice.GOODBYE)

@@ -14,10 +14,12 @@ from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 
 from orders import services as orders
 
-from .. import intents, selectors, services
+from .. import envelope, intents, outcomes, selectors, services
 from ..models import Step
+from ..outcomes import Outcome
+from ..turn import turn_of
 from . import shopping
-from .common import ask, consent_status, join, request_of, set_step, tell, turn_of
+from .common import ask, consent_status, join, request_of, set_step, tell
 
 logger = logging.getLogger(__name__)
 
@@ -31,33 +33,23 @@ REPROMPTS = {
 YES_NO_STEPS = {Step.OFFER_REFILL, Step.CONFIRM_CANCEL, Step.CONFIRM_CANCEL_REFILLS}
 
 
-def _user_id(handler_input) -> str:
-    envelope = handler_input.request_envelope
-    system = envelope.context.system if envelope.context else None
-    if system and system.user and system.user.user_id:
-        return system.user.user_id
-    if envelope.session and envelope.session.user and envelope.session.user.user_id:
-        return envelope.session.user.user_id
-    return ""
-
-
 class LoadShopper(AbstractRequestInterceptor):
     """The customer and their conversation for this turn (one query for a known shopper)."""
 
     def process(self, handler_input):
         turn = turn_of(handler_input)
-        user_id = _user_id(handler_input)
+        user_id = envelope.user_id(handler_input.request_envelope)
         if not user_id:
             return
         customer = selectors.shopper(store=turn.store, alexa_user_id=user_id)
         if customer is None:
-            request_type = request_of(handler_input).object_type or ""
+            request_type = envelope.request_type(request_of(handler_input))
             if request_type == "SessionEndedRequest" or request_type.startswith("AlexaSkillEvent."):
                 return
             customer = orders.customer_get_or_create(
                 store=turn.store, alexa_user_id=user_id, locale=turn.locale
             )
-            turn.extra["new_customer"] = True
+            turn.new_customer = True
         consent = consent_status(handler_input)
         if consent and consent != customer.payment_consent:
             customer = orders.customer_set_payment_consent(customer=customer, status=consent)
@@ -75,7 +67,7 @@ class HelpHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         voice = turn.voice
         step = turn.conversation.step if turn.conversation else Step.IDLE
-        turn.outcome = f"help_{step}"
+        turn.outcome = outcomes.help_at(step)
         if step == Step.OFFER_PRODUCT:
             return ask(handler_input, voice.HELP_OFFER)
         if step == Step.CONFIRM_ORDER:
@@ -99,7 +91,7 @@ class FallbackHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         voice = turn.voice
         step = turn.conversation.step if turn.conversation else Step.IDLE
-        turn.outcome = "fallback"
+        turn.outcome = Outcome.FALLBACK
         if step in REPROMPTS:
             return ask(handler_input, join(voice.FALLBACK, getattr(voice, REPROMPTS[step])))
         if step in YES_NO_STEPS:
@@ -119,7 +111,7 @@ class StopHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         set_step(turn, Step.IDLE)
-        turn.outcome = "goodbye"
+        turn.outcome = Outcome.GOODBYE
         return tell(handler_input, turn.voice.GOODBYE)
 
 
@@ -133,7 +125,7 @@ class SessionEndedHandler(AbstractRequestHandler):
         turn = turn_of(handler_input)
         request = request_of(handler_input)
         reason = getattr(request, "reason", None)
-        turn.outcome = f"session_ended_{reason.value.lower() if reason else 'unknown'}"
+        turn.outcome = outcomes.session_ended(reason.value if reason else None)
         if reason is not None and reason.value == "ERROR":
             logger.warning("session ended with error: %s", getattr(request, "error", None))
         return handler_input.response_builder.response
@@ -143,10 +135,10 @@ class SkillEventHandler(AbstractRequestHandler):
     """Skill enabled/disabled and permission changes: acknowledged without speech."""
 
     def can_handle(self, handler_input):
-        return (request_of(handler_input).object_type or "").startswith("AlexaSkillEvent.")
+        return envelope.request_type(request_of(handler_input)).startswith("AlexaSkillEvent.")
 
     def handle(self, handler_input):
-        turn_of(handler_input).outcome = "skill_event"
+        turn_of(handler_input).outcome = Outcome.SKILL_EVENT
         return handler_input.response_builder.response
 
 
@@ -157,7 +149,7 @@ class CanFulfillHandler(AbstractRequestHandler):
         return is_request_type("CanFulfillIntentRequest")(handler_input)
 
     def handle(self, handler_input):
-        turn_of(handler_input).outcome = "can_fulfill_no"
+        turn_of(handler_input).outcome = Outcome.CAN_FULFILL_NO
         builder = handler_input.response_builder
         builder.set_can_fulfill_intent(CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
         return builder.response
@@ -171,7 +163,7 @@ class AnythingElseHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        turn.outcome = "unhandled"
+        turn.outcome = Outcome.UNHANDLED
         if isinstance(request_of(handler_input), IntentRequest):
             return ask(handler_input, join(turn.voice.CANT_HELP, turn.voice.WHAT_NEXT))
         return handler_input.response_builder.response
@@ -186,7 +178,7 @@ class ApologyHandler(AbstractExceptionHandler):
     def handle(self, handler_input, exception):
         turn = turn_of(handler_input)
         logger.exception("skill turn failed for store %s", turn.store.pk, exc_info=exception)
-        turn.outcome = "error"
+        turn.outcome = Outcome.ERROR
         turn.error_code = type(exception).__name__[:60]
         turn.save_conversation = False
         response = handler_input.response_builder.response

@@ -1,46 +1,28 @@
 """Paying: permission check, Amazon Pay Setup, the order summary, Charge, and the results.
 
 A ``Connections.SendRequest`` directive ends the Alexa session, so everything the next
-request needs (the cart, the step, the directive's token) is in ``Conversation``. Tokens are
-``setup:<order id>:<nonce>`` and ``charge:<order id>:<authorizationReferenceId>``; the order
-they name is always looked up within the store and the customer.
+request needs (the cart, the step, the directive's token) is in ``Conversation``. The
+directives and results themselves are ``skill.amazon_pay``; the order a result's token names
+is always looked up within the store and the customer.
 """
 
 import logging
-import uuid
-from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_model.interfaces.amazonpay.model.request import (
-    AuthorizeAttributes,
-    BillingAgreementAttributes,
-    BillingAgreementType,
-    PaymentAction,
-    Price,
-    SellerBillingAgreementAttributes,
-    SellerOrderAttributes,
-)
-from ask_sdk_model.interfaces.amazonpay.request.charge_amazon_pay_request import (
-    ChargeAmazonPayRequest,
-)
-from ask_sdk_model.interfaces.amazonpay.request.setup_amazon_pay_request import (
-    SetupAmazonPayRequest,
-)
-from ask_sdk_model.interfaces.connections import ConnectionsResponse, SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
-from django.utils import timezone
 
-from merchant.models import PaymentMode
+from merchant.money import display
 from orders import services as orders
-from orders.errors import OrderError
+from orders.amazon_pay_facts import AGREEMENT_OPEN, DECLINED
+from orders.errors import OrderError, OrderErrorCode
 from orders.models import OrderStatus
 
-from .. import alexa_apis, selectors
+from .. import alexa_apis, amazon_pay, outcomes, selectors
+from ..envelope import AUTOPAY_SCOPE
 from ..models import Step
-from ..verification import parse_timestamp
+from ..outcomes import Outcome
+from ..turn import turn_of
 from .common import (
-    AUTOPAY_SCOPE,
     ask,
     consent_status,
     join,
@@ -50,28 +32,9 @@ from .common import (
     spoken_name,
     tell,
     text_locale,
-    turn_of,
 )
 
 logger = logging.getLogger(__name__)
-
-EU_COUNTRIES = {"UK", "DE", "AT", "FR", "IT", "ES", "IE"}
-PERMISSION_ERRORS = {
-    "ACCESS_DENIED",
-    "ACCESS_NOT_REQUESTED",
-    "FORBIDDEN",
-    "VoicePurchaseNotEnabled",
-}
-# Amazon Pay speaks to the shopper about these itself; the skill adds nothing.
-AMAZON_SPEAKS = {
-    "UnsupportedClientPlatform",
-    "InvalidShippingAddress",
-    "InvalidAccountStatus",
-    "RequestThrottled",
-}
-SOFT_DESCRIPTOR_MAX = 16
-REFERENCE_MAX = 32
-SUCCESS_STATES = {"Open", "Closed", "Pending"}
 
 
 # Starting checkout ------------------------------------------------------------------------
@@ -106,7 +69,7 @@ def fetch_delivery_contact(handler_input, turn, *prefix: str):
             handler_input, turn, want_email=not turn.customer.email
         )
     except alexa_apis.PermissionMissing:
-        turn.outcome = "address_permission_needed"
+        turn.outcome = Outcome.ADDRESS_PERMISSION_NEEDED
         handler_input.response_builder.set_card(
             AskForPermissionsConsentCard(
                 permissions=[alexa_apis.ADDRESS_SCOPE, alexa_apis.EMAIL_SCOPE]
@@ -114,11 +77,11 @@ def fetch_delivery_contact(handler_input, turn, *prefix: str):
         )
         return tell(handler_input, join(*prefix, voice.NEED_ADDRESS_PERMISSION))
     except alexa_apis.Unavailable:
-        turn.outcome = "address_unavailable"
+        turn.outcome = Outcome.ADDRESS_UNAVAILABLE
         turn.error_code = "device_address_unavailable"
         return tell(handler_input, join(*prefix, voice.ADDRESS_UNAVAILABLE))
     if not contact.address.get("addressLine1") or not contact.address.get("city"):
-        turn.outcome = "no_device_address"
+        turn.outcome = Outcome.NO_DEVICE_ADDRESS
         return tell(handler_input, join(*prefix, voice.NO_DEVICE_ADDRESS))
     turn.customer = orders.customer_store_delivery_contact(
         customer=turn.customer, address=contact.address, email=contact.email
@@ -127,7 +90,7 @@ def fetch_delivery_contact(handler_input, turn, *prefix: str):
 
 
 def permission_needed(handler_input, turn, *prefix: str):
-    turn.outcome = "permission_needed"
+    turn.outcome = Outcome.PERMISSION_NEEDED
     set_step(turn, Step.IDLE)
     handler_input.response_builder.set_card(
         AskForPermissionsConsentCard(permissions=[AUTOPAY_SCOPE])
@@ -136,44 +99,13 @@ def permission_needed(handler_input, turn, *prefix: str):
 
 
 def send_setup(handler_input, turn, order):
-    store = turn.store
-    customer = turn.customer
-    token = f"setup:{order.pk}:{uuid.uuid4().hex[:12]}"
-    agreement = BillingAgreementAttributes(
-        version="2",
-        seller_note=f"{store.name} voice orders"[:1024],
-        seller_billing_agreement_attributes=SellerBillingAgreementAttributes(
-            version="2",
-            seller_billing_agreement_id=f"{store.slug}-{customer.pk}"[:32],
-            store_name=store.name,
-            custom_information=f"customer {customer.pk}",
-        ),
-        billing_agreement_type=(
-            BillingAgreementType.CustomerInitiatedTransaction
-            if store.country_of_establishment in EU_COUNTRIES
-            else None
-        ),
-    )
-    payload = SetupAmazonPayRequest(
-        version="2",
-        seller_id=store.amazon_pay_seller_id,
-        country_of_establishment=store.country_of_establishment,
-        ledger_currency=store.currency,
-        checkout_language=turn.locale.replace("-", "_"),
-        billing_agreement_attributes=agreement,
-        need_amazon_shipping_address=True,
-        sandbox_mode=store.sandbox_mode,
-        sandbox_customer_email_id=(
-            store.sandbox_customer_email
-            if store.sandbox_mode and store.sandbox_customer_email
-            else None
-        ),
+    token = amazon_pay.setup_token(order)
+    directive = amazon_pay.setup_directive(
+        store=turn.store, customer=turn.customer, locale=turn.locale, token=token
     )
     set_step(turn, Step.AWAITING_SETUP, order=order, token=token)
-    turn.outcome = "setup_sent"
-    handler_input.response_builder.add_directive(
-        SendRequestDirective(name="Setup", payload=payload, token=token)
-    )
+    turn.outcome = Outcome.SETUP_SENT
+    handler_input.response_builder.add_directive(directive)
     return handler_input.response_builder.set_should_end_session(True).response
 
 
@@ -184,7 +116,7 @@ def summary(handler_input, turn, order, *prefix: str):
     lines = selectors.order_lines(order=order, locale=text_locale(turn) or "")
     if not lines:
         set_step(turn, Step.IDLE, order=None)
-        turn.outcome = "empty_cart"
+        turn.outcome = Outcome.EMPTY_CART
         return ask(handler_input, voice.EMPTY_CART)
     address = turn.customer.shipping_address or order.shipping_address or {}
     text = voice.summary(
@@ -198,7 +130,7 @@ def summary(handler_input, turn, order, *prefix: str):
         prices_include_tax=store.prices_include_tax,
     )
     set_step(turn, Step.CONFIRM_ORDER, order=order)
-    turn.outcome = "summary"
+    turn.outcome = Outcome.SUMMARY
     return ask(handler_input, join(*prefix, text), voice.COMPLETE_QUESTION)
 
 
@@ -210,7 +142,7 @@ def complete(handler_input, turn):
     order = turn.conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         set_step(turn, Step.IDLE, order=None)
-        turn.outcome = "nothing_to_complete"
+        turn.outcome = Outcome.NOTHING_TO_COMPLETE
         return ask(handler_input, turn.voice.EMPTY_CART)
     store = turn.store
     if not store.uses_amazon_pay:
@@ -226,46 +158,15 @@ def complete(handler_input, turn):
     return send_charge(handler_input, turn, order)
 
 
-def soft_descriptor(store) -> str:
-    return store.name[:SOFT_DESCRIPTOR_MAX]
-
-
 def send_charge(handler_input, turn, order):
-    store = turn.store
-    reference = f"{order.number}-{uuid.uuid4().hex}"[:REFERENCE_MAX]
-    token = f"charge:{order.pk}:{reference}"
-    action = (
-        PaymentAction.Authorize
-        if store.payment_mode == PaymentMode.CHARGE_LATER
-        else PaymentAction.AuthorizeAndCapture
-    )
-    payload = ChargeAmazonPayRequest(
-        version="2",
-        seller_id=store.amazon_pay_seller_id,
-        billing_agreement_id=turn.customer.billing_agreement_id,
-        payment_action=action,
-        authorize_attributes=AuthorizeAttributes(
-            version="2",
-            authorization_reference_id=reference,
-            authorization_amount=Price(
-                version="2", amount=str(order.total), currency_code=order.currency
-            ),
-            transaction_timeout=0,
-            soft_descriptor=soft_descriptor(store),
-        ),
-        seller_order_attributes=SellerOrderAttributes(
-            version="2",
-            seller_order_id=order.number,
-            store_name=store.name,
-            custom_information=f"customer {turn.customer.pk}",
-            seller_note=f"{store.name} order {order.number}"[:1024],
-        ),
+    reference = amazon_pay.charge_reference(order)
+    token = amazon_pay.charge_token(order, reference)
+    directive = amazon_pay.charge_directive(
+        store=turn.store, customer=turn.customer, order=order, reference=reference, token=token
     )
     set_step(turn, Step.AWAITING_CHARGE, order=order, token=token)
-    turn.outcome = "charge_sent"
-    handler_input.response_builder.add_directive(
-        SendRequestDirective(name="Charge", payload=payload, token=token)
-    )
+    turn.outcome = Outcome.CHARGE_SENT
+    handler_input.response_builder.add_directive(directive)
     return handler_input.response_builder.set_should_end_session(True).response
 
 
@@ -281,8 +182,6 @@ def placed(handler_input, turn, order):
     else:
         text = voice.placed_pay_on_delivery(total)
         paid_by = voice.PAY_ON_DELIVERY_CARD
-    from merchant.money import display
-
     address = order.shipping_address or {}
     handler_input.response_builder.set_card(
         SimpleCard(
@@ -305,7 +204,7 @@ def placed(handler_input, turn, order):
             ),
         )
     )
-    turn.outcome = "order_placed"
+    turn.outcome = Outcome.ORDER_PLACED
     set_step(turn, Step.IDLE, order=order)
     refill = refill_candidate(turn, lines)
     if refill is not None:
@@ -332,7 +231,7 @@ def sold_out_after_payment(handler_input, turn, order, payment, exc: OrderError)
     orders.order_release_unplaceable_payment(
         order=order, payment=payment, reason=f"Sold out before placing: {exc.message}"
     )
-    turn.outcome = "sold_out_payment_released"
+    turn.outcome = Outcome.SOLD_OUT_PAYMENT_RELEASED
     turn.error_code = exc.code
     set_step(turn, Step.IDLE, order=None)
     return ask(
@@ -341,13 +240,13 @@ def sold_out_after_payment(handler_input, turn, order, payment, exc: OrderError)
 
 
 def place_refused(handler_input, turn, exc: OrderError):
-    turn.outcome = f"place_refused:{exc.code}"[:60]
+    turn.outcome = outcomes.place_refused(exc.code)
     turn.error_code = exc.code
     set_step(turn, Step.IDLE)
-    if exc.code == "out_of_stock":
+    if exc.code == OrderErrorCode.OUT_OF_STOCK:
         logger.error("order %s could not be placed: %s", turn.conversation.order_id, exc)
         return ask(handler_input, join(turn.voice.NOT_PLACED, turn.voice.DECLINE_CONTINUE))
-    if exc.code == "not_a_cart":
+    if exc.code == OrderErrorCode.NOT_A_CART:
         return tell(handler_input, turn.voice.ORDER_ALREADY_PLACED)
     logger.error("order %s could not be placed: %s", turn.conversation.order_id, exc)
     return tell(handler_input, turn.voice.APOLOGY)
@@ -357,44 +256,32 @@ def place_refused(handler_input, turn, exc: OrderError):
 
 
 def _token_order(turn, token: str, kind: str):
-    parts = (token or "").split(":")
-    if len(parts) != 3 or parts[0] != kind:
+    parts = amazon_pay.token_parts(token, kind)
+    if parts is None:
         return None, ""
-    return selectors.customer_order(customer=turn.customer, order_id=parts[1]), parts[2]
-
-
-def _error_code(request) -> str:
-    payload = request.payload if isinstance(request.payload, dict) else {}
-    status = request.status
-    return str(payload.get("errorCode") or (status.message if status else "") or "")
-
-
-def _is_success(request) -> bool:
-    status = request.status
-    return status is not None and str(status.code) == "200"
+    order_id, rest = parts
+    return selectors.customer_order(customer=turn.customer, order_id=order_id), rest
 
 
 def amazon_pay_error(handler_input, turn, request):
     """Permission errors: say how to enable; Amazon's own: nothing to add; others are for
     the merchant (logged, in the interaction log) and a short apology for the shopper."""
-    code = _error_code(request)
+    code = amazon_pay.error_code(request)
     turn.error_code = code or "unknown"
     set_step(turn, Step.IDLE)
-    if code in PERMISSION_ERRORS:
+    if code in amazon_pay.PERMISSION_ERRORS:
         return permission_needed(handler_input, turn)
-    if code in AMAZON_SPEAKS:
-        turn.outcome = "amazon_pay_handled"
+    if code in amazon_pay.AMAZON_SPEAKS:
+        turn.outcome = Outcome.AMAZON_PAY_HANDLED
         return tell(handler_input, "")
-    turn.outcome = "merchant_error"
+    turn.outcome = Outcome.MERCHANT_ERROR
     logger.error(
         "Amazon Pay %s failed for store %s (%s): %s %s",
         request.name,
         turn.store.slug,
         turn.store.pk,
         code,
-        (request.payload or {}).get("errorMessage", "")
-        if isinstance(request.payload, dict)
-        else "",
+        amazon_pay.error_message(request),
     )
     return tell(handler_input, turn.voice.MERCHANT_PROBLEM)
 
@@ -403,21 +290,16 @@ class SetupResultHandler(AbstractRequestHandler):
     """Setup came back: keep the agreement and address, then the order summary."""
 
     def can_handle(self, handler_input):
-        request = request_of(handler_input)
-        return isinstance(request, ConnectionsResponse) and request.name == "Setup"
+        return amazon_pay.is_result(request_of(handler_input), amazon_pay.SETUP)
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         request = request_of(handler_input)
         if turn.customer is None:
             return tell(handler_input, turn.voice.APOLOGY)
-        if not _is_success(request):
+        if not amazon_pay.is_success(request):
             return amazon_pay_error(handler_input, turn, request)
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        details = payload.get("billingAgreementDetails") or {}
-        agreement_id = str(details.get("billingAgreementId") or "")
-        status = str(details.get("billingAgreementStatus") or "")
-        address = details.get("destination") or {}
+        result = amazon_pay.read_setup(request)
         store = turn.store
         email = ""
         if not turn.customer.email:
@@ -426,20 +308,21 @@ class SetupResultHandler(AbstractRequestHandler):
                 if store.sandbox_mode
                 else alexa_apis.profile_email(handler_input, turn)
             )
+        is_open = result.status == AGREEMENT_OPEN
         turn.customer = orders.customer_store_billing_agreement(
             customer=turn.customer,
-            agreement_id=agreement_id,
-            status=status,
-            address=address if status == "OPEN" else {},
+            agreement_id=result.agreement_id,
+            status=result.status,
+            address=result.address if is_open else {},
             email=email,
         )
-        if status != "OPEN" or not agreement_id:
-            turn.outcome = f"agreement_{status.lower() or 'missing'}"
+        if not is_open or not result.agreement_id:
+            turn.outcome = outcomes.agreement(result.status)
             set_step(turn, Step.IDLE)
             return tell(handler_input, turn.voice.AGREEMENT_NOT_OPEN)
         order, _ = _token_order(turn, request.token, "setup")
         if order is None or order.status != OrderStatus.DRAFT:
-            turn.outcome = "setup_without_cart"
+            turn.outcome = Outcome.SETUP_WITHOUT_CART
             set_step(turn, Step.IDLE)
             return ask(handler_input, turn.voice.EMPTY_CART)
         return summary(handler_input, turn, order)
@@ -449,8 +332,7 @@ class ChargeResultHandler(AbstractRequestHandler):
     """Charge came back: place the order (once), or carry on after a decline."""
 
     def can_handle(self, handler_input):
-        request = request_of(handler_input)
-        return isinstance(request, ConnectionsResponse) and request.name == "Charge"
+        return amazon_pay.is_result(request_of(handler_input), amazon_pay.CHARGE)
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
@@ -458,63 +340,34 @@ class ChargeResultHandler(AbstractRequestHandler):
         voice = turn.voice
         if turn.customer is None:
             return tell(handler_input, voice.APOLOGY)
-        if not _is_success(request):
+        if not amazon_pay.is_success(request):
             return amazon_pay_error(handler_input, turn, request)
         order, token_reference = _token_order(turn, request.token, "charge")
         if order is None:
-            turn.outcome = "charge_unknown_order"
+            turn.outcome = Outcome.CHARGE_UNKNOWN_ORDER
             turn.error_code = "unknown_token"
             logger.error("Charge result with unknown token for store %s", turn.store.pk)
             return tell(handler_input, voice.APOLOGY)
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        details = payload.get("authorizationDetails") or {}
-        status = details.get("authorizationStatus") or {}
-        state = str(status.get("state") or "")
-        reference = str(details.get("authorizationReferenceId") or token_reference)[:32]
-        amount = _amount(details.get("authorizationAmount"), order.total)
-        payment = orders.PaymentResult(
-            reference_id=reference,
-            external_id=str(details.get("amazonAuthorizationId") or ""),
-            amount=amount,
-            captured=state == "Closed" and bool(details.get("captureNow", True)),
-            declined=state == "Declined",
-            reason_code=str(status.get("reasonCode") or ""),
-            raw=payload,
-            capture_external_id=str((details.get("idList") or [""])[0]),
-            expires_at=_expiry(details),
+        result = amazon_pay.read_charge(
+            request, token_reference=token_reference, fallback_amount=order.total
         )
-        if state not in SUCCESS_STATES:
+        payment = result.payment
+        if not result.succeeded:
             # Amazon Pay has told the shopper about the decline; we only say the order is
             # not placed and nothing was charged, and carry on.
-            if state == "Declined":
+            if result.state == DECLINED:
                 orders.order_record_decline(order=order, payment=payment)
-            turn.outcome = "declined"
-            turn.error_code = payment.reason_code or state or "no_state"
+            turn.outcome = Outcome.DECLINED
+            turn.error_code = payment.reason_code or result.state or "no_state"
             set_step(turn, Step.IDLE, order=order if order.status == OrderStatus.DRAFT else None)
             return ask(handler_input, join(voice.NOT_PLACED, voice.DECLINE_CONTINUE))
         try:
-            result = orders.order_place(order=order, payment=payment)
+            placing = orders.order_place(order=order, payment=payment)
         except OrderError as exc:
-            if exc.code == "out_of_stock":
+            if exc.code == OrderErrorCode.OUT_OF_STOCK:
                 return sold_out_after_payment(handler_input, turn, order, payment, exc)
             return place_refused(handler_input, turn, exc)
-        if not result.created:
-            turn.outcome = "duplicate_charge_result"
-        response = placed(handler_input, turn, result.order)
-        if not result.created:
-            turn.outcome = "duplicate_charge_result"
+        response = placed(handler_input, turn, placing.order)
+        if not placing.created:  # Alexa delivered the same result again: nothing new placed
+            turn.outcome = Outcome.DUPLICATE_CHARGE_RESULT
         return response
-
-
-def _amount(price, fallback) -> Decimal:
-    try:
-        return Decimal(str((price or {}).get("amount")))
-    except (InvalidOperation, TypeError, ValueError):
-        return fallback
-
-
-def _expiry(details: dict):
-    stamp = parse_timestamp(details.get("expirationTimestamp"))
-    if stamp is None and details.get("captureNow") is False:
-        return timezone.now() + timedelta(days=30)
-    return stamp

@@ -1,78 +1,34 @@
-"""Small helpers every handler uses: the turn, slots, permissions, spoken names, answers."""
+"""Small helpers every handler uses: the request, slots, spoken names, answers.
+
+The reads of the envelope itself are in ``skill.envelope``; these take a handler's
+``handler_input`` and delegate there.
+"""
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 
+from .. import envelope
 from ..models import Step
-from ..runtime import Turn
+from ..turn import Turn
 
-AUTOPAY_SCOPE = "payments:autopay_consent"
 MAX_QUANTITY = 10
-
-
-def turn_of(handler_input: HandlerInput) -> Turn:
-    return handler_input.context
 
 
 def request_of(handler_input: HandlerInput):
     return handler_input.request_envelope.request
 
 
-def intent_name(handler_input: HandlerInput) -> str:
-    request = request_of(handler_input)
-    if isinstance(request, IntentRequest) and request.intent:
-        return request.intent.name or ""
-    return ""
-
-
 def slot(handler_input: HandlerInput, name: str):
-    request = request_of(handler_input)
-    if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
-        return None
-    return request.intent.slots.get(name)
-
-
-def resolution(slot_) -> tuple[str, str | None]:
-    """(status, id): status is 'match', 'no_match' (words heard but no entity), 'words'
-    (words but no entity resolution ran) or 'missing'."""
-    if slot_ is None or not (slot_.value or slot_.resolutions):
-        return "missing", None
-    resolutions = slot_.resolutions
-    authorities = (resolutions.resolutions_per_authority or []) if resolutions else []
-    if not authorities:
-        return ("words", None) if slot_.value else ("missing", None)
-    for authority in authorities:
-        code = authority.status.code.value if authority.status and authority.status.code else ""
-        if code == "ER_SUCCESS_MATCH" and authority.values:
-            return "match", authority.values[0].value.id
-    return "no_match", None
+    return envelope.slot(request_of(handler_input), name)
 
 
 def quantity(handler_input: HandlerInput, name: str) -> int | None:
-    slot_ = slot(handler_input, name)
-    if slot_ is None or slot_.value in (None, "", "?"):
-        return None
-    try:
-        return int(str(slot_.value))
-    except ValueError:
-        return None
+    return envelope.quantity(request_of(handler_input), name)
 
 
 def consent_status(handler_input: HandlerInput) -> str:
     """payments:autopay_consent as Alexa reports it: GRANTED, DENIED or ''."""
-    envelope = handler_input.request_envelope
-    users = []
-    if envelope.context and envelope.context.system:
-        users.append(envelope.context.system.user)
-    if envelope.session:
-        users.append(envelope.session.user)
-    for user in users:
-        permissions = user.permissions if user else None
-        scopes = (permissions.scopes or {}) if permissions else {}
-        scope = scopes.get(AUTOPAY_SCOPE)
-        if scope is not None and scope.status is not None:
-            return scope.status.value
-    return ""
+    return envelope.consent_status(handler_input.request_envelope)
 
 
 def text_locale(turn: Turn) -> str | None:

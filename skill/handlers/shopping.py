@@ -8,7 +8,11 @@ from orders import services as orders
 from orders.models import OrderStatus
 
 from .. import intents, selectors
+from ..envelope import MATCH, WORDS, resolution
 from ..models import Step
+from ..outcomes import Outcome
+from ..speech.pitch import product_pitch
+from ..turn import turn_of
 from . import checkout
 from .common import (
     MAX_QUANTITY,
@@ -16,12 +20,10 @@ from .common import (
     join,
     lines_text,
     quantity,
-    resolution,
     set_step,
     slot,
     spoken_name,
     text_locale,
-    turn_of,
 )
 
 
@@ -29,7 +31,7 @@ def choice_names(turn) -> list[str]:
     """At most three things to offer, from the catalog's categories, never what the shopper
     already owns and cannot use twice."""
     # A shopper without a single kept order owns nothing: skip the ownership check.
-    owner = None if turn.extra.get("owns_nothing") else turn.customer
+    owner = None if turn.owns_nothing else turn.customer
     categories = selectors.suggested_categories(
         store=turn.store, customer=owner, locale=text_locale(turn) or ""
     )
@@ -64,7 +66,7 @@ class LaunchHandler(AbstractRequestHandler):
             visit = conversation.visits - 1
             turn.save_conversation = True
         welcome = voice.welcome(turn.store.name, visit)
-        turn.outcome = "welcome"
+        turn.outcome = Outcome.WELCOME
         if turn.customer is None:
             return ask(handler_input, join(welcome, voice.choices(choice_names(turn), visit)))
 
@@ -73,19 +75,19 @@ class LaunchHandler(AbstractRequestHandler):
             lines = selectors.order_lines(order=cart, locale=text_locale(turn) or "")
             if lines:
                 set_step(turn, Step.OFFER_RESUME, order=cart)
-                turn.outcome = "offer_resume"
+                turn.outcome = Outcome.OFFER_RESUME
                 return ask(
                     handler_input,
                     join(welcome, voice.offer_resume(lines_text(turn, lines))),
                     voice.RESUME_PROMPT,
                 )
-        if turn.extra.get("new_customer"):
-            turn.extra["owns_nothing"] = True
+        if turn.new_customer:
+            turn.owns_nothing = True
         else:  # a returning shopper may have ordered before
             last = selectors.last_kept_order_lines(
                 customer=turn.customer, locale=text_locale(turn) or ""
             )
-            turn.extra["owns_nothing"] = not last
+            turn.owns_nothing = not last
             lines = [
                 line
                 for line in last
@@ -93,7 +95,7 @@ class LaunchHandler(AbstractRequestHandler):
             ]
             if lines:
                 set_step(turn, Step.OFFER_REORDER, order_id=lines[0].order_id)
-                turn.outcome = "offer_reorder"
+                turn.outcome = Outcome.OFFER_REORDER
                 return ask(
                     handler_input,
                     join(welcome, voice.offer_reorder(lines_text(turn, lines))),
@@ -104,8 +106,6 @@ class LaunchHandler(AbstractRequestHandler):
 
 def pitch_product(handler_input, turn, product, wanted: int, *prefix: str):
     """The one-breath pitch and "Do you want to order it?"; remembers the offer."""
-    from catalog.pitch import product_pitch
-
     voice = turn.voice
     pitch = product_pitch(product, turn.locale, translated=text_locale(turn) is not None)
     parts = [*prefix, pitch.ssml]
@@ -114,7 +114,7 @@ def pitch_product(handler_input, turn, product, wanted: int, *prefix: str):
         parts.append(voice.quantity_price(wanted, turn.money(product.price * wanted)))
         question = voice.PITCH_QUESTION_MANY
     set_step(turn, Step.OFFER_PRODUCT, product=product, quantity=wanted)
-    turn.outcome = "pitch"
+    turn.outcome = Outcome.PITCH
     return ask(handler_input, join(*parts, question), question)
 
 
@@ -122,11 +122,11 @@ def product_from_slot(handler_input, turn):
     """(product or None, status) from the Product slot, by entity id or by words."""
     product_slot = slot(handler_input, intents.PRODUCT_SLOT)
     status, entity_id = resolution(product_slot)
-    if status == "match":
+    if status == MATCH:
         return selectors.product_for_voice(
             store=turn.store, product_id=entity_id, locale=text_locale(turn) or ""
         ), status
-    if status == "words":
+    if status == WORDS:
         return selectors.product_by_words(
             store=turn.store,
             words=product_slot.value,
@@ -141,7 +141,7 @@ def clarify_product(handler_input, turn):
         store=turn.store, customer=turn.customer, locale=text_locale(turn) or ""
     )
     set_step(turn, Step.IDLE)
-    turn.outcome = "clarify_product"
+    turn.outcome = Outcome.CLARIFY_PRODUCT
     return ask(handler_input, turn.voice.which_product([spoken_name(turn, p) for p in products]))
 
 
@@ -163,7 +163,7 @@ def not_available(handler_input, turn, product):
         if p.pk != product.pk
     ]
     set_step(turn, Step.IDLE)
-    turn.outcome = "not_available"
+    turn.outcome = Outcome.NOT_AVAILABLE
     return ask(
         handler_input,
         turn.voice.not_available(
@@ -179,7 +179,7 @@ def offer_product(handler_input, turn, *, with_quantity: bool):
     wanted = quantity(handler_input, intents.QUANTITY_SLOT) if with_quantity else None
     wanted = wanted or 1
     if wanted < 1 or wanted > MAX_QUANTITY:
-        turn.outcome = "bad_quantity"
+        turn.outcome = Outcome.BAD_QUANTITY
         return ask(handler_input, turn.voice.too_many(MAX_QUANTITY))
     if not product.is_sellable(wanted):
         return not_available(handler_input, turn, product)
@@ -188,7 +188,7 @@ def offer_product(handler_input, turn, *, with_quantity: bool):
             store=turn.store, customer=turn.customer, locale=text_locale(turn) or "", limit=1
         )
         refills = [p for p in refills if p.pk != product.pk]
-        turn.outcome = "already_owned"
+        turn.outcome = Outcome.ALREADY_OWNED
         if refills:
             set_step(turn, Step.OFFER_PRODUCT, product=refills[0], quantity=1)
         else:
@@ -233,7 +233,7 @@ class BrowseHandler(AbstractRequestHandler):
         category_slot = slot(handler_input, intents.CATEGORY_SLOT)
         status, entity_id = resolution(category_slot)
         category = None
-        if status in ("match", "words"):
+        if status in (MATCH, WORDS):
             category = selectors.category_by_id_or_words(
                 store=turn.store,
                 category_id=entity_id,
@@ -241,7 +241,7 @@ class BrowseHandler(AbstractRequestHandler):
                 locale=turn.locale,
             )
         if category is None:
-            turn.outcome = "browse"
+            turn.outcome = Outcome.BROWSE
             return offer_choices(handler_input, turn)
         products = selectors.products_to_suggest(
             store=turn.store,
@@ -250,9 +250,9 @@ class BrowseHandler(AbstractRequestHandler):
             category=category,
         )
         set_step(turn, Step.IDLE)
-        turn.outcome = "browse_category"
+        turn.outcome = Outcome.BROWSE_CATEGORY
         if not products:
-            turn.outcome = "browse_category_empty"
+            turn.outcome = Outcome.BROWSE_CATEGORY_EMPTY
             return ask(
                 handler_input,
                 join(turn.voice.nothing_in_category(category.name), turn.voice.WHAT_NEXT),
@@ -272,11 +272,11 @@ def reorder(handler_input, turn, order=None):
     voice = turn.voice
     order = order or selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
     if order is None:
-        turn.outcome = "no_orders"
+        turn.outcome = Outcome.NO_ORDERS
         return offer_choices(handler_input, turn, voice.NO_ORDERS)
     lines = reorderable_lines(turn, order)
     if not lines:
-        turn.outcome = "nothing_to_reorder"
+        turn.outcome = Outcome.NOTHING_TO_REORDER
         return offer_choices(handler_input, turn)
     cart = orders.cart_start(
         customer=turn.customer, locale=turn.locale, source=turn.source, is_test=turn.is_test
@@ -289,9 +289,9 @@ def reorder(handler_input, turn, order=None):
     note = voice.unavailable_left_out(missing) if missing else ""
     if not result.order.lines.exists():
         set_step(turn, Step.IDLE, order=None)
-        turn.outcome = "reorder_unavailable"
+        turn.outcome = Outcome.REORDER_UNAVAILABLE
         return offer_choices(handler_input, turn, note)
-    turn.outcome = "reorder"
+    turn.outcome = Outcome.REORDER
     return checkout.start(handler_input, turn, result.order, note)
 
 
@@ -315,7 +315,7 @@ class StartOverHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         drop_cart(turn)
-        turn.outcome = "start_over"
+        turn.outcome = Outcome.START_OVER
         return offer_choices(handler_input, turn, turn.voice.FRESH_START)
 
 
@@ -332,5 +332,5 @@ class NavigateHomeHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        turn.outcome = "home"
+        turn.outcome = Outcome.HOME
         return offer_choices(handler_input, turn, turn.voice.HOME)

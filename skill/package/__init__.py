@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from merchant.invocation import check_invocation_name
 from merchant.models import Store
 from skill import intents as i
 from skill.package.catalog import CatalogSnapshot, Entity
@@ -20,7 +21,6 @@ from skill.package.manifest import build_manifest
 from skill.package.samples import SAMPLES, language
 from skill.package.validation import (
     PackageInvalid,
-    check_invocation_name,
     check_samples,
     check_slot_value_total,
     check_slot_values,

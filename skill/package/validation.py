@@ -22,7 +22,11 @@ from skill.package.utterances import (
 
 MAX_SLOT_VALUE_CHARS = 140
 MAX_SAMPLE_CHARS = 200
-MAX_INVOCATION_CHARS = 50
+# Alexa: "a skill can have a total of 50,000 custom slot values, totaled across all custom
+# slots used in the interaction model" (per locale's model; synonyms are not values).
+MAX_CUSTOM_SLOT_VALUES = 50_000
+
+_SAMPLE_CHARS = 200
 # Alexa: "a skill can have a total of 50,000 custom slot values, totaled across all custom
 # slots used in the interaction model" (per locale's model; synonyms are not values).
 MAX_CUSTOM_SLOT_VALUES = 50_000
@@ -32,15 +36,6 @@ _INVOCATION_CHARS = {
     "de": re.compile(r"^[a-zäöüß' .]+$"),
 }
 _SAMPLE_CHARS = re.compile(r"^[\w' .{}-]+$", re.UNICODE)
-_WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
-_LAUNCH_WORDS = {
-    "en": {"ask", "tell", "open", "launch", "load", "begin", "enable", "start", "run"},
-    "de": {"öffne", "starte", "frag", "frage", "sag", "sage", "lade", "aktiviere", "beginne"},
-}
-_TWO_WORD_FILLERS = {
-    "en": {"the", "a", "an", "for", "to", "of"},
-    "de": {"der", "die", "das", "ein", "eine", "für", "zu", "von"},
-}
 
 
 class PackageInvalid(Exception):
@@ -49,41 +44,6 @@ class PackageInvalid(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-def check_invocation_name(name: str, locale: str) -> tuple[list[str], list[str]]:
-    """Alexa's invocation name rules: ``(errors, warnings)``."""
-    lang = language(locale)
-    errors, warnings = [], []
-    where = f'{locale}: invocation name "{name}"'
-    if not name.strip():
-        return [f"{locale}: the invocation name is empty."], []
-    if name != name.lower():
-        errors.append(f"{where} must be lower case.")
-    if len(name) > MAX_INVOCATION_CHARS:
-        errors.append(f"{where} is longer than {MAX_INVOCATION_CHARS} characters.")
-    if any(ch.isdigit() for ch in name):
-        errors.append(f'{where} contains digits; spell numbers out ("twenty one").')
-    elif not _INVOCATION_CHARS.get(lang, _INVOCATION_CHARS["en"]).match(name.lower()):
-        errors.append(
-            f"{where} may contain only letters, spaces, apostrophes and periods "
-            '(for abbreviations such as "a. b. c.").'
-        )
-    words = name.lower().replace(".", " ").split()
-    for word in words:
-        if word in _WAKE_WORDS:
-            errors.append(f'{where} contains "{word}", a wake word or a word Alexa reserves.')
-        if word in _LAUNCH_WORDS.get(lang, set()) | _LAUNCH_WORDS["en"]:
-            errors.append(f'{where} contains the launch word "{word}".')
-    if len(words) == 2 and set(words) & _TWO_WORD_FILLERS.get(lang, set()):
-        errors.append(
-            f"{where}: a two-word invocation name cannot contain an article or 'for/to/of'."
-        )
-    if len(words) == 1:
-        warnings.append(
-            f"{where} is one word: Alexa accepts that only for a brand you can prove you own."
-        )
-    return errors, warnings
 
 
 def check_slot_value_total(locale: str, types: dict[str, list[Entity]]) -> list[str]:

@@ -2,7 +2,7 @@
 
 Functions take raw text (store names, product names, policies, addresses) and escape it for
 SSML themselves, except ``pitch``, whose ``name`` and ``description`` arrive escaped from
-``catalog.pitch``. Money arrives already spoken (``money()``). Card text is plain, not SSML.
+``skill.speech.pitch``. Money arrives already spoken (``money()``). Card text is plain, not SSML.
 """
 
 from decimal import Decimal

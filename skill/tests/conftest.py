@@ -2,12 +2,12 @@
 
 import pytest
 
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from skill import runtime, selectors, verification
 from skill.console import views as console_views
+from skill.testing.envelopes import Shopper
 
 from .alexa_api_stub import start_stub
-from .envelopes import Shopper
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,9 @@ from orders.models import (
     RefundRequest,
 )
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
+from skill.testing.envelopes import directive_of, product_slot, speech_of
 
 from .alexa_api_stub import US_ADDRESS, Grant
-from .envelopes import directive_of, product_slot, speech_of
 
 
 def buy(shopper, product, quantity=None):

@@ -12,6 +12,7 @@ from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
+from orders.amazon_pay_facts import DECLINE_REASONS
 from orders.models import (
     Customer,
     Order,
@@ -22,9 +23,9 @@ from orders.models import (
 )
 from skill import amazon_pay_sandbox
 from skill.models import Conversation, Interaction, Step
+from skill.testing.envelopes import directive_of, product_slot, speech_of
 
 from .alexa_api_stub import DENIED, US_ADDRESS, Grant
-from .envelopes import directive_of, product_slot, speech_of
 
 PAID_9 = (
     "9 dollars will be paid using Amazon Pay. More information in the Alexa app. "
@@ -225,7 +226,7 @@ def test_references_are_unique_and_soft_descriptors_short(make_shopper):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reason", amazon_pay_sandbox.DECLINE_REASONS)
+@pytest.mark.parametrize("reason", DECLINE_REASONS)
 def test_a_decline_places_nothing_and_the_conversation_continues(shopper, demo_store, reason):
     kit = Product.objects.get(sku="NN-KIT")
     order_kit(shopper, kit)
@@ -313,7 +314,7 @@ def test_charge_later_authorizes_only(make_shopper):
 
 @pytest.mark.django_db
 def test_without_permission_the_shopper_hears_how_and_gets_a_card(make_shopper, demo_store):
-    from merchant.demo import DEMO_SKILL_ID
+    from demo.seed import DEMO_SKILL_ID
 
     shopper = make_shopper(DEMO_SKILL_ID, consent="DENIED")
     kit = Product.objects.get(sku="NN-KIT")
@@ -334,7 +335,7 @@ def test_without_permission_the_shopper_hears_how_and_gets_a_card(make_shopper, 
 
 @pytest.mark.django_db
 def test_no_permissions_at_all_is_treated_as_not_granted(make_shopper, demo_store):
-    from merchant.demo import DEMO_SKILL_ID
+    from demo.seed import DEMO_SKILL_ID
 
     shopper = make_shopper(DEMO_SKILL_ID, consent=None)
     answer = order_kit(shopper, Product.objects.get(sku="NN-KIT"))

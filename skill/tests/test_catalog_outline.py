@@ -8,10 +8,9 @@ import pytest
 
 from catalog import services as catalog
 from catalog.models import Product
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from skill import process_cache, selectors
-
-from .envelopes import Shopper, speech_of
+from skill.testing.envelopes import Shopper, speech_of
 
 ALL = "Welcome to No Nicks. You can order a starter kit, refills or shaving cream."
 NO_CREAM = "Welcome to No Nicks. You can order a starter kit or refills."

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Product
-from merchant.demo import DEMO_PASSWORD, DEMO_SKILL_ID
+from demo.seed import DEMO_PASSWORD, DEMO_SKILL_ID
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import Order, OrderSource, OrderStatus
 from skill import intents

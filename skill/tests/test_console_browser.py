@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from conftest import admin_login
 from orders.models import Order, OrderStatus
+from testing import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,14 +7,13 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Category, Product
-from catalog.pitch import product_pitch
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from merchant.tests.factories import StoreFactory
 from orders.models import Customer, Order, OrderLine, OrderStatus
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
 from skill.models import Conversation, Step
-
-from .envelopes import directive_of, product_slot, speech_of
+from skill.speech.pitch import product_pitch
+from skill.testing.envelopes import directive_of, product_slot, speech_of
 
 
 def past_order(store, user_id, product, quantity=1, status=OrderStatus.DELIVERED):

@@ -8,12 +8,11 @@ from django.db import DatabaseError
 from django.test import override_settings
 
 from catalog.models import Product
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from merchant.tests.factories import StoreFactory
 from skill import runtime, selectors
 from skill.models import Interaction
-
-from .envelopes import (
+from skill.testing.envelopes import (
     ACCESS_TOKEN,
     envelope,
     intent,
@@ -243,3 +242,27 @@ def test_a_store_settings_change_is_seen_at_once_in_this_process(client, demo_st
     demo_store.save()
     answer = post_raw(client, json.dumps(envelope(launch(), skill_id=DEMO_SKILL_ID))).json()
     assert "No Nicks Shaving" in speech_of(answer)
+
+
+@pytest.mark.django_db
+def test_metrics_count_turns_by_outcome_and_time_them_by_request_type(
+    client, demo_store, unverified, settings
+):
+    settings.METRICS_TOKEN = "scrape-token"
+
+    def scraped(name, **labels):
+        body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token").content.decode()
+        wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
+        for line in body.splitlines():
+            if line.startswith(f"{name}{{{wanted}}} "):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    launches = scraped("voicestore_skill_turn_seconds_count", request_type="LaunchRequest")
+    welcomed = scraped("voicestore_skill_turns_total", outcome="welcome")
+    response = post_raw(client, json.dumps(envelope(launch(), skill_id=DEMO_SKILL_ID)))
+    assert response.status_code == 200
+    assert scraped("voicestore_skill_turn_seconds_count", request_type="LaunchRequest") == (
+        launches + 1
+    )
+    assert scraped("voicestore_skill_turns_total", outcome="welcome") == welcomed + 1

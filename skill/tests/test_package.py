@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from catalog.models import Product, ProductLocalization, ProductSynonym
 from catalog.tests.factories import CategoryFactory, ProductFactory, SynonymFactory
-from merchant.demo import DEMO_PASSWORD, DEMO_SKILL_ID
+from demo.seed import DEMO_PASSWORD, DEMO_SKILL_ID
+from merchant.invocation import check_invocation_name
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from skill import intents
@@ -20,7 +21,6 @@ from skill.package.catalog import Entity
 from skill.package.samples import NUMBER_WORDS, SAMPLES
 from skill.package.utterances import SLOT, SlotVocabulary, Template, match_template, normalize
 from skill.package.validation import (
-    check_invocation_name,
     check_samples,
     check_slot_value_total,
     check_slot_values,
@@ -690,7 +690,7 @@ def test_an_invalid_invocation_name_stops_the_command(demo_store, tmp_path):
 def test_owner_downloads_the_same_package_as_a_zip(demo_store, client, tmp_path):
     client.login(username="owner", password=DEMO_PASSWORD)
     change_page = client.get(reverse("admin:merchant_store_change", args=[demo_store.pk]))
-    url = reverse("admin:merchant_store_skill_package", args=[demo_store.pk])
+    url = reverse("console:skill_package", args=[demo_store.pk])
     assert url.encode() in change_page.content
 
     response = client.get(url)
@@ -709,7 +709,7 @@ def test_owner_downloads_the_same_package_as_a_zip(demo_store, client, tmp_path)
 @pytest.mark.parametrize("username", ["editor", "support"])
 def test_staff_who_are_not_owners_cannot_download(demo_store, client, username):
     client.login(username=username, password=DEMO_PASSWORD)
-    response = client.get(reverse("admin:merchant_store_skill_package", args=[demo_store.pk]))
+    response = client.get(reverse("console:skill_package", args=[demo_store.pk]))
     assert response.status_code in {403, 404}
     assert response.get("Content-Type") != "application/zip"
 
@@ -718,7 +718,7 @@ def test_an_owner_cannot_download_another_stores_package(demo_store, client):
     other = StoreFactory()
     ProductFactory(store=other)
     client.login(username="owner", password=DEMO_PASSWORD)
-    response = client.get(reverse("admin:merchant_store_skill_package", args=[other.pk]))
+    response = client.get(reverse("console:skill_package", args=[other.pk]))
     assert response.status_code == 404
 
 
@@ -727,9 +727,7 @@ def test_an_invalid_package_sends_the_owner_back_with_the_errors(demo_store, cli
     SynonymFactory(product=kit, value="help", locale="en-US")
     client.login(username="owner", password=DEMO_PASSWORD)
 
-    response = client.get(
-        reverse("admin:merchant_store_skill_package", args=[demo_store.pk]), follow=True
-    )
+    response = client.get(reverse("console:skill_package", args=[demo_store.pk]), follow=True)
 
     assert response.redirect_chain == [
         (reverse("admin:merchant_store_change", args=[demo_store.pk]), 302)

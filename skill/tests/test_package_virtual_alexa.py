@@ -18,11 +18,11 @@ import pytest
 from django.conf import settings as django_settings
 
 from catalog.models import Category, Product
-from conftest import require
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from skill import intents as i
 from skill.models import Interaction
 from skill.package import build_skill_package, write_skill_package
+from testing import require
 
 ROOT = Path(django_settings.BASE_DIR)
 DRIVER = ROOT / "skill" / "tests" / "virtual_alexa" / "drive.js"

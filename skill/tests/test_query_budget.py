@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Category, Product
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from orders.models import Customer, Order, OrderLine, OrderStatus
-
-from .envelopes import Shopper, product_slot, speech_of
+from skill.testing.envelopes import Shopper, product_slot, speech_of
 
 BUDGET = 8
 

@@ -9,8 +9,7 @@ from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from merchant.tests.factories import StoreFactory
 from skill import speech
-
-from .envelopes import product_slot, speech_of
+from skill.testing.envelopes import product_slot, speech_of
 
 
 @pytest.mark.parametrize(

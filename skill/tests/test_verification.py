@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import checks
 
-from merchant.demo import DEMO_SKILL_ID
+from demo.seed import DEMO_SKILL_ID
 from orders.models import Customer
 from skill import verification
 from skill.apps import check_verification
 from skill.models import Interaction
+from skill.testing.envelopes import envelope, launch
 from skill.verification import RequestVerifier, VerificationFailed, check_cert_url
 
 from .certs import CERT_URL, make_root, make_signer
-from .envelopes import envelope, launch
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+from two_factor.urls import urlpatterns as two_factor_urls
+
+from config.health import health_view
+from config.metrics import metrics_view
+from merchant.login import PortalLoginView
+from orders.api import OrderViewSet
+
+api = DefaultRouter()
+api.register("orders", OrderViewSet, basename="api-order")
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("alexa/", include("skill.urls")),
+    path("console/", include("skill.console.urls")),
+    path("support/", include("orders.urls")),
+    path("api/", include(api.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The one login page (password, then the two-factor code): before the admin's own.
+    path("admin/login/", PortalLoginView.as_view(), name="login"),
+    path("admin/", admin.site.urls),
+    # two_factor's enrolment and backup codes; its own login page leads to the portal's.
+    path(
+        "account/login/",
+        RedirectView.as_view(pattern_name="admin:login", query_string=True, permanent=False),
+    ),
+    path("", include(two_factor_urls)),
+    # Operations: answered by config.health.HealthCheckMiddleware before the host check.
+    path("healthz", health_view, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
+]

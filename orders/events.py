@@ -1,0 +1,273 @@
+"""Typed writers of the audit trail: one function per ``OrderEventType`` and
+``RefillPlanEventType``, each with the data that event carries.
+
+Events are append-only and written in the same transaction as the change they record
+(the services call these under their row locks). ``actor`` is the staff user; without one
+``actor_label`` says who acted (``SHOPPER`` or ``SYSTEM``, the default).
+"""
+
+from decimal import Decimal
+
+from .models import (
+    Order,
+    OrderEvent,
+    OrderEventType,
+    RefillPlan,
+    RefillPlanEvent,
+    RefillPlanEventType,
+)
+
+SHOPPER = "shopper"
+SYSTEM = "system"
+
+
+def _order_event(order: Order, type_, *, actor=None, actor_label="", **data) -> OrderEvent:
+    return OrderEvent.objects.create(
+        store_id=order.store_id,
+        order=order,
+        type=type_,
+        actor=actor,
+        actor_label=actor_label or ("" if actor else SYSTEM),
+        data=data,
+    )
+
+
+def _plan_event(plan: RefillPlan, type_, *, actor=None, actor_label="", **data) -> RefillPlanEvent:
+    return RefillPlanEvent.objects.create(
+        store_id=plan.store_id,
+        plan=plan,
+        type=type_,
+        actor=actor,
+        actor_label=actor_label or ("" if actor else SYSTEM),
+        data=data,
+    )
+
+
+# Orders: the cart and placing -----------------------------------------------------------------
+
+
+def order_created(order: Order, *, source: str, actor_label: str = "") -> OrderEvent:
+    return _order_event(order, OrderEventType.CREATED, actor_label=actor_label, source=source)
+
+
+def order_placed(order: Order, *, total: Decimal, actor_label: str = "") -> OrderEvent:
+    return _order_event(order, OrderEventType.PLACED, actor_label=actor_label, total=str(total))
+
+
+def order_placed_by_refill(order: Order, *, plan_id: int, renewal_id: int) -> OrderEvent:
+    return _order_event(order, OrderEventType.REFILL_RENEWAL, plan=plan_id, renewal=renewal_id)
+
+
+# Orders: payments -------------------------------------------------------------------------------
+
+
+def payment_authorized(order: Order, *, amount: Decimal, reference_id: str) -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.PAYMENT_AUTHORIZED, amount=str(amount), reference_id=reference_id
+    )
+
+
+def payment_declined(order: Order, *, reason_code: str, actor_label: str = "") -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.PAYMENT_DECLINED, actor_label=actor_label, reason_code=reason_code
+    )
+
+
+def payment_captured(
+    order: Order, *, amount: Decimal, reference_id: str | None = None, actor=None, actor_label=""
+) -> OrderEvent:
+    """``reference_id`` is left out of the data for a capture made with the authorization."""
+    data = {"amount": str(amount)}
+    if reference_id is not None:
+        data["reference_id"] = reference_id
+    return _order_event(
+        order, OrderEventType.PAYMENT_CAPTURED, actor=actor, actor_label=actor_label, **data
+    )
+
+
+def payment_capture_failed(order: Order, *, reason_code: str, actor=None, actor_label=""):
+    return _order_event(
+        order,
+        OrderEventType.PAYMENT_CAPTURE_FAILED,
+        actor=actor,
+        actor_label=actor_label,
+        reason_code=reason_code,
+    )
+
+
+def payment_voided(order: Order, *, amount: Decimal, reason: str, actor=None, actor_label=""):
+    return _order_event(
+        order,
+        OrderEventType.PAYMENT_VOIDED,
+        actor=actor,
+        actor_label=actor_label,
+        amount=str(amount),
+        reason=reason,
+    )
+
+
+def payment_collected(order: Order, *, amount: Decimal, actor=None, actor_label="") -> OrderEvent:
+    return _order_event(
+        order,
+        OrderEventType.PAYMENT_COLLECTED,
+        actor=actor,
+        actor_label=actor_label,
+        amount=str(amount),
+    )
+
+
+def authorization_expiring(order: Order, *, expires_at: str, action: str) -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.AUTHORIZATION_EXPIRING, expires_at=expires_at, action=action
+    )
+
+
+# Orders: fulfilment -------------------------------------------------------------------------------
+
+
+def order_cancelled(order: Order, *, reason: str, restock: bool, actor=None, actor_label=""):
+    return _order_event(
+        order,
+        OrderEventType.CANCELLED,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason,
+        restock=restock,
+    )
+
+
+def order_restocked(order: Order, *, items: dict, actor=None, actor_label="") -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.RESTOCKED, actor=actor, actor_label=actor_label, items=items
+    )
+
+
+def order_shipped(
+    order: Order, *, carrier: str, tracking_number: str, actor=None, actor_label=""
+) -> OrderEvent:
+    return _order_event(
+        order,
+        OrderEventType.SHIPPED,
+        actor=actor,
+        actor_label=actor_label,
+        carrier=carrier,
+        tracking_number=tracking_number,
+    )
+
+
+def order_delivered(order: Order, *, actor=None, actor_label="") -> OrderEvent:
+    return _order_event(order, OrderEventType.DELIVERED, actor=actor, actor_label=actor_label)
+
+
+def note_added(order: Order, *, text: str, actor=None, actor_label="") -> OrderEvent:
+    return _order_event(order, OrderEventType.NOTE, actor=actor, actor_label=actor_label, text=text)
+
+
+def email_sent(order: Order, *, kind: str, to: str, key: str = "") -> OrderEvent:
+    return _order_event(
+        order,
+        OrderEventType.EMAIL_SENT,
+        actor_label=SYSTEM,
+        kind=kind,
+        to=to,
+        **({"key": key} if key else {}),
+    )
+
+
+# Orders: refunds and refund requests --------------------------------------------------------------
+
+
+def refund_pending(order: Order, *, actor=None, actor_label="", **refund) -> OrderEvent:
+    """``refund``: amount, reason, reference_id and, for a refund by lines, lines."""
+    return _order_event(
+        order, OrderEventType.REFUND_PENDING, actor=actor, actor_label=actor_label, **refund
+    )
+
+
+def refund_completed(order: Order, *, actor=None, actor_label="", **refund) -> OrderEvent:
+    """``refund``: amount and reference_id (plus reason and lines when booked at once)."""
+    return _order_event(
+        order, OrderEventType.REFUND_COMPLETED, actor=actor, actor_label=actor_label, **refund
+    )
+
+
+def refund_declined(order: Order, *, reason_code: str, amount: str, reference_id: str):
+    return _order_event(
+        order,
+        OrderEventType.REFUND_DECLINED,
+        reason_code=reason_code,
+        amount=amount,
+        reference_id=reference_id,
+    )
+
+
+def refund_requested(order: Order, *, channel: str, actor_label: str = "") -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.REFUND_REQUESTED, actor_label=actor_label, channel=channel
+    )
+
+
+def refund_request_resolved(
+    order: Order, *, request_id: int, resolution: str, actor=None, actor_label=""
+) -> OrderEvent:
+    return _order_event(
+        order,
+        OrderEventType.REFUND_REQUEST_RESOLVED,
+        actor=actor,
+        actor_label=actor_label,
+        request=request_id,
+        resolution=resolution,
+    )
+
+
+# Refill plans ----------------------------------------------------------------------------------
+
+
+def plan_created(plan: RefillPlan, *, actor_label: str = "") -> RefillPlanEvent:
+    return _plan_event(
+        plan,
+        RefillPlanEventType.CREATED,
+        actor_label=actor_label,
+        quantity=plan.quantity,
+        interval_weeks=plan.interval_weeks,
+    )
+
+
+def plan_paused(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanEvent:
+    return _plan_event(plan, RefillPlanEventType.PAUSED, actor=actor, actor_label=actor_label)
+
+
+def plan_resumed(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanEvent:
+    return _plan_event(plan, RefillPlanEventType.RESUMED, actor=actor, actor_label=actor_label)
+
+
+def plan_cancelled(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanEvent:
+    return _plan_event(plan, RefillPlanEventType.CANCELLED, actor=actor, actor_label=actor_label)
+
+
+def plan_renewed(plan: RefillPlan, *, order: Order, period_start: str) -> RefillPlanEvent:
+    return _plan_event(
+        plan,
+        RefillPlanEventType.RENEWED,
+        order=order.number,
+        period_start=period_start,
+        amount=str(order.total),
+    )
+
+
+def plan_renewal_retrying(
+    plan: RefillPlan, *, reason_code: str, attempts: int, next_attempt_at: str
+) -> RefillPlanEvent:
+    return _plan_event(
+        plan,
+        RefillPlanEventType.RENEWAL_RETRYING,
+        reason_code=reason_code,
+        attempts=attempts,
+        next_attempt_at=next_attempt_at,
+    )
+
+
+def plan_renewal_failed(plan: RefillPlan, *, reason_code: str, attempts: int) -> RefillPlanEvent:
+    return _plan_event(
+        plan, RefillPlanEventType.RENEWAL_FAILED, reason_code=reason_code, attempts=attempts
+    )

@@ -1,0 +1,108 @@
+"""The cart: an order in DRAFT status, filled by voice."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Product
+
+from .. import events
+from ..errors import OrderError, OrderErrorCode
+from ..events import SHOPPER
+from ..models import Customer, Order, OrderLine, OrderSource, OrderStatus
+from ..pricing import order_totals
+from ._locks import lock_order
+
+
+@transaction.atomic
+def cart_start(
+    *, customer: Customer, locale: str, source: str = OrderSource.VOICE, is_test: bool = False
+) -> Order:
+    """Start a new cart; an earlier unfinished cart of the customer is abandoned."""
+    store = customer.store
+    for stale in Order.objects.select_for_update().filter(
+        store=store, customer=customer, status=OrderStatus.DRAFT
+    ):
+        stale.status = OrderStatus.ABANDONED
+        stale.save(update_fields=["status", "updated_at"])
+    order = Order.objects.create(
+        store=store,
+        customer=customer,
+        number=f"tmp-{timezone.now().timestamp()}-{customer.pk}",
+        payment_mode=store.payment_mode,
+        currency=store.currency,
+        locale=locale,
+        source=source,
+        is_test=is_test,
+    )
+    order.number = str(100000 + order.pk)
+    order.save(update_fields=["number"])
+    events.order_created(order, source=source, actor_label=SHOPPER)
+    return order
+
+
+@dataclass
+class CartItem:
+    product: Product
+    quantity: int
+
+
+@dataclass
+class CartResult:
+    order: Order
+    unavailable: list[Product] = field(default_factory=list)
+
+
+@transaction.atomic
+def cart_set_items(*, order: Order, items: list[CartItem]) -> CartResult:
+    """Replace the cart's lines with ``items`` at today's prices. Products that cannot be
+    sold (inactive, out of stock, another store's) are left out and reported."""
+    order = lock_order(order)
+    if not order.can_place():
+        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    unavailable = []
+    kept = []
+    for item in items:
+        product = item.product
+        if item.quantity < 1:
+            raise OrderError(OrderErrorCode.BAD_QUANTITY, "Quantities start at one.")
+        if product.store_id != order.store_id or not product.is_sellable(item.quantity):
+            unavailable.append(product)
+            continue
+        kept.append(item)
+    OrderLine.objects.filter(order=order).delete()
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                store_id=order.store_id,
+                order=order,
+                product=item.product,
+                sku=item.product.sku,
+                name=item.product.name,
+                unit_price=item.product.price,
+                quantity=item.quantity,
+                line_total=item.product.price * item.quantity,
+            )
+            for item in kept
+        ]
+    )
+    _apply_totals(order, [item.product.price * item.quantity for item in kept])
+    return CartResult(order=order, unavailable=unavailable)
+
+
+def _apply_totals(order: Order, line_totals: list[Decimal]) -> None:
+    totals = order_totals(store=order.store, line_totals=line_totals)
+    order.subtotal, order.tax = totals.subtotal, totals.tax
+    order.shipping, order.total = totals.shipping, totals.total
+    order.save(update_fields=["subtotal", "tax", "shipping", "total", "updated_at"])
+
+
+@transaction.atomic
+def cart_abandon(*, order: Order) -> Order:
+    order = lock_order(order)
+    if order.status == OrderStatus.DRAFT:
+        order.status = OrderStatus.ABANDONED
+        order.save(update_fields=["status", "updated_at"])
+    return order

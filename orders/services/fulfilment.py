@@ -1,0 +1,130 @@
+"""The goods: cancel (before shipping), ship, deliver, and internal notes."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Product
+
+from .. import effects, events
+from ..errors import OrderError, OrderErrorCode
+from ..models import Order, OrderEvent, OrderLine, OrderStatus
+from ._locks import lock_lines, lock_order, save_fields
+from .payments import sync_payment_status, void_authorization
+from .refunds import issue_refund
+
+
+def put_back_in_stock(order: Order, lines: list[OrderLine], *, actor, actor_label) -> None:
+    """Put what was not refunded back in stock, once per order (order and lines locked)."""
+    if order.restocked_at is not None:
+        return
+    quantities: dict[int, int] = {}
+    for line in lines:
+        if line.product_id:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    products = Product.objects.select_for_update().filter(
+        pk__in=sorted(quantities), store_id=order.store_id
+    )
+    restocked = {}
+    for product in products.order_by("pk"):
+        if product.stock is not None:
+            product.stock += quantities[product.pk]
+            product.save(update_fields=["stock", "updated_at"])
+            restocked[product.sku] = quantities[product.pk]
+    order.restocked_at = timezone.now()
+    events.order_restocked(order, items=restocked, actor=actor, actor_label=actor_label)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor=None, actor_label="", restock=True, reason="") -> Order:
+    """Cancel before shipping: void the authorization or refund the capture, restock once.
+
+    After shipping an order can be refunded, not cancelled (``cannot_cancel``).
+    """
+    order = lock_order(order)
+    if order.status == OrderStatus.CANCELLED:
+        raise OrderError(
+            OrderErrorCode.ALREADY_CANCELLED, f"Order {order.number} is already cancelled."
+        )
+    if not order.can_cancel():
+        raise OrderError(
+            OrderErrorCode.CANNOT_CANCEL,
+            f"Order {order.number} is {order.status}.",
+            status=order.status,
+        )
+    lines = lock_lines(order)
+    if order.can_void():
+        void_authorization(order, actor=actor, actor_label=actor_label)
+    elif order.refundable_amount() > 0:
+        issue_refund(
+            order,
+            lines,
+            amount=order.refundable_amount(),
+            quantities={line.pk: line.quantity - line.refunded_quantity for line in lines},
+            reason=reason or "Order cancelled",
+            actor=actor,
+            actor_label=actor_label,
+        )
+    if restock:
+        put_back_in_stock(order, lines, actor=actor, actor_label=actor_label)
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = timezone.now()
+    sync_payment_status(order)
+    order.save()
+    events.order_cancelled(
+        order, reason=reason, restock=restock, actor=actor, actor_label=actor_label
+    )
+    effects.send_order_email(order_id=order.pk, kind="cancelled")
+    return order
+
+
+@transaction.atomic
+def order_ship(
+    *, order: Order, carrier: str, tracking_number: str = "", actor=None, actor_label=""
+) -> Order:
+    """Mark shipped with carrier and tracking; an open authorization is captured after
+    commit by a Celery task (Charge Later)."""
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    order = lock_order(order)
+    if not order.can_ship():
+        raise OrderError(OrderErrorCode.CANNOT_SHIP, f"Order {order.number} is {order.status}.")
+    if not carrier:
+        raise OrderError(OrderErrorCode.CARRIER_REQUIRED, "Name the carrier.")
+    order.status = OrderStatus.SHIPPED
+    order.shipped_at = timezone.now()
+    order.carrier, order.tracking_number = carrier[:60], tracking_number[:80]
+    save_fields(order, "status", "shipped_at", "carrier", "tracking_number")
+    events.order_shipped(
+        order,
+        carrier=order.carrier,
+        tracking_number=order.tracking_number,
+        actor=actor,
+        actor_label=actor_label,
+    )
+    if order.has_open_authorization():
+        effects.capture_order_payment(order_id=order.pk)
+    effects.send_order_email(order_id=order.pk, kind="shipped")
+    return order
+
+
+@transaction.atomic
+def order_deliver(*, order: Order, actor=None, actor_label="") -> Order:
+    order = lock_order(order)
+    if not order.can_deliver():
+        raise OrderError(OrderErrorCode.CANNOT_DELIVER, f"Order {order.number} is {order.status}.")
+    order.status = OrderStatus.DELIVERED
+    order.delivered_at = timezone.now()
+    save_fields(order, "status", "delivered_at")
+    events.order_delivered(order, actor=actor, actor_label=actor_label)
+    return order
+
+
+@transaction.atomic
+def order_add_note(*, order: Order, text: str, actor=None, actor_label="") -> OrderEvent:
+    """Internal notes are events: append-only, never edited."""
+    text = (text or "").strip()
+    if not text:
+        raise OrderError(OrderErrorCode.EMPTY_NOTE, "Write the note first.")
+    if len(text) > 2000:
+        raise OrderError(OrderErrorCode.NOTE_TOO_LONG, "Notes are at most 2000 characters.")
+    order = lock_order(order)
+    return events.note_added(order, text=text, actor=actor, actor_label=actor_label)

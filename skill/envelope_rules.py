@@ -1,0 +1,247 @@
+"""What Alexa documents about a request envelope, checked before anything reads it.
+
+A request that breaks a rule gets HTTP 400 and never reaches the database: wrong types,
+``null`` where Alexa sends an object or a list, ids and strings longer than Alexa ever sends,
+NUL bytes, other control characters or lone UTF-16 surrogates in any string, nesting deeper
+than any real envelope. Unknown fields are allowed (Alexa adds fields over time), but their
+strings and depth are checked like the rest. ``check_envelope`` is pure and cheap: one walk
+over the parsed JSON.
+
+Sources: the Alexa request and response JSON reference (``userId`` "is never more than 255
+characters"; ids are ``amzn1.`` strings; ``timestamp`` is ISO 8601; ``locale`` is a
+language-region code), the entity-resolution and Connections.Response shapes, and the skill
+events' shapes.
+"""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+MAX_DEPTH = 24  # the deepest real envelope (a Connections.Response payload) is about 10
+MAX_ID = 255
+MAX_TOKEN = 4096  # apiAccessToken, consentToken: JWTs of about 1 KB
+MAX_TEXT = 2048  # a slot value, a status message, a token
+MAX_NAME = 200  # intent, slot and request type names
+MAX_ITEMS = 100  # slots, authorities, values, directives: Alexa sends a handful
+
+# C0 controls except tab, newline and carriage return; and lone surrogates.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LOCALE = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})", re.ASCII
+)
+_NAME = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+class EnvelopeInvalid(ValueError):
+    """The body breaks what Alexa documents; ``str(exc)`` names the field and the rule."""
+
+
+Rule = Callable[[Any, str], None]
+
+
+def _fail(path: str, what: str):
+    raise EnvelopeInvalid(f"{path}: {what}")
+
+
+def text(max_len: int = MAX_TEXT, pattern: re.Pattern | None = None) -> Rule:
+    def check(value, path):
+        if not isinstance(value, str):
+            _fail(path, "must be a string")
+        if len(value) > max_len:
+            _fail(path, f"longer than {max_len} characters")
+        if pattern is not None and not pattern.fullmatch(value):
+            _fail(path, "is not in the documented format")
+
+    return check
+
+
+def flag(value, path):
+    if not isinstance(value, bool):
+        _fail(path, "must be true or false")
+
+
+def number(value, path):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail(path, "must be a number")
+
+
+def status_code(value, path):
+    """Alexa sends the code as a string ("200"); some simulators send a number."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        _fail(path, "must be a status code")
+    if len(str(value)) > 3:
+        _fail(path, "is not an HTTP status code")
+
+
+def timestamp(value, path):
+    """ISO 8601 as Alexa sends it; epoch milliseconds are read too (see verification)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value < 10**14:
+            _fail(path, "is not a time")
+        return
+    text(40, _TIMESTAMP)(value, path)
+
+
+def free(value, path):
+    """Anything JSON (a payload, session attributes): strings and depth checked by the walk."""
+
+
+def obj(fields: dict[str, Rule] | None = None, *, required=(), values: Rule | None = None) -> Rule:
+    """An object with known ``fields`` (absent or ``null`` allowed unless ``required``);
+    ``values`` checks every member of a map such as ``slots``."""
+
+    def check(value, path):
+        if not isinstance(value, dict):
+            _fail(path, "must be an object")
+        for name in required:
+            if value.get(name) is None:
+                _fail(f"{path}.{name}", "is required")
+        for name, rule in (fields or {}).items():
+            member = value.get(name)
+            if member is not None:
+                rule(member, f"{path}.{name}")
+        if values is not None:
+            if len(value) > MAX_ITEMS:
+                _fail(path, f"more than {MAX_ITEMS} members")
+            for name, member in value.items():
+                if len(name) > MAX_NAME:
+                    _fail(path, "a member name is too long")
+                values(member, f"{path}.{name}")
+
+    return check
+
+
+def items(rule: Rule) -> Rule:
+    def check(value, path):
+        if not isinstance(value, list):
+            _fail(path, "must be a list")
+        if len(value) > MAX_ITEMS:
+            _fail(path, f"more than {MAX_ITEMS} items")
+        for n, member in enumerate(value):
+            if member is None:
+                _fail(f"{path}[{n}]", "must not be null")
+            rule(member, f"{path}[{n}]")
+
+    return check
+
+
+_ID = text(MAX_ID)
+_APPLICATION = obj({"applicationId": _ID})
+_PERMISSIONS = obj(
+    {"consentToken": text(MAX_TOKEN), "scopes": obj(values=obj({"status": text(40)}))}
+)
+_USER = obj({"userId": _ID, "accessToken": text(MAX_TOKEN), "permissions": _PERMISSIONS})
+_SESSION = obj(
+    {
+        "new": flag,
+        "sessionId": _ID,
+        "application": _APPLICATION,
+        "attributes": obj(values=free),
+        "user": _USER,
+    }
+)
+_SYSTEM = obj(
+    {
+        "application": _APPLICATION,
+        "user": _USER,
+        "person": obj({"personId": _ID, "accessToken": text(MAX_TOKEN)}),
+        "device": obj({"deviceId": _ID, "supportedInterfaces": obj(values=free)}),
+        "apiEndpoint": text(MAX_NAME),
+        "apiAccessToken": text(MAX_TOKEN),
+    }
+)
+_CONTEXT = obj({"System": _SYSTEM}, values=free)
+
+_RESOLUTION = obj(
+    {
+        "authority": text(MAX_TEXT),
+        "status": obj({"code": text(40, _NAME)}),
+        "values": items(obj({"value": obj({"name": text(), "id": text()})}, required=["value"])),
+    }
+)
+_SLOT = obj(
+    {
+        "name": text(MAX_NAME),
+        "value": text(),
+        "confirmationStatus": text(40, _NAME),
+        "resolutions": obj({"resolutionsPerAuthority": items(_RESOLUTION)}),
+        "slotValue": free,
+    }
+)
+_INTENT = obj(
+    {
+        "name": text(MAX_NAME, _NAME),
+        "confirmationStatus": text(40, _NAME),
+        "slots": obj(values=_SLOT),
+    },
+)
+_COMMON = {
+    "type": text(MAX_NAME, _NAME),
+    "requestId": _ID,
+    "timestamp": timestamp,
+    "locale": text(10, _LOCALE),
+}
+_BY_TYPE: dict[str, Rule] = {
+    "IntentRequest": obj(
+        {**_COMMON, "dialogState": text(40, _NAME), "intent": _INTENT},
+        required=["intent"],
+    ),
+    "CanFulfillIntentRequest": obj({**_COMMON, "intent": _INTENT}, required=["intent"]),
+    "SessionEndedRequest": obj(
+        {
+            **_COMMON,
+            "reason": text(40, _NAME),
+            "error": obj({"type": text(MAX_NAME), "message": text()}),
+        }
+    ),
+    "Connections.Response": obj(
+        {
+            **_COMMON,
+            "name": text(MAX_NAME, _NAME),
+            "status": obj({"code": status_code, "message": text()}),
+            "payload": obj(values=free),
+            "token": text(),
+        }
+    ),
+}
+_REQUEST = obj(_COMMON, required=["type"])
+
+
+def check_envelope(envelope: Any) -> None:
+    """Raise ``EnvelopeInvalid`` unless ``envelope`` has the shape Alexa documents."""
+    if not isinstance(envelope, dict):
+        _fail("body", "must be a JSON object")
+    _walk(envelope, "body", 0)
+    obj(
+        {"version": text(16), "session": _SESSION, "context": _CONTEXT},
+        required=["request"],
+    )(envelope, "body")
+    request = envelope["request"]
+    _REQUEST(request, "request")
+    type_rule = _BY_TYPE.get(request["type"])
+    if type_rule is not None:
+        type_rule(request, "request")
+    elif request["type"].startswith("AlexaSkillEvent."):
+        obj({**_COMMON, "body": obj(values=free), "eventCreationTime": text(40, _TIMESTAMP)})(
+            request, "request"
+        )
+
+
+def _walk(value: Any, path: str, depth: int) -> None:
+    """Every string anywhere: no control characters or lone surrogates; bounded depth."""
+    if depth > MAX_DEPTH:
+        _fail(path, f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        if _FORBIDDEN.search(value):
+            _fail(path, "contains a control character or an unpaired surrogate")
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            if _FORBIDDEN.search(key):
+                _fail(path, "a member name contains a control character")
+            _walk(member, path, depth + 1)
+    elif isinstance(value, list):
+        for member in value:
+            _walk(member, path, depth + 1)
+    elif isinstance(value, float) and value != value:  # NaN (json accepts it, Alexa never sends it)
+        _fail(path, "is not a number")

@@ -1,0 +1,116 @@
+"""What a turn did: the ``Interaction.outcome`` labels, all of them, in one place.
+
+Analytics read these strings from the interaction log, so the values never change (the
+database keeps the same strings); a new label is added here, never typed in a handler.
+Most are fixed (``Outcome``); a few carry a detail and are composed by the functions below
+(at most 60 characters, the column's length).
+"""
+
+from enum import StrEnum
+
+MAX_LENGTH = 60  # Interaction.outcome
+
+
+class Outcome(StrEnum):
+    # No handler said otherwise.
+    ANSWERED = "answered"
+    # Opening the store and choosing.
+    WELCOME = "welcome"
+    OFFER_RESUME = "offer_resume"
+    OFFER_REORDER = "offer_reorder"
+    BROWSE = "browse"
+    BROWSE_CATEGORY = "browse_category"
+    BROWSE_CATEGORY_EMPTY = "browse_category_empty"
+    PITCH = "pitch"
+    CLARIFY_PRODUCT = "clarify_product"
+    NOT_AVAILABLE = "not_available"
+    BAD_QUANTITY = "bad_quantity"
+    ALREADY_OWNED = "already_owned"
+    HOME = "home"
+    START_OVER = "start_over"
+    # Answers to the skill's questions.
+    CART_BUILT = "cart_built"
+    RESUME = "resume"
+    START_ANEW = "start_anew"
+    DECLINED_OFFER = "declined_offer"
+    KEPT_CART = "kept_cart"
+    YES_WITHOUT_QUESTION = "yes_without_question"
+    # Re-ordering.
+    REORDER = "reorder"
+    REORDER_UNAVAILABLE = "reorder_unavailable"
+    NOTHING_TO_REORDER = "nothing_to_reorder"
+    NO_ORDERS = "no_orders"
+    # Checkout: delivery contact, permission, Amazon Pay.
+    ADDRESS_PERMISSION_NEEDED = "address_permission_needed"
+    ADDRESS_UNAVAILABLE = "address_unavailable"
+    NO_DEVICE_ADDRESS = "no_device_address"
+    PERMISSION_NEEDED = "permission_needed"
+    SETUP_SENT = "setup_sent"
+    SETUP_WITHOUT_CART = "setup_without_cart"
+    SUMMARY = "summary"
+    EMPTY_CART = "empty_cart"
+    NOTHING_TO_COMPLETE = "nothing_to_complete"
+    CHARGE_SENT = "charge_sent"
+    CHARGE_UNKNOWN_ORDER = "charge_unknown_order"
+    DECLINED = "declined"
+    DUPLICATE_CHARGE_RESULT = "duplicate_charge_result"
+    ORDER_PLACED = "order_placed"
+    SOLD_OUT_PAYMENT_RELEASED = "sold_out_payment_released"
+    AMAZON_PAY_HANDLED = "amazon_pay_handled"
+    MERCHANT_ERROR = "merchant_error"
+    # After the sale.
+    CONFIRM_CANCEL = "confirm_cancel"
+    NOTHING_TO_CANCEL = "nothing_to_cancel"
+    RETURN_GUIDANCE = "return_guidance"
+    ORDER_CANCELLED = "order_cancelled"
+    ORDER_KEPT = "order_kept"
+    REFUND_GUIDANCE = "refund_guidance"
+    REFILL_PLAN_STARTED = "refill_plan_started"
+    REFILL_DECLINED = "refill_declined"
+    CONFIRM_CANCEL_REFILLS = "confirm_cancel_refills"
+    NO_REFILL_PLAN = "no_refill_plan"
+    REFILLS_CANCELLED = "refills_cancelled"
+    REFILLS_KEPT = "refills_kept"
+    # Built-in intents and other requests.
+    FALLBACK = "fallback"
+    GOODBYE = "goodbye"
+    SKILL_EVENT = "skill_event"
+    CAN_FULFILL_NO = "can_fulfill_no"
+    UNHANDLED = "unhandled"
+    ERROR = "error"
+
+
+# Labels with a detail ---------------------------------------------------------------------
+
+
+def help_at(step: str) -> str:
+    """Help asked at a conversation step: ``help_<step>``."""
+    return f"help_{step}"
+
+
+def order_status(status: str) -> str:
+    """ "Where is my order" answered for an order in ``status``: ``status_<status>``."""
+    return f"status_{status}"
+
+
+def session_ended(reason: str | None) -> str:
+    """``session_ended_<reason>`` (user_initiated, error, exceeded_max_reprompts, unknown)."""
+    return f"session_ended_{reason.lower() if reason else 'unknown'}"
+
+
+def agreement(status: str) -> str:
+    """A Setup result whose billing agreement is not OPEN: ``agreement_<status>``."""
+    return f"agreement_{status.lower() or 'missing'}"
+
+
+def place_refused(code: str) -> str:
+    """Placing the order was refused by ``orders``: ``place_refused:<error code>``."""
+    return f"place_refused:{code}"[:MAX_LENGTH]
+
+
+def cancel_refused(code: str) -> str:
+    return f"cancel_refused:{code}"[:MAX_LENGTH]
+
+
+def refill_refused(code: str) -> str:
+    return f"refill_refused:{code}"[:MAX_LENGTH]
