@@ -7,40 +7,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('merchant', '0002_store_skill_listing'),
+        ("merchant", "0002_store_skill_listing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='store',
-            name='free_shipping_threshold',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Subtotal from which shipping is free. Empty: never free.', max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), message='The free-shipping threshold cannot be negative.')]),
+            model_name="store",
+            name="free_shipping_threshold",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Subtotal from which shipping is free. Empty: never free.",
+                max_digits=10,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        Decimal("0"), message="The free-shipping threshold cannot be negative."
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='store',
-            name='shipping_fee',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'), message='The shipping fee cannot be negative.')]),
+            model_name="store",
+            name="shipping_fee",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("0"),
+                max_digits=10,
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        Decimal("0"), message="The shipping fee cannot be negative."
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='store',
-            name='tax_rate',
-            field=models.DecimalField(decimal_places=4, default=Decimal('0'), help_text='A fraction: 0.0825 is 8.25 %.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'), message='The tax rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1'), message='Write the tax rate as a fraction of one: 8 %% is 0.08, 8.25 %% is 0.0825.')]),
+            model_name="store",
+            name="tax_rate",
+            field=models.DecimalField(
+                decimal_places=4,
+                default=Decimal("0"),
+                help_text="A fraction: 0.0825 is 8.25 %.",
+                max_digits=5,
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        Decimal("0"), message="The tax rate cannot be negative."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        Decimal("1"),
+                        message="Write the tax rate as a fraction of one: 8 %% is 0.08, 8.25 %% is 0.0825.",
+                    ),
+                ],
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='store',
-            name='store_tax_rate_gte_0',
-            constraint=models.CheckConstraint(condition=models.Q(('tax_rate__gte', 0)), name='store_tax_rate_gte_0', violation_error_message='The tax rate cannot be negative.'),
+            model_name="store",
+            name="store_tax_rate_gte_0",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tax_rate__gte", 0)),
+                name="store_tax_rate_gte_0",
+                violation_error_message="The tax rate cannot be negative.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='store',
-            name='store_shipping_fee_gte_0',
-            constraint=models.CheckConstraint(condition=models.Q(('shipping_fee__gte', 0)), name='store_shipping_fee_gte_0', violation_error_message='The shipping fee cannot be negative.'),
+            model_name="store",
+            name="store_shipping_fee_gte_0",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("shipping_fee__gte", 0)),
+                name="store_shipping_fee_gte_0",
+                violation_error_message="The shipping fee cannot be negative.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='store',
-            name='store_free_shipping_threshold_gte_0',
-            constraint=models.CheckConstraint(condition=models.Q(('free_shipping_threshold__isnull', True), ('free_shipping_threshold__gte', 0), _connector='OR'), name='store_free_shipping_threshold_gte_0', violation_error_message='The free-shipping threshold cannot be negative.'),
+            model_name="store",
+            name="store_free_shipping_threshold_gte_0",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("free_shipping_threshold__isnull", True),
+                    ("free_shipping_threshold__gte", 0),
+                    _connector="OR",
+                ),
+                name="store_free_shipping_threshold_gte_0",
+                violation_error_message="The free-shipping threshold cannot be negative.",
+            ),
         ),
     ]

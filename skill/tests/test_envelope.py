@@ -53,12 +53,12 @@ def test_parse_reads_a_dict_without_changing_it():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ([], "envelope is not a JSON object"),
-        ("text", "envelope is not a JSON object"),
-        ({}, "envelope has no request"),
-        ({"request": {"type": ""}}, "envelope cannot be read"),
-        ({"version": "1.0", "session": None}, "envelope has no request"),
-        ({"request": "LaunchRequest"}, "envelope cannot be read"),
+        ([], "body: must be a JSON object"),
+        ("text", "body: must be a JSON object"),
+        ({}, "body.request: is required"),
+        ({"request": {"type": ""}}, "request.type: is not in the documented format"),
+        ({"version": "1.0", "session": None}, "body.request: is required"),
+        ({"request": "LaunchRequest"}, "request: must be an object"),
         ({"request": {"type": "NoSuchRequest"}}, "envelope cannot be read"),
     ],
 )
