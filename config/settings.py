@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "merchant",
     "catalog",
     "orders",
+    "notifications",
     "skill",
     "demo",
 ]
@@ -316,6 +317,25 @@ ALEXA_API_TIMEOUT_SECONDS = env.float("ALEXA_API_TIMEOUT_SECONDS", default=1.5)
 # A turn still waiting for the database after this many seconds drops the connection and
 # answers with the spoken apology (Alexa gives up after 8 s; skill/deadline.py). 0: no bound.
 ALEXA_DB_DEADLINE_SECONDS = env.float("ALEXA_DB_DEADLINE_SECONDS", default=2.0)
+
+# --- Secrets kept in the database (merchant.crypto) --------------------------------------------
+# Fernet keys (comma-separated: the first encrypts, all decrypt, so a key can be rotated) for
+# secrets stored on rows, such as a store's Alexa messaging client secret. Required when DEBUG
+# is off (`check --deploy` reports it); with DEBUG on a key derived from SECRET_KEY is used.
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+
+# --- Order notifications on Alexa (notifications app) -----------------------------------------
+# Login with Amazon's token endpoint (client credentials) and the hosts it may be on; the
+# Proactive Events API is called on the shopper's regional host, one of ALEXA_API_HOSTS.
+ALEXA_LWA_TOKEN_URL = env.str("ALEXA_LWA_TOKEN_URL", default="https://api.amazon.com/auth/o2/token")
+ALEXA_LWA_HOSTS = env.list("ALEXA_LWA_HOSTS", default=["api.amazon.com"])
+# Connect and read time allowed for one call to Login with Amazon or the Proactive Events API.
+ALEXA_NOTIFICATION_TIMEOUT_SECONDS = env.float("ALEXA_NOTIFICATION_TIMEOUT_SECONDS", default=5.0)
+# Tries of one notification (429 and 5xx are retried after 30 s, 60 s, 120 s, ...).
+ALEXA_NOTIFICATION_MAX_TRIES = env.int("ALEXA_NOTIFICATION_MAX_TRIES", default=5)
+ALEXA_NOTIFICATION_RETRY_SECONDS = env.int("ALEXA_NOTIFICATION_RETRY_SECONDS", default=30)
+# How long Alexa keeps showing an order notification (Amazon allows 5 minutes to 24 hours).
+ALEXA_NOTIFICATION_EXPIRY_HOURS = env.int("ALEXA_NOTIFICATION_EXPIRY_HOURS", default=24)
 
 # --- Back office: orders, payments, Celery beat (owned by the orders app) -------------------
 # Payment gateway: the embedded Amazon Pay sandbox (orders/gateways.py) unless told otherwise.
