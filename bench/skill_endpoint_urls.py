@@ -7,7 +7,15 @@ served by the same gunicorn workers:
   invoke a one-handler skill built once, serialize the response. No database;
 * ``/floor/db/``: the same plus the least database work the voice-ordering issue asks of a
   turn: one indexed read of the shopper and one INSERT into the interaction log, in
-  autocommit with ``synchronous_commit = off``, hand-written SQL (no ORM).
+  autocommit with ``synchronous_commit = off``, hand-written SQL (no ORM);
+* ``/adapter/``: the same skill (our handlers, store, shopper, turn record) served the way
+  django-ask-sdk's ``SkillAdapter`` serves one, the view a Django developer would otherwise
+  pick. django-ask-sdk 1.0.0 installs but cannot be imported here: its verifier's
+  dependency oscrypto 1.3.0 fails to read OpenSSL 3's version ("Error detecting the version
+  of libcrypto"), so this is an equivalent minimal view doing what ``SkillAdapter.post``
+  does (decode the body, ``serializer.deserialize`` from the string, ``skill.invoke``,
+  ``serializer.serialize``, ``JsonResponse(safe=False)``). Verification is off, as it
+  would be there: the adapter reads the legacy ``Signature`` header, not ``Signature-256``.
 
 The two floors bound from above what any implementation of the skill could reach in the
 same run. When the benchmark passes a local CA (``BENCH_ROOT_PEM``, ``BENCH_CHAIN_PEM``),
@@ -15,13 +23,17 @@ same run. When the benchmark passes a local CA (``BENCH_ROOT_PEM``, ``BENCH_CHAI
 Amazon's, without touching the network."""
 
 import os
+import time
 from pathlib import Path
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
 from cryptography import x509
 from django.db import connection
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -101,6 +113,33 @@ def floor_db(request):
     return _floor(request, database=True)
 
 
+class _OurSkillForTheAdapter(CustomSkill):
+    """Our ask-sdk skill with the turn around it (store, shopper, turn record), as the
+    adapter's ``skill``: the adapter deserializes, invokes and serializes itself."""
+
+    def __init__(self):
+        self.__dict__.update(runtime.get_skill().__dict__)
+
+    def invoke(self, request_envelope, context=None):
+        return runtime.run_turn(request_envelope, {}, source="voice", started=time.perf_counter())
+
+
+_adapter_skill = _OurSkillForTheAdapter()
+
+
+@csrf_exempt
+def adapter(request):
+    """What ``django_ask_sdk.skill_adapter.SkillAdapter.post`` does, verification off."""
+    try:
+        request_envelope = _adapter_skill.serializer.deserialize(
+            payload=request.body.decode("utf-8"), obj_type=RequestEnvelope
+        )
+        response = _adapter_skill.invoke(request_envelope=request_envelope, context=None)
+        return JsonResponse(data=_adapter_skill.serializer.serialize(response), safe=False)
+    except AskSdkException:
+        return HttpResponseServerError("Exception occurred during skill dispatch")
+
+
 if os.environ.get("BENCH_ROOT_PEM"):
     _roots = x509.load_pem_x509_certificates(Path(os.environ["BENCH_ROOT_PEM"]).read_bytes())
     _chain = Path(os.environ["BENCH_CHAIN_PEM"]).read_bytes()
@@ -112,5 +151,6 @@ urlpatterns = [
     path("bare/", bare),
     path("floor/sdk/", floor_sdk),
     path("floor/db/", floor_db),
+    path("adapter/", adapter),
     *portal_urlpatterns,
 ]

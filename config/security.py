@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
+from merchant import crypto
+
 MISSING = "SECRET_KEY must be set when DEBUG is off."
 
 
@@ -26,6 +28,22 @@ def check_secret_key(app_configs, **kwargs):
     if secret_key_is_set():
         return []
     return [Error(MISSING, hint="Set SECRET_KEY in the environment.", id="config.E001")]
+
+
+@register(Tags.security, deploy=True)
+def check_field_encryption_key(app_configs, **kwargs):
+    """Secrets stored on rows (messaging client secrets) need a real key in production."""
+    problem = crypto.key_problem()
+    if not problem:
+        return []
+    return [
+        Error(
+            problem,
+            hint="Set FIELD_ENCRYPTION_KEY to a key made by `python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`.",
+            id="config.E002",
+        )
+    ]
 
 
 def client_ip(request) -> str | None:

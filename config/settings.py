@@ -7,7 +7,9 @@ eagerly; ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and a r
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -51,8 +53,10 @@ INSTALLED_APPS = [
     "config",
     "merchant",
     "catalog",
+    "webhooks",
     "orders",
     "notifications",
+    "isp",
     "skill",
     "demo",
 ]
@@ -337,6 +341,22 @@ ALEXA_NOTIFICATION_RETRY_SECONDS = env.int("ALEXA_NOTIFICATION_RETRY_SECONDS", d
 # How long Alexa keeps showing an order notification (Amazon allows 5 minutes to 24 hours).
 ALEXA_NOTIFICATION_EXPIRY_HOURS = env.int("ALEXA_NOTIFICATION_EXPIRY_HOURS", default=24)
 
+# --- In-skill purchasing (isp app) -------------------------------------------------------------
+# Share of an in-skill product's list price the developer earns, for estimates only: Amazon's
+# current terms are in the Developer Services Agreement (the 2019 guide said 70 %).
+ISP_REVENUE_SHARE = Decimal(env.str("ISP_REVENUE_SHARE", default="0.70"))
+# Connect and read time allowed for one Monetization Service API call; a product list that
+# takes several pages gets twice this in all, then the skill goes on with the free experience.
+ISP_API_TIMEOUT_SECONDS = env.float("ISP_API_TIMEOUT_SECONDS", default=1.5)
+# Where stores in ISP sandbox mode send their Monetization API calls: the portal's own fake of
+# Amazon (isp/sandbox_views.py), by default on the origin of ALEXA_SKILL_ENDPOINT_URL.
+ISP_SANDBOX_BASE_URL = env.str(
+    "ISP_SANDBOX_BASE_URL",
+    default="{0.scheme}://{0.netloc}/sandbox/monetization".format(
+        urlsplit(ALEXA_SKILL_ENDPOINT_URL)
+    ),
+)
+
 # --- Back office: orders, payments, Celery beat (owned by the orders app) -------------------
 # Payment gateway: the embedded Amazon Pay sandbox (orders/gateways.py) unless told otherwise.
 ORDERS_PAYMENT_GATEWAY = env.str("ORDERS_PAYMENT_GATEWAY", default="amazon_pay_sandbox")
@@ -371,4 +391,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.settle_pending_refunds",
         "schedule": 900.0,
     },
+    "webhooks-sweep-deliveries": {
+        "task": "webhooks.tasks.sweep_webhook_deliveries",
+        "schedule": 60.0,
+    },
 }
+
+# --- Webhooks to the merchants' systems (webhooks app) -----------------------------------------
+# Endpoints must be public HTTPS addresses (checked again at each delivery after resolving the
+# host). true: allow http:// and loopback/private addresses, for development and tests only.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOKS_READ_TIMEOUT_SECONDS = env.float("WEBHOOKS_READ_TIMEOUT_SECONDS", default=10.0)
+# Failed attempts are retried after 30 s, doubling up to 4 h: 15 attempts over about a day,
+# then the delivery gives up, the endpoint is disabled and the store's owners are emailed.
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=15)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3600)
+# The sweeper queues pending deliveries due this many seconds ago (younger ones are still on
+# their way from the commit hook), at most WEBHOOKS_SWEEP_BATCH a minute.
+WEBHOOKS_SWEEP_GRACE_SECONDS = env.int("WEBHOOKS_SWEEP_GRACE_SECONDS", default=30)
+WEBHOOKS_SWEEP_BATCH = env.int("WEBHOOKS_SWEEP_BATCH", default=10_000)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("alexa/", include("skill.urls")),
     path("console/", include("skill.console.urls")),
     path("support/", include("orders.urls")),
+    path("support/", include("isp.support_urls")),
+    path("sandbox/monetization/", include("isp.sandbox_urls")),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The one login page (password, then the two-factor code): before the admin's own.

@@ -17,6 +17,7 @@ from catalog.models import (
     ProductLocalization,
     ProductSynonym,
 )
+from demo.isp_seed import seed_demo_isp
 from merchant.models import PaymentMode, Role, SkillId, StaffMembership, Store
 
 DEMO_SLUG = "no-nicks"
@@ -186,3 +187,12 @@ def seed_demo_store() -> SeedResult:
             user=user, store=store, defaults={"role": role, "can_refund": can_refund}
         )
     return SeedResult(store=store, created=created)
+
+
+def seed_demos() -> SeedResult:
+    """Everything ``make run`` shows: the No Nicks store, then in-skill purchasing for it and
+    the digital-only Sleep Well store (``demo/isp_seed.py``). The tests' ``demo_store``
+    fixture seeds No Nicks alone."""
+    result = seed_demo_store()
+    seed_demo_isp(result.store)
+    return result

@@ -16,6 +16,34 @@ class StoreForm(forms.ModelForm):
     enabled_locales = forms.MultipleChoiceField(
         choices=LOCALES, widget=forms.CheckboxSelectMultiple, help_text="Locales the skill speaks."
     )
+    # Write-only: the saved secret is never sent back to the browser (render_value=False);
+    # an empty field keeps it, "forget" removes it.
+    messaging_client_secret = forms.CharField(
+        label="Alexa Skill Messaging client secret",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    forget_messaging_client_secret = forms.BooleanField(
+        label="Forget the saved client secret", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = bool(self.instance.pk and self.instance.messaging_client_secret_encrypted)
+        self.fields["messaging_client_secret"].help_text = (
+            "Set. Leave empty to keep it, or type a new one to replace it."
+            if saved
+            else "Not set. Needed with the client id to send order notifications on Alexa."
+        )
+
+    def save(self, commit=True):
+        secret = self.cleaned_data.get("messaging_client_secret", "")
+        if secret:
+            self.instance.set_messaging_client_secret(secret)
+        elif self.cleaned_data.get("forget_messaging_client_secret"):
+            self.instance.set_messaging_client_secret("")
+        return super().save(commit=commit)
 
     class Meta:
         model = Store
@@ -80,6 +108,21 @@ class StoreAdmin(StoreScopedAdmin):
                     "refund_policy",
                     "cancellation_policy",
                 ]
+            },
+        ),
+        (
+            "Order notifications on Alexa",
+            {
+                "description": (
+                    "The skill's messaging credentials from the Alexa developer console "
+                    "(Build > Permissions > Alexa Skill Messaging). With both set, the skill "
+                    "offers shoppers a notification when their order ships."
+                ),
+                "fields": [
+                    "messaging_client_id",
+                    "messaging_client_secret",
+                    "forget_messaging_client_secret",
+                ],
             },
         ),
         (

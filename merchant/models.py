@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 
+from . import crypto
 from .invocation import invocation_name_errors
 
 LOCALES = [("en-US", "English (US)"), ("en-GB", "English (UK)"), ("de-DE", "Deutsch (DE)")]
@@ -134,6 +135,17 @@ class Store(models.Model):
     )
     terms_of_use_url = models.URLField("terms of use URL", blank=True, validators=[https_only])
 
+    # Order notifications on Alexa (Proactive Events API): the skill's messaging credentials
+    # from the Alexa developer console (Build > Permissions > Alexa Skill Messaging). The
+    # secret is kept encrypted (``merchant.crypto``) and never shown again after saving.
+    messaging_client_id = models.CharField(
+        "Alexa Skill Messaging client id",
+        max_length=200,
+        blank=True,
+        help_text="From the Alexa developer console: Build > Permissions > Alexa Skill Messaging.",
+    )
+    messaging_client_secret_encrypted = models.TextField(blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +176,19 @@ class Store(models.Model):
     @property
     def uses_amazon_pay(self) -> bool:
         return self.payment_mode != PaymentMode.PAY_ON_DELIVERY
+
+    @property
+    def has_messaging_credentials(self) -> bool:
+        """The store can send order notifications on Alexa."""
+        return bool(self.messaging_client_id and self.messaging_client_secret_encrypted)
+
+    def set_messaging_client_secret(self, plain: str) -> None:
+        """Keep the secret encrypted ("" forgets it); the caller saves the store."""
+        self.messaging_client_secret_encrypted = crypto.encrypt(plain)
+
+    def messaging_client_secret(self) -> str:
+        """The plain secret, for the token request only: never log or display it."""
+        return crypto.decrypt(self.messaging_client_secret_encrypted)
 
     def locales(self) -> list[str]:
         """Enabled locales, the default first."""

@@ -23,87 +23,15 @@ from merchant.selectors import user_can
 from . import services
 from .errors import OrderError, error_message
 from .filters import OrderFilter
-from .models import Order, OrderEvent, OrderLine, PaymentTransaction
+from .models import (
+    OrderEvent,
+)
 from .selectors import order_for_staff, orders_for_staff, staff_store_ids
-
-
-class OrderLineSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OrderLine
-        fields = ["id", "sku", "name", "unit_price", "quantity", "line_total", "refunded_quantity"]
-
-
-class OrderEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
-
-    class Meta:
-        model = OrderEvent
-        fields = ["type", "actor", "actor_label", "data", "created_at"]
-
-
-class TransactionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PaymentTransaction
-        fields = [
-            "kind",
-            "state",
-            "reference_id",
-            "external_id",
-            "amount",
-            "currency",
-            "reason_code",
-            "created_at",
-        ]
-
-
-class OrderSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    customer = serializers.CharField(source="customer.__str__", read_only=True)
-    refundable = serializers.DecimalField(
-        source="refundable_amount", max_digits=12, decimal_places=2, read_only=True
-    )
-
-    class Meta:
-        model = Order
-        fields = [
-            "id",
-            "number",
-            "store",
-            "customer",
-            "email",
-            "status",
-            "payment_status",
-            "payment_mode",
-            "is_test",
-            "currency",
-            "subtotal",
-            "tax",
-            "shipping",
-            "total",
-            "captured_amount",
-            "refunded_amount",
-            "refund_pending_amount",
-            "refundable",
-            "carrier",
-            "tracking_number",
-            "created_at",
-            "placed_at",
-        ]
-
-
-class OrderDetailSerializer(OrderSerializer):
-    lines = OrderLineSerializer(many=True, read_only=True)
-    events = OrderEventSerializer(many=True, read_only=True)
-    transactions = TransactionSerializer(many=True, read_only=True)
-
-    class Meta(OrderSerializer.Meta):
-        fields = [
-            *OrderSerializer.Meta.fields,
-            "shipping_address",
-            "lines",
-            "transactions",
-            "events",
-        ]
+from .serializers import (
+    OrderDetailSerializer,
+    OrderSerializer,
+    TransactionSerializer,
+)
 
 
 class CancelSerializer(serializers.Serializer):

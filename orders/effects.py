@@ -26,6 +26,10 @@ TASK_NAMES = [
     RENEW_REFILL_PLAN,
     REPORT_RENEWAL_FAILURE,
 ]
+# Tasks of the apps above orders, queued by name too (orders never imports them): the
+# notifications app sends an order's status to the shopper's Alexa devices.
+NOTIFY_ORDER_STATUS = "notifications.tasks.send_order_status"
+OTHER_APP_TASK_NAMES = [NOTIFY_ORDER_STATUS]
 
 
 def _queue(task_name: str, *args) -> None:
@@ -57,6 +61,13 @@ def settle_refund(*, transaction_id: int) -> None:
 def report_renewal_failure(*, renewal_id: int) -> None:
     """Email the merchant that a refill plan could not be charged and was paused."""
     _queue_after_commit(REPORT_RENEWAL_FAILURE, renewal_id)
+
+
+def notify_order_status(*, order_id: int, status: str) -> None:
+    """Tell the shopper on Alexa that the order shipped, is out for delivery or was
+    delivered (``status`` is the ``OrderEventType``); the task decides whether the store and
+    the shopper have notifications on, and sends once per order and status."""
+    _queue_after_commit(NOTIFY_ORDER_STATUS, order_id, status)
 
 
 # Fan-out of the beat jobs --------------------------------------------------------------------

@@ -43,6 +43,10 @@ class OrderErrorCode(StrEnum):
     CANNOT_SHIP = "cannot_ship", "Only placed orders can be shipped."
     CARRIER_REQUIRED = "carrier_required", "Name the carrier."
     CANNOT_DELIVER = "cannot_deliver", "Only shipped orders can be marked delivered."
+    CANNOT_MARK_OUT_FOR_DELIVERY = (
+        "cannot_mark_out_for_delivery",
+        "Only shipped orders that are not yet out for delivery can be marked so.",
+    )
     EMPTY_NOTE = "empty_note", "Write the note first."
     NOTE_TOO_LONG = "note_too_long", "Notes are at most 2000 characters."
 

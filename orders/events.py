@@ -8,13 +8,19 @@ Events are append-only and written in the same transaction as the change they re
 
 from decimal import Decimal
 
+from webhooks.models import WebhookEventType
+from webhooks.services import webhook_event_emit
+
+from . import serializers
 from .models import (
     Order,
     OrderEvent,
     OrderEventType,
+    PaymentTransaction,
     RefillPlan,
     RefillPlanEvent,
     RefillPlanEventType,
+    RefundRequest,
 )
 
 SHOPPER = "shopper"
@@ -159,6 +165,33 @@ def order_delivered(order: Order, *, actor=None, actor_label="") -> OrderEvent:
     return _order_event(order, OrderEventType.DELIVERED, actor=actor, actor_label=actor_label)
 
 
+def order_out_for_delivery(order: Order, *, actor=None, actor_label="") -> OrderEvent:
+    return _order_event(
+        order, OrderEventType.OUT_FOR_DELIVERY, actor=actor, actor_label=actor_label
+    )
+
+
+def alexa_notification_sent(order: Order, *, status: str, reference_id: str) -> OrderEvent:
+    """An order notification reached Alexa (Proactive Events API)."""
+    return _order_event(
+        order, OrderEventType.ALEXA_NOTIFICATION_SENT, status=status, reference_id=reference_id
+    )
+
+
+def alexa_notification_failed(
+    order: Order, *, status: str, reference_id: str, reason: str, attempts: int
+) -> OrderEvent:
+    """Alexa did not take an order notification and the portal gave up."""
+    return _order_event(
+        order,
+        OrderEventType.ALEXA_NOTIFICATION_FAILED,
+        status=status,
+        reference_id=reference_id,
+        reason=reason,
+        attempts=attempts,
+    )
+
+
 def note_added(order: Order, *, text: str, actor=None, actor_label="") -> OrderEvent:
     return _order_event(order, OrderEventType.NOTE, actor=actor, actor_label=actor_label, text=text)
 
@@ -270,4 +303,56 @@ def plan_renewal_retrying(
 def plan_renewal_failed(plan: RefillPlan, *, reason_code: str, attempts: int) -> RefillPlanEvent:
     return _plan_event(
         plan, RefillPlanEventType.RENEWAL_FAILED, reason_code=reason_code, attempts=attempts
+    )
+
+
+# Webhooks to the merchant's systems ----------------------------------------------------------
+#
+# Each writer hands one event to the webhooks outbox in the caller's transaction, so it is
+# stored (or rolled back) with the change. Services call them once the new state is saved:
+# ``data`` is built then, in the REST API's representation, and only when an endpoint of
+# the store subscribes to the event.
+
+
+def webhook_order(order: Order, type_: str):
+    """``order.placed``, ``order.cancelled``, ``order.shipped``, ``order.delivered``."""
+    return webhook_event_emit(
+        store=order.store_id,
+        type=type_,
+        data=lambda: {"order": serializers.order_detail_data(order)},
+    )
+
+
+def webhook_refund_completed(order: Order, refund: PaymentTransaction):
+    return webhook_event_emit(
+        store=order.store_id,
+        type=WebhookEventType.REFUND_COMPLETED,
+        data=lambda: {
+            "refund": serializers.transaction_data(refund),
+            "order": serializers.order_detail_data(order),
+        },
+    )
+
+
+def webhook_refund_request_created(request: RefundRequest):
+    return webhook_event_emit(
+        store=request.store_id,
+        type=WebhookEventType.REFUND_REQUEST_CREATED,
+        data=lambda: {
+            "refund_request": serializers.refund_request_data(request),
+            "order": serializers.order_detail_data(request.order) if request.order_id else None,
+        },
+    )
+
+
+def webhook_refill_plan(plan: RefillPlan, type_: str, *, order: Order | None = None, **extra):
+    """``refill_plan.renewed`` (with the renewal's order) and ``refill_plan.failed``."""
+    return webhook_event_emit(
+        store=plan.store_id,
+        type=type_,
+        data=lambda: {
+            "refill_plan": serializers.refill_plan_data(plan),
+            **({"order": serializers.order_detail_data(order)} if order is not None else {}),
+            **extra,
+        },
     )

@@ -18,6 +18,11 @@ class CancelForm(forms.Form):
 class ShipForm(forms.Form):
     carrier = forms.CharField(max_length=60)
     tracking_number = forms.CharField(max_length=80, required=False)
+    expected_arrival = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: told to the shopper in their Alexa notification.",
+    )
 
 
 class NoteForm(forms.Form):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
 
 from catalog.models import Product
@@ -33,6 +33,20 @@ class Customer(models.Model):
         max_length=20, blank=True, help_text="payments:autopay_consent as Alexa last reported it."
     )
     shipping_address = models.JSONField(default=dict, blank=True)
+    # What the shopper granted the skill, as the last skill event said (scope names), and
+    # the regional Alexa API host their requests name (where notifications are sent).
+    # (Database defaults too, so rows written by code that predates these columns, such as
+    # a process still running the previous release during a deploy, stay valid.)
+    alexa_permissions = models.JSONField(
+        default=list, db_default=Value([], output_field=models.JSONField()), blank=True
+    )
+    alexa_api_endpoint = models.CharField(max_length=200, blank=True, db_default="")
+    # Order notifications on Alexa: offered once; subscribed per ProactiveSubscriptionChanged.
+    order_updates_offered_at = models.DateTimeField(null=True, blank=True)
+    order_updates_subscribed = models.BooleanField(default=False, db_default=False)
+    # Set when the shopper disabled the skill without keeping their data: personal fields
+    # are blank and ``alexa_user_id`` is an opaque "erased:<uuid>" that no request can name.
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +129,10 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     placed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+    expected_arrival = models.DateField(
+        null=True, blank=True, help_text="When the carrier expects to deliver, if known."
+    )
+    out_for_delivery_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Set once when a cancellation put the goods back in stock: restocking happens once.
@@ -165,6 +183,9 @@ class Order(models.Model):
 
     def can_deliver(self) -> bool:
         return self.status == OrderStatus.SHIPPED
+
+    def can_mark_out_for_delivery(self) -> bool:
+        return self.status == OrderStatus.SHIPPED and self.out_for_delivery_at is None
 
     def refundable_amount(self) -> Decimal:
         """What may still be refunded: captured - refunded - refunds pending."""
@@ -301,6 +322,9 @@ class OrderEventType(models.TextChoices):
     AUTHORIZATION_EXPIRING = "authorization_expiring", "Authorization close to expiry"
     REFUND_REQUEST_RESOLVED = "refund_request_resolved", "Refund request resolved"
     REFILL_RENEWAL = "refill_renewal", "Placed by a refill plan"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    ALEXA_NOTIFICATION_SENT = "alexa_notification_sent", "Alexa notification sent"
+    ALEXA_NOTIFICATION_FAILED = "alexa_notification_failed", "Alexa notification failed"
 
 
 class OrderEvent(models.Model):

@@ -212,6 +212,14 @@ ORDER_ACTIONS = {
         "Order marked shipped.",
         "The shopper gets the tracking number by email. A Charge Later payment is captured now.",
     ),
+    "out_for_delivery": Action(
+        "Mark out for delivery",
+        ConfirmForm,
+        lambda o: o.can_mark_out_for_delivery(),
+        lambda o, user, data: services.order_mark_out_for_delivery(order=o, actor=user),
+        "Order marked out for delivery.",
+        "Shoppers who chose Alexa notifications hear that their order is on its way today.",
+    ),
     "deliver": Action(
         "Mark delivered",
         ConfirmForm,

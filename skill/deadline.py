@@ -6,25 +6,37 @@ waiting for as long as the kernel lets a socket hang. Server-side timeouts canno
 the server itself is not running, so the bound is kept on our side:
 
 - a new connection gives up after ``connect_timeout`` (libpq, set in the settings);
-- ``turn_deadline(seconds)`` arms a timer for the turn; when it fires while the turn is
-  still running, it shuts the connection's socket down. The blocked call then fails at once
-  with a database error, the endpoint answers with the spoken apology, and Django discards
-  the broken connection at the end of the request, so the next turn connects afresh;
+- ``turn_deadline(seconds)`` registers the turn with the process's one watchdog thread; when
+  the deadline passes while the turn is still running, the watchdog shuts the connection's
+  socket down. The blocked call then fails at once with a database error, the endpoint
+  answers with the spoken apology, and Django discards the broken connection at the end of
+  the request, so the next turn connects afresh;
 - once the deadline has passed, the turn makes no new connection attempt either (Django's
   health check would otherwise reconnect and wait ``connect_timeout`` more).
 
-The timer is disarmed under a lock before the turn returns, so a healthy connection is never
-shut down after its turn has finished.
+One watchdog per process, not a timer thread per turn: starting a thread costs a context
+switch and a lock wait on every turn (about 2 ms a turn on a loaded 2-core machine). A turn
+only appends itself to a heap under a lock; the watchdog sleeps until the earliest deadline
+(waking at most every 50 ms, dropping the deadlines of finished turns in bulk).
+The turn is marked done under its own lock before it returns, so a healthy connection is
+never shut down after its turn has finished.
 """
 
+import heapq
+import itertools
 import logging
+import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 logger = logging.getLogger(__name__)
+
+RECHECK_SECONDS = 0.05  # a turn still connecting when its deadline passes is looked at again
+GRAIN_SECONDS = 0.05  # a deadline fires at most this late
 
 
 def _socket_fd(wrapper) -> int | None:
@@ -48,44 +60,102 @@ def _shut(fd: int) -> None:
         duplicate.close()
 
 
+class _Turn:
+    __slots__ = ("wrapper", "seconds", "lock", "done", "expired")
+
+    def __init__(self, wrapper, seconds):
+        self.wrapper = wrapper
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.done = False
+        self.expired = False
+
+    def expire(self) -> bool:
+        """Called by the watchdog at the deadline; True when it must look again soon."""
+        with self.lock:
+            if self.done:
+                return False
+            self.expired = True
+            # An instance attribute shadows the backend's connect() until the turn ends.
+            self.wrapper.connect = _refuse_to_connect
+            fd = _socket_fd(self.wrapper)
+            if fd is None:  # still connecting (bounded by connect_timeout): look again soon
+                return True
+            logger.error(
+                "database did not answer within %.1f s: dropping the connection", self.seconds
+            )
+            _shut(fd)
+            return False
+
+
+class _Watchdog:
+    """The process's one deadline thread (started on first use, again after a fork)."""
+
+    def __init__(self):
+        self._condition = threading.Condition(threading.Lock())
+        self._heap: list = []  # (deadline, sequence, turn)
+        self._sequence = itertools.count()
+        self._thread = None
+        self._pid = None
+
+    def watch(self, turn: _Turn, at: float) -> None:
+        with self._condition:
+            if self._pid != os.getpid():  # first use, or a forked worker: no thread here yet
+                self._heap.clear()
+                self._thread = threading.Thread(
+                    target=self._run, name="skill-turn-deadline", daemon=True
+                )
+                self._pid = os.getpid()
+                self._thread.start()
+            earliest = self._heap[0][0] if self._heap else None
+            heapq.heappush(self._heap, (at, next(self._sequence), turn))
+            # The deadlines of one process are mostly the same length, so a new turn's comes
+            # after every waiting one's: the watchdog needs waking only when it would not
+            # wake in time by itself.
+            if earliest is None or at < earliest:
+                self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            due = []
+            with self._condition:
+                while not due:
+                    now = time.monotonic()
+                    while self._heap and self._heap[0][0] <= now:
+                        _, _, turn = heapq.heappop(self._heap)
+                        if not turn.done:
+                            due.append(turn)
+                    if due:
+                        break
+                    # At most one wake-up per GRAIN_SECONDS, however many turns run: most
+                    # deadlines belong to turns long finished, dropped here in bulk.
+                    wait = max(self._heap[0][0] - now, GRAIN_SECONDS) if self._heap else None
+                    self._condition.wait(wait)
+            for turn in due:
+                if turn.expire():
+                    self.watch(turn, time.monotonic() + RECHECK_SECONDS)
+
+
+_watchdog = _Watchdog()
+
+
 @contextmanager
 def turn_deadline(seconds: float):
     """Within the block, a database call still waiting after ``seconds`` fails fast."""
-    # Django's connections are per thread: take this thread's wrapper for the timer's thread.
+    # Django's connections are per thread: take this thread's wrapper for the watchdog.
     wrapper = connections[DEFAULT_DB_ALIAS]
     if seconds <= 0 or wrapper.vendor != "postgresql":  # SQLite waits on its busy timeout
         yield
         return
-    state = {"done": False}
-    lock = threading.Lock()
-
-    def expire():
-        with lock:
-            if state["done"]:
-                return
-            state["expired"] = True
-            # An instance attribute shadows the backend's connect() until the turn ends.
-            wrapper.connect = _refuse_to_connect
-            fd = _socket_fd(wrapper)
-            if fd is None:  # still connecting (bounded by connect_timeout): look again soon
-                state["timer"] = threading.Timer(0.05, expire)
-                state["timer"].daemon = True
-                state["timer"].start()
-                return
-            logger.error("database did not answer within %.1f s: dropping the connection", seconds)
-            _shut(fd)
-
-    state["timer"] = threading.Timer(seconds, expire)
-    state["timer"].daemon = True
-    state["timer"].start()
+    turn = _Turn(wrapper, seconds)
+    _watchdog.watch(turn, time.monotonic() + seconds)
     try:
         yield
     finally:
-        with lock:
-            state["done"] = True
-            if state.get("expired"):
+        with turn.lock:
+            turn.done = True
+            if turn.expired:
                 del wrapper.connect
-            state["timer"].cancel()
 
 
 def _refuse_to_connect():

@@ -104,6 +104,74 @@ def consent_status(envelope: RequestEnvelope) -> str:
     return ""
 
 
+def api_endpoint(envelope: RequestEnvelope) -> str:
+    """The shopper's regional Alexa API host as the request names it ("" when absent)."""
+    system_ = system(envelope)
+    return (system_.api_endpoint or "") if system_ else ""
+
+
+# Skill events ------------------------------------------------------------------------------
+
+SKILL_EVENT_PREFIX = "AlexaSkillEvent."
+SKILL_ENABLED = "AlexaSkillEvent.SkillEnabled"
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+PERMISSION_ACCEPTED = "AlexaSkillEvent.SkillPermissionAccepted"
+PERMISSION_CHANGED = "AlexaSkillEvent.SkillPermissionChanged"
+ACCOUNT_LINKED = "AlexaSkillEvent.SkillAccountLinked"
+PROACTIVE_SUBSCRIPTION_CHANGED = "AlexaSkillEvent.ProactiveSubscriptionChanged"
+NOT_PERSISTED = "NOT_PERSISTED"
+
+
+def is_skill_event(request) -> bool:
+    return request_type(request).startswith(SKILL_EVENT_PREFIX)
+
+
+def skill_event_body(data: dict) -> dict:
+    """``request.body`` of a skill event as Alexa sent it (ask-sdk-model's classes drop
+    parts of it, such as ``userInformationPersistenceStatus``); checked by the envelope
+    rules before this is read. {} for other requests."""
+    request = data.get("request") if isinstance(data, dict) else None
+    body = request.get("body") if isinstance(request, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+def accepted_scopes(body: dict) -> list[str]:
+    """SkillPermissionAccepted/Changed: the scopes granted now."""
+    return [
+        item["scope"]
+        for item in body.get("acceptedPermissions") or []
+        if isinstance(item, dict) and isinstance(item.get("scope"), str)
+    ]
+
+
+def subscribed_events(body: dict) -> list[str]:
+    """ProactiveSubscriptionChanged: the event names the shopper takes now (none: [])."""
+    return [
+        item["eventName"]
+        for item in body.get("subscriptions") or []
+        if isinstance(item, dict) and isinstance(item.get("eventName"), str)
+    ]
+
+
+def persistence_status(body: dict) -> str:
+    """SkillDisabled: PERSISTED (keep the shopper's data) or NOT_PERSISTED (erase it)."""
+    value = body.get("userInformationPersistenceStatus")
+    return value if isinstance(value, str) else ""
+
+
+def without_tokens(value):
+    """The value with every member whose name mentions a token left out (for the log)."""
+    if isinstance(value, dict):
+        return {
+            key: without_tokens(member)
+            for key, member in value.items()
+            if "token" not in key.lower()
+        }
+    if isinstance(value, list):
+        return [without_tokens(member) for member in value]
+    return value
+
+
 # What is asked ---------------------------------------------------------------------------
 
 

@@ -206,6 +206,26 @@ _BY_TYPE: dict[str, Rule] = {
     ),
 }
 _REQUEST = obj(_COMMON, required=["type"])
+# Skill events: the documented members of ``body`` are typed; anything else Alexa adds is
+# walked like the rest.
+_SKILL_EVENT_BODY = obj(
+    {
+        "acceptedPermissions": items(obj({"scope": text(MAX_NAME)})),
+        "acceptedPersonPermissions": items(obj({"scope": text(MAX_NAME)})),
+        "subscriptions": items(obj({"eventName": text(MAX_NAME, _NAME)})),
+        "userInformationPersistenceStatus": text(40, _NAME),
+        "accessToken": text(MAX_TOKEN),
+    },
+    values=free,
+)
+_SKILL_EVENT = obj(
+    {
+        **_COMMON,
+        "body": _SKILL_EVENT_BODY,
+        "eventCreationTime": text(40, _TIMESTAMP),
+        "eventPublishingTime": text(40, _TIMESTAMP),
+    }
+)
 
 
 def check_envelope(envelope: Any) -> None:
@@ -223,9 +243,7 @@ def check_envelope(envelope: Any) -> None:
     if type_rule is not None:
         type_rule(request, "request")
     elif request["type"].startswith("AlexaSkillEvent."):
-        obj({**_COMMON, "body": obj(values=free), "eventCreationTime": text(40, _TIMESTAMP)})(
-            request, "request"
-        )
+        _SKILL_EVENT(request, "request")
 
 
 def _walk(value: Any, path: str, depth: int) -> None:

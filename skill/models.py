@@ -28,6 +28,7 @@ class Step(models.TextChoices):
     OFFER_REFILL = "offer_refill", "Start a refill plan?"
     CONFIRM_CANCEL = "confirm_cancel", "Cancel this order?"
     CONFIRM_CANCEL_REFILLS = "confirm_cancel_refills", "Cancel the refill plan?"
+    OFFER_ORDER_UPDATES = "offer_order_updates", "Notify when the order ships?"
 
 
 class Conversation(models.Model):
@@ -91,3 +92,30 @@ class Interaction(models.Model):
 
     def __str__(self):
         return f"{self.request_type} {self.intent} → {self.outcome}"
+
+
+class SkillEvent(models.Model):
+    """One Alexa skill event (enabled, disabled, permissions, account linked, proactive
+    subscription): recorded once per request id, its body kept without any token."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="skill_events")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="skill_events"
+    )
+    type = models.CharField(max_length=60)
+    request_id = models.CharField(max_length=255)
+    body = models.JSONField(default=dict, blank=True)
+    event_created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "request_id"], name="skill_event_once_per_request"
+            )
+        ]
+        indexes = [models.Index(fields=["store", "type", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -71,6 +71,18 @@ class Outcome(StrEnum):
     NO_REFILL_PLAN = "no_refill_plan"
     REFILLS_CANCELLED = "refills_cancelled"
     REFILLS_KEPT = "refills_kept"
+    # Order notifications on Alexa (offered once after an order is placed).
+    OFFER_ORDER_UPDATES = "offer_order_updates"
+    ORDER_UPDATES_PERMISSION_ASKED = "order_updates_permission_asked"
+    ORDER_UPDATES_DECLINED = "order_updates_declined"
+    # Alexa skill events (no session, no speech).
+    SKILL_ENABLED = "skill_enabled"
+    SKILL_DISABLED = "skill_disabled"
+    CUSTOMER_ERASED = "customer_erased"
+    PERMISSIONS_CHANGED = "permissions_changed"
+    ACCOUNT_LINKED = "account_linked"
+    SUBSCRIPTIONS_CHANGED = "subscriptions_changed"
+    DUPLICATE_SKILL_EVENT = "duplicate_skill_event"
     # Built-in intents and other requests.
     FALLBACK = "fallback"
     GOODBYE = "goodbye"

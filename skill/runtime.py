@@ -77,17 +77,30 @@ def choose_locale(store: Store, requested: str | None) -> str:
     return store.default_locale if store.default_locale in speech.SUPPORTED else "en-US"
 
 
-def handle_envelope(data: dict, *, source: str = "voice") -> dict:
-    """Run the skill on an already-verified request envelope; return the response envelope.
+def handle_envelope(data: dict, *, source: str = "voice") -> dict | None:
+    """Run the skill on an already-verified request envelope; return the response envelope
+    (``None`` for a skill event, which is answered with an empty body).
 
     Raises ``EnvelopeError`` or ``UnknownSkill`` for requests no store can answer.
     """
     started = time.perf_counter()
     request_envelope = envelope.parse(data)
+    response = run_turn(request_envelope, data, source=source, started=started)
+    if response is None:
+        return None  # Alexa ignores the answer to a skill event: HTTP 200, empty body
+    return serializer.serialize(response)
+
+
+def run_turn(request_envelope: RequestEnvelope, data: dict, *, source: str, started: float):
+    """One turn on a parsed envelope: the ResponseEnvelope (``None`` for a skill event).
+    ``data`` is the envelope as JSON (a skill event's body is read from it)."""
     store = store_for(request_envelope)
     request = request_envelope.request
     locale = choose_locale(store, getattr(request, "locale", None))
     turn = Turn(store=store, locale=locale, voice=speech.for_locale(locale), source=source)
+    skill_event = envelope.is_skill_event(request)
+    if skill_event:
+        turn.event_body = envelope.skill_event_body(data)
 
     response = get_skill().invoke(request_envelope=request_envelope, context=turn)
 
@@ -110,4 +123,4 @@ def handle_envelope(data: dict, *, source: str = "voice") -> dict:
     metrics.record_turn(
         request_type=request_type, outcome=outcome, seconds=time.perf_counter() - started
     )
-    return serializer.serialize(response)
+    return None if skill_event else response

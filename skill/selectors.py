@@ -12,12 +12,22 @@ fresh.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db import connections, router
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
 from merchant.models import SkillId, Store
 from orders.models import Customer, Order, OrderLine, OrderStatus, RefillPlan, RefillPlanStatus
 
+from .models import Conversation
 from .process_cache import ProcessCache
 
 # Orders the shopper has really made (not carts, not abandoned carts).
@@ -39,6 +49,134 @@ def shopper(*, store: Store, alexa_user_id: str) -> Customer | None:
         )[:1]
     )
     return found[0] if found else None
+
+
+class _Columns:
+    """A model's concrete columns under a table alias, and how to build instances from them
+    as the ORM does (``Model.from_db`` plus each field's ``from_db_value``)."""
+
+    def __init__(self, model, alias: str):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [field.attname for field in self.fields]
+        self.sql = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
+        self.width = len(self.fields)
+        self.pk_index = self.names.index(model._meta.pk.attname)
+        # Only fields with ``from_db_value`` (JSON here) convert; none needs the expression.
+        self.converters = [
+            (index, field.from_db_value)
+            for index, field in enumerate(self.fields)
+            if hasattr(field, "from_db_value")
+        ]
+
+    def build(self, row, start: int, db: str, connection):
+        values = list(row[start : start + self.width])
+        if values[self.pk_index] is None:  # the LEFT JOIN found nothing
+            return None
+        for index, convert in self.converters:
+            if values[index] is not None:
+                values[index] = convert(values[index], None, connection)
+        return self.model.from_db(db, self.names, values)
+
+
+_shopper_statements: dict = {}
+
+
+def _shopper_statement(with_last_order: bool):
+    """The hand-written statement (built once per process from the models' metadata, so it
+    follows every migration) and its column groups."""
+    if with_last_order in _shopper_statements:
+        return _shopper_statements[with_last_order]
+    groups = [
+        _Columns(Customer, "c"),
+        _Columns(Conversation, "v"),
+        _Columns(Order, "o"),
+    ]
+    joins = [
+        f"FROM {Customer._meta.db_table} c",
+        f"LEFT JOIN {Conversation._meta.db_table} v ON v.customer_id = c.id",
+        f"LEFT JOIN {Order._meta.db_table} o ON o.id = v.order_id",
+    ]
+    order_by = ""
+    if with_last_order:
+        groups += [_Columns(OrderLine, "l"), _Columns(Product, "p")]
+        kept = ", ".join(f"'{status}'" for status in KEPT)
+        joins += [
+            # The latest kept order: the newest row of the (customer, created_at DESC) index
+            # that is kept; then its lines in pk order, each with its product.
+            f"LEFT JOIN LATERAL (SELECT k.id FROM {Order._meta.db_table} k"
+            f" WHERE k.store_id = c.store_id AND k.customer_id = c.id AND k.status IN ({kept})"
+            " ORDER BY k.created_at DESC, k.id DESC LIMIT 1) k ON TRUE",
+            f"LEFT JOIN {OrderLine._meta.db_table} l"
+            " ON l.store_id = c.store_id AND l.order_id = k.id",
+            f"LEFT JOIN {Product._meta.db_table} p ON p.id = l.product_id",
+        ]
+        order_by = " ORDER BY l.id"
+    sql = (
+        f"SELECT {', '.join(group.sql for group in groups)} {' '.join(joins)}"
+        f" WHERE c.store_id = %s AND c.alexa_user_id = %s{order_by}"
+    )
+    _shopper_statements[with_last_order] = (sql, groups)
+    return sql, groups
+
+
+@dataclass
+class ShopperRead:
+    customer: Customer
+    last_kept_lines: list  # OrderLine with product, [] when asked for and none kept
+
+
+def shopper_for_turn(
+    *, store: Store, alexa_user_id: str, with_last_order: bool = False, locale: str = ""
+) -> ShopperRead | None:
+    """One round trip for what a turn needs: the customer, their conversation and its cart
+    (as ``shopper``), and with ``with_last_order`` (a launch) the lines of their latest kept
+    order with their products (as ``last_kept_order_lines``, in ``locale``'s texts).
+
+    Hand-written because the ORM's statement compilation cost more than the database did on
+    this hot path; ``skill/tests/test_shopper_read.py`` checks it returns exactly what the
+    ORM versions do."""
+    db = router.db_for_read(Customer)
+    connection = connections[db]
+    if connection.vendor != "postgresql":  # LATERAL: the ORM's queries elsewhere
+        customer = shopper(store=store, alexa_user_id=alexa_user_id)
+        if customer is None:
+            return None
+        lines = last_kept_order_lines(customer=customer, locale=locale) if with_last_order else []
+        return ShopperRead(customer=customer, last_kept_lines=lines)
+    sql, groups = _shopper_statement(with_last_order)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [store.pk, alexa_user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    first = rows[0]
+    starts = []
+    offset = 0
+    for group in groups:
+        starts.append(offset)
+        offset += group.width
+    customer = groups[0].build(first, starts[0], db, connection)
+    conversation = groups[1].build(first, starts[1], db, connection)
+    Customer.skill_conversation.related.set_cached_value(customer, conversation)
+    if conversation is not None:
+        Conversation.customer.field.set_cached_value(conversation, customer)
+        cart = groups[2].build(first, starts[2], db, connection)
+        Conversation.order.field.set_cached_value(conversation, cart)
+    lines = []
+    if with_last_order:
+        for row in rows:
+            line = groups[3].build(row, starts[3], db, connection)
+            if line is None:
+                continue
+            OrderLine.product.field.set_cached_value(
+                line, groups[4].build(row, starts[4], db, connection)
+            )
+            lines.append(line)
+        products = [line.product for line in lines if line.product is not None]
+        if locale and products:
+            prefetch_related_objects(products, *_localized(locale))
+    return ShopperRead(customer=customer, last_kept_lines=lines)
 
 
 def _owned_one_off(customer: Customer | None):
@@ -160,15 +298,37 @@ def suggested_categories(
 
 def product_for_voice(*, store: Store, product_id, locale: str) -> Product | None:
     """The product an entity id names, with its ``locale`` texts (``""``: the store's own
-    text, no translation query)."""
+    text, no translation query). A hand-written statement: the ORM's compilation of this
+    one-row read cost more than the read itself (tested equal in test_shopper_read.py)."""
     try:
         product_id = int(product_id)
     except (TypeError, ValueError):
         return None
-    found = list(
-        Product.objects.filter(store=store, pk=product_id).prefetch_related(*_localized(locale))[:1]
-    )
-    return found[0] if found else None
+    db = router.db_for_read(Product)
+    connection = connections[db]
+    columns = _product_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns.sql} FROM {Product._meta.db_table} p"
+            " WHERE p.store_id = %s AND p.id = %s",
+            [store.pk, product_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    product = columns.build(row, 0, db, connection)
+    if locale:
+        prefetch_related_objects([product], *_localized(locale))
+    return product
+
+
+_product_columns_cache: list = []
+
+
+def _product_columns() -> "_Columns":
+    if not _product_columns_cache:
+        _product_columns_cache.append(_Columns(Product, "p"))
+    return _product_columns_cache[0]
 
 
 def product_by_words(

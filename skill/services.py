@@ -3,11 +3,13 @@
 Orders, carts, customers and payments are written only through ``orders.services``.
 """
 
+import json
 import logging
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
-from .models import Conversation, Interaction
+from .models import Conversation, Interaction, SkillEvent
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,21 @@ def turn_record(
     payment, which ``orders.services`` commit in their own, fully durable, transactions. This
     keeps the WAL flush off the latency of every turn. A failure here never fails the turn.
     """
+    row = Interaction(
+        store=store,
+        customer=customer if customer is not None and customer.pk else None,
+        request_type=request_type[:60],
+        intent=intent[:100],
+        slots=slots,
+        session_id=session_id[:200],
+        locale=locale[:5],
+        source=source[:20],
+        latency_ms=max(0, latency_ms),
+        outcome=outcome[:60],
+        error_code=error_code[:60],
+    )
+    if connection.vendor == "postgresql" and (conversation is None or conversation.pk is not None):
+        return _turn_record_one_round_trip(conversation=conversation, row=row)
     try:
         with transaction.atomic(savepoint=False):
             if connection.vendor == "postgresql":
@@ -67,19 +84,116 @@ def turn_record(
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
             if conversation is not None:
                 conversation_save(conversation=conversation)
-            return Interaction.objects.create(
-                store=store,
-                customer=customer if customer is not None and customer.pk else None,
-                request_type=request_type[:60],
-                intent=intent[:100],
-                slots=slots,
-                session_id=session_id[:200],
-                locale=locale[:5],
-                source=source[:20],
-                latency_ms=max(0, latency_ms),
-                outcome=outcome[:60],
-                error_code=error_code[:60],
-            )
+            row.save(force_insert=True)
+            return row
     except DatabaseError:
         logger.exception("could not record a skill turn for store %s", store.pk)
         return None
+
+
+def _statement(model, columns: list[str], *, update: bool) -> str:
+    table = model._meta.db_table
+    if update:
+        assignments = ", ".join(f'"{model._meta.get_field(c).column}" = %s' for c in columns)
+        return f'UPDATE {table} SET {assignments} WHERE "id" = %s'
+    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
+_INTERACTION_FIELDS = [
+    "store",
+    "customer",
+    "request_type",
+    "intent",
+    "slots",
+    "session_id",
+    "locale",
+    "source",
+    "latency_ms",
+    "outcome",
+    "error_code",
+    "created_at",
+]
+_CONVERSATION_UPDATE = _statement(Conversation, CONVERSATION_FIELDS, update=True)
+_INTERACTION_INSERT = _statement(Interaction, _INTERACTION_FIELDS, update=False)
+
+
+def _turn_record_one_round_trip(*, conversation, row: Interaction) -> Interaction | None:
+    """The same writes as the ORM path in one round trip to PostgreSQL: BEGIN, the
+    asynchronous commit, the step's UPDATE, the log's INSERT and COMMIT sent as one
+    multi-statement query (the ORM would send five: BEGIN, SET LOCAL, UPDATE, INSERT,
+    COMMIT). Inside a caller's transaction (the voice console, tests) only the UPDATE and
+    the INSERT are sent, together, and the caller's commit decides (and keeps its own
+    durability)."""
+    own_transaction = not connection.in_atomic_block
+    now = timezone.now()
+    row.created_at = now
+    statements = ["BEGIN", "SET LOCAL synchronous_commit TO OFF"] if own_transaction else []
+    params: list = []
+    if conversation is not None:
+        conversation.updated_at = now
+        statements.append(_CONVERSATION_UPDATE)
+        params += [
+            conversation.step,
+            conversation.product_id,
+            conversation.quantity,
+            conversation.order_id,
+            conversation.token,
+            conversation.visits,
+            now,
+            conversation.pk,
+        ]
+    statements.append(_INTERACTION_INSERT)
+    if own_transaction:
+        statements.append("COMMIT")
+    params += [
+        row.store_id,
+        row.customer_id,
+        row.request_type,
+        row.intent,
+        json.dumps(row.slots),
+        row.session_id,
+        row.locale,
+        row.source,
+        row.latency_ms,
+        row.outcome,
+        row.error_code,
+        now,
+    ]
+    try:
+        if own_transaction:
+            with connection.cursor() as cursor:
+                try:
+                    cursor.execute("; ".join(statements), params)
+                except DatabaseError:
+                    # An error inside the explicit block leaves it open and failed: end it.
+                    if connection.is_usable():
+                        cursor.execute("ROLLBACK")
+                    raise
+        else:
+            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+                cursor.execute("; ".join(statements), params)
+    except DatabaseError:
+        logger.exception("could not record a skill turn for store %s", row.store_id)
+        return None
+    return row
+
+
+def skill_event_record(
+    *, store, customer, type: str, request_id: str, body: dict, event_created_at=None
+) -> tuple[SkillEvent, bool]:
+    """Keep a skill event once per request id (Alexa may deliver one twice): (row, new).
+    ``body`` must already be without tokens."""
+    try:
+        with transaction.atomic():
+            event = SkillEvent.objects.create(
+                store=store,
+                customer=customer if customer is not None and customer.pk else None,
+                type=type[:60],
+                request_id=request_id[:255],
+                body=body,
+                event_created_at=event_created_at,
+            )
+            return event, True
+    except IntegrityError:
+        return SkillEvent.objects.get(store=store, request_id=request_id[:255]), False

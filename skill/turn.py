@@ -6,7 +6,7 @@ and write back what the turn did (``outcome``, ``error_code``) and whether the c
 step must be saved. Every field is named and typed here: there is no side channel.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -32,9 +32,14 @@ class Turn:
     new_customer: bool = False
     # Set at launch: the shopper has no kept order, so suggestions skip the ownership check.
     owns_nothing: bool = False
+    # At launch: the lines of the shopper's latest kept order, read with the shopper (None:
+    # not read).
+    last_kept_lines: list | None = None
     outcome: str = ""  # an ``outcomes.Outcome`` (or a composed label) for the interaction log
     error_code: str = ""
     save_conversation: bool = False
+    # A skill event's ``request.body`` as Alexa sent it ({} for other requests).
+    event_body: dict = field(default_factory=dict)
 
     @property
     def is_test(self) -> bool:

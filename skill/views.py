@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.db import Error as DatabaseFailure  # DatabaseError and InterfaceError
 from django.db import connection
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -77,6 +77,8 @@ def alexa_endpoint(request):
         # nothing after this answer (middleware, the next turn in this thread) waits on it.
         connection.close_if_unusable_or_obsolete()
         answer = _apology(envelope)
+    if answer is None:  # a skill event: Alexa expects HTTP 200 and nothing else
+        return HttpResponse(status=200)
     return JsonResponse(answer)
 
 

@@ -6,10 +6,12 @@ the change it reports); ``WebhookDelivery`` is one event for one endpoint, retri
 succeeds or gives up; ``WebhookAttempt`` logs every HTTP try of a delivery.
 """
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
+from merchant import crypto
 from merchant.models import Store
 
 
@@ -40,8 +42,9 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list, help_text="Event types this endpoint receives.")
     # The Standard Webhooks signing secret ("whsec_" + base64 of 32 random bytes). Shown once
-    # when the endpoint is created (or the secret rotated), never again.
-    secret = models.CharField(max_length=100, editable=False)
+    # when the endpoint is created (or the secret rotated), never again; kept encrypted at
+    # rest with FIELD_ENCRYPTION_KEY (merchant/crypto.py), read through ``secret``.
+    secret_encrypted = models.CharField(max_length=255, editable=False)
     enabled = models.BooleanField(
         default=True, help_text="Disabled endpoints receive nothing until enabled again."
     )
@@ -57,6 +60,14 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, plain: str) -> None:
+        self.secret_encrypted = crypto.encrypt(plain)
 
     def wants(self, type_: str) -> bool:
         return self.enabled and type_ in self.events
@@ -130,10 +141,11 @@ class AttemptOutcome(models.TextChoices):
     SUCCEEDED = "succeeded", "Delivered (2xx)"
     FAILED = "failed", "Failed"
     REFUSED = "refused", "Refused before sending"
+    REPLAY_REQUESTED = "replay", "Replay requested by staff"
 
 
 class WebhookAttempt(models.Model):
-    """One HTTP try of a delivery: append-only."""
+    """The log of a delivery: every HTTP try, and every replay staff asked for. Append-only."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     delivery = models.ForeignKey(
@@ -145,8 +157,10 @@ class WebhookAttempt(models.Model):
     error = models.CharField(max_length=255, blank=True)
     response_excerpt = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
-    # A replay by staff is logged with who asked for it.
-    note = models.CharField(max_length=255, blank=True)
+    # A replay by staff is logged as its own row, with who asked for it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

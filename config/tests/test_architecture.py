@@ -1,13 +1,24 @@
 """The layering the README describes, checked on the source: apps import only downwards
-(merchant < catalog < orders < skill < demo < config), no module-level import cycle, and no
-import inside a function unless a comment on that line or the one above says why."""
+(merchant < catalog < webhooks < orders < notifications < isp < skill < demo < config), no
+module-level import cycle, and no import inside a function unless a comment on that line or
+the one above says why."""
 
 import ast
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["merchant", "catalog", "orders", "skill", "demo", "config"]
+LAYERS = [
+    "merchant",
+    "catalog",
+    "webhooks",
+    "orders",
+    "notifications",
+    "isp",
+    "skill",
+    "demo",
+    "config",
+]
 # The one upward arrow: the catalog admin previews the pitch the skill will speak.
 ALLOWED_UPWARD = {("catalog/admin.py", "skill.speech.pitch")}
 

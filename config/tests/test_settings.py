@@ -82,6 +82,7 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_PRELOAD": "true",
     "TRUSTED_PROXY_COUNT": "1",
     "METRICS_TOKEN": "scrape-token",
+    "FIELD_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1maWVsZC1lbmNyeXB0aW9uLWtleTA=",
 }
 
 
@@ -104,3 +105,10 @@ def test_production_settings_trust_the_load_balancer_and_require_two_factor():
     ), result.stderr
     local = _run(["-c", code], DEBUG="true")
     assert local.stdout.strip() == "None False False False 5 0:15:00", local.stderr
+
+
+def test_check_deploy_requires_the_field_encryption_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEY"}
+    result = _run(["manage.py", "check", "--deploy"], **env)
+    assert result.returncode != 0
+    assert "(config.E002) FIELD_ENCRYPTION_KEY must be set when DEBUG is off." in result.stderr

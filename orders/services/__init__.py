@@ -13,12 +13,23 @@ from ..events import SHOPPER, SYSTEM
 from .authorizations import order_settle_expiring_authorization, order_warn_authorization_expiring
 from .cart import CartItem, CartResult, cart_abandon, cart_set_items, cart_start
 from .customers import (
+    customer_erase,
     customer_get_or_create,
+    customer_mark_order_updates_offered,
+    customer_set_alexa_permissions,
+    customer_set_order_updates,
     customer_set_payment_consent,
     customer_store_billing_agreement,
     customer_store_delivery_contact,
 )
-from .fulfilment import order_add_note, order_cancel, order_deliver, order_ship
+from .fulfilment import (
+    order_add_note,
+    order_cancel,
+    order_deliver,
+    order_mark_out_for_delivery,
+    order_record_alexa_notification,
+    order_ship,
+)
 from .payments import (
     PaymentResult,
     order_capture,
@@ -54,7 +65,11 @@ __all__ = [
     "cart_abandon",
     "cart_set_items",
     "cart_start",
+    "customer_erase",
     "customer_get_or_create",
+    "customer_mark_order_updates_offered",
+    "customer_set_alexa_permissions",
+    "customer_set_order_updates",
     "customer_set_payment_consent",
     "customer_store_billing_agreement",
     "customer_store_delivery_contact",
@@ -63,7 +78,9 @@ __all__ = [
     "order_capture",
     "order_deliver",
     "order_mark_collected",
+    "order_mark_out_for_delivery",
     "order_place",
+    "order_record_alexa_notification",
     "order_record_decline",
     "order_refund",
     "order_release_unplaceable_payment",

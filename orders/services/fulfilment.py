@@ -1,13 +1,16 @@
 """The goods: cancel (before shipping), ship, deliver, and internal notes."""
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from webhooks.models import WebhookEventType
 
 from .. import effects, events
 from ..errors import OrderError, OrderErrorCode
-from ..models import Order, OrderEvent, OrderLine, OrderStatus
+from ..models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from ._locks import lock_lines, lock_order, save_fields
 from .payments import sync_payment_status, void_authorization
 from .refunds import issue_refund
@@ -73,16 +76,23 @@ def order_cancel(*, order: Order, actor=None, actor_label="", restock=True, reas
     events.order_cancelled(
         order, reason=reason, restock=restock, actor=actor, actor_label=actor_label
     )
+    events.webhook_order(order, WebhookEventType.ORDER_CANCELLED)
     effects.send_order_email(order_id=order.pk, kind="cancelled")
     return order
 
 
 @transaction.atomic
 def order_ship(
-    *, order: Order, carrier: str, tracking_number: str = "", actor=None, actor_label=""
+    *,
+    order: Order,
+    carrier: str,
+    tracking_number: str = "",
+    expected_arrival: date | None = None,
+    actor=None,
+    actor_label="",
 ) -> Order:
-    """Mark shipped with carrier and tracking; an open authorization is captured after
-    commit by a Celery task (Charge Later)."""
+    """Mark shipped with carrier and tracking (and the expected arrival, when known); an
+    open authorization is captured after commit by a Celery task (Charge Later)."""
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     order = lock_order(order)
     if not order.can_ship():
@@ -92,7 +102,8 @@ def order_ship(
     order.status = OrderStatus.SHIPPED
     order.shipped_at = timezone.now()
     order.carrier, order.tracking_number = carrier[:60], tracking_number[:80]
-    save_fields(order, "status", "shipped_at", "carrier", "tracking_number")
+    order.expected_arrival = expected_arrival
+    save_fields(order, "status", "shipped_at", "carrier", "tracking_number", "expected_arrival")
     events.order_shipped(
         order,
         carrier=order.carrier,
@@ -100,9 +111,26 @@ def order_ship(
         actor=actor,
         actor_label=actor_label,
     )
+    events.webhook_order(order, WebhookEventType.ORDER_SHIPPED)
     if order.has_open_authorization():
         effects.capture_order_payment(order_id=order.pk)
     effects.send_order_email(order_id=order.pk, kind="shipped")
+    effects.notify_order_status(order_id=order.pk, status=OrderEventType.SHIPPED)
+    return order
+
+
+@transaction.atomic
+def order_mark_out_for_delivery(*, order: Order, actor=None, actor_label="") -> Order:
+    """The carrier has the parcel on its last leg (the order stays shipped)."""
+    order = lock_order(order)
+    if not order.can_mark_out_for_delivery():
+        raise OrderError(
+            OrderErrorCode.CANNOT_MARK_OUT_FOR_DELIVERY, f"Order {order.number} is {order.status}."
+        )
+    order.out_for_delivery_at = timezone.now()
+    save_fields(order, "out_for_delivery_at")
+    events.order_out_for_delivery(order, actor=actor, actor_label=actor_label)
+    effects.notify_order_status(order_id=order.pk, status=OrderEventType.OUT_FOR_DELIVERY)
     return order
 
 
@@ -115,7 +143,28 @@ def order_deliver(*, order: Order, actor=None, actor_label="") -> Order:
     order.delivered_at = timezone.now()
     save_fields(order, "status", "delivered_at")
     events.order_delivered(order, actor=actor, actor_label=actor_label)
+    events.webhook_order(order, WebhookEventType.ORDER_DELIVERED)
+    effects.notify_order_status(order_id=order.pk, status=OrderEventType.DELIVERED)
     return order
+
+
+@transaction.atomic
+def order_record_alexa_notification(
+    *,
+    order: Order,
+    status: str,
+    reference_id: str,
+    sent: bool,
+    reason: str = "",
+    attempts: int = 0,
+) -> OrderEvent:
+    """The timeline entry for an order notification on Alexa: sent, or given up."""
+    order = lock_order(order)
+    if sent:
+        return events.alexa_notification_sent(order, status=status, reference_id=reference_id)
+    return events.alexa_notification_failed(
+        order, status=status, reference_id=reference_id, reason=reason[:255], attempts=attempts
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from merchant.models import PaymentMode
+from webhooks.models import WebhookEventType
 
 from .. import effects, events
 from ..errors import OrderError, OrderErrorCode
@@ -84,6 +85,7 @@ def order_place(*, order: Order, payment: PaymentResult | None, actor_label=SHOP
         book_authorization(order, payment)
     order.save()
     events.order_placed(order, total=order.total, actor_label=actor_label)
+    events.webhook_order(order, WebhookEventType.ORDER_PLACED)
     effects.send_order_email(order_id=order.pk, kind="confirmation")
     return PlaceResult(order=order, created=True)
 
@@ -122,5 +124,6 @@ def order_release_unplaceable_payment(
     sync_payment_status(order)
     order.save()
     events.order_cancelled(order, reason=reason, restock=False, actor_label=SYSTEM)
+    events.webhook_order(order, WebhookEventType.ORDER_CANCELLED)
     effects.send_order_email(order_id=order.pk, kind="cancelled")
     return order

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from merchant.models import PaymentMode
+from webhooks.models import WebhookEventType
 
 from .. import effects, events
 from ..errors import OrderError, OrderErrorCode
@@ -158,6 +159,7 @@ def refill_plan_renew(*, plan: RefillPlan, now=None) -> RenewalOutcome:
         plan.last_error = ""
         save_fields(plan, "next_run_at", "failed_attempts", "last_error")
         events.plan_renewed(plan, order=order, period_start=renewal.period_start.isoformat())
+        events.webhook_refill_plan(plan, WebhookEventType.REFILL_PLAN_RENEWED, order=order)
         effects.send_order_email(order_id=order.pk, kind="plan_renewed")
         return RenewalOutcome(renewal, "charged", order)
 
@@ -233,6 +235,7 @@ def _renewal_order(plan: RefillPlan, renewal: RefillRenewal) -> Order:
     events.order_created(order, source=OrderSource.REFILL)
     events.order_placed(order, total=order.total)
     events.order_placed_by_refill(order, plan_id=plan.pk, renewal_id=renewal.pk)
+    events.webhook_order(order, WebhookEventType.ORDER_PLACED)
     return order
 
 
@@ -265,4 +268,8 @@ def _renewal_failed(plan, renewal, code, now) -> RenewalOutcome:
         status = "retrying"
     renewal.save(update_fields=["attempts", "last_error", "state", "next_attempt_at", "updated_at"])
     save_fields(plan, "failed_attempts", "last_error", "status")
+    if status == "failed":
+        events.webhook_refill_plan(
+            plan, WebhookEventType.REFILL_PLAN_FAILED, reason_code=code, attempts=renewal.attempts
+        )
     return RenewalOutcome(renewal, status)

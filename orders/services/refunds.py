@@ -129,6 +129,8 @@ def issue_refund(
         effects.settle_refund(transaction_id=txn.pk)
     sync_payment_status(order)
     save_fields(order, "refunded_amount", "refund_pending_amount", "payment_status")
+    if completed:
+        events.webhook_refund_completed(order, txn)
     return txn
 
 
@@ -226,6 +228,8 @@ def refund_settle(*, transaction_id: int) -> PaymentTransaction:
     txn.save(update_fields=["state", "reason_code", "updated_at"])
     sync_payment_status(order)
     save_fields(order, "refunded_amount", "refund_pending_amount", "payment_status")
+    if txn.state == PaymentState.SUCCEEDED:
+        events.webhook_refund_completed(order, txn)
     return txn
 
 
@@ -239,6 +243,7 @@ def refund_request_create(*, customer: Customer, order: Order | None, channel="v
     )
     if order is not None:
         events.refund_requested(order, channel=channel, actor_label=SHOPPER)
+    events.webhook_refund_request_created(request)
     return request
 
 

@@ -143,7 +143,7 @@ def test_ship_charge_later_captures_after_commit_and_emails_tracking(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.order_ship(order=order, carrier="DHL", tracking_number="JD0001")
-    assert len(callbacks) == 2  # the capture task and the shipped email
+    assert len(callbacks) == 3  # the capture task, the shipped email, the Alexa notification
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED and order.shipped_at is not None
     assert (order.carrier, order.tracking_number) == ("DHL", "JD0001")

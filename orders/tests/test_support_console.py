@@ -415,3 +415,23 @@ def test_refund_message_of_a_pay_on_delivery_order_does_not_name_amazon_pay(clie
     ]
     refund = PaymentTransaction.objects.get(order=order, kind=PaymentKind.REFUND)
     assert (refund.amount, refund.state, refund.gateway) == (D("5.00"), "succeeded", "manual")
+
+
+def test_out_for_delivery_between_shipped_and_delivered(client, agent, order):
+    login(client, agent)
+    assert "Mark out for delivery" not in client.get(detail(order)).content.decode()
+    client.post(action(order, "ship"), {"carrier": "UPS", "expected_arrival": "2030-05-17"})
+    page = client.get(detail(order)).content.decode()
+    assert "Mark out for delivery" in page
+    assert client.post(action(order, "out_for_delivery"), {}).status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED and order.out_for_delivery_at is not None
+    assert str(order.expected_arrival) == "2030-05-17"
+    assert "Mark out for delivery" not in client.get(detail(order)).content.decode()
+    again = client.post(action(order, "out_for_delivery"), {})
+    assert again.status_code != 302
+    assert [e.type for e in order.events.all()][-2:] == [
+        OrderEventType.SHIPPED,
+        OrderEventType.OUT_FOR_DELIVERY,
+    ]
+    assert order.events.get(type=OrderEventType.OUT_FOR_DELIVERY).actor == agent

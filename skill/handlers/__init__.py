@@ -15,10 +15,10 @@ from .builtins import (
     HelpHandler,
     LoadShopper,
     SessionEndedHandler,
-    SkillEventHandler,
     StopHandler,
 )
 from .checkout import ChargeResultHandler, SetupResultHandler
+from .events import SKILL_EVENT_HANDLERS
 from .shopping import (
     BrowseHandler,
     LaunchHandler,
@@ -30,6 +30,7 @@ from .shopping import (
 )
 
 REQUEST_HANDLERS = [
+    *SKILL_EVENT_HANDLERS,
     LaunchHandler(),
     SetupResultHandler(),
     ChargeResultHandler(),
@@ -49,7 +50,6 @@ REQUEST_HANDLERS = [
     FallbackHandler(),
     StopHandler(),
     SessionEndedHandler(),
-    SkillEventHandler(),
     CanFulfillHandler(),
     AnythingElseHandler(),
 ]

@@ -66,6 +66,8 @@ class YesHandler(AbstractRequestHandler):
             return after_sale.cancel_confirmed(handler_input, turn)
         if step == Step.CONFIRM_CANCEL_REFILLS:
             return after_sale.refills_cancel_confirmed(handler_input, turn)
+        if step == Step.OFFER_ORDER_UPDATES:
+            return checkout.order_updates_accepted(handler_input, turn)
         turn.outcome = Outcome.YES_WITHOUT_QUESTION
         return shopping.offer_choices(handler_input, turn)
 
@@ -103,6 +105,8 @@ class NoHandler(AbstractRequestHandler):
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.REFILLS_KEPT
             return tell(handler_input, voice.REFILLS_KEPT)
+        if step == Step.OFFER_ORDER_UPDATES:
+            return checkout.order_updates_declined(handler_input, turn)
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.GOODBYE
         return tell(handler_input, voice.GOODBYE)

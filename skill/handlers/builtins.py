@@ -1,4 +1,4 @@
-"""Help, Fallback, Stop/Cancel, session end, skill events, anything else, and errors; plus
+"""Help, Fallback, Stop/Cancel, session end, anything else, and errors; plus
 the interceptor that loads the shopper before a handler (``runtime`` saves the step after)."""
 
 import logging
@@ -19,7 +19,7 @@ from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
 from . import shopping
-from .common import ask, consent_status, join, request_of, set_step, tell
+from .common import ask, consent_status, join, request_of, set_step, tell, text_locale
 
 logger = logging.getLogger(__name__)
 
@@ -30,20 +30,36 @@ REPROMPTS = {
     Step.OFFER_RESUME: "RESUME_PROMPT",
     Step.OFFER_REORDER: "REORDER_PROMPT",
 }
-YES_NO_STEPS = {Step.OFFER_REFILL, Step.CONFIRM_CANCEL, Step.CONFIRM_CANCEL_REFILLS}
+YES_NO_STEPS = {
+    Step.OFFER_REFILL,
+    Step.CONFIRM_CANCEL,
+    Step.CONFIRM_CANCEL_REFILLS,
+    Step.OFFER_ORDER_UPDATES,
+}
 
 
 class LoadShopper(AbstractRequestInterceptor):
-    """The customer and their conversation for this turn (one query for a known shopper)."""
+    """The customer and their conversation for this turn (one query for a known shopper,
+    a launch included)."""
 
     def process(self, handler_input):
         turn = turn_of(handler_input)
         user_id = envelope.user_id(handler_input.request_envelope)
         if not user_id:
             return
-        customer = selectors.shopper(store=turn.store, alexa_user_id=user_id)
+        request_type = envelope.request_type(request_of(handler_input))
+        launch = request_type == "LaunchRequest"
+        # A launch reads the latest kept order's lines in the same round trip (one query).
+        read = selectors.shopper_for_turn(
+            store=turn.store,
+            alexa_user_id=user_id,
+            with_last_order=launch,
+            locale=text_locale(turn) or "",
+        )
+        customer = read.customer if read is not None else None
+        if read is not None and launch:
+            turn.last_kept_lines = read.last_kept_lines
         if customer is None:
-            request_type = envelope.request_type(request_of(handler_input))
             if request_type == "SessionEndedRequest" or request_type.startswith("AlexaSkillEvent."):
                 return
             customer = orders.customer_get_or_create(
@@ -128,17 +144,6 @@ class SessionEndedHandler(AbstractRequestHandler):
         turn.outcome = outcomes.session_ended(reason.value if reason else None)
         if reason is not None and reason.value == "ERROR":
             logger.warning("session ended with error: %s", getattr(request, "error", None))
-        return handler_input.response_builder.response
-
-
-class SkillEventHandler(AbstractRequestHandler):
-    """Skill enabled/disabled and permission changes: acknowledged without speech."""
-
-    def can_handle(self, handler_input):
-        return envelope.request_type(request_of(handler_input)).startswith("AlexaSkillEvent.")
-
-    def handle(self, handler_input):
-        turn_of(handler_input).outcome = Outcome.SKILL_EVENT
         return handler_input.response_builder.response
 
 

@@ -211,7 +211,40 @@ def placed(handler_input, turn, order):
         set_step(turn, Step.OFFER_REFILL, order=order, product=refill, quantity=1)
         offer = voice.refill_offer(spoken_name(turn, refill), refill.refill_interval_weeks)
         return ask(handler_input, join(text, offer), offer)
+    if offers_order_updates(turn):
+        # Asked once per shopper, whatever they answer (or if they answer nothing).
+        turn.customer = orders.customer_mark_order_updates_offered(customer=turn.customer)
+        set_step(turn, Step.OFFER_ORDER_UPDATES, order=order)
+        return ask(handler_input, join(text, voice.ORDER_UPDATES_OFFER), voice.ORDER_UPDATES_OFFER)
     return tell(handler_input, text)
+
+
+def offers_order_updates(turn) -> bool:
+    """Offer order notifications on Alexa: the store can send them and this shopper was
+    never asked (and does not have them already)."""
+    customer = turn.customer
+    return (
+        turn.store.has_messaging_credentials
+        and customer.order_updates_offered_at is None
+        and not customer.order_updates_subscribed
+    )
+
+
+def order_updates_accepted(handler_input, turn):
+    """Yes: the permission card for notifications; Alexa reports the shopper's choice in a
+    ProactiveSubscriptionChanged skill event."""
+    set_step(turn, Step.IDLE)
+    turn.outcome = Outcome.ORDER_UPDATES_PERMISSION_ASKED
+    handler_input.response_builder.set_card(
+        AskForPermissionsConsentCard(permissions=[alexa_apis.NOTIFICATIONS_SCOPE])
+    )
+    return tell(handler_input, turn.voice.ORDER_UPDATES_PERMISSION)
+
+
+def order_updates_declined(handler_input, turn):
+    set_step(turn, Step.IDLE)
+    turn.outcome = Outcome.ORDER_UPDATES_DECLINED
+    return tell(handler_input, turn.voice.ORDER_UPDATES_DECLINED)
 
 
 def refill_candidate(turn, lines):

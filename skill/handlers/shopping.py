@@ -84,9 +84,11 @@ class LaunchHandler(AbstractRequestHandler):
         if turn.new_customer:
             turn.owns_nothing = True
         else:  # a returning shopper may have ordered before
-            last = selectors.last_kept_order_lines(
-                customer=turn.customer, locale=text_locale(turn) or ""
-            )
+            last = turn.last_kept_lines
+            if last is None:  # not read with the shopper
+                last = selectors.last_kept_order_lines(
+                    customer=turn.customer, locale=text_locale(turn) or ""
+                )
             turn.owns_nothing = not last
             lines = [
                 line

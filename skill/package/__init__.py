@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from isp.package import isp_product_files, isp_validation_errors
 from merchant.invocation import check_invocation_name
 from merchant.models import Store
 from skill import intents as i
@@ -66,6 +67,8 @@ class SkillPackage:
         files["skill-package/skill.json"] = _json(self.manifest)
         for locale, model in self.models.items():
             files[f"skill-package/interactionModels/custom/{locale}.json"] = _json(model)
+        # In-skill products (isp app): skill-package/isps/<type>/<referenceName>.json.
+        files.update({path: _json(data) for path, data in isp_product_files(self.store).items()})
         return files
 
 
@@ -126,6 +129,7 @@ def build_skill_package(*, store: Store) -> SkillPackage:
             {i.PRODUCT_TYPE: products[locale], i.CATEGORY_TYPE: categories[locale]},
         )
         models[locale] = model
+    errors += isp_validation_errors(store)
     if errors:
         raise PackageInvalid(list(dict.fromkeys(errors)))
 

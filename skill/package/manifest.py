@@ -8,7 +8,7 @@ missing instead of inventing a value (certification needs the icons and the priv
 from django.conf import settings
 
 from merchant.models import Store
-from skill.alexa_apis import ADDRESS_SCOPE, EMAIL_SCOPE
+from skill.alexa_apis import ADDRESS_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from skill.package.catalog import Entity
 from skill.package.samples import language
 
@@ -27,6 +27,17 @@ AMAZON_PAY_SENTENCE = {
     ),
 }
 AMAZON_PAY_PERMISSION = "payments:autopay_consent"
+# The skill events /alexa/ handles (skill/handlers/events.py), and the proactive event it
+# publishes when the store has messaging credentials (notifications app).
+SKILL_EVENT_SUBSCRIPTIONS = [
+    "SKILL_ENABLED",
+    "SKILL_DISABLED",
+    "SKILL_PERMISSION_ACCEPTED",
+    "SKILL_PERMISSION_CHANGED",
+    "SKILL_ACCOUNT_LINKED",
+    "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED",
+]
+ORDER_STATUS_EVENT = "AMAZON.OrderStatus.Updated"
 DISTRIBUTION_COUNTRY = {"en-US": "US", "en-GB": "GB", "de-DE": "DE"}
 MAX_NAME, MAX_SUMMARY, MAX_DESCRIPTION, MAX_KEYWORDS = 50, 160, 4000, 30
 
@@ -155,8 +166,10 @@ def build_manifest(
                 for scope in (
                     AMAZON_PAY_PERMISSION if store.uses_amazon_pay else ADDRESS_SCOPE,
                     EMAIL_SCOPE,
+                    *([NOTIFICATIONS_SCOPE] if store.has_messaging_credentials else []),
                 )
             ],
+            "events": _events(store),
             "privacyAndCompliance": {
                 "allowsPurchases": True,
                 "usesPersonalInfo": True,
@@ -168,6 +181,18 @@ def build_manifest(
         }
     }
     return manifest, warnings
+
+
+def _events(store: Store) -> dict:
+    """Skill events go to the same endpoint; order notifications are published only by a
+    store that can send them (its messaging credentials are set)."""
+    events = {
+        "endpoint": {"uri": settings.ALEXA_SKILL_ENDPOINT_URL},
+        "subscriptions": [{"eventName": name} for name in SKILL_EVENT_SUBSCRIPTIONS],
+    }
+    if store.has_messaging_credentials:
+        events["publications"] = [{"eventName": ORDER_STATUS_EVENT}]
+    return events
 
 
 def _present(**fields: str) -> dict:

@@ -274,6 +274,17 @@ def confirm_cancel_refills(names: list[str]) -> str:
 REFILLS_CANCELLED = "Dein Abo ist gekündigt. Es wird nichts mehr geschickt oder berechnet."
 REFILLS_KEPT = "Gut, dein Abo bleibt, wie es ist."
 
+# Benachrichtigungen über Alexa (einmal angeboten, nach einer Bestellung) -----------------------
+
+ORDER_UPDATES_OFFER = (
+    "Möchtest du eine Benachrichtigung von Alexa, sobald deine Bestellung verschickt wird?"
+)
+ORDER_UPDATES_PERMISSION = (
+    "Gut. Erlaube bitte Benachrichtigungen in der Karte, die ich dir in die Alexa App "
+    "geschickt habe, dann sage ich dir Bescheid, sobald deine Bestellung verschickt wird."
+)
+ORDER_UPDATES_DECLINED = "Gut, keine Benachrichtigungen."
+
 NO_ORDERS = "Du hast noch keine Bestellungen bei uns."
 
 

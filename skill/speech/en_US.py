@@ -292,6 +292,15 @@ def confirm_cancel_refills(names: list[str]) -> str:
 REFILLS_CANCELLED = "Your refill plan is cancelled. Nothing more will be sent or charged."
 REFILLS_KEPT = "OK, your refill plan stays as it is."
 
+# Order notifications on Alexa (offered once, after an order is placed) -----------------------
+
+ORDER_UPDATES_OFFER = "Would you like a notification from Alexa when your order ships?"
+ORDER_UPDATES_PERMISSION = (
+    "OK. Please allow notifications in the card I've sent to your Alexa app, "
+    "and I'll let you know when your order ships."
+)
+ORDER_UPDATES_DECLINED = "OK, no notifications."
+
 # Orders after purchase ---------------------------------------------------------------------
 
 NO_ORDERS = "You don't have any orders with us yet."

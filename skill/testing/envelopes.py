@@ -213,3 +213,42 @@ class Shopper:
             self.last_envelope, answer or self.last_answer, simulate=simulate
         )
         return self.post(env)
+
+
+def skill_event(
+    event_type: str,
+    body: dict | None = None,
+    *,
+    skill_id: str,
+    user_id: str = "amzn1.ask.account.SHOPPER1",
+    api_endpoint: str = "https://api.amazonalexa.com",
+    locale: str = "en-US",
+    created: datetime | None = None,
+    request_id: str | None = None,
+) -> dict:
+    """An Alexa skill event as Alexa sends it: no session, ``context.System`` with the user
+    and the API endpoint, ``request.body`` (built as a dict: ask_sdk_model's classes drop
+    parts of the body, such as ``userInformationPersistenceStatus``)."""
+    stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request = {
+        "type": f"AlexaSkillEvent.{event_type}",
+        "requestId": request_id or f"amzn1.echo-api.request.{uuid.uuid4()}",
+        "timestamp": stamp,
+        "eventCreationTime": stamp,
+        "eventPublishingTime": stamp,
+        "locale": locale,
+    }
+    if body is not None:
+        request["body"] = body
+    return {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": {"applicationId": skill_id},
+                "user": {"userId": user_id},
+                "apiEndpoint": api_endpoint,
+                "apiAccessToken": ACCESS_TOKEN,
+            }
+        },
+        "request": request,
+    }

@@ -74,8 +74,13 @@ def assert_documented_manifest(manifest):
         "publishingInformation",
         "apis",
         "permissions",
+        "events",
         "privacyAndCompliance",
     }
+    assert set(body["events"]) <= {"endpoint", "subscriptions", "publications"}
+    assert set(body["events"]["endpoint"]) == {"uri"}
+    for entry in body["events"]["subscriptions"] + body["events"].get("publications", []):
+        assert set(entry) == {"eventName"}
     assert body["manifestVersion"] == "1.0"
     publishing = body["publishingInformation"]
     assert set(publishing) == {
@@ -480,8 +485,9 @@ def test_build_reads_the_catalog_in_a_fixed_number_of_queries(
         product = ProductFactory(store=demo_store, name=f"Extra {n}", currency="USD")
         SynonymFactory(product=product, value=f"extra thing {n}")
     demo_store.refresh_from_db()
-    # products, localizations, synonyms, categories, category localizations, skill id
-    with django_assert_num_queries(6):
+    # products, localizations, synonyms, categories, category localizations, in-skill
+    # products (isp: none here), skill id
+    with django_assert_num_queries(7):
         build_skill_package(store=demo_store)
 
 

@@ -1,5 +1,8 @@
 """Queries per turn are pinned: at most 8 for a launch and for an order-intent turn, and the
-same number whatever the size of the catalog or of the shopper's order history."""
+same number whatever the size of the catalog or of the shopper's order history. On
+PostgreSQL exactly: a launch is one read (the shopper, their conversation and cart, their
+latest kept order's lines) and one write (the step and the log, one round trip); an order
+turn adds the read of the product."""
 
 from decimal import Decimal
 
@@ -13,6 +16,8 @@ from orders.models import Customer, Order, OrderLine, OrderStatus
 from skill.testing.envelopes import Shopper, product_slot, speech_of
 
 BUDGET = 8
+LAUNCH_QUERIES = 2  # PostgreSQL; 5 before the one-round-trip read and write
+ORDER_QUERIES = 3  # PostgreSQL; 5 before
 
 
 def grow_catalog(store, total: int):
@@ -108,6 +113,21 @@ def test_a_launch_and_an_order_turn_stay_within_budget_for_small_and_large_store
     assert "Last time you ordered one menthol shaving cream." in large[2]
     assert small[0] <= BUDGET and small[1] <= BUDGET, small
     assert (small[0], small[1]) == (large[0], large[1])
+    if connection.vendor == "postgresql":
+        assert (small[0], small[1]) == (LAUNCH_QUERIES, ORDER_QUERIES)
+
+
+@pytest.mark.django_db
+def test_the_pinned_counts_hold_with_django_assert_num_queries(
+    client, demo_store, unverified, postgres_only, django_assert_num_queries
+):
+    shopper = Shopper(client, DEMO_SKILL_ID, user_id="amzn1.ask.account.PINNED")
+    shopper.launch()
+    refills = Product.objects.get(sku="NN-BLADES-8")
+    with django_assert_num_queries(LAUNCH_QUERIES):
+        shopper.launch()
+    with django_assert_num_queries(ORDER_QUERIES):
+        shopper.say("OrderProductIntent", Product=product_slot(refills))
 
 
 @pytest.mark.django_db

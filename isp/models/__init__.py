@@ -1,0 +1,35 @@
+"""The isp app's tables: premium content, in-skill products, what shoppers own (the portal's
+records), and the embedded sandbox's own state (Amazon's side, for tests and demos)."""
+
+from .content import ContentAccess, ContentCollection, ContentItem, ContentItemLocalization
+from .ledger import (
+    ConsumableLedgerEntry,
+    IspEntitlement,
+    IspPurchaseAttempt,
+    IspPurchaseResult,
+    LedgerKind,
+    UpsellEvent,
+    UpsellEventKind,
+)
+from .products import InSkillProduct, InSkillProductLocalization, InSkillProductPrice, IspSettings
+from .sandbox import SandboxEntitlement, SandboxToken
+
+__all__ = [
+    "ConsumableLedgerEntry",
+    "ContentAccess",
+    "ContentCollection",
+    "ContentItem",
+    "ContentItemLocalization",
+    "InSkillProduct",
+    "InSkillProductLocalization",
+    "InSkillProductPrice",
+    "IspEntitlement",
+    "IspPurchaseAttempt",
+    "IspPurchaseResult",
+    "IspSettings",
+    "LedgerKind",
+    "SandboxEntitlement",
+    "SandboxToken",
+    "UpsellEvent",
+    "UpsellEventKind",
+]

@@ -1,0 +1,248 @@
+"""Writes of the isp app: what the skill observed at Amazon, consumable units spent and
+granted, purchase requests and their results, upsell suggestions.
+
+Every service is keyword-only and atomic. A consumable's units change only under the lock of
+the shopper's ``IspEntitlement`` row for that product, so two devices spending the last unit
+at the same moment spend it once.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import facts
+from .errors import IspError, IspErrorCode
+from .facts import DirectiveName, ProductType, PurchaseResult
+from .models import (
+    ConsumableLedgerEntry,
+    InSkillProduct,
+    IspEntitlement,
+    IspPurchaseAttempt,
+    IspPurchaseResult,
+    LedgerKind,
+    UpsellEvent,
+    UpsellEventKind,
+)
+from .selectors import consumable_balance, consumable_packs_recorded
+
+MAX_GOODWILL_UNITS = 100
+
+
+def _locked_entitlement(*, customer, product) -> IspEntitlement:
+    """The shopper's row for ``product``, created if missing, locked until commit."""
+    if product.store_id != customer.store_id:
+        raise IspError(IspErrorCode.OTHER_STORE)
+    row, _ = IspEntitlement.objects.get_or_create(
+        customer=customer, product=product, defaults={"store_id": customer.store_id}
+    )
+    return IspEntitlement.objects.select_for_update().get(pk=row.pk)
+
+
+@transaction.atomic
+def entitlements_observe(*, customer, products: Iterable, when=None) -> None:
+    """Record what the Monetization API said about the shopper's products
+    (``monetization.IspProductState``s). For a consumable, Amazon's count of purchases (net
+    of returns) is audited against the ledger: new purchases add their units; returns take
+    units back, never below zero (mismatches are settled in the shopper's favour)."""
+    when = when or timezone.now()
+    known = {
+        p.amazon_product_id: p for p in InSkillProduct.objects.filter(store_id=customer.store_id)
+    }
+    for state in sorted(products, key=lambda s: s.product_id):
+        product = known.get(state.product_id)
+        if product is None:
+            continue
+        row = _locked_entitlement(customer=customer, product=product)
+        row.entitled = state.entitled
+        row.entitlement_reason = state.entitlement_reason
+        row.active_entitlement_count = state.active_entitlement_count
+        row.purchase_mode = state.purchase_mode
+        row.observed_at = when
+        row.save()
+        if product.type == ProductType.CONSUMABLE:
+            _audit_consumable(customer, product, state.active_entitlement_count)
+
+
+def _audit_consumable(customer, product, count: int) -> None:
+    recorded = consumable_packs_recorded(customer=customer, product=product)
+    if count == recorded:
+        return
+    common = dict(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        active_entitlement_count=count,
+    )
+    if count > recorded:
+        packs = count - recorded
+        ConsumableLedgerEntry.objects.create(
+            kind=LedgerKind.PURCHASE_OBSERVED,
+            packs=packs,
+            units=packs * product.units_per_purchase,
+            **common,
+        )
+        return
+    packs = recorded - count
+    taken = min(
+        packs * product.units_per_purchase, consumable_balance(customer=customer, product=product)
+    )
+    ConsumableLedgerEntry.objects.create(
+        kind=LedgerKind.RETURN_OBSERVED,
+        packs=-packs,
+        units=-taken,
+        reason="Amazon counts fewer purchases: returned or refunded.",
+        **common,
+    )
+
+
+@transaction.atomic
+def consumable_spend(*, customer, product) -> int:
+    """Spend one unit; returns the units left. Raises ``NO_UNITS_LEFT`` when none are."""
+    if product.type != ProductType.CONSUMABLE:
+        raise IspError(IspErrorCode.NOT_CONSUMABLE, product=product)
+    _locked_entitlement(customer=customer, product=product)
+    left = consumable_balance(customer=customer, product=product)
+    if left < 1:
+        raise IspError(IspErrorCode.NO_UNITS_LEFT, product=product)
+    ConsumableLedgerEntry.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        kind=LedgerKind.USED,
+        units=-1,
+    )
+    return left - 1
+
+
+@transaction.atomic
+def consumable_goodwill_grant(*, customer, product, units: int, reason: str, actor) -> int:
+    """Support gives ``units`` for free, with the reason and the agent on the ledger;
+    returns the new balance."""
+    if product.type != ProductType.CONSUMABLE:
+        raise IspError(IspErrorCode.NOT_CONSUMABLE, product=product)
+    if not isinstance(units, int) or not 1 <= units <= MAX_GOODWILL_UNITS:
+        raise IspError(IspErrorCode.BAD_UNITS, max=MAX_GOODWILL_UNITS)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise IspError(IspErrorCode.REASON_REQUIRED)
+    _locked_entitlement(customer=customer, product=product)
+    ConsumableLedgerEntry.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        kind=LedgerKind.GOODWILL,
+        units=units,
+        reason=reason[:200],
+        actor=actor,
+    )
+    return consumable_balance(customer=customer, product=product)
+
+
+@transaction.atomic
+def purchase_attempt_start(
+    *, customer, product, name: str, locale: str, resume: dict | None = None
+) -> IspPurchaseAttempt:
+    """Record a Buy, Upsell or Cancel about to be sent; its ``token`` goes in the
+    directive, and ``resume`` is where the conversation continues when Alexa comes back."""
+    if product.store_id != customer.store_id:
+        raise IspError(IspErrorCode.OTHER_STORE)
+    attempt = IspPurchaseAttempt.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        name=DirectiveName(name),
+        locale=locale,
+        resume=resume or {},
+    )
+    if name == DirectiveName.UPSELL:
+        UpsellEvent.objects.create(
+            store_id=customer.store_id,
+            customer=customer,
+            product=product,
+            kind=UpsellEventKind.OFFERED,
+        )
+    return attempt
+
+
+@transaction.atomic
+def purchase_result_record(
+    *,
+    customer,
+    product_id: str,
+    name: str,
+    result: str,
+    token: str = "",
+    locale: str = "",
+    is_test: bool = False,
+    message: str = "",
+) -> IspPurchaseResult:
+    """Record a ``Connections.Response``: the result, the list price in the shopper's
+    marketplace, and for an Upsell declined the cooldown's start. A response repeated with
+    the same token is recorded once (the first row is returned)."""
+    product = InSkillProduct.objects.filter(
+        store_id=customer.store_id, amazon_product_id=product_id
+    ).first()
+    if product is None:
+        raise IspError(IspErrorCode.UNKNOWN_PRODUCT, product_id=product_id)
+    attempt = None
+    if token:
+        attempt = (
+            IspPurchaseAttempt.objects.select_for_update()
+            .filter(token=token, customer=customer)
+            .first()
+        )
+        if attempt is not None:
+            existing = IspPurchaseResult.objects.filter(attempt=attempt).first()
+            if existing is not None:
+                return existing
+            locale = locale or attempt.locale
+    marketplace = facts.LOCALE_MARKETPLACE.get(locale, "")
+    price = product.prices.filter(marketplace=marketplace).first() if marketplace else None
+    row = IspPurchaseResult.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        attempt=attempt,
+        name=DirectiveName(name),
+        result=PurchaseResult(result),
+        token=token[:255],
+        marketplace=marketplace if price else "",
+        currency=price.currency if price else "",
+        list_price=price.price if price else None,
+        is_test=is_test,
+        message=(message or "")[:255],
+    )
+    bought = result in (PurchaseResult.ACCEPTED, PurchaseResult.ALREADY_PURCHASED)
+    if name != DirectiveName.CANCEL and bought and product.type != ProductType.CONSUMABLE:
+        entitlement = _locked_entitlement(customer=customer, product=product)
+        entitlement.entitled = True
+        entitlement.entitlement_reason = "PURCHASED"
+        entitlement.active_entitlement_count = 1
+        entitlement.purchase_mode = "TEST" if is_test else "LIVE"
+        entitlement.observed_at = timezone.now()
+        entitlement.save()
+    if name == DirectiveName.UPSELL and result == PurchaseResult.DECLINED:
+        upsell_event_record(customer=customer, product=product, kind=UpsellEventKind.DECLINED)
+    return row
+
+
+def upsell_event_record(*, customer, product, kind: str, reason: str = "") -> UpsellEvent:
+    """A suggestion made, held back (``reason``: "owned", "cooldown", "per_session", …) or
+    declined; analytics and the cooldown read these."""
+    return UpsellEvent.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        product=product,
+        kind=UpsellEventKind(kind),
+        reason=reason[:60],
+    )
+
+
+def product_delete(*, product: InSkillProduct) -> None:
+    """Delete a product nobody bought; a bought one can only be made not purchasable."""
+    with transaction.atomic():
+        locked = InSkillProduct.objects.select_for_update().get(pk=product.pk)
+        if locked.has_buyers():
+            raise IspError(IspErrorCode.HAS_BUYERS, product=locked)
+        locked.delete()
