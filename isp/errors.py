@@ -1,18 +1,10 @@
 """Coded refusals of the isp services, each with the sentence staff read (as in
 ``orders/errors.py``); the skill turns the code into speech."""
 
-from enum import StrEnum
+from merchant.codes import WordedCode
 
 
-class IspErrorCode(StrEnum):
-    wording: str
-
-    def __new__(cls, code: str, wording: str):
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.wording = wording
-        return member
-
+class IspErrorCode(WordedCode):
     NO_UNITS_LEFT = "no_units_left", "No units of {product} are left."
     NOT_CONSUMABLE = "not_consumable", "{product} is not a consumable."
     OTHER_STORE = "other_store", "That product belongs to another store."

@@ -7,19 +7,11 @@ keeps working wherever a code is compared as a string. (After Saleor's
 ``order/error_codes.py``.)
 """
 
-from enum import StrEnum
+from merchant.codes import WordedCode
 
 
-class OrderErrorCode(StrEnum):
+class OrderErrorCode(WordedCode):
     """A stable code and, beside it, the sentence staff read when it is refused."""
-
-    wording: str
-
-    def __new__(cls, code: str, wording: str):
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.wording = wording
-        return member
 
     # The cart and placing an order (the skill's flows).
     NOT_A_CART = "not_a_cart", "This order is no longer a cart."
