@@ -321,6 +321,9 @@ ALEXA_API_TIMEOUT_SECONDS = env.float("ALEXA_API_TIMEOUT_SECONDS", default=1.5)
 # A turn still waiting for the database after this many seconds drops the connection and
 # answers with the spoken apology (Alexa gives up after 8 s; skill/deadline.py). 0: no bound.
 ALEXA_DB_DEADLINE_SECONDS = env.float("ALEXA_DB_DEADLINE_SECONDS", default=2.0)
+# The skill's hot read is prepared once per database connection (PostgreSQL). Turn off behind
+# a pooler in transaction mode (PgBouncer), where session-level prepared statements break.
+ALEXA_PREPARED_STATEMENTS = env.bool("ALEXA_PREPARED_STATEMENTS", default=True)
 
 # --- Secrets kept in the database (merchant.crypto) --------------------------------------------
 # Fernet keys (comma-separated: the first encrypts, all decrypt, so a key can be rotated) for

@@ -12,6 +12,7 @@ fresh.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -120,6 +121,34 @@ def _shopper_statement(with_last_order: bool):
     return sql, groups
 
 
+_PREPARED_NAMES = {False: "skill_shopper_turn", True: "skill_shopper_launch"}
+
+
+def _execute_shopper_read(connection, cursor, with_last_order: bool, sql: str, params: list):
+    """Run the shopper read, prepared once per database connection.
+
+    Planning the joined statement costs about 1.4 ms a turn against 0.2 ms of executing it,
+    so each connection prepares it once (``PREPARE``, kept for the session even if the
+    transaction around it rolls back) and then only executes it. Session-level prepared
+    statements do not survive a pooler in transaction mode (PgBouncer):
+    ``ALEXA_PREPARED_STATEMENTS=false`` sends the plain statement instead.
+    """
+    if not settings.ALEXA_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection  # a new database connection has nothing prepared
+    prepared = getattr(connection, "_skill_prepared", None)
+    if prepared is None or prepared[0] is not raw:
+        prepared = (raw, set())
+        connection._skill_prepared = prepared
+    name = _PREPARED_NAMES[with_last_order]
+    if name not in prepared[1]:
+        body = sql.replace("%s", "$1", 1).replace("%s", "$2", 1)
+        cursor.execute(f"PREPARE {name} (bigint, text) AS {body}")
+        prepared[1].add(name)
+    cursor.execute(f"EXECUTE {name} (%s, %s)", params)
+
+
 @dataclass
 class ShopperRead:
     customer: Customer
@@ -146,7 +175,7 @@ def shopper_for_turn(
         return ShopperRead(customer=customer, last_kept_lines=lines)
     sql, groups = _shopper_statement(with_last_order)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [store.pk, alexa_user_id])
+        _execute_shopper_read(connection, cursor, with_last_order, sql, [store.pk, alexa_user_id])
         rows = cursor.fetchall()
     if not rows:
         return None

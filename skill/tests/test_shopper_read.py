@@ -26,6 +26,8 @@ def fields(instance) -> dict | None:
 def same_as_orm(store, user_id, locale=""):
     orm = selectors.shopper(store=store, alexa_user_id=user_id)
     orm_lines = selectors.last_kept_order_lines(customer=orm, locale=locale)
+    # Warm: the statement is prepared once per connection (see the test below).
+    selectors.shopper_for_turn(store=store, alexa_user_id=user_id, with_last_order=True)
     with CaptureQueriesContext(connection) as ctx:
         read = selectors.shopper_for_turn(
             store=store, alexa_user_id=user_id, with_last_order=True, locale=locale
@@ -124,3 +126,24 @@ def test_the_product_read_equals_the_orm(demo_store):
     other = OrderFactory().store
     assert selectors.product_for_voice(store=other, product_id=product.pk, locale="") is None
     assert selectors.product_for_voice(store=demo_store, product_id="x1", locale="") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_read_is_prepared_once_per_connection_and_can_be_turned_off(demo_store, settings):
+    customer = CustomerFactory(store=demo_store)
+
+    def statements():
+        with CaptureQueriesContext(connection) as ctx:
+            read = selectors.shopper_for_turn(
+                store=demo_store, alexa_user_id=customer.alexa_user_id, with_last_order=True
+            )
+        assert read.customer.pk == customer.pk
+        return [query["sql"].split(" ", 1)[0] for query in ctx.captured_queries]
+
+    connection.close()  # a new connection has nothing prepared
+    assert statements() == ["PREPARE", "EXECUTE"]
+    assert statements() == ["EXECUTE"]
+    connection.close()
+    assert statements() == ["PREPARE", "EXECUTE"]
+    settings.ALEXA_PREPARED_STATEMENTS = False  # behind PgBouncer in transaction mode
+    assert statements() == ["SELECT"]
