@@ -13,8 +13,9 @@ serves the portal with gunicorn (2 sync workers, 127.0.0.1 only) and drives with
 * ``launch``: a signed LaunchRequest to POST /alexa/,
 * ``order``: a signed OrderProductIntent ("two packs of refills") to POST /alexa/,
 * ``help``: a signed AMAZON.HelpIntent to POST /alexa/,
-* ``adapter-launch``, ``adapter-order``: the same turns through django-ask-sdk's
-  ``SkillAdapter`` serving our handlers (``/adapter/``, verification off: see the URL conf).
+* ``adapter-launch``, ``adapter-order``: the same turns served the way django-ask-sdk's
+  ``SkillAdapter`` serves a skill (``/adapter/``, verification off; django-ask-sdk itself cannot
+  be imported on OpenSSL 3: see the URL conf).
 
 All of it twice: with a catalog of 10 products and a shopper with no past order, then with
 10,000 products and 1,000 past orders. After each, the resident memory of each worker.
