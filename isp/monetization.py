@@ -117,6 +117,33 @@ def fetch_in_skill_products(
         return ProductsResult(available=False, reason=str(exc))
 
 
+def products_from_records(*, products, observed: dict, available: bool, locale: str):
+    """The ``ProductsResult`` the Monetization API gave at the session's start, rebuilt
+    from what the portal recorded then (``products``: the store's products; ``observed``:
+    ``selectors.observed_entitlements``), so later turns of the session ask Amazon nothing."""
+    if not available:
+        return ProductsResult(available=False, reason="unavailable at the session's start")
+    states = []
+    for product in products:
+        row = observed.get(product.pk)
+        texts = product.texts(locale)
+        states.append(
+            IspProductState(
+                product_id=product.amazon_product_id,
+                reference_name=product.reference_name,
+                type=product.type,
+                name=texts.name if texts else product.reference_name,
+                summary=texts.summary if texts else "",
+                entitled=bool(row and row.entitled),
+                entitlement_reason=row.entitlement_reason if row else "NOT_PURCHASED",
+                purchasable=product.purchasable,
+                active_entitlement_count=row.active_entitlement_count if row else 0,
+                purchase_mode=row.purchase_mode if row and row.purchase_mode else "LIVE",
+            )
+        )
+    return ProductsResult(available=True, products=tuple(states))
+
+
 def fetch_in_skill_product(
     *, store, api_endpoint: str, api_access_token: str, locale: str, product_id: str
 ) -> ProductResult:

@@ -14,10 +14,15 @@ from .facts import PurchaseResult
 from .models import (
     ConsumableLedgerEntry,
     ContentAccess,
+    ContentCollection,
+    ContentItem,
+    ContentPlay,
     InSkillProduct,
     IspEntitlement,
+    IspPurchaseAttempt,
     IspPurchaseResult,
     IspSettings,
+    IspShopperState,
     UpsellEvent,
     UpsellEventKind,
 )
@@ -151,3 +156,106 @@ def store_estimated_earnings(*, store, since=None) -> dict[str, Decimal]:
             list_price=price, currency=currency
         )
     return totals
+
+
+# The skill's session view of one shopper ------------------------------------------------------
+
+RECENT_PLAYS = 20  # content heard within the last this-many plays is not repeated
+
+
+def shopper_state(*, customer) -> IspShopperState | None:
+    return (
+        IspShopperState.objects.select_related("collection", "product")
+        .filter(customer=customer)
+        .first()
+    )
+
+
+def store_products(*, store) -> list[InSkillProduct]:
+    """The store's products with their texts and prices, by reference name."""
+    return list(
+        InSkillProduct.objects.filter(store=store)
+        .prefetch_related("localizations", "prices")
+        .order_by("reference_name")
+    )
+
+
+def observed_entitlements(*, customer) -> dict[int, IspEntitlement]:
+    """What the skill last observed at Amazon, by product id."""
+    return {row.product_id: row for row in IspEntitlement.objects.filter(customer=customer)}
+
+
+def active_collections(*, store) -> list[ContentCollection]:
+    return list(ContentCollection.objects.filter(store=store, active=True))
+
+
+def collection_items(*, collection) -> list[ContentItem]:
+    return list(
+        ContentItem.objects.filter(collection=collection, active=True)
+        .select_related("product", "collection")
+        .prefetch_related("localizations")
+    )
+
+
+def recently_played(*, customer) -> dict[int, int]:
+    """Item id -> how recently it was played (0: the last one), over ``RECENT_PLAYS``."""
+    ids = ContentPlay.objects.filter(customer=customer).order_by("-created_at", "-pk")
+    recent: dict[int, int] = {}
+    for age, item_id in enumerate(ids.values_list("item_id", flat=True)[:RECENT_PLAYS]):
+        recent.setdefault(item_id, age)
+    return recent
+
+
+def upsell_settings(store) -> int:
+    """How many suggestions one session may carry (the store's policy, default 1)."""
+    row = IspSettings.objects.filter(store=store).values_list("upsells_per_session").first()
+    return row[0] if row else 1
+
+
+def upsells_in_session(*, customer, session_id: str) -> int:
+    if not session_id:
+        return 0
+    return UpsellEvent.objects.filter(
+        customer=customer, session_id=session_id, kind=UpsellEventKind.OFFERED
+    ).count()
+
+
+def last_offered(*, customer) -> dict[int, object]:
+    """Product id -> when it was last suggested to the shopper."""
+    rows = (
+        UpsellEvent.objects.filter(customer=customer, kind=UpsellEventKind.OFFERED)
+        .values_list("product_id", "created_at")
+        .order_by("created_at")
+    )
+    return dict(rows)
+
+
+def declined_recently(*, customer, products, now=None) -> set[int]:
+    """Ids of ``products`` the shopper declined within each product's cooldown."""
+    now = now or timezone.now()
+    longest = max((p.upsell_cooldown_days for p in products), default=0)
+    rows = UpsellEvent.objects.filter(
+        customer=customer,
+        kind=UpsellEventKind.DECLINED,
+        created_at__gte=now - timedelta(days=longest),
+    ).values_list("product_id", "created_at")
+    days = {p.pk: p.upsell_cooldown_days for p in products}
+    return {
+        product_id
+        for product_id, at in rows
+        if product_id in days and at >= now - timedelta(days=days[product_id])
+    }
+
+
+def purchase_attempt(*, customer, token: str) -> IspPurchaseAttempt | None:
+    """The shopper's purchase request a ``Connections.Response`` token names."""
+    if not token:
+        return None
+    return IspPurchaseAttempt.objects.filter(customer=customer, token=token[:64]).first()
+
+
+def collection_by_id(*, store, pk) -> ContentCollection | None:
+    try:
+        return ContentCollection.objects.filter(store=store, pk=int(pk), active=True).first()
+    except (TypeError, ValueError):
+        return None

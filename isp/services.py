@@ -16,10 +16,12 @@ from .errors import IspError, IspErrorCode
 from .facts import DirectiveName, ProductType, PurchaseResult
 from .models import (
     ConsumableLedgerEntry,
+    ContentPlay,
     InSkillProduct,
     IspEntitlement,
     IspPurchaseAttempt,
     IspPurchaseResult,
+    IspShopperState,
     LedgerKind,
     UpsellEvent,
     UpsellEventKind,
@@ -141,7 +143,13 @@ def consumable_goodwill_grant(*, customer, product, units: int, reason: str, act
 
 @transaction.atomic
 def purchase_attempt_start(
-    *, customer, product, name: str, locale: str, resume: dict | None = None
+    *,
+    customer,
+    product,
+    name: str,
+    locale: str,
+    resume: dict | None = None,
+    session_id: str = "",
 ) -> IspPurchaseAttempt:
     """Record a Buy, Upsell or Cancel about to be sent; its ``token`` goes in the
     directive, and ``resume`` is where the conversation continues when Alexa comes back."""
@@ -161,6 +169,7 @@ def purchase_attempt_start(
             customer=customer,
             product=product,
             kind=UpsellEventKind.OFFERED,
+            session_id=session_id[:200],
         )
     return attempt
 
@@ -227,7 +236,9 @@ def purchase_result_record(
     return row
 
 
-def upsell_event_record(*, customer, product, kind: str, reason: str = "") -> UpsellEvent:
+def upsell_event_record(
+    *, customer, product, kind: str, reason: str = "", session_id: str = ""
+) -> UpsellEvent:
     """A suggestion made, held back (``reason``: "owned", "cooldown", "per_session", …) or
     declined; analytics and the cooldown read these."""
     return UpsellEvent.objects.create(
@@ -236,6 +247,7 @@ def upsell_event_record(*, customer, product, kind: str, reason: str = "") -> Up
         product=product,
         kind=UpsellEventKind(kind),
         reason=reason[:60],
+        session_id=session_id[:200],
     )
 
 
@@ -246,3 +258,69 @@ def product_delete(*, product: InSkillProduct) -> None:
         if locked.has_buyers():
             raise IspError(IspErrorCode.HAS_BUYERS, product=locked)
         locked.delete()
+
+
+# The skill's session view of one shopper ------------------------------------------------------
+
+_UNSET = object()
+
+
+@transaction.atomic
+def shopper_state_refresh(*, customer, session_id: str, result, when=None) -> IspShopperState:
+    """The Monetization API's answer (``monetization.ProductsResult``) at a session's start or
+    after a purchase result: observed entitlements are recorded (consumables audited) and the
+    session marked as asked, so the rest of the session reads the records."""
+    when = when or timezone.now()
+    if result.available:
+        entitlements_observe(customer=customer, products=result.products, when=when)
+    state, _ = IspShopperState.objects.update_or_create(
+        customer=customer,
+        defaults={
+            "store_id": customer.store_id,
+            "session_id": session_id[:200],
+            "available": result.available,
+            "refreshed_at": when,
+        },
+    )
+    return state
+
+
+def shopper_state_set(*, customer, collection=_UNSET, product=_UNSET) -> None:
+    """Where the shopper is: the collection they listen to, the product a question is about."""
+    fields = {}
+    if collection is not _UNSET:
+        fields["collection"] = collection
+    if product is not _UNSET:
+        fields["product"] = product
+    if fields:
+        IspShopperState.objects.update_or_create(
+            customer=customer, defaults={"store_id": customer.store_id, **fields}
+        )
+
+
+@transaction.atomic
+def content_play_record(*, customer, item, session_id: str, spend: bool) -> int | None:
+    """Record that ``item`` was played; with ``spend`` one consumable unit of its product is
+    spent in the same transaction (``NO_UNITS_LEFT`` when none are). Returns the units left
+    after spending, or None."""
+    if item.store_id != customer.store_id:
+        raise IspError(IspErrorCode.OTHER_STORE)
+    left = consumable_spend(customer=customer, product=item.product) if spend else None
+    ContentPlay.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        item=item,
+        session_id=session_id[:200],
+        spent_unit=spend,
+    )
+    return left
+
+
+@transaction.atomic
+def shopper_isp_forget(*, customer) -> None:
+    """The shopper disabled the skill without keeping their data: forget what they heard,
+    their observed entitlements, unit ledger and session view. Purchase results stay (they
+    are the store's sales) with the erased shopper."""
+    for model in (ContentPlay, ConsumableLedgerEntry, IspEntitlement, IspShopperState):
+        model.objects.filter(customer=customer).delete()
+    UpsellEvent.objects.filter(customer=customer).update(session_id="")

@@ -30,12 +30,14 @@ class SkillConfig(AppConfig):
 
         from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
         from catalog.signals import catalog_changed
+        from isp.models import ContentCollection, InSkillProduct
         from merchant.models import SkillId, Store
 
         from .runtime import clear_store_cache
         from .selectors import clear_catalog_cache
 
-        for model in (Store, SkillId):
+        # A store's first in-skill product or content collection changes what its skill offers.
+        for model in (Store, SkillId, InSkillProduct, ContentCollection):
             post_save.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-{model}")
             post_delete.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-d-{model}")
         for model in (Store, Category, CategoryLocalization, Product, ProductLocalization):

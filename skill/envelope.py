@@ -110,6 +110,12 @@ def api_endpoint(envelope: RequestEnvelope) -> str:
     return (system_.api_endpoint or "") if system_ else ""
 
 
+def api_access_token(envelope: RequestEnvelope) -> str:
+    """The token for Alexa's APIs (the Monetization API among them); never logged or kept."""
+    system_ = system(envelope)
+    return (system_.api_access_token or "") if system_ else ""
+
+
 # Skill events ------------------------------------------------------------------------------
 
 SKILL_EVENT_PREFIX = "AlexaSkillEvent."

@@ -11,6 +11,15 @@ CANCEL_ORDER = "CancelOrderIntent"  # "cancel my order" (not AMAZON.CancelIntent
 REFUND = "RefundIntent"  # "I want a refund"
 CANCEL_REFILLS = "CancelRefillPlanIntent"  # "cancel my refills"
 START_OVER = "StartOverIntent"  # "start over", "new order"
+# In-skill purchasing and content (premium content handlers, skill/handlers/premium.py).
+CONTENT = "ContentIntent"  # "give me a tip", "play a sleep session"
+WHAT_CAN_I_BUY = "WhatCanIBuyIntent"  # "what can I buy" (this exact phrase is a sample)
+WHAT_HAVE_I_BOUGHT = "WhatHaveIBoughtIntent"  # "what have I bought"
+ISP_PRODUCT_INFO = "InSkillProductInfoIntent"  # "tell me about the pro pack"
+BUY = "BuyIntent"  # "buy the pro pack": a Buy directive, no "learn more" step
+CANCEL_SUBSCRIPTION = "CancelSubscriptionIntent"  # "cancel my shave club membership"
+REFUND_ISP = "RefundInSkillProductIntent"  # "refund the pro pack", "return guided sessions"
+INVENTORY = "InventoryIntent"  # "how many guided sessions do I have left"
 
 # Slots and their types.
 PRODUCT_SLOT = "Product"
@@ -18,6 +27,10 @@ QUANTITY_SLOT = "Quantity"
 CATEGORY_SLOT = "Category"
 PRODUCT_TYPE = "PRODUCT"
 CATEGORY_TYPE = "CATEGORY"
+ISP_PRODUCT_SLOT = "ProductName"
+ISP_PRODUCT_TYPE = "IN_SKILL_PRODUCT"  # id: the reference name; value: the spoken name
+COLLECTION_SLOT = "Collection"
+COLLECTION_TYPE = "CONTENT_COLLECTION"  # id: "c<pk>"; value: the spoken name
 
 # Built-in intents the skill handles.
 YES = "AMAZON.YesIntent"
@@ -39,4 +52,15 @@ CUSTOM = {
     REFUND: {},
     CANCEL_REFILLS: {},
     START_OVER: {},
+}
+# Intents of stores that sell in-skill products or have content (exported only for them).
+ISP = {
+    CONTENT: {COLLECTION_SLOT: COLLECTION_TYPE},
+    WHAT_CAN_I_BUY: {},
+    WHAT_HAVE_I_BOUGHT: {},
+    ISP_PRODUCT_INFO: {ISP_PRODUCT_SLOT: ISP_PRODUCT_TYPE},
+    BUY: {ISP_PRODUCT_SLOT: ISP_PRODUCT_TYPE},
+    CANCEL_SUBSCRIPTION: {ISP_PRODUCT_SLOT: ISP_PRODUCT_TYPE},
+    REFUND_ISP: {ISP_PRODUCT_SLOT: ISP_PRODUCT_TYPE},
+    INVENTORY: {ISP_PRODUCT_SLOT: ISP_PRODUCT_TYPE},
 }

@@ -29,6 +29,12 @@ class Step(models.TextChoices):
     CONFIRM_CANCEL = "confirm_cancel", "Cancel this order?"
     CONFIRM_CANCEL_REFILLS = "confirm_cancel_refills", "Cancel the refill plan?"
     OFFER_ORDER_UPDATES = "offer_order_updates", "Notify when the order ships?"
+    # In-skill purchasing and content (the product in question is on ``IspShopperState``).
+    OFFER_MORE_CONTENT = "offer_more_content", "Hear another one?"
+    OFFER_ISP_INFO = "offer_isp_info", "Hear more about a product?"
+    OFFER_ISP_BUY = "offer_isp_buy", "Buy the product just described?"
+    CHOOSE_CANCEL = "choose_cancel", "Cancel the subscription (or else the refill plan)?"
+    CHOOSE_REFUND = "choose_refund", "Refund the in-skill product (or else an order)?"
 
 
 class Conversation(models.Model):

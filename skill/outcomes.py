@@ -75,6 +75,29 @@ class Outcome(StrEnum):
     OFFER_ORDER_UPDATES = "offer_order_updates"
     ORDER_UPDATES_PERMISSION_ASKED = "order_updates_permission_asked"
     ORDER_UPDATES_DECLINED = "order_updates_declined"
+    # Premium content and in-skill purchasing.
+    CONTENT_PLAYED = "content_played"
+    CONTENT_UNIT_SPENT = "content_unit_spent"
+    CONTENT_REPEATED = "content_repeated"
+    CONTENT_LOCKED = "content_locked"
+    NOTHING_TO_PLAY = "nothing_to_play"
+    UPSELL_SENT = "upsell_sent"
+    BUY_SENT = "buy_sent"
+    ISP_CANCEL_SENT = "isp_cancel_sent"
+    FOR_SALE_LISTED = "for_sale_listed"
+    NOTHING_FOR_SALE = "nothing_for_sale"
+    SHOP_UNAVAILABLE = "shop_unavailable"
+    ISP_PRODUCT_INFO = "isp_product_info"
+    CLARIFY_ISP_PRODUCT = "clarify_isp_product"
+    ISP_ALREADY_OWNED = "isp_already_owned"
+    ISP_NOT_FOR_SALE = "isp_not_for_sale"
+    OWNED_LISTED = "owned_listed"
+    INVENTORY = "inventory"
+    CHOOSE_CANCEL = "choose_cancel"
+    CHOOSE_REFUND = "choose_refund"
+    NO_SUBSCRIPTION = "no_subscription"
+    NOTHING_TO_REFUND = "nothing_to_refund"
+    PURCHASE_RESULT_FAILED = "purchase_result_failed"
     # Alexa skill events (no session, no speech).
     SKILL_ENABLED = "skill_enabled"
     SKILL_DISABLED = "skill_disabled"
@@ -126,3 +149,8 @@ def cancel_refused(code: str) -> str:
 
 def refill_refused(code: str) -> str:
     return f"refill_refused:{code}"[:MAX_LENGTH]
+
+
+def purchase_result(name: str, result: str) -> str:
+    """A ``Connections.Response`` of an in-skill purchase: ``isp_<Buy|Upsell|Cancel>:<result>``."""
+    return f"isp_{name}:{result}"[:MAX_LENGTH]

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 
 from catalog.models import Category, CategoryLocalization, Product, ProductLocalization
+from isp.models import ContentCollection, InSkillProduct
 from merchant.models import SkillId, Store
 from orders.models import Customer, Order, OrderLine, OrderStatus, RefillPlan, RefillPlanStatus
 
@@ -37,8 +38,21 @@ KEPT = [OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
 
 
 def store_for_application_id(application_id: str) -> Store | None:
-    skill = SkillId.objects.select_related("store").filter(skill_id=application_id).first()
-    return skill.store if skill else None
+    """The store serving the skill id, with ``isp_enabled``: it has in-skill products or
+    active content (so its skill offers premium content), read in the same query."""
+    skill = (
+        SkillId.objects.select_related("store")
+        .annotate(
+            isp_enabled=Exists(InSkillProduct.objects.filter(store=OuterRef("store_id")))
+            | Exists(ContentCollection.objects.filter(store=OuterRef("store_id"), active=True))
+        )
+        .filter(skill_id=application_id)
+        .first()
+    )
+    if skill is None:
+        return None
+    skill.store.isp_enabled = skill.isp_enabled
+    return skill.store
 
 
 def shopper(*, store: Store, alexa_user_id: str) -> Customer | None:

@@ -40,6 +40,8 @@ class Turn:
     save_conversation: bool = False
     # A skill event's ``request.body`` as Alexa sent it ({} for other requests).
     event_body: dict = field(default_factory=dict)
+    # In-skill purchasing, read once per turn when a handler needs it (``skill.premium``).
+    isp: object | None = None
 
     @property
     def is_test(self) -> bool:

@@ -13,6 +13,7 @@ from .ledger import (
 )
 from .products import InSkillProduct, InSkillProductLocalization, InSkillProductPrice, IspSettings
 from .sandbox import SandboxEntitlement, SandboxToken
+from .sessions import ContentPlay, IspShopperState
 
 __all__ = [
     "ConsumableLedgerEntry",
@@ -20,6 +21,7 @@ __all__ = [
     "ContentCollection",
     "ContentItem",
     "ContentItemLocalization",
+    "ContentPlay",
     "InSkillProduct",
     "InSkillProductLocalization",
     "InSkillProductPrice",
@@ -27,6 +29,7 @@ __all__ = [
     "IspPurchaseAttempt",
     "IspPurchaseResult",
     "IspSettings",
+    "IspShopperState",
     "LedgerKind",
     "SandboxEntitlement",
     "SandboxToken",

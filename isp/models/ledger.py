@@ -181,6 +181,7 @@ class UpsellEvent(models.Model):
     )
     kind = models.CharField(max_length=10, choices=UpsellEventKind.choices)
     reason = models.CharField(max_length=60, blank=True)
+    session_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -34,6 +34,12 @@ class IspSettings(models.Model):
         default=False,
         help_text="Purchases go to the portal's own sandbox, never to Amazon (demos, tests).",
     )
+    upsells_per_session = models.PositiveSmallIntegerField(
+        "suggestions per session",
+        default=1,
+        validators=[MaxValueValidator(3, "At most 3 suggestions a session.")],
+        help_text="How many products the skill may suggest in one session (0: never).",
+    )
 
     class Meta:
         verbose_name = "ISP settings"
@@ -125,11 +131,21 @@ class InSkillProduct(models.Model):
 
     def name(self, locale: str = "") -> str:
         """The display name in ``locale`` (the first one written otherwise)."""
+        texts = self.texts(locale)
+        return texts.name if texts else self.reference_name
+
+    def texts(self, locale: str = ""):
+        """The localization for ``locale``: exact, else the same language, else the first
+        written (None when the product has none yet)."""
         rows = list(self.localizations.all())
         for row in rows:
             if row.locale == locale:
-                return row.name
-        return rows[0].name if rows else self.reference_name
+                return row
+        language = locale.split("-")[0]
+        for row in rows:
+            if row.locale.split("-")[0] == language:
+                return row
+        return rows[0] if rows else None
 
     def clean(self):
         errors = {}

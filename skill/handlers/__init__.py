@@ -19,6 +19,16 @@ from .builtins import (
 )
 from .checkout import ChargeResultHandler, SetupResultHandler
 from .events import SKILL_EVENT_HANDLERS
+from .in_skill import (
+    BuyHandler,
+    ContentHandler,
+    InventoryHandler,
+    IspProductInfoHandler,
+    RerouteToIspHandler,
+    WhatCanIBuyHandler,
+    WhatHaveIBoughtHandler,
+)
+from .purchases import PurchaseResultHandler
 from .shopping import (
     BrowseHandler,
     LaunchHandler,
@@ -34,11 +44,19 @@ REQUEST_HANDLERS = [
     LaunchHandler(),
     SetupResultHandler(),
     ChargeResultHandler(),
+    PurchaseResultHandler(),
+    RerouteToIspHandler(),
     OrderProductHandler(),
     ProductInfoHandler(),
     BrowseHandler(),
     YesHandler(),
     NoHandler(),
+    ContentHandler(),
+    WhatCanIBuyHandler(),
+    WhatHaveIBoughtHandler(),
+    IspProductInfoHandler(),
+    BuyHandler(),
+    InventoryHandler(),
     ReorderHandler(),
     OrderStatusHandler(),
     CancelOrderHandler(),

@@ -11,10 +11,11 @@ from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
 from orders.models import OrderStatus, PaymentStatus
 
-from .. import intents, outcomes, selectors
+from .. import intents, outcomes, premium, selectors
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
+from . import purchases
 from .common import ask, join, lines_text, set_step, spoken_name, tell, text_locale
 
 logger = logging.getLogger(__name__)
@@ -130,34 +131,49 @@ def cancel_confirmed(handler_input, turn):
 
 
 class RefundHandler(AbstractRequestHandler):
-    """ "I want a refund": the store's policy and contact, a card, and a request for support."""
+    """ "I want a refund": the store's policy and contact, a card, and a request for support.
+    In a store that sells in-skill products, "refund the pro pack" goes to Amazon, and a
+    plain "I want a refund" asks which when the shopper has both."""
 
     def can_handle(self, handler_input):
-        return is_intent_name(intents.REFUND)(handler_input)
+        return is_intent_name(intents.REFUND)(handler_input) or (
+            is_intent_name(intents.REFUND_ISP)(handler_input)
+            and premium.isp_store(turn_of(handler_input))
+        )
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        voice = turn.voice
-        store = turn.store
         order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
-        orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
-        handler_input.response_builder.set_card(
-            SimpleCard(
-                title=voice.REFUND_CARD_TITLE,
-                content=voice.refund_card(
-                    store.name,
-                    store.refund_policy,
-                    store.support_phone,
-                    store.support_email,
-                    store.support_url,
-                ),
-            )
+        if premium.isp_store(turn):
+            named = is_intent_name(intents.REFUND_ISP)(handler_input)
+            answer = purchases.refund(handler_input, turn, has_order=order is not None, named=named)
+            if answer is not None:
+                return answer
+        return refund_guidance(handler_input, turn, order)
+
+
+def refund_guidance(handler_input, turn, order):
+    """The order refund answer (also "no" to "is this about the pro pack?")."""
+    voice = turn.voice
+    store = turn.store
+    orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
+    handler_input.response_builder.set_card(
+        SimpleCard(
+            title=voice.REFUND_CARD_TITLE,
+            content=voice.refund_card(
+                store.name,
+                store.refund_policy,
+                store.support_phone,
+                store.support_email,
+                store.support_url,
+            ),
         )
-        set_step(turn, Step.IDLE)
-        turn.outcome = Outcome.REFUND_GUIDANCE
-        return tell(
-            handler_input, voice.refund_guidance(store.name, store.refund_policy, _contact(turn))
-        )
+    )
+    set_step(turn, Step.IDLE)
+    turn.outcome = Outcome.REFUND_GUIDANCE
+    return tell(
+        handler_input, voice.refund_guidance(store.name, store.refund_policy, _contact(turn))
+    )
 
 
 def refill_accepted(handler_input, turn):
@@ -185,25 +201,46 @@ def refill_accepted(handler_input, turn):
 
 
 class CancelRefillsHandler(AbstractRequestHandler):
-    """ "cancel my refills": name the plans and ask to confirm."""
+    """ "cancel my refills": name the plans and ask to confirm. In a store that sells
+    subscriptions in the skill, "cancel my subscription" cancels that one when it is all
+    the shopper has, and asks which when they also have a refill plan."""
 
     def can_handle(self, handler_input):
-        return is_intent_name(intents.CANCEL_REFILLS)(handler_input)
+        return is_intent_name(intents.CANCEL_REFILLS)(handler_input) or (
+            is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
+            and premium.isp_store(turn_of(handler_input))
+        )
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        voice = turn.voice
         plans = selectors.active_refill_plans(
             customer=turn.customer, locale=text_locale(turn) or ""
         )
-        if not plans:
-            set_step(turn, Step.IDLE)
-            turn.outcome = Outcome.NO_REFILL_PLAN
-            return ask(handler_input, join(voice.NO_REFILL_PLAN, voice.WHAT_NEXT))
-        set_step(turn, Step.CONFIRM_CANCEL_REFILLS)
-        turn.outcome = Outcome.CONFIRM_CANCEL_REFILLS
-        names = [spoken_name(turn, plan.product) for plan in plans]
-        return ask(handler_input, voice.confirm_cancel_refills(names))
+        if premium.isp_store(turn):
+            named = is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
+            answer = purchases.cancel_subscription(
+                handler_input, turn, has_plans=bool(plans), named=named
+            )
+            if answer is not None:
+                return answer
+        return offer_cancel_refills(handler_input, turn, plans)
+
+
+def offer_cancel_refills(handler_input, turn, plans=None):
+    """Name the refill plans and ask to confirm (also "no" to "cancel the shave club?")."""
+    voice = turn.voice
+    if plans is None:
+        plans = selectors.active_refill_plans(
+            customer=turn.customer, locale=text_locale(turn) or ""
+        )
+    if not plans:
+        set_step(turn, Step.IDLE)
+        turn.outcome = Outcome.NO_REFILL_PLAN
+        return ask(handler_input, join(voice.NO_REFILL_PLAN, voice.WHAT_NEXT))
+    set_step(turn, Step.CONFIRM_CANCEL_REFILLS)
+    turn.outcome = Outcome.CONFIRM_CANCEL_REFILLS
+    names = [spoken_name(turn, plan.product) for plan in plans]
+    return ask(handler_input, voice.confirm_cancel_refills(names))
 
 
 def refills_cancel_confirmed(handler_input, turn):

@@ -10,7 +10,7 @@ from .. import intents
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
-from . import after_sale, checkout, shopping
+from . import after_sale, checkout, in_skill, purchases, shopping
 from .common import ask, join, set_step, tell
 
 
@@ -68,6 +68,12 @@ class YesHandler(AbstractRequestHandler):
             return after_sale.refills_cancel_confirmed(handler_input, turn)
         if step == Step.OFFER_ORDER_UPDATES:
             return checkout.order_updates_accepted(handler_input, turn)
+        if step == Step.OFFER_MORE_CONTENT:
+            return in_skill.play_content(handler_input, turn)
+        if step in (Step.OFFER_ISP_INFO, Step.OFFER_ISP_BUY):
+            return in_skill.isp_info_accepted(handler_input, turn)
+        if step in (Step.CHOOSE_CANCEL, Step.CHOOSE_REFUND):
+            return purchases.pending_cancel_confirmed(handler_input, turn)
         turn.outcome = Outcome.YES_WITHOUT_QUESTION
         return shopping.offer_choices(handler_input, turn)
 
@@ -107,6 +113,16 @@ class NoHandler(AbstractRequestHandler):
             return tell(handler_input, voice.REFILLS_KEPT)
         if step == Step.OFFER_ORDER_UPDATES:
             return checkout.order_updates_declined(handler_input, turn)
+        if step in (Step.OFFER_ISP_INFO, Step.OFFER_ISP_BUY):
+            turn.outcome = Outcome.DECLINED_OFFER
+            return shopping.offer_choices(handler_input, turn, voice.DECLINED)
+        if step == Step.CHOOSE_CANCEL:
+            return after_sale.offer_cancel_refills(handler_input, turn)
+        if step == Step.CHOOSE_REFUND:
+            order = after_sale.selectors.latest_order(
+                customer=turn.customer, statuses=after_sale.selectors.KEPT
+            )
+            return after_sale.refund_guidance(handler_input, turn, order)
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.GOODBYE
         return tell(handler_input, voice.GOODBYE)

@@ -14,7 +14,7 @@ from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 
 from orders import services as orders
 
-from .. import envelope, intents, outcomes, selectors, services
+from .. import envelope, intents, outcomes, premium, selectors, services
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
@@ -29,8 +29,13 @@ REPROMPTS = {
     Step.CONFIRM_ORDER: "COMPLETE_QUESTION",
     Step.OFFER_RESUME: "RESUME_PROMPT",
     Step.OFFER_REORDER: "REORDER_PROMPT",
+    Step.OFFER_MORE_CONTENT: "ANOTHER_QUESTION",
+    Step.OFFER_ISP_BUY: "BUY_QUESTION",
+    Step.OFFER_ISP_INFO: "HEAR_MORE_WHICH",
 }
 YES_NO_STEPS = {
+    Step.CHOOSE_CANCEL,
+    Step.CHOOSE_REFUND,
     Step.OFFER_REFILL,
     Step.CONFIRM_CANCEL,
     Step.CONFIRM_CANCEL_REFILLS,
@@ -88,12 +93,17 @@ class HelpHandler(AbstractRequestHandler):
             return ask(handler_input, voice.HELP_OFFER)
         if step == Step.CONFIRM_ORDER:
             return ask(handler_input, voice.HELP_CONFIRM)
-        if step in (Step.OFFER_RESUME, Step.OFFER_REORDER, *YES_NO_STEPS):
+        if step in (*REPROMPTS, *YES_NO_STEPS) and step not in (
+            Step.OFFER_PRODUCT,
+            Step.CONFIRM_ORDER,
+        ):
             return ask(
                 handler_input,
                 join(voice.HELP_YES_NO, getattr(voice, REPROMPTS.get(step, "WHAT_NEXT"))),
             )
         names = shopping.choice_names(turn)
+        if not names and premium.isp_store(turn):  # a store selling content only
+            return ask(handler_input, voice.help_content(shopping.collection_names(turn)))
         return ask(handler_input, join(voice.HELP_START, voice.choices(names, 0)))
 
 
@@ -113,6 +123,9 @@ class FallbackHandler(AbstractRequestHandler):
         if step in YES_NO_STEPS:
             return ask(handler_input, join(voice.FALLBACK, voice.HELP_YES_NO))
         names = shopping.choice_names(turn)
+        if not names and premium.isp_store(turn):  # a store selling content only
+            text = voice.content_choices(shopping.collection_names(turn))
+            return ask(handler_input, join(voice.FALLBACK, text))
         return ask(handler_input, join(voice.FALLBACK, voice.choices(names, 0)))
 
 

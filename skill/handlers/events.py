@@ -11,6 +11,7 @@ without keeping the shopper's data, the erasure of their personal data.
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
+from isp import services as isp_services
 from orders import services as orders
 
 from .. import envelope, services
@@ -65,6 +66,7 @@ class SkillDisabledHandler(SkillEventHandler):
     def apply(self, handler_input, turn):
         status = envelope.persistence_status(turn.event_body)
         if status == envelope.NOT_PERSISTED and turn.customer is not None:
+            isp_services.shopper_isp_forget(customer=turn.customer)
             turn.customer = orders.customer_erase(customer=turn.customer)
             turn.conversation = None
             return Outcome.CUSTOMER_ERASED

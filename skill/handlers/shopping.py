@@ -4,10 +4,11 @@ re-orders, starting over and going home."""
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name, is_request_type
 
+from isp import selectors as isp_selectors
 from orders import services as orders
 from orders.models import OrderStatus
 
-from .. import intents, selectors
+from .. import intents, premium, selectors
 from ..envelope import MATCH, WORDS, resolution
 from ..models import Step
 from ..outcomes import Outcome
@@ -38,10 +39,17 @@ def choice_names(turn) -> list[str]:
     return [category.spoken(text_locale(turn)) for category in categories]
 
 
+def collection_names(turn) -> list[str]:
+    return [c.spoken_name for c in isp_selectors.active_collections(store=turn.store)]
+
+
 def offer_choices(handler_input, turn, *prefix: str):
     set_step(turn, Step.IDLE)
     visit = turn.conversation.visits if turn.conversation else 0
-    return ask(handler_input, join(*prefix, turn.voice.choices(choice_names(turn), visit)))
+    names = choice_names(turn)
+    if not names and premium.isp_store(turn):  # a store selling content only
+        return ask(handler_input, join(*prefix, turn.voice.content_choices(collection_names(turn))))
+    return ask(handler_input, join(*prefix, turn.voice.choices(names, visit)))
 
 
 def reorderable_lines(turn, order) -> list:

@@ -174,6 +174,7 @@ class Shopper:
         self.api_token = api_token  # what this shopper granted there
         self.last_envelope = None
         self.last_answer = None
+        self.session_id = None  # None: every request in a new session; set to keep one
 
     def post(self, env: dict) -> dict:
         response = self.client.post(
@@ -192,8 +193,28 @@ class Shopper:
                 consent=self.consent,
                 api_endpoint=self.api_endpoint,
                 api_token=self.api_token,
+                session_id=self.session_id,
             )
         )
+
+    def new_session(self) -> str:
+        """Keep the following requests in one new Alexa session."""
+        self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        return self.session_id
+
+    def send_request_dict(self, request: dict) -> dict:
+        """A request Alexa sends as JSON (a ``Connections.Response`` from a sandbox)."""
+        env = envelope(
+            launch(self.locale),
+            skill_id=self.skill_id,
+            user_id=self.user_id,
+            consent=self.consent,
+            api_endpoint=self.api_endpoint,
+            api_token=self.api_token,
+            session_id=self.session_id,
+        )
+        env["request"] = request
+        return self.post(env)
 
     def launch(self):
         return self.send(launch(self.locale))
