@@ -212,11 +212,14 @@ def upsell_settings(store) -> int:
     return row[0] if row else 1
 
 
-def upsells_in_session(*, customer, session_id: str) -> int:
-    if not session_id:
+def upsells_in_session(*, customer, session_ids) -> int:
+    """Suggestions made in the session (``session_ids``: the session and the one a purchase
+    dialogue interrupted, which it continues)."""
+    session_ids = [s for s in session_ids if s]
+    if not session_ids:
         return 0
     return UpsellEvent.objects.filter(
-        customer=customer, session_id=session_id, kind=UpsellEventKind.OFFERED
+        customer=customer, session_id__in=session_ids, kind=UpsellEventKind.OFFERED
     ).count()
 
 

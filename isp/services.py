@@ -266,10 +266,13 @@ _UNSET = object()
 
 
 @transaction.atomic
-def shopper_state_refresh(*, customer, session_id: str, result, when=None) -> IspShopperState:
+def shopper_state_refresh(
+    *, customer, session_id: str, result, continues: str = "", when=None
+) -> IspShopperState:
     """The Monetization API's answer (``monetization.ProductsResult``) at a session's start or
     after a purchase result: observed entitlements are recorded (consumables audited) and the
-    session marked as asked, so the rest of the session reads the records."""
+    session marked as asked, so the rest of the session reads the records. ``continues``:
+    the session a purchase dialogue interrupted (Alexa may come back in a new one)."""
     when = when or timezone.now()
     if result.available:
         entitlements_observe(customer=customer, products=result.products, when=when)
@@ -278,6 +281,7 @@ def shopper_state_refresh(*, customer, session_id: str, result, when=None) -> Is
         defaults={
             "store_id": customer.store_id,
             "session_id": session_id[:200],
+            "continues_session_id": continues[:200],
             "available": result.available,
             "refreshed_at": when,
         },

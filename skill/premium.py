@@ -18,10 +18,10 @@ from isp import services as isp_services
 from isp.facts import DirectiveName, ProductType
 from isp.models import ContentAccess
 from isp.sandbox import sandbox_learn_token
-from isp.texts import ssml_escape
 
 from . import envelope
 from .envelope import MATCH, NO_MATCH, WORDS, resolution
+from .speech import ssml_escape
 from .turn import Turn
 
 
@@ -59,9 +59,10 @@ class Premium:
         return product.purchasable and (state is None or state.purchasable)
 
 
-def load(handler_input, turn: Turn, *, refresh: bool = False) -> Premium:
+def load(handler_input, turn: Turn, *, refresh: bool = False, continues: str = "") -> Premium:
     """The turn's ``Premium``; the Monetization API is asked at a session's first need and
-    when ``refresh`` (a purchase result came back), never more than once a turn."""
+    when ``refresh`` (a purchase result came back: ``continues`` names the session the
+    purchase dialogue interrupted), never more than once a turn."""
     if turn.isp is not None and not refresh:
         return turn.isp
     request_envelope = handler_input.request_envelope
@@ -88,7 +89,7 @@ def load(handler_input, turn: Turn, *, refresh: bool = False) -> Premium:
             locale=turn.locale,
         )
         state = isp_services.shopper_state_refresh(
-            customer=customer, session_id=session, result=states
+            customer=customer, session_id=session, result=states, continues=continues
         )
     turn.isp = Premium(products=products, states=states, state=state, session_id=session)
     return turn.isp
@@ -261,26 +262,40 @@ def play(turn: Turn, premium: Premium, item, *, spend: bool) -> tuple[str, int |
     isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
     text = ssml_escape(item.text_for(turn.locale))
     if item.audio_url:
-        text += f' <audio src="{ssml_escape(item.audio_url)}"/>'
+        src = ssml_escape(item.audio_url).replace('"', "&quot;")
+        text += f' <audio src="{src}"/>'
     return text, left
 
 
 def content_for_product(turn: Turn, premium: Premium, product):
-    """After a purchase: the collection with something the product opens (the one the shopper
-    was in first), and the pick there."""
+    """After a purchase: (collection, pick) of something the product opens, heard longest ago
+    (the collection the shopper was in first); (None, empty pick) when it opens nothing."""
     collections = isp_selectors.active_collections(store=turn.store)
     current = premium.state.collection if premium.state is not None else None
     if current is not None:
         collections = [current] + [c for c in collections if c.pk != current.pk]
+    recent = isp_selectors.recently_played(customer=turn.customer)
     for collection in collections:
-        pick = pick_content(turn, premium, collection)
-        item = pick.item
-        opened = item is not None and (
-            pick.spend or item.product_id == product.pk or item.access != ContentAccess.FREE
-        )
-        if opened:
-            return collection, pick
+        opened = []
+        for item in isp_selectors.collection_items(collection=collection):
+            if item.access == ContentAccess.FREE or product not in _extenders(premium, item):
+                continue
+            access = isp_selectors.content_access(item=item, states=premium.states)
+            if access == "open" or (access == "spend" and balance(turn, premium, item.product) > 0):
+                opened.append((item, access == "spend"))
+        if opened:  # what the product itself is for first, then what was heard longest ago
+            item, spend = max(
+                opened,
+                key=lambda o: (_made_for(o[0], product), recent.get(o[0].pk, len(recent) + 1)),
+            )
+            return collection, Pick(item=item, spend=spend)
     return None, Pick()
+
+
+def _made_for(item, product) -> bool:
+    if product.type == ProductType.SUBSCRIPTION:
+        return item.access == ContentAccess.SUBSCRIPTION
+    return item.product_id == product.pk
 
 
 # Suggestions ---------------------------------------------------------------------------------
@@ -303,7 +318,13 @@ def upsell_choice(turn: Turn, premium: Premium, candidates) -> object | None:
     customer = turn.customer
     declined = isp_selectors.declined_recently(customer=customer, products=candidates)
     limit = isp_selectors.upsell_settings(turn.store)
-    used = isp_selectors.upsells_in_session(customer=customer, session_id=premium.session_id)
+    state = premium.state
+    continued = (
+        state.continues_session_id if state and state.session_id == premium.session_id else ""
+    )
+    used = isp_selectors.upsells_in_session(
+        customer=customer, session_ids=[premium.session_id, continued]
+    )
     allowed = [p for p in candidates if p.pk not in declined]
     if not allowed or used >= limit:
         reason = "per_session" if used >= limit else "cooldown"
@@ -338,7 +359,10 @@ def send(handler_input, turn: Turn, premium: Premium, name: str, product, *, mes
         product=product,
         name=name,
         locale=turn.locale,
-        resume={"collection": collection.pk} if collection is not None else {},
+        resume={
+            "session": premium.session_id,
+            **({"collection": collection.pk} if collection is not None else {}),
+        },
         session_id=premium.session_id,
     )
     payload = {"InSkillProduct": {"productId": product.amazon_product_id}}

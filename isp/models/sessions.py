@@ -21,6 +21,11 @@ class IspShopperState(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="isp_state")
     session_id = models.CharField(max_length=200, blank=True)
+    continues_session_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The session a purchase dialogue interrupted, which this session continues.",
+    )
     available = models.BooleanField(
         default=False, help_text="The Monetization API answered at the session's start."
     )

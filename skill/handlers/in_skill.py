@@ -33,10 +33,12 @@ def _set_pending(turn, step: str, product=None) -> None:
 # Content -------------------------------------------------------------------------------------
 
 
-def play_content(handler_input, turn, collection=None, *prefix: str, may_suggest: bool = True):
-    """The next content item of ``collection`` (the shopper's current one by default); when
-    the free part is used up, one suggestion if the policy allows, else a repeat; never a
-    dead end."""
+def play_content(
+    handler_input, turn, collection=None, *prefix: str, may_suggest: bool = True, pick=None
+):
+    """The next content item of ``collection`` (the shopper's current one by default), or
+    ``pick`` when the caller chose it; when the free part is used up, one suggestion if the
+    policy allows, else a repeat; never a dead end."""
     voice = turn.voice
     isp = premium.load(handler_input, turn)
     collection = collection or premium.collection_for(turn, isp, None)
@@ -44,7 +46,8 @@ def play_content(handler_input, turn, collection=None, *prefix: str, may_suggest
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NOTHING_TO_PLAY
         return ask(handler_input, join(*prefix, voice.NOTHING_TO_PLAY))
-    pick = premium.pick_content(turn, isp, collection)
+    if pick is None or pick.item is None:
+        pick = premium.pick_content(turn, isp, collection)
     if pick.item is None and pick.extenders:
         product = premium.upsell_choice(turn, isp, pick.extenders) if may_suggest else None
         if product is not None:
@@ -181,9 +184,10 @@ def buy(handler_input, turn, isp, product):
     voice = turn.voice
     name = premium.name(turn, product)
     if isp.owns(product):
+        collection, pick = premium.content_for_product(turn, isp, product)
+        answer = play_content(handler_input, turn, collection, voice.already_owned(name), pick=pick)
         turn.outcome = Outcome.ISP_ALREADY_OWNED
-        from_product = premium.content_for_product(turn, isp, product)[0]
-        return play_content(handler_input, turn, from_product, voice.already_owned(name))
+        return answer
     if not isp.purchasable(product) or not isp.states.available:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.ISP_NOT_FOR_SALE

@@ -163,19 +163,23 @@ class PurchaseResultHandler(AbstractRequestHandler):
             response = _resume(handler_input, turn, token, voice.PURCHASE_DID_NOT_GO_THROUGH)
             turn.outcome = Outcome.PURCHASE_RESULT_FAILED
             return response
-        isp = premium.load(handler_input, turn, refresh=True)
+        attempt = row.attempt
+        continues = attempt.resume.get("session", "") if attempt is not None else ""
+        isp = premium.load(handler_input, turn, refresh=True, continues=str(continues))
         outcome = outcomes.purchase_result(request.name, result)
         if request.name == DirectiveName.CANCEL:
             set_step(turn, Step.IDLE)
             response = ask(handler_input, voice.CANCEL_DONE_NEXT)
         elif result in (PurchaseResult.ACCEPTED, PurchaseResult.ALREADY_PURCHASED):
-            collection, _ = premium.content_for_product(turn, isp, row.product)
+            collection, pick = premium.content_for_product(turn, isp, row.product)
             bought = voice.bought(premium.name(turn, row.product))
             if collection is None:
                 set_step(turn, Step.IDLE)
                 response = ask(handler_input, join(bought, voice.WHAT_NEXT))
             else:
-                response = play_content(handler_input, turn, collection, bought, may_suggest=False)
+                response = play_content(
+                    handler_input, turn, collection, bought, may_suggest=False, pick=pick
+                )
         elif result == PurchaseResult.DECLINED:
             response = _resume(handler_input, turn, token, voice.DECLINED)
         else:  # ERROR (or NOT_ENTITLED to a Buy): Alexa has said what went wrong

@@ -26,11 +26,9 @@ def content_choices(collections: list[str]) -> str:
     return f"You can hear {_list(collections)}, or ask what you can buy. What would you like?"
 
 
-HELP_CONTENT = "You can ask for {things}, ask what you can buy, or say stop."
-
-
 def help_content(collections: list[str]) -> str:
-    return HELP_CONTENT.format(things=_list(collections) or "content")
+    things = _list(collections) or "content"
+    return f"You can ask for {things}, ask what you can buy, or say stop."
 
 
 # Content -------------------------------------------------------------------------------------

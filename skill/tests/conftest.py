@@ -8,6 +8,7 @@ from skill.console import views as console_views
 from skill.testing.envelopes import Shopper
 
 from .alexa_api_stub import start_stub
+from .isp_conversation import isp_store  # noqa: F401  (the in-skill purchasing fixture)
 
 
 @pytest.fixture(autouse=True)
