@@ -172,10 +172,10 @@ def shopper_state(*, customer) -> IspShopperState | None:
 
 
 def store_products(*, store) -> list[InSkillProduct]:
-    """The store's products with their texts and prices, by reference name."""
+    """The store's products with their texts, by reference name (what the skill says)."""
     return list(
         InSkillProduct.objects.filter(store=store)
-        .prefetch_related("localizations", "prices")
+        .prefetch_related("localizations")
         .order_by("reference_name")
     )
 

@@ -302,21 +302,25 @@ def shopper_state_set(*, customer, collection=_UNSET, product=_UNSET) -> None:
         )
 
 
-@transaction.atomic
 def content_play_record(*, customer, item, session_id: str, spend: bool) -> int | None:
     """Record that ``item`` was played; with ``spend`` one consumable unit of its product is
     spent in the same transaction (``NO_UNITS_LEFT`` when none are). Returns the units left
-    after spending, or None."""
+    after spending, or None. A free play is one INSERT (no transaction of its own)."""
     if item.store_id != customer.store_id:
         raise IspError(IspErrorCode.OTHER_STORE)
-    left = consumable_spend(customer=customer, product=item.product) if spend else None
-    ContentPlay.objects.create(
+    play = ContentPlay(
         store_id=customer.store_id,
         customer=customer,
         item=item,
         session_id=session_id[:200],
         spent_unit=spend,
     )
+    if not spend:
+        play.save(force_insert=True)
+        return None
+    with transaction.atomic():
+        left = consumable_spend(customer=customer, product=item.product)
+        play.save(force_insert=True)
     return left
 
 

@@ -187,18 +187,21 @@ class Pick:
 def collection_for(turn: Turn, premium: Premium, slot_):
     """The collection the shopper asked for, else the one they were listening to, else the
     store's first."""
-    collections = isp_selectors.active_collections(store=turn.store)
     status, entity_id = resolution(slot_)
+    heard = slot_ is not None and bool(slot_.value)
+    current = premium.state.collection if premium.state is not None else None
+    if status != MATCH and not heard and current is not None and current.active:
+        return current
+    collections = isp_selectors.active_collections(store=turn.store)
     if status == MATCH:
         for collection in collections:
             if str(collection.pk) == entity_id:
                 return collection
-    if slot_ is not None and slot_.value:
+    if heard:
         said = _normalize(slot_.value).rstrip("s")
         for collection in collections:
             if _normalize(collection.spoken_name).rstrip("s").endswith(said):
                 return collection
-    current = premium.state.collection if premium.state is not None else None
     if current is not None and current.active:
         return current
     return collections[0] if collections else None
@@ -209,19 +212,19 @@ def pick_content(turn: Turn, premium: Premium, collection) -> Pick:
     units last; when the free part is used up, what would open more, and an item to repeat."""
     items = isp_selectors.collection_items(collection=collection)
     recent = isp_selectors.recently_played(customer=turn.customer)
-    openable, spendable, extenders = [], [], []
-    for item in items:
-        access = isp_selectors.content_access(item=item, states=premium.states)
-        if access == "open":
-            openable.append(item)
-        elif access == "spend" and balance(turn, premium, item.product) > 0:
-            spendable.append(item)
-        else:
-            extenders += _extenders(premium, item)
-    extenders = list(dict.fromkeys(extenders))
+    access = {i.pk: isp_selectors.content_access(item=i, states=premium.states) for i in items}
+    openable = [i for i in items if access[i.pk] == "open"]
     for item in openable:
         if item.pk not in recent:
-            return Pick(item=item, extenders=extenders)
+            return Pick(item=item)
+    # The free and owned part is heard: units of a consumable (balances read only now).
+    spendable, extenders = [], []
+    for item in items:
+        if access[item.pk] == "spend" and balance(turn, premium, item.product) > 0:
+            spendable.append(item)
+        elif access[item.pk] != "open":
+            extenders += _extenders(premium, item)
+    extenders = list(dict.fromkeys(extenders))
     for item in sorted(spendable, key=lambda i: -recent.get(i.pk, len(recent) + 1)):
         return Pick(item=item, spend=True, extenders=extenders)
     if extenders:  # the caller suggests one, or repeats ``least_recent_open``
@@ -259,7 +262,9 @@ def play(turn: Turn, premium: Premium, item, *, spend: bool) -> tuple[str, int |
     )
     if spend:
         premium.balances[item.product_id] = left
-    isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
+    state = premium.state
+    if state is None or state.collection_id != item.collection_id:
+        isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
     text = ssml_escape(item.text_for(turn.locale))
     if item.audio_url:
         src = ssml_escape(item.audio_url).replace('"', "&quot;")

@@ -72,6 +72,7 @@ class IspShopper(Shopper):
                 "userId": self.user_id,
                 "directive": directive,
                 "outcome": outcome,
+                "locale": self.locale,
             },
             timeout=10,
         )
