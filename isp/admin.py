@@ -182,8 +182,12 @@ class InSkillProductAdmin(StoreScopedAdmin):
 
 @admin.register(IspSettings)
 class IspSettingsAdmin(StoreScopedAdmin):
+    """The store's ISP switches and its suggestion policy (the cooldown after a "no" is set
+    per product)."""
+
     area = Area.SETTINGS
-    list_display = ["store", "sandbox_mode"]
+    list_display = ["store", "sandbox_mode", "upsells_per_session"]
+    fields = ["store", "sandbox_mode", "upsells_per_session"]
 
 
 @admin.register(IspPurchaseResult)
