@@ -28,10 +28,13 @@ def _messages(label: str, exc: ValidationError) -> list[str]:
     return out
 
 
-def isp_validation_errors(store) -> list[str]:
-    """Every reason Amazon would refuse the store's products, one sentence each."""
+def isp_validation_errors(store, products: list[InSkillProduct] | None = None) -> list[str]:
+    """Every reason Amazon would refuse the store's products, one sentence each.
+
+    ``products``: the store's products already read with their texts and prices (the skill
+    package exporter reads them once for the slot values too)."""
     errors = []
-    products = _products(store)
+    products = _products(store) if products is None else products
     if products and not store.privacy_policy_url:
         errors.append("In-skill products need the store's privacy policy URL.")
     for product in products:

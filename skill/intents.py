@@ -30,7 +30,7 @@ CATEGORY_TYPE = "CATEGORY"
 ISP_PRODUCT_SLOT = "ProductName"
 ISP_PRODUCT_TYPE = "IN_SKILL_PRODUCT"  # id: the reference name; value: the spoken name
 COLLECTION_SLOT = "Collection"
-COLLECTION_TYPE = "CONTENT_COLLECTION"  # id: "c<pk>"; value: the spoken name
+COLLECTION_TYPE = "CONTENT_COLLECTION"  # id: str(pk); value: the spoken name
 
 # Built-in intents the skill handles.
 YES = "AMAZON.YesIntent"

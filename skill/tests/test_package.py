@@ -486,8 +486,9 @@ def test_build_reads_the_catalog_in_a_fixed_number_of_queries(
         SynonymFactory(product=product, value=f"extra thing {n}")
     demo_store.refresh_from_db()
     # products, localizations, synonyms, categories, category localizations, in-skill
-    # products (isp: none here), skill id
-    with django_assert_num_queries(7):
+    # products (isp: none here, so no texts or prices to prefetch), content collections,
+    # skill id
+    with django_assert_num_queries(8):
         build_skill_package(store=demo_store)
 
 

@@ -6,6 +6,10 @@
 //          "models": {"en-US": "/path/en-US.json", ...},
 //          "utterances": [{"locale": "en-US", "text": "order a starter kit"}, ...]}
 //
+// Without "skillUrl" the requests go to a stub endpoint started here, which answers every
+// request with an empty response: the test then checks only what virtual-alexa understood
+// and sent (intent, slots, entity resolution), not what the skill answers.
+//
 // The utterance is matched by virtual-alexa's own matcher (virtual-core's Utterance, which
 // VirtualAlexa.utter uses), then sent as utter() would send it. utter() itself is not called:
 // in 0.7.8 it treats any text containing "ask", "open", "launch" or "tell" anywhere as a
@@ -17,6 +21,7 @@
 "use strict";
 
 const fs = require("fs");
+const http = require("http");
 const { VirtualAlexa } = require("virtual-alexa");
 const { Utterance } = require("virtual-core");
 
@@ -56,15 +61,30 @@ function numberSlotsOf(modelPath) {
   return [...names];
 }
 
+function startStubEndpoint() {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ version: "1.0", response: {} }));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
 async function main() {
   const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const stub = config.skillUrl ? null : await startStubEndpoint();
+  const skillUrl = config.skillUrl || `http://127.0.0.1:${stub.address().port}/`;
   const numberSlots = {};
   const results = [];
   for (const item of config.utterances) {
     const modelPath = config.models[item.locale];
     numberSlots[item.locale] = numberSlots[item.locale] || numberSlotsOf(modelPath);
     const alexa = VirtualAlexa.Builder()
-      .skillURL(config.skillUrl)
+      .skillURL(skillUrl)
       .interactionModelFile(modelPath)
       .applicationID(config.applicationId)
       .locale(item.locale)
@@ -87,6 +107,7 @@ async function main() {
       result.ok = true;
       result.requestId = sent.request.requestId;
       result.intent = intent ? intent.name : null;
+      result.sample = utterance.matchedSample.phrase;
       result.slots = {};
       for (const [name, slot] of Object.entries((intent && intent.slots) || {})) {
         const authority = ((slot.resolutions || {}).resolutionsPerAuthority || [])[0];
@@ -103,6 +124,9 @@ async function main() {
       result.error = String(error && error.message ? error.message : error);
     }
     results.push(result);
+  }
+  if (stub) {
+    stub.close();
   }
   process.stdout.write(JSON.stringify(results));
 }
