@@ -150,6 +150,8 @@ def purchase_attempt_start(
     locale: str,
     resume: dict | None = None,
     session_id: str = "",
+    experiment=None,
+    arm: str = "",
 ) -> IspPurchaseAttempt:
     """Record a Buy, Upsell or Cancel about to be sent; its ``token`` goes in the
     directive, and ``resume`` is where the conversation continues when Alexa comes back."""
@@ -162,6 +164,8 @@ def purchase_attempt_start(
         name=DirectiveName(name),
         locale=locale,
         resume=resume or {},
+        experiment=experiment,
+        arm=arm if experiment is not None else "",
     )
     if name == DirectiveName.UPSELL:
         UpsellEvent.objects.create(
@@ -170,6 +174,8 @@ def purchase_attempt_start(
             product=product,
             kind=UpsellEventKind.OFFERED,
             session_id=session_id[:200],
+            experiment=experiment,
+            arm=attempt.arm,
         )
     return attempt
 

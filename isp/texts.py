@@ -103,3 +103,18 @@ def ssml_escape(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
     )
+
+
+def upsell_message_errors(text: str) -> list[str]:
+    """Why a suggestion cannot be said (empty is fine: the skill composes one)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    errors = text_errors("The suggestion", text)
+    if not text.endswith("?"):
+        errors.append("End the suggestion with a yes or no question.")
+    if _MARKUP.search(text):
+        errors.append("The suggestion cannot contain < or >: Alexa would read it as markup.")
+    if word_count(text) > max_words():
+        errors.append(f"Too long for one breath: {word_count(text)} words, at most {max_words()}.")
+    return errors

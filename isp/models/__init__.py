@@ -2,6 +2,7 @@
 records), and the embedded sandbox's own state (Amazon's side, for tests and demos)."""
 
 from .content import ContentAccess, ContentCollection, ContentItem, ContentItemLocalization
+from .experiments import Arm, ExperimentKind, UpsellExperiment, arm_for
 from .ledger import (
     ConsumableLedgerEntry,
     IspEntitlement,
@@ -16,6 +17,10 @@ from .sandbox import SandboxEntitlement, SandboxToken
 from .sessions import ContentPlay, IspShopperState
 
 __all__ = [
+    "Arm",
+    "ExperimentKind",
+    "UpsellExperiment",
+    "arm_for",
     "ConsumableLedgerEntry",
     "ContentAccess",
     "ContentCollection",

@@ -124,6 +124,10 @@ class IspPurchaseAttempt(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     locale = models.CharField(max_length=5)
     resume = models.JSONField(default=dict, blank=True)
+    experiment = models.ForeignKey(
+        "isp.UpsellExperiment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    arm = models.CharField(max_length=1, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +186,10 @@ class UpsellEvent(models.Model):
     kind = models.CharField(max_length=10, choices=UpsellEventKind.choices)
     reason = models.CharField(max_length=60, blank=True)
     session_id = models.CharField(max_length=200, blank=True)
+    experiment = models.ForeignKey(
+        "isp.UpsellExperiment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    arm = models.CharField(max_length=1, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

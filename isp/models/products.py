@@ -206,6 +206,13 @@ class InSkillProductLocalization(models.Model):
     bought_card_text = models.CharField(
         "bought card text", max_length=160, help_text="The purchase confirmation card."
     )
+    upsell_message = models.CharField(
+        "suggestion",
+        max_length=300,
+        blank=True,
+        help_text="What the skill says when it suggests the product: what it gives, ending "
+        "with a yes or no question, no price. Empty: the summary and “Want to learn more?”.",
+    )
 
     class Meta:
         constraints = [
@@ -234,6 +241,9 @@ class InSkillProductLocalization(models.Model):
             problems = [p for v in value for p in texts.text_errors(f"“{v}”", v)]
             if problems:
                 errors[field] = problems
+        problems = texts.upsell_message_errors(self.upsell_message)
+        if problems:
+            errors["upsell_message"] = problems
         if self.summary and texts.same_text(self.summary, self.purchase_prompt):
             errors.setdefault("purchase_prompt", []).append(
                 "The purchase prompt must differ from the summary (certification)."

@@ -10,7 +10,7 @@ from isp import services as isp_services
 from isp.errors import IspError, IspErrorCode
 from isp.facts import DirectiveName, ProductType
 
-from .. import intents, premium
+from .. import content, intents, premium, selling
 from ..envelope import MATCH, resolution
 from ..models import Step
 from ..outcomes import Outcome
@@ -41,31 +41,31 @@ def play_content(
     policy allows, else a repeat; never a dead end."""
     voice = turn.voice
     isp = premium.load(handler_input, turn)
-    collection = collection or premium.collection_for(turn, isp, None)
+    collection = collection or content.collection_for(turn, isp, None)
     if collection is None:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NOTHING_TO_PLAY
         return ask(handler_input, join(*prefix, voice.NOTHING_TO_PLAY))
     if pick is None or pick.item is None:
-        pick = premium.pick_content(turn, isp, collection)
+        pick = content.pick_content(turn, isp, collection)
     if pick.item is None and pick.extenders:
-        product = premium.upsell_choice(turn, isp, pick.extenders) if may_suggest else None
+        product = selling.upsell_choice(turn, isp, pick.extenders) if may_suggest else None
         if product is not None:
             return suggest(handler_input, turn, isp, product, voice.UPSELL_FINISHED)
-        repeat = premium.least_recent_open(turn, isp, collection)
+        repeat = content.least_recent_open(turn, isp, collection)
         if repeat is None:
             isp_services.shopper_state_set(customer=turn.customer, collection=collection)
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.CONTENT_LOCKED
             locked = premium.name(turn, pick.extenders[0])
             return ask(handler_input, join(*prefix, voice.locked(locked)))
-        pick = premium.Pick(item=repeat, repeat=True)
+        pick = content.Pick(item=repeat, repeat=True)
     if pick.item is None:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NOTHING_TO_PLAY
         return ask(handler_input, join(*prefix, voice.NOTHING_TO_PLAY))
     try:
-        text, left = premium.play(turn, isp, pick.item, spend=pick.spend)
+        text, left = content.play(turn, isp, pick.item, spend=pick.spend)
     except IspError as exc:
         if exc.code != IspErrorCode.NO_UNITS_LEFT:
             raise
@@ -89,13 +89,19 @@ def play_content(
 def suggest(handler_input, turn, isp, product, context: str):
     """An Upsell: the skill's message (what it gives, a yes/no question, no price) is read by
     Alexa, then Amazon's offer follows."""
-    texts = product.texts(turn.locale)
-    message = turn.voice.upsell_message(
-        context, premium.name(turn, product), texts.summary if texts else ""
-    )
+    message, experiment, arm = selling.suggestion(turn, isp, product, context)
     turn.outcome = Outcome.UPSELL_SENT
     set_step(turn, Step.IDLE)
-    return premium.send(handler_input, turn, isp, DirectiveName.UPSELL, product, message=message)
+    return selling.send(
+        handler_input,
+        turn,
+        isp,
+        DirectiveName.UPSELL,
+        product,
+        message=message,
+        experiment=experiment,
+        arm=arm,
+    )
 
 
 class ContentHandler(AbstractRequestHandler):
@@ -107,7 +113,7 @@ class ContentHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
-        collection = premium.collection_for(turn, isp, slot(handler_input, intents.COLLECTION_SLOT))
+        collection = content.collection_for(turn, isp, slot(handler_input, intents.COLLECTION_SLOT))
         return play_content(handler_input, turn, collection)
 
 
@@ -184,7 +190,7 @@ def buy(handler_input, turn, isp, product):
     voice = turn.voice
     name = premium.name(turn, product)
     if isp.owns(product):
-        collection, pick = premium.content_for_product(turn, isp, product)
+        collection, pick = content.content_for_product(turn, isp, product)
         answer = play_content(handler_input, turn, collection, voice.already_owned(name), pick=pick)
         turn.outcome = Outcome.ISP_ALREADY_OWNED
         return answer
@@ -194,7 +200,7 @@ def buy(handler_input, turn, isp, product):
         return ask(handler_input, join(voice.not_for_sale(name), voice.ANOTHER_QUESTION))
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.BUY_SENT
-    return premium.send(handler_input, turn, isp, DirectiveName.BUY, product)
+    return selling.send(handler_input, turn, isp, DirectiveName.BUY, product)
 
 
 class BuyHandler(AbstractRequestHandler):

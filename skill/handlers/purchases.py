@@ -15,7 +15,7 @@ from isp import services as isp_services
 from isp.errors import IspError
 from isp.facts import DirectiveName, PurchaseResult
 
-from .. import intents, outcomes, premium
+from .. import content, intents, outcomes, premium, selling
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
@@ -31,7 +31,7 @@ def send_cancel(handler_input, turn, isp, product):
     one-time product or consumable (Amazon's way to a refund)."""
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.ISP_CANCEL_SENT
-    return premium.send(handler_input, turn, isp, DirectiveName.CANCEL, product)
+    return selling.send(handler_input, turn, isp, DirectiveName.CANCEL, product)
 
 
 def _pending(turn, step, product) -> None:
@@ -171,7 +171,7 @@ class PurchaseResultHandler(AbstractRequestHandler):
             set_step(turn, Step.IDLE)
             response = ask(handler_input, voice.CANCEL_DONE_NEXT)
         elif result in (PurchaseResult.ACCEPTED, PurchaseResult.ALREADY_PURCHASED):
-            collection, pick = premium.content_for_product(turn, isp, row.product)
+            collection, pick = content.content_for_product(turn, isp, row.product)
             bought = voice.bought(premium.name(turn, row.product))
             if collection is None:
                 set_step(turn, Step.IDLE)

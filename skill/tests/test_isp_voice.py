@@ -7,14 +7,21 @@ from decimal import Decimal
 
 from catalog.tests.factories import ProductFactory
 from demo.isp_seed import SLEEP_SKILL_ID
-from isp.models import ConsumableLedgerEntry, ContentPlay, InSkillProduct, IspEntitlement
+from isp.experiments import experiment_results, experiment_start
+from isp.models import (
+    ConsumableLedgerEntry,
+    ContentPlay,
+    InSkillProduct,
+    IspEntitlement,
+    arm_for,
+)
 from orders import services as orders
 from orders.models import Customer
 from orders.tests.helpers import place_order
 from skill import intents as i
 from skill.testing.envelopes import product_slot, skill_event
 
-from .isp_conversation import USER, IspShopper, named
+from .isp_conversation import USER, IspShopper, named, product
 from .test_isp_certification import FREE, shopper
 
 
@@ -186,3 +193,27 @@ def test_a_turn_in_a_running_session_asks_amazon_nothing(
 # marker with the current collection; the observed entitlements; the collection's items and
 # their texts; the recent plays; the play's INSERT; the turn's log (one round trip).
 QUERIES_PER_TIP = 10
+
+
+def test_a_message_experiment_gives_each_shopper_their_arm(isp_store, client, live_server):
+    pro = product(isp_store, "pro_pack")
+    experiment = experiment_start(
+        product=pro,
+        kind="message",
+        message_a="Ten barber secrets for a closer shave. Shall I tell you more?",
+        message_b="Want the pro tips the barbers use?",
+    )
+    arm = arm_for(experiment.pk, USER)
+    s = shopper(client, isp_store, live_server)
+    for _ in range(4):
+        s.tip()
+    heard = experiment.message_a if arm == "a" else experiment.message_b
+    assert s.directive()["payload"]["upsellMessage"] == (
+        f"You've heard all the free ones for now. {heard}"
+    )
+    s.purchase("accept")
+    (a, b) = experiment_results(experiment)
+    assert [(r.arm, r.suggestions, r.purchases) for r in (a, b)] == [
+        ("a", int(arm == "a"), int(arm == "a")),
+        ("b", int(arm == "b"), int(arm == "b")),
+    ]
