@@ -15,6 +15,7 @@ from merchant.models import Area
 
 from . import services, texts
 from .errors import IspError, IspErrorCode, error_message
+from .experiments import experiment_end, experiment_results
 from .models import (
     ContentCollection,
     ContentItem,
@@ -24,6 +25,7 @@ from .models import (
     InSkillProductPrice,
     IspPurchaseResult,
     IspSettings,
+    UpsellExperiment,
 )
 
 
@@ -110,6 +112,7 @@ class ProductLocalizationInline(StoreScopedInline, admin.StackedInline):
         "keywords",
         "purchase_prompt",
         "bought_card_text",
+        "upsell_message",
     ]
 
 
@@ -188,6 +191,65 @@ class IspSettingsAdmin(StoreScopedAdmin):
     area = Area.SETTINGS
     list_display = ["store", "sandbox_mode", "upsells_per_session"]
     fields = ["store", "sandbox_mode", "upsells_per_session"]
+
+
+@admin.register(UpsellExperiment)
+class UpsellExperimentAdmin(StoreScopedAdmin):
+    """A/B tests of suggestions: started here, ended by choosing the winner (applied to the
+    product's suggestion or the store's policy). Arms are fixed once it runs."""
+
+    area = Area.CATALOG
+    list_display = ["product", "kind", "locale", "started_at", "ended_at", "winner", "results"]
+    list_filter = ["store", "kind"]
+    list_select_related = ["product"]
+    fields = [
+        "store",
+        "product",
+        "kind",
+        "locale",
+        "message_a",
+        "message_b",
+        "per_session_a",
+        "per_session_b",
+        "results",
+        "winner",
+        "ended_at",
+    ]
+    readonly_fields = ["results", "winner", "ended_at"]
+    actions = ["end_a_wins", "end_b_wins"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pk:
+            return [f for f in self.fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.started_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="results (suggested, bought, conversion, 95 % interval)")
+    def results(self, obj):
+        if not obj.pk:
+            return "-"
+        return " · ".join(
+            f"{r.arm.upper()}: {r.suggestions} suggested, {r.purchases} bought, "
+            f"{r.conversion:.1%} ({r.low:.1%}-{r.high:.1%})"
+            for r in experiment_results(obj)
+        )
+
+    def _end(self, request, queryset, winner):
+        for experiment in queryset.filter(ended_at__isnull=True):
+            experiment_end(experiment=experiment, winner=winner, actor=request.user)
+            self.message_user(request, f"{experiment}: arm {winner.upper()} won and now applies.")
+
+    @admin.action(description="End: arm A wins")
+    def end_a_wins(self, request, queryset):
+        self._end(request, queryset, "a")
+
+    @admin.action(description="End: arm B wins")
+    def end_b_wins(self, request, queryset):
+        self._end(request, queryset, "b")
 
 
 @admin.register(IspPurchaseResult)

@@ -4,6 +4,7 @@ deterministic split, each arm's results with its 95 % interval, and ending with 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
 from isp.experiments import (
     experiment_end,
@@ -18,9 +19,12 @@ from isp.models import (
     IspPurchaseResult,
     IspSettings,
     UpsellEvent,
+    UpsellExperiment,
     arm_for,
 )
 from isp.services import purchase_attempt_start, purchase_result_record
+from merchant.models import Role
+from merchant.tests.factories import MembershipFactory
 from orders.tests.factories import CustomerFactory
 
 from .factories import ProductFactory
@@ -107,3 +111,50 @@ def test_ending_applies_the_winner(product):
     )
     experiment_end(experiment=frequency, winner="b")
     assert IspSettings.objects.get(store=product.store).upsells_per_session == 2
+
+
+def test_owners_run_an_experiment_from_the_admin(client, product):
+    client.force_login(MembershipFactory(store=product.store, role=Role.CATALOG_EDITOR).user)
+    add = reverse("admin:isp_upsellexperiment_add")
+    refused = client.post(
+        add,
+        {
+            "store": product.store.pk,
+            "product": product.pk,
+            "kind": "message",
+            "locale": "en-US",
+            "message_a": A,
+            "message_b": "Only 99 cents!",
+            "per_session_a": 1,
+            "per_session_b": 1,
+        },
+    )
+    assert refused.status_code == 200
+    assert "End the suggestion with a yes or no question." in refused.content.decode()
+    assert not UpsellExperiment.objects.exists()
+    created = client.post(
+        add,
+        {
+            "store": product.store.pk,
+            "product": product.pk,
+            "kind": "message",
+            "locale": "en-US",
+            "message_a": A,
+            "message_b": B,
+            "per_session_a": 1,
+            "per_session_b": 1,
+        },
+    )
+    assert created.status_code == 302
+    experiment = UpsellExperiment.objects.get()
+    listing = client.get(reverse("admin:isp_upsellexperiment_changelist"))
+    assert "A: 0 suggested, 0 bought, 0.0% (0.0%-0.0%)" in listing.content.decode()
+    client.post(
+        reverse("admin:isp_upsellexperiment_changelist"),
+        {"action": "end_b_wins", "_selected_action": [experiment.pk]},
+    )
+    experiment.refresh_from_db()
+    assert (experiment.winner, experiment.running) == ("b", False)
+    assert (
+        InSkillProductLocalization.objects.get(product=product, locale="en-US").upsell_message == B
+    )
