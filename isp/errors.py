@@ -11,6 +11,10 @@ class IspErrorCode(WordedCode):
     BAD_UNITS = "bad_units", "Grant between 1 and {max} units."
     REASON_REQUIRED = "reason_required", "Say why the units are granted."
     UNKNOWN_PRODUCT = "unknown_product", "This store has no product {product_id}."
+    LIVE_PURCHASES = (
+        "live_purchases",
+        "This shopper has live purchases: only a test shopper's purchases can be reset.",
+    )
     HAS_BUYERS = (
         "has_buyers",
         "Shoppers have bought {product}: Amazon keeps it for them, so it cannot be deleted. "

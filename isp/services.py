@@ -338,3 +338,17 @@ def shopper_isp_forget(*, customer) -> None:
     for model in (ContentPlay, ConsumableLedgerEntry, IspEntitlement, IspShopperState):
         model.objects.filter(customer=customer).delete()
     UpsellEvent.objects.filter(customer=customer).update(session_id="")
+
+
+@transaction.atomic
+def test_shopper_reset(*, customer) -> None:
+    """The voice console's test shopper starts over: everything ``shopper_isp_forget``
+    forgets, plus their suggestions, declines and test purchase requests and results (so no
+    cooldown or rotation carries over). Refused for a shopper with a live purchase."""
+    results = IspPurchaseResult.objects.filter(customer=customer)
+    if results.filter(is_test=False).exists():
+        raise IspError(IspErrorCode.LIVE_PURCHASES)
+    shopper_isp_forget(customer=customer)
+    results.delete()
+    IspPurchaseAttempt.objects.filter(customer=customer).delete()
+    UpsellEvent.objects.filter(customer=customer).delete()

@@ -1,8 +1,10 @@
 """The support console's page of a shopper's in-skill purchases: entitlements and
 subscriptions as the skill last saw them at Amazon, consumable inventory with its ledger,
 purchase results, and the goodwill form (units granted with a reason, audited on the
-ledger). Support staff of the shopper's store only (orders area); another store's shopper is
-a 404, like the customer page it is linked from."""
+ledger with the agent). Support staff of the shopper's store only (orders area, like the
+rest of the support console: a catalog editor gets 403); another store's shopper is a 404,
+like the customer page it is linked from. Products are shown by their name in the
+shopper's locale and the reference name Amazon and the skill use."""
 
 from django import forms
 from django.contrib import messages
@@ -20,15 +22,42 @@ from .models import InSkillProduct
 
 
 class GoodwillForm(forms.Form):
-    product = forms.ModelChoiceField(queryset=InSkillProduct.objects.none())
-    units = forms.IntegerField(min_value=1, max_value=services.MAX_GOODWILL_UNITS)
-    reason = forms.CharField(max_length=200, help_text="Why: shown on the ledger.")
+    product = forms.ModelChoiceField(
+        queryset=InSkillProduct.objects.none(),
+        error_messages={
+            "required": "Choose the consumable to grant units of.",
+            "invalid_choice": "Choose one of this store's consumables.",
+        },
+    )
+    units = forms.IntegerField(
+        min_value=1,
+        max_value=services.MAX_GOODWILL_UNITS,
+        error_messages={"required": "Say how many units to grant."},
+    )
+    reason = forms.CharField(
+        max_length=200,
+        help_text="Why: shown on the ledger.",
+        error_messages={"required": "Say why the units are granted."},
+    )
 
-    def __init__(self, *args, store, **kwargs):
+    def __init__(self, *args, store, names: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = InSkillProduct.objects.filter(
+        field = self.fields["product"]
+        field.queryset = InSkillProduct.objects.filter(
             store=store, type=ProductType.CONSUMABLE
-        )
+        ).order_by("reference_name")
+        field.label_from_instance = lambda product: names.get(product.pk, str(product))
+
+
+def _product_names(products, locale: str) -> dict[int, str]:
+    """Product id -> "Name in the locale · reference_name" (the reference name alone when the
+    product has no texts yet)."""
+    names = {}
+    for product in products:
+        texts = product.texts(locale)
+        name = texts.name if texts and texts.name else ""
+        names[product.pk] = f"{name} · {product.reference_name}" if name else product.reference_name
+    return names
 
 
 @login_required
@@ -37,22 +66,33 @@ def customer_purchases(request, pk: int):
     if not staff_store_ids(user=request.user):
         raise PermissionDenied("You do not work on orders.")
     customer = customer_for_staff(user=request.user, pk=pk)
-    form = GoodwillForm(request.POST or None, store=customer.store)
+    products = selectors.store_products(store=customer.store)
+    names = _product_names(products, customer.locale)
+    form = GoodwillForm(request.POST or None, store=customer.store, names=names)
     if request.method == "POST" and form.is_valid():
+        product, units = form.cleaned_data["product"], form.cleaned_data["units"]
         try:
             balance = services.consumable_goodwill_grant(
                 customer=customer,
-                product=form.cleaned_data["product"],
-                units=form.cleaned_data["units"],
+                product=product,
+                units=units,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
         except IspError as exc:
             form.add_error(None, error_message(exc))
         else:
-            messages.success(request, f"Units granted: {balance} left.")
+            messages.success(
+                request,
+                f"{units} unit{'s' if units != 1 else ''} of {names.get(product.pk, product)} "
+                f"granted: {balance} left.",
+            )
             return redirect("isp_support:customer_purchases", pk=customer.pk)
     entitlements = selectors.customer_entitlements(customer=customer)
+    inventory = selectors.consumable_inventory(customer=customer)
+    results = selectors.customer_purchase_results(customer=customer)
+    for row in [*entitlements, *inventory, *results]:
+        row.product_name = names.get(row.product.pk, str(row.product))
     return render(
         request,
         "support/customer_purchases.html",
@@ -62,9 +102,10 @@ def customer_purchases(request, pk: int):
             "subscriptions": [
                 e for e in entitlements if e.product.type == ProductType.SUBSCRIPTION
             ],
-            "inventory": selectors.consumable_inventory(customer=customer),
-            "results": selectors.customer_purchase_results(customer=customer),
+            "inventory": inventory,
+            "results": results,
             "form": form,
+            "sells_consumables": any(p.type == ProductType.CONSUMABLE for p in products),
         },
         status=400 if request.method == "POST" else 200,
     )

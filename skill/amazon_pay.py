@@ -194,9 +194,10 @@ def charge_directive(*, store, customer, order, reference: str, token: str) -> S
 
 
 def find_directive(skill_response: dict) -> dict | None:
-    """The Amazon Pay ``Connections.SendRequest`` directive in a (serialized) skill response."""
+    """The Amazon Pay ``Connections.SendRequest`` directive (Setup or Charge) in a
+    (serialized) skill response; in-skill purchase directives (Buy, Upsell, Cancel) are not."""
     for directive in (skill_response.get("response") or {}).get("directives") or []:
-        if directive.get("type") == SEND_REQUEST:
+        if directive.get("type") == SEND_REQUEST and directive.get("name") in (SETUP, CHARGE):
             return directive
     return None
 

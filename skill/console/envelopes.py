@@ -2,8 +2,11 @@
 
 The console plays one shopper per browser session and store: a fixed user id and device id,
 and an Alexa session id that is renewed whenever the skill ends the session (or sends an
-Amazon Pay directive, which ends it too). The Amazon Pay permission can be granted or
-denied, as a shopper does in the Alexa app.
+Amazon Pay or in-skill purchase directive, which ends it too). The Amazon Pay permission can
+be granted or denied, as a shopper does in the Alexa app. An in-skill purchase directive
+waiting for the owner to play Amazon's purchase dialogue is kept with the shopper
+(``pending``), and Alexa's ``Connections.Response`` comes back in a new session
+(``connections_envelope``).
 """
 
 import uuid
@@ -57,12 +60,15 @@ class ConsoleShopper:
     device_id: str = field(default_factory=lambda: f"amzn1.ask.device.CONSOLE{_token()}")
     session_id: str = ""  # "" when no Alexa session is open
     attributes: dict = field(default_factory=dict)
+    # {"directive": the Buy/Upsell/Cancel directive, "locale": ...} waiting for the owner's
+    # choice of Amazon's outcome; None when no purchase dialogue is waiting.
+    pending: dict | None = None
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "ConsoleShopper":
         data = data or {}
         shopper = cls()
-        for key in ("user_id", "device_id", "session_id", "attributes"):
+        for key in ("user_id", "device_id", "session_id", "attributes", "pending"):
             if key in data:
                 setattr(shopper, key, data[key])
         return shopper
@@ -73,6 +79,7 @@ class ConsoleShopper:
             "device_id": self.device_id,
             "session_id": self.session_id,
             "attributes": self.attributes,
+            "pending": self.pending,
         }
 
     def after(self, sent: dict, response: dict) -> None:
@@ -145,6 +152,22 @@ def build_envelope(
     )
     data = _serializer.serialize(envelope)
     data["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return data
+
+
+def connections_envelope(
+    *, shopper: ConsoleShopper, skill_id: str, locale: str, request: dict, consent: str = "GRANTED"
+) -> dict:
+    """The envelope Alexa posts after its purchase dialogue: ``request`` (the
+    ``Connections.Response`` the ISP sandbox answered) in a new session of the same shopper
+    and device (the directive ended the previous session)."""
+    data = build_envelope(
+        shopper=ConsoleShopper(user_id=shopper.user_id, device_id=shopper.device_id),
+        skill_id=skill_id,
+        locale=locale,
+        consent=consent,
+    )
+    data["request"] = {**request, "locale": request.get("locale") or locale}
     return data
 
 

@@ -3,12 +3,23 @@
 Each turn turns what was typed (or the button pressed) into a real request envelope with
 the store's exported interaction model, runs the same skill code as ``/alexa/`` through
 ``skill.runtime.handle_envelope(..., source="console")`` (orders become test orders), and
-plays the Amazon Pay sandbox's part: when the answer carries a ``Connections.SendRequest``
-directive, the sandbox's ``Connections.Response`` is sent next, with the outcome (success,
-decline, denied permission...) the owner picked on the page.
+plays the Amazon Pay sandbox's part: when the answer carries an Amazon Pay
+``Connections.SendRequest`` directive (Setup, Charge), the sandbox's ``Connections.Response``
+is sent next, with the outcome (success, decline, denied permission...) the owner picked on
+the page.
+
+In-skill purchases are the shopper's own choice in Amazon's dialogue, so the owner answers
+them after the fact: an answer carrying a Buy, Upsell or Cancel directive is shown in words
+and kept as the shopper's pending purchase dialogue; the owner then picks Amazon's outcome
+(accept, decline, payment error) under that turn, the embedded ISP sandbox plays it
+(``isp.sandbox.purchase_flow`` for the console's shopper) and its ``Connections.Response``
+goes to the skill in a new session, like every console turn. Only for stores in ISP sandbox
+mode: a live store's purchase dialogue is Amazon's and cannot be played here.
 """
 
+import html
 import json
+import re
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
@@ -17,11 +28,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import catalog_revision
+from isp import sandbox as isp_sandbox
+from isp import selectors as isp_selectors
+from isp import services as isp_services
+from isp.facts import DirectiveName
 from merchant.models import Area
 from merchant.selectors import stores_for_user
-from skill import amazon_pay, amazon_pay_sandbox, runtime, speech
+from skill import amazon_pay, amazon_pay_sandbox, runtime
 from skill import intents as i
-from skill.console.envelopes import ConsoleShopper, build_envelope
+from skill import selectors as skill_selectors
+from skill.console.envelopes import ConsoleShopper, build_envelope, connections_envelope
 from skill.console.matcher import Matcher
 from skill.package import PackageInvalid, build_skill_package
 
@@ -44,6 +60,22 @@ CHARGE_OUTCOMES = [
     ("ACCESS_DENIED", "Permission denied (ACCESS_DENIED)"),
 ]
 MAX_AMAZON_PAY_HOPS = 3
+PAY_DIRECTIVES = {amazon_pay.SETUP, amazon_pay.CHARGE}
+ISP_DIRECTIVES = set(DirectiveName.values)  # Buy, Upsell, Cancel
+# Amazon's purchase dialogue as the owner plays it: outcome -> (button, what the shopper did),
+# for a Buy or Upsell and for a Cancel (which ends a subscription or asks for a refund).
+ISP_OUTCOMES = {
+    "offer": [
+        ("accept", "Accept", "accepts Amazon's offer"),
+        ("decline", "Decline", "declines Amazon's offer"),
+        ("error", "Payment error", "accepts, but the payment fails"),
+    ],
+    "cancel": [
+        ("accept", "Accept the cancel", "confirms the cancel"),
+        ("decline", "Decline (keep it)", "keeps the product"),
+        ("error", "Error", "confirms, but Amazon fails"),
+    ],
+}
 MAX_TEXT = 500
 
 
@@ -88,11 +120,18 @@ def console_page(request):
         **admin.site.each_context(request),
         "title": "Voice test console",
         "stores": [
-            {"slug": s.slug, "name": s.name, "locales": s.locales(), "pay": s.uses_amazon_pay}
+            {
+                "slug": s.slug,
+                "name": s.name,
+                "locales": s.locales(),
+                "pay": s.uses_amazon_pay,
+                "isp_sandbox": isp_selectors.store_in_isp_sandbox(s),
+            }
             for s in stores
         ],
         "setup_outcomes": SETUP_OUTCOMES,
         "charge_outcomes": CHARGE_OUTCOMES,
+        "isp_outcomes": ISP_OUTCOMES["offer"],
     }
     return render(request, "skill/console/console.html", context, status=200 if stores else 403)
 
@@ -121,6 +160,13 @@ def console_turn(request):
         shopper = ConsoleShopper()
         _save(request, shoppers, store, shopper)
         return JsonResponse({"exchanges": [], "session_open": False, "reset": True})
+    consent = data.get("consent") if data.get("consent") in CONSENTS else "GRANTED"
+    if action in ("purchase", "isp_reset"):
+        if not isp_selectors.store_in_isp_sandbox(store):
+            return JsonResponse({"error": _not_playable(store)}, status=400)
+        if action == "isp_reset":
+            return _reset_test_purchases(request, shoppers, store, shopper)
+        return _purchase(request, data, shoppers, store, shopper, skill_id, consent)
 
     try:
         matcher = console_matcher(store, locale)
@@ -129,14 +175,15 @@ def console_turn(request):
             {"error": "The store's skill package is invalid.", "errors": invalid.errors},
             status=400,
         )
-    consent = data.get("consent") if data.get("consent") in CONSENTS else "GRANTED"
     text = " ".join(str(data.get("text", "")).split())[:MAX_TEXT]
 
     end_session = False
     if action == "launch":
         understood, said = None, "(opens the skill)"
     elif action == "end":
+        shopper.pending = None
         if not shopper.session_id:
+            _save(request, shoppers, store, shopper)
             return JsonResponse({"exchanges": [], "session_open": False})
         understood, said, end_session = None, "(ends the session)", True
     elif action in BUTTONS:
@@ -146,6 +193,8 @@ def console_turn(request):
     else:
         return JsonResponse({"error": "Type what the shopper says."}, status=400)
 
+    # The shopper spoke to the skill again: a purchase dialogue left unanswered is dropped.
+    shopper.pending = None
     sent = build_envelope(
         shopper=shopper,
         skill_id=skill_id,
@@ -154,29 +203,194 @@ def console_turn(request):
         end_session=end_session,
         consent=consent,
     )
-    exchanges = []
     try:
-        response = runtime.handle_envelope(sent, source="console")
-        exchanges.append(
-            _exchange("shopper", sent, response, said=said, understood=understood, locale=locale)
+        exchanges, sent, response = _play(
+            sent, data, locale=locale, kind="shopper", said=said, understood=understood
         )
-        for _hop in range(MAX_AMAZON_PAY_HOPS):
-            directive = amazon_pay.find_directive(response)
-            if directive is None:
-                break
-            simulate = _outcome(data, directive.get("name"))
-            sent = amazon_pay_sandbox.response_envelope(sent, response, simulate=simulate)
-            response = runtime.handle_envelope(sent, source="console")
-            exchanges.append(_exchange("amazon_pay", sent, response, locale=locale))
     except (runtime.EnvelopeError, runtime.UnknownSkill) as exc:
         return JsonResponse({"error": f"The skill refused the request: {exc}"}, status=400)
 
     if end_session:
         shopper.session_id, shopper.attributes = "", {}
     else:
-        shopper.after(sent, response)
+        _follow(shopper, store, sent, response, exchanges[-1], locale=locale)
     _save(request, shoppers, store, shopper)
-    return JsonResponse({"exchanges": exchanges, "session_open": bool(shopper.session_id)})
+    return _answer(exchanges, shopper)
+
+
+def _play(sent, data, *, locale, kind, said="", understood=None, extra=None):
+    """Send ``sent`` to the skill, then play the Amazon Pay sandbox on every Setup or Charge
+    the answers carry. Returns the exchanges and the last envelope sent and answer."""
+    response = runtime.handle_envelope(sent, source="console")
+    exchanges = [_exchange(kind, sent, response, said=said, understood=understood, locale=locale)]
+    if extra:
+        exchanges[0].update(extra)
+    for _hop in range(MAX_AMAZON_PAY_HOPS):
+        directive = _send_request(response, PAY_DIRECTIVES)
+        if directive is None:
+            break
+        simulate = _outcome(data, directive.get("name"))
+        sent = amazon_pay_sandbox.response_envelope(sent, response, simulate=simulate)
+        response = runtime.handle_envelope(sent, source="console")
+        exchanges.append(_exchange("amazon_pay", sent, response, locale=locale))
+    return exchanges, sent, response
+
+
+def _follow(shopper: ConsoleShopper, store, sent, response, exchange: dict, *, locale) -> None:
+    """Follow the session after the skill's last answer; a Buy, Upsell or Cancel in it is
+    shown in words and, for a sandbox store, waits for the owner's choice of outcome."""
+    shopper.after(sent, response)
+    directive = _send_request(response, ISP_DIRECTIVES)
+    if directive is None:
+        return
+    playable = isp_selectors.store_in_isp_sandbox(store)
+    exchange["purchase"] = _purchase_words(store, directive, locale=locale, playable=playable)
+    if playable:
+        shopper.pending = {"directive": directive, "locale": locale}
+
+
+def _answer(exchanges, shopper: ConsoleShopper, **extra) -> JsonResponse:
+    return JsonResponse(
+        {
+            "exchanges": exchanges,
+            "session_open": bool(shopper.session_id),
+            "purchase_pending": bool(shopper.pending),
+            **extra,
+        }
+    )
+
+
+def _send_request(response: dict, names: set) -> dict | None:
+    """The answer's ``Connections.SendRequest`` directive if its name is one of ``names``."""
+    for directive in ((response or {}).get("response") or {}).get("directives") or []:
+        if directive.get("type") == amazon_pay.SEND_REQUEST and directive.get("name") in names:
+            return directive
+    return None
+
+
+def _not_playable(store) -> str:
+    return (
+        f"The purchase dialogue is Amazon's: {store.name} is not in ISP sandbox mode, so it "
+        "cannot be played here. Try it on a device or in the developer console's simulator."
+    )
+
+
+def _product_name(store, product_id: str, locale: str) -> str:
+    product = isp_selectors.product_by_amazon_id(store=store, product_id=product_id or "")
+    if product is None:
+        return f"product {product_id} (not in the store's catalog)"
+    texts = product.texts(locale)
+    return (texts.name if texts else "") or product.reference_name
+
+
+def _outcomes_for(directive_name) -> list[tuple[str, str, str]]:
+    return ISP_OUTCOMES["cancel" if directive_name == DirectiveName.CANCEL else "offer"]
+
+
+def _purchase_words(store, directive: dict, *, locale: str, playable: bool) -> dict:
+    """What the console shows for a Buy, Upsell or Cancel directive (the skill says nothing:
+    Alexa reads the upsell message, then Amazon's dialogue follows)."""
+    name = directive.get("name")
+    payload = directive.get("payload") or {}
+    product_id = str((payload.get("InSkillProduct") or {}).get("productId") or "")
+    product = _product_name(store, product_id, locale)
+    message = _words(str(payload.get("upsellMessage") or ""))
+    if name == DirectiveName.UPSELL:
+        summary = f"Alexa offers the {product} (Upsell): {message}"
+    elif name == DirectiveName.BUY:
+        summary = f"Alexa starts the purchase of the {product} (Buy)"
+    else:
+        summary = f"Alexa asks to cancel the {product} (Cancel)"
+    return {
+        "name": name,
+        "product_id": product_id,
+        "product": product,
+        "message": message,
+        "summary": summary,
+        "playable": playable,
+        "refusal": "" if playable else _not_playable(store),
+        "outcomes": [{"value": v, "label": label} for v, label, _ in _outcomes_for(name)]
+        if playable
+        else [],
+    }
+
+
+def _purchase(request, data, shoppers, store, shopper, skill_id, consent):
+    """The owner's choice ends Amazon's purchase dialogue: the ISP sandbox plays it for the
+    console's shopper and Alexa's ``Connections.Response`` goes to the skill."""
+    outcome = str(data.get("outcome", ""))
+    if outcome not in {value for value, _, _ in ISP_OUTCOMES["offer"]}:
+        return JsonResponse(
+            {"error": "Choose how Amazon's purchase dialogue ends: accept, decline or error."},
+            status=400,
+        )
+    pending = shopper.pending
+    if not pending:
+        return JsonResponse(
+            {
+                "error": "No purchase dialogue is waiting: the skill's last answer carried no "
+                "Buy, Upsell or Cancel."
+            },
+            status=400,
+        )
+    locale = pending.get("locale") if pending.get("locale") in store.locales() else None
+    locale = locale or store.default_locale
+    directive = pending.get("directive") or {}
+    did = {value: did for value, _, did in _outcomes_for(directive.get("name"))}[outcome]
+    try:
+        flow = isp_sandbox.purchase_flow(
+            store=store,
+            user_id=shopper.user_id,
+            directive=directive,
+            outcome=outcome,
+            locale=locale,
+        )
+    except isp_sandbox.FlowRefused as exc:
+        shopper.pending = None
+        _save(request, shoppers, store, shopper)
+        return JsonResponse({"error": f"The ISP sandbox refused the directive: {exc}"}, status=400)
+    shopper.pending = None
+    # The Connections.Response request (the HTTP face wraps it as {"request": ...}).
+    answer = flow["request"] if "request" in flow and "type" not in flow else flow
+    sent = connections_envelope(
+        shopper=shopper, skill_id=skill_id, locale=locale, request=answer, consent=consent
+    )
+    payload = answer.get("payload") or {}
+    isp = {
+        "name": answer.get("name"),
+        "outcome": outcome,
+        "status": answer.get("status"),
+        "payload": payload,
+        "product": _product_name(store, str(payload.get("productId") or ""), locale),
+    }
+    try:
+        exchanges, sent, response = _play(
+            sent, data, locale=locale, kind="isp", said=did, extra={"isp": isp}
+        )
+    except (runtime.EnvelopeError, runtime.UnknownSkill) as exc:
+        _save(request, shoppers, store, shopper)
+        return JsonResponse({"error": f"The skill refused the request: {exc}"}, status=400)
+    _follow(shopper, store, sent, response, exchanges[-1], locale=locale)
+    _save(request, shoppers, store, shopper)
+    return _answer(exchanges, shopper)
+
+
+def _reset_test_purchases(request, shoppers, store, shopper):
+    """The console's shopper owns nothing again: the sandbox forgets their purchases and the
+    portal what it observed of them (entitlements, units, tips heard); the session ends so
+    the next turn asks the sandbox afresh."""
+    isp_sandbox.sandbox_reset(store=store, user_id=shopper.user_id)
+    customer = skill_selectors.shopper(store=store, alexa_user_id=shopper.user_id)
+    if customer is not None:
+        isp_services.test_shopper_reset(customer=customer)
+    shopper.session_id, shopper.attributes, shopper.pending = "", {}, None
+    _save(request, shoppers, store, shopper)
+    return _answer(
+        [],
+        shopper,
+        isp_reset=True,
+        message="Test purchases reset: the shopper owns nothing and starts a new session.",
+    )
 
 
 def _outcome(data: dict, directive_name: str | None) -> str | None:
@@ -189,6 +403,14 @@ def _save(request, shoppers: dict, store, shopper: ConsoleShopper) -> None:
     shoppers[str(store.pk)] = shopper.as_dict()
     request.session[SESSION_KEY] = shoppers
     request.session.modified = True
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _words(ssml: str) -> str:
+    """The words of an SSML fragment as the shopper hears them: no tags, no entities."""
+    return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
 
 
 def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict:
@@ -204,9 +426,9 @@ def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict
         "said": said,
         "understood": understood.as_dict() if understood else None,
         "request_type": request.get("type"),
-        "speech": speech.plain(ssml) if ssml else output.get("text", ""),
+        "speech": _words(ssml) if ssml else output.get("text", ""),
         "ssml": ssml,
-        "reprompt": speech.plain(reprompt) if reprompt else "",
+        "reprompt": _words(reprompt) if reprompt else "",
         "card": body.get("card"),
         "directives": body.get("directives") or [],
         "end_session": body.get("shouldEndSession"),

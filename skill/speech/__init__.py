@@ -6,6 +6,7 @@ for a locale in one file. Catalog text is SSML-escaped with ``ssml_escape`` befo
 put into speech.
 """
 
+import html
 import importlib
 import re
 from decimal import Decimal
@@ -30,8 +31,7 @@ def ssml_escape(text: str) -> str:
 
 def plain(ssml: str) -> str:
     """The words of an SSML fragment, without tags or entities."""
-    text = _TAG.sub(" ", ssml).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    return " ".join(text.split())
+    return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
 
 
 def money(amount: Decimal, currency: str, locale: str) -> str:

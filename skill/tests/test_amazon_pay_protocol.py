@@ -229,3 +229,5 @@ def test_find_directive():
     assert amazon_pay.find_directive(answer) is directive
     assert amazon_pay.find_directive({"response": {}}) is None
     assert amazon_pay.find_directive({}) is None
+    upsell = {"type": amazon_pay.SEND_REQUEST, "name": "Upsell"}
+    assert amazon_pay.find_directive({"response": {"directives": [upsell]}}) is None

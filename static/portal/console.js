@@ -16,6 +16,10 @@
       o.value = o.textContent = loc;
       $("locale").appendChild(o);
     }
+    const sandbox = !!option && option.dataset.ispSandbox === "1";
+    $("isp-on").hidden = !sandbox;
+    $("isp-off").hidden = sandbox;
+    $("isp-reset").hidden = !sandbox;
   }
   $("store").addEventListener("change", fillLocales);
   fillLocales();
@@ -51,6 +55,12 @@
       const status = pay.status || {};
       turn.appendChild(el("div", "pay", `Amazon Pay sandbox → ${pay.name}: ${status.code} ${status.message || ""}`));
       turn.appendChild(details("Connections.Response payload", pay.payload || {}));
+    } else if (exchange.kind === "isp") {
+      const isp = exchange.isp || {};
+      const payload = isp.payload || {};
+      turn.appendChild(el("div", "shopper", `Shopper in Amazon's dialogue: ${exchange.said}`));
+      turn.appendChild(el("div", "pay", `ISP sandbox → ${isp.name} ${isp.product}: ${payload.purchaseResult || ""} (status ${(isp.status || {}).code || ""})`));
+      turn.appendChild(details("Connections.Response payload", payload));
     } else {
       turn.appendChild(el("div", "shopper", `Shopper: ${exchange.said}`));
       const u = exchange.understood;
@@ -61,10 +71,12 @@
         turn.appendChild(el("div", "understood", exchange.request_type));
       }
     }
+    const purchase = exchange.purchase;
     const said = el("div", "alexa");
     said.appendChild(el("strong", "", "Alexa: "));
-    said.appendChild(el("span", "speech", exchange.speech || "(no speech)"));
+    said.appendChild(el("span", "speech", exchange.speech || (purchase ? purchase.summary : "(no speech)")));
     turn.appendChild(said);
+    if (purchase) turn.appendChild(purchaseChoice(purchase));
     if (exchange.reprompt) turn.appendChild(el("div", "reprompt", "Reprompt: " + exchange.reprompt));
     if (exchange.card) {
       const card = el("div", "card");
@@ -80,11 +92,34 @@
     turn.appendChild(details("Response envelope", exchange.response));
     transcript.appendChild(turn);
     transcript.scrollTop = transcript.scrollHeight;
-    speak(exchange.speech, exchange.locale);
+    speak(exchange.speech || (purchase ? purchase.message : ""), exchange.locale);
+  }
+
+  // Amazon's purchase dialogue: the owner picks how it ends (ISP sandbox stores only).
+  function purchaseChoice(purchase) {
+    const box = el("div", "purchase");
+    if (!purchase.playable) {
+      box.appendChild(el("div", "refusal", purchase.refusal));
+      return box;
+    }
+    box.appendChild(el("span", "", "Amazon's purchase dialogue (ISP sandbox) ends with: "));
+    for (const choice of purchase.outcomes) {
+      const button = el("button", "", choice.label);
+      button.type = "button";
+      button.dataset.outcome = choice.value;
+      button.addEventListener("click", () => send("purchase", "", {outcome: choice.value}));
+      box.appendChild(button);
+    }
+    return box;
+  }
+
+  function note(text) {
+    transcript.appendChild(el("div", "note", text));
+    transcript.scrollTop = transcript.scrollHeight;
   }
 
   let busy = false;
-  async function send(action, text) {
+  async function send(action, text, extra) {
     if (busy) return;
     busy = true;
     $("status").textContent = "…";
@@ -92,7 +127,7 @@
     const body = {
       store: $("store").value, locale: $("locale").value, action: action, text: text || "",
       consent: $("consent").value, setup_outcome: $("setup_outcome").value,
-      charge_outcome: $("charge_outcome").value,
+      charge_outcome: $("charge_outcome").value, ...(extra || {}),
     };
     try {
       const response = await fetch(turnUrl, {
@@ -107,8 +142,14 @@
         return;
       }
       if (data.reset) transcript.innerHTML = "";
+      // Any answer ends the purchase dialogue that was waiting (chosen, reset or walked away).
+      for (const button of transcript.querySelectorAll(".purchase button")) button.disabled = true;
       for (const exchange of data.exchanges) show(exchange);
-      $("status").textContent = data.reset ? "New shopper." : (data.session_open ? "Session open: Alexa is listening." : "Session closed.");
+      if (data.isp_reset) note(data.message);
+      $("status").textContent = data.reset ? "New shopper."
+        : data.isp_reset ? data.message
+        : data.purchase_pending ? "Amazon's purchase dialogue is waiting: choose how it ends."
+        : (data.session_open ? "Session open: Alexa is listening." : "Session closed.");
     } catch (e) {
       $("status").textContent = "The console could not reach the portal: " + e;
       $("status").classList.add("error");
@@ -127,4 +168,5 @@
   for (const button of document.querySelectorAll("#buttons button")) {
     button.addEventListener("click", () => send(button.dataset.action));
   }
+  $("isp-reset").addEventListener("click", () => send("isp_reset"));
 })();
