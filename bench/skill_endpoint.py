@@ -245,7 +245,7 @@ def main() -> int:
     try:
         python = str(ROOT / ".venv" / "bin" / "python")
         run([python, "manage.py", "migrate", "--no-input"], env, 300)
-        run([python, "manage.py", "seed_demo"], env, 120)
+        run([python, "manage.py", "seed_demo", "--no-history"], env, 120)
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "DEBUG")})

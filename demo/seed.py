@@ -4,7 +4,7 @@
 (including an owner's edits) alone.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -17,6 +17,7 @@ from catalog.models import (
     ProductLocalization,
     ProductSynonym,
 )
+from demo.history import DAYS, seed_history
 from demo.isp_seed import seed_demo_isp
 from merchant.models import PaymentMode, Role, SkillId, StaffMembership, Store
 
@@ -111,6 +112,7 @@ PRODUCTS = [
 class SeedResult:
     store: Store
     created: bool
+    history: list = field(default_factory=list)  # demo.history.Summary per store
 
 
 @transaction.atomic
@@ -189,10 +191,16 @@ def seed_demo_store() -> SeedResult:
     return SeedResult(store=store, created=created)
 
 
-def seed_demos() -> SeedResult:
+def seed_demos(*, history: bool = True, days: int = DAYS) -> SeedResult:
     """Everything ``make run`` shows: the No Nicks store, then in-skill purchasing for it and
-    the digital-only Sleep Well store (``demo/isp_seed.py``). The tests' ``demo_store``
-    fixture seeds No Nicks alone."""
+    the digital-only Sleep Well store (``demo/isp_seed.py``), then ``days`` of history for
+    both (``demo/history.py``; ``history=False`` skips it). The tests' ``demo_store`` fixture
+    seeds No Nicks alone."""
     result = seed_demo_store()
-    seed_demo_isp(result.store)
+    sleep_well = seed_demo_isp(result.store)
+    if history:
+        result.history = [
+            seed_history(result.store, days=days),
+            seed_history(sleep_well, days=days),
+        ]
     return result

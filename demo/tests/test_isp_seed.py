@@ -21,7 +21,7 @@ def _counts():
 
 @pytest.mark.django_db
 def test_seed_demo_adds_isp_to_no_nicks_and_the_sleep_well_store():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-history", verbosity=0)
     no_nicks = Store.objects.get(slug="no-nicks")
     products = {p.reference_name: p for p in InSkillProduct.objects.filter(store=no_nicks)}
     assert {name: p.type for name, p in products.items()} == {
@@ -51,7 +51,7 @@ def test_seed_demo_adds_isp_to_no_nicks_and_the_sleep_well_store():
 
 @pytest.mark.django_db
 def test_seed_demos_is_idempotent():
-    seed_demos()
+    seed_demos(history=False)
     before = _counts()
-    seed_demos()
+    seed_demos(history=False)
     assert _counts() == before == (2, 5, 18, 2)

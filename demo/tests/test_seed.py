@@ -23,7 +23,7 @@ def _counts():
 
 @pytest.mark.django_db
 def test_seed_demo_creates_the_no_nicks_store():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-history", verbosity=0)
     store = Store.objects.get(slug="no-nicks")
     assert store.name == "No Nicks"
     assert store.invocation_name == "no nicks"

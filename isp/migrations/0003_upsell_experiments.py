@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('isp', '0002_isp_voice'),
-        ('merchant', '0006_upsell_experiments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
