@@ -41,7 +41,9 @@ run: $(VENV)/.deps
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --no-input -v0
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} \
+	ISP_SANDBOX_BASE_URL=$${ISP_SANDBOX_BASE_URL:-http://$(HOST):$(PORT)/sandbox/monetization} \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: test-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
