@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files (/api/docs/)
     "django_filters",
     "django_celery_beat",
     "django_otp",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "isp",
     "skill",
+    "analytics",
     "demo",
 ]
 
@@ -181,9 +184,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Voice store portal API",
-    "DESCRIPTION": "Orders of the stores you work for: read, cancel, ship, refund.",
+    "DESCRIPTION": (
+        "Orders of the stores you work for: read, cancel, ship, refund. Their analytics: "
+        "metrics over a range of the store's days."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ load the viewers from the portal's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: eager (in-process) unless a broker is configured.
@@ -398,7 +408,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.sweep_webhook_deliveries",
         "schedule": 60.0,
     },
+    # Hourly, so each store's yesterday is rolled up within the hour after its midnight.
+    "analytics-rollup-recent-days": {
+        "task": "analytics.tasks.rollup_recent_days",
+        "schedule": crontab(minute=20),
+    },
+    "analytics-purge-old-interactions": {
+        "task": "analytics.tasks.purge_old_interactions",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+
+# --- Analytics (analytics app) ------------------------------------------------------------------
+# Closed days each hourly rollup run recomputes (yesterday included), for rows that arrive late.
+ANALYTICS_RECOMPUTE_DAYS = env.int("ANALYTICS_RECOMPUTE_DAYS", default=3)
+# Raw skill interactions older than this many days are deleted (days already rolled up only).
+ANALYTICS_RETENTION_DAYS = env.int("ANALYTICS_RETENTION_DAYS", default=400)
+# The purge deletes this many rows per transaction, at most this many batches per store a run.
+ANALYTICS_PURGE_BATCH = env.int("ANALYTICS_PURGE_BATCH", default=10_000)
+ANALYTICS_PURGE_MAX_BATCHES = env.int("ANALYTICS_PURGE_MAX_BATCHES", default=100)
+# The longest range the analytics API answers, in days (both ends included).
+ANALYTICS_MAX_RANGE_DAYS = env.int("ANALYTICS_MAX_RANGE_DAYS", default=366)
 
 # --- Webhooks to the merchants' systems (webhooks app) -----------------------------------------
 # Endpoints must be public HTTPS addresses (checked again at each delivery after resolving the

@@ -7,6 +7,7 @@ from two_factor.urls import urlpatterns as two_factor_urls
 
 from config.health import health_view
 from config.metrics import metrics_view
+from merchant.api_docs import ApiDocsRedocView, ApiDocsSwaggerView
 from merchant.login import PortalLoginView
 from orders.api import OrderViewSet
 
@@ -16,12 +17,16 @@ api.register("orders", OrderViewSet, basename="api-order")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("alexa/", include("skill.urls")),
+    path("console/launch/", include("skill.launch.urls")),
     path("console/", include("skill.console.urls")),
     path("support/", include("orders.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
+    path("api/analytics/", include("analytics.urls")),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsSwaggerView.as_view(), name="api-docs"),
+    path("api/redoc/", ApiDocsRedocView.as_view(), name="api-redoc"),
     # The one login page (password, then the two-factor code): before the admin's own.
     path("admin/login/", PortalLoginView.as_view(), name="login"),
     path("admin/", admin.site.urls),
@@ -30,6 +35,8 @@ urlpatterns = [
         "account/login/",
         RedirectView.as_view(pattern_name="admin:login", query_string=True, permanent=False),
     ),
+    # The staff invitation's one-time link (the colleague chooses a password).
+    path("account/", include("merchant.urls")),
     path("", include(two_factor_urls)),
     # Operations: answered by config.health.HealthCheckMiddleware before the host check.
     path("healthz", health_view, name="healthz"),

@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from . import views
 from .admin_scoping import StoreScopedAdmin, StoreScopedInline
-from .models import LOCALES, Area, SkillId, StaffMembership, Store
+from .models import LOCALES, Area, SkillId, StaffMembership, Store, time_zone_names
 
 admin.site.site_header = "Voice store portal"
 admin.site.site_title = "Voice store portal"
@@ -26,6 +29,10 @@ class StoreForm(forms.ModelForm):
     )
     forget_messaging_client_secret = forms.BooleanField(
         label="Forget the saved client secret", required=False
+    )
+    time_zone = forms.ChoiceField(
+        choices=lambda: [(name, name) for name in sorted(time_zone_names())],
+        help_text=Store._meta.get_field("time_zone").help_text,
     )
 
     def __init__(self, *args, **kwargs):
@@ -77,6 +84,7 @@ class StoreAdmin(StoreScopedAdmin):
                     "default_locale",
                     "enabled_locales",
                     "currency",
+                    "time_zone",
                     "tax_rate",
                     "prices_include_tax",
                     "shipping_fee",
@@ -154,10 +162,41 @@ class StoreAdmin(StoreScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def get_urls(self):
+        # The staff pages (merchant/views.py): owners invite colleagues and change roles.
+        wrap = self.admin_site.admin_view
+        return [
+            path("staff/", wrap(views.staff_index), name="merchant_store_staff_index"),
+            path("<int:store_id>/staff/", wrap(views.staff_list), name="merchant_store_staff"),
+            path(
+                "<int:store_id>/staff/<int:membership_id>/",
+                wrap(views.staff_member),
+                name="merchant_store_staff_member",
+            ),
+            *super().get_urls(),
+        ]
+
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(StoreScopedAdmin):
+    """Read-only: staff are invited, changed and removed on the store's staff page, where
+    every change is audited and the last owner is kept."""
+
     area = Area.SETTINGS
-    list_display = ["user", "store", "role", "can_refund"]
+    list_display = ["user", "store", "role", "can_refund", "staff_page"]
     list_filter = ["role", "store"]
     search_fields = ["user__username", "user__email"]
+
+    @admin.display(description="Change")
+    def staff_page(self, obj):
+        url = reverse("admin:merchant_store_staff_member", args=[obj.store_id, obj.pk])
+        return format_html('<a href="{}">On the staff page</a>', url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

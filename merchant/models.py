@@ -1,6 +1,8 @@
 """Stores (one per Alexa skill) and the staff who work for them."""
 
 from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +39,26 @@ class ExpiryAction(models.TextChoices):
     RELEASE = "release", "Release (void) the authorization"
 
 
+@cache
+def time_zone_names() -> frozenset[str]:
+    """IANA time zone names (from the ``tzdata`` package or the system's database)."""
+    return frozenset(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            "%(value)s is not an IANA time zone name; write e.g. America/Los_Angeles or "
+            "Europe/Berlin.",
+            params={"value": value},
+        )
+
+
+def default_time_zone() -> str:
+    """A new store's time zone: the portal's ``TIME_ZONE`` when it names one, else UTC."""
+    return settings.TIME_ZONE if settings.TIME_ZONE in time_zone_names() else "UTC"
+
+
 # Alexa fetches listing images and shows policy links over HTTPS only.
 https_only = URLValidator(
     schemes=["https"], message="Use an https:// address: Alexa accepts no other."
@@ -54,6 +76,13 @@ class Store(models.Model):
     default_locale = models.CharField(max_length=5, choices=LOCALES, default="en-US")
     enabled_locales = models.JSONField(default=list, help_text="Locales the skill speaks.")
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. America/Los_Angeles: the store's days in analytics start "
+        "at its local midnight.",
+    )
 
     # Amazon Pay for Alexa.
     payment_mode = models.CharField(
@@ -174,6 +203,10 @@ class Store(models.Model):
         return self.name
 
     @property
+    def zoneinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
     def uses_amazon_pay(self) -> bool:
         return self.payment_mode != PaymentMode.PAY_ON_DELIVERY
 
@@ -273,3 +306,58 @@ class StaffMembership(models.Model):
         if self.can_refund:
             areas.add(Area.REFUNDS)
         return areas
+
+
+class StaffAuditAction(models.TextChoices):
+    INVITED = "invited", "Invited (new login)"
+    ADDED = "added", "Added (existing login)"
+    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+    CHANGED = "changed", "Role changed"
+    REMOVED = "removed", "Access removed"
+
+
+class StaffAuditEvent(models.Model):
+    """One change to a store's staff, written by ``merchant.services`` in the transaction of
+    the change; never edited. ``data`` keeps the email and the roles, so the entry still
+    reads right after the login is deleted."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="staff_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=StaffAuditAction.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["store", "-created_at"], name="staff_event_store_time")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.data.get('email', '')} ({self.store})"
+
+    def describe(self) -> str:
+        """The entry as a sentence for the staff page (without who and when)."""
+        data = self.data
+        email = data.get("email", "?")
+        if self.action == StaffAuditAction.CHANGED:
+            before, after = data.get("before", {}), data.get("after", {})
+            return f"changed {email} from {_role_words(before)} to {_role_words(after)}"
+        if self.action == StaffAuditAction.REMOVED:
+            return f"removed the access of {email} ({_role_words(data)})"
+        if self.action == StaffAuditAction.INVITATION_RESENT:
+            return f"sent the invitation to {email} again"
+        if self.action == StaffAuditAction.ADDED:
+            return f"gave {email} (an existing login) access as {_role_words(data)}"
+        return f"invited {email} as {_role_words(data)}"
+
+
+def _role_words(data: dict) -> str:
+    role = data.get("role", "")
+    label = Role(role).label if role in Role.values else role or "?"
+    if role == Role.SUPPORT_AGENT:
+        return f"{label} ({'may' if data.get('can_refund') else 'may not'} refund)"
+    return label

@@ -1,8 +1,8 @@
-"""Which stores a staff member may work on, and for what."""
+"""Which stores a staff member may work on, and for what; who works for a store."""
 
 from django.db.models import QuerySet
 
-from .models import Area, Role, StaffMembership, Store
+from .models import Area, Role, StaffAuditEvent, StaffMembership, Store
 
 _ROLES_FOR_AREA = {
     Area.CATALOG: [Role.OWNER, Role.CATALOG_EDITOR],
@@ -33,3 +33,39 @@ def user_can(*, user, store: Store, area: str) -> bool:
 
 def user_has_area(*, user, area: str) -> bool:
     return stores_for_user(user=user, area=area).exists()
+
+
+def memberships_of_user(*, user) -> list[StaffMembership]:
+    """The user's roles, one per store, by store name (for "who am I" in page headers)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        StaffMembership.objects.filter(user=user).select_related("store").order_by("store__name")
+    )
+
+
+def store_managed_by(*, user, store_id) -> Store | None:
+    """The store ``store_id`` when ``user`` may manage its staff (owners, superusers)."""
+    return stores_for_user(user=user, area=Area.SETTINGS).filter(pk=store_id).first()
+
+
+def works_for(*, user, store_id) -> bool:
+    return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
+
+
+def staff_of_store(*, store: Store) -> list[StaffMembership]:
+    """The store's staff, owners first, then by login name."""
+    rank = {Role.OWNER: 0, Role.SUPPORT_AGENT: 1, Role.CATALOG_EDITOR: 2}
+    memberships = StaffMembership.objects.filter(store=store).select_related("user")
+    return sorted(memberships, key=lambda m: (rank.get(m.role, 9), m.user.get_username()))
+
+
+def staff_membership(*, store: Store, membership_id) -> StaffMembership | None:
+    return (
+        StaffMembership.objects.filter(store=store, pk=membership_id).select_related("user").first()
+    )
+
+
+def staff_audit_events(*, store: Store, limit: int = 100) -> list[StaffAuditEvent]:
+    """The store's latest staff changes, newest first."""
+    return list(StaffAuditEvent.objects.filter(store=store).select_related("actor")[:limit])

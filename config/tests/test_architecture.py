@@ -1,7 +1,7 @@
 """The layering the README describes, checked on the source: apps import only downwards
-(merchant < catalog < webhooks < orders < notifications < isp < skill < demo < config), no
-module-level import cycle, and no import inside a function unless a comment on that line or
-the one above says why."""
+(merchant < catalog < webhooks < orders < notifications < isp < skill < analytics < demo <
+config), no module-level import cycle, and no import inside a function unless a comment on
+that line or the one above says why."""
 
 import ast
 from collections import defaultdict
@@ -16,6 +16,7 @@ LAYERS = [
     "notifications",
     "isp",
     "skill",
+    "analytics",
     "demo",
     "config",
 ]

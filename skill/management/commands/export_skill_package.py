@@ -7,6 +7,7 @@ cd build/no-nicks && ask deploy --target skill-metadata
 from django.core.management.base import BaseCommand, CommandError
 
 from merchant.models import Store
+from skill.launch.services import skill_package_export_record
 from skill.package import PackageInvalid, build_skill_package, write_skill_package
 
 
@@ -33,5 +34,7 @@ class Command(BaseCommand):
             ) from None
         for path in write_skill_package(package, out_dir):
             self.stdout.write(f"wrote {path}")
+        # The launch checklist compares the catalog revision exported with the current one.
+        skill_package_export_record(store=shop, source="command")
         for warning in package.warnings:
             self.stdout.write(self.style.WARNING(f"note: {warning}"))

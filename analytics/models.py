@@ -1,0 +1,119 @@
+"""Per-store daily rollups of the merchant's metrics, in the store's own days.
+
+Written only by ``analytics/services.py`` (the beat task recomputes the last few closed days
+idempotently); read by ``analytics/selectors.py``. A day is a calendar day in the store's
+time zone (``Store.time_zone``); today is never rolled up, it is read from the raw tables.
+
+* ``DailyRollup``: one row per store and day with every additive metric of that day.
+* ``DailyActiveCustomer``: which shoppers were active on a day, so distinct shoppers over any
+  range are exact without the raw log (uniques are never summed across days). The customer
+  is a plain number, not a foreign key: deleting a ``Customer`` (which sets the raw log's
+  customer to NULL) leaves closed days counted as they were.
+* ``DailyIntentCount``: utterances and failed utterances per intent and day (top intents).
+"""
+
+from decimal import Decimal
+
+from django.db import models
+
+from merchant.models import Store
+
+ZERO = Decimal("0.00")
+
+
+class DailyRollup(models.Model):
+    # No index of its own: the unique constraint's index starts with the store.
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(help_text="A calendar day in the store's time zone.")
+
+    # Orders (test orders and carts excluded).
+    orders_placed = models.PositiveIntegerField(default=0)
+    gross_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    orders_cancelled = models.PositiveIntegerField(
+        default=0, help_text="Orders whose cancellation happened this day."
+    )
+    refunded_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, default=ZERO, help_text="Refunds completed this day."
+    )
+    orders_by_payment_mode = models.JSONField(
+        default=dict, blank=True, help_text='{"charge_now": {"orders": 3, "gross": "32.40"}}'
+    )
+
+    # The skill's traffic (the voice test console excluded).
+    sessions = models.PositiveIntegerField(
+        default=0, help_text="Distinct sessions with a request this day."
+    )
+    sessions_carried_over = models.PositiveIntegerField(
+        default=0, help_text="Of those, sessions that also had a request the day before."
+    )
+    sessions_by_end = models.JSONField(
+        default=dict, blank=True, help_text="Sessions whose last request was this day, by end."
+    )
+    unique_customers = models.PositiveIntegerField(default=0)
+    new_customers = models.PositiveIntegerField(
+        default=0, help_text="Active shoppers first seen (created) this day."
+    )
+    utterances = models.PositiveIntegerField(default=0)
+    failed_utterances = models.PositiveIntegerField(default=0)
+
+    # In-skill purchasing.
+    isp_purchases = models.PositiveIntegerField(default=0)
+    isp_test_purchases = models.PositiveIntegerField(
+        default=0, help_text="Accepted purchases made from the voice test console."
+    )
+    isp_list_prices = models.JSONField(
+        default=dict, blank=True, help_text='Sum of list prices per currency: {"USD": "5.98"}.'
+    )
+    active_subscriptions = models.PositiveIntegerField(
+        default=0, help_text="At the end of the day, as first rolled up (a snapshot)."
+    )
+
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store", "day"]
+        constraints = [
+            # Its index serves every read: one store, a range of days.
+            models.UniqueConstraint(fields=["store", "day"], name="analytics_one_rollup_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.store_id} {self.day}"
+
+
+class DailyActiveCustomer(models.Model):
+    # No index of its own: the unique constraint's index starts with the store.
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    customer_id = models.BigIntegerField(help_text="orders.Customer id (kept if it is deleted).")
+    is_new = models.BooleanField(default=False, help_text="The shopper was created this day.")
+
+    class Meta:
+        constraints = [
+            # (store, day, customer): a range's distinct shoppers read from the index alone.
+            models.UniqueConstraint(
+                fields=["store", "day", "customer_id"], name="analytics_customer_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} on {self.day}"
+
+
+class DailyIntentCount(models.Model):
+    # No index of its own: the unique constraint's index starts with the store.
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    intent = models.CharField(max_length=100)
+    utterances = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "day", "intent"], name="analytics_intent_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.intent} on {self.day}: {self.utterances}"

@@ -1,0 +1,141 @@
+"""Reads of the analytics app: a store's metrics over a range of its days.
+
+Closed days come from the rollups (``DailyRollup``, ``DailyIntentCount``,
+``DailyActiveCustomer``); today, and any closed day the rollup has not reached yet, from the
+raw tables (``raw.raw_days``, one batch over the span of such days). Distinct shoppers over
+the range are counted once across both. The number of queries does not depend on the data's
+size or the range's length. Every read is scoped by the store it is given; which stores a
+staff member may read is ``store_for_staff``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import ExpressionWrapper, Q, Sum
+from django.db.models.fields import BooleanField
+from django.http import Http404
+
+from merchant.models import Area, Store
+from merchant.selectors import stores_for_user
+
+from . import metrics, periods, raw
+from .models import DailyActiveCustomer, DailyIntentCount, DailyRollup
+
+
+def store_for_staff(*, user, slug: str) -> Store:
+    """The store ``slug`` if ``user`` may read its orders (as the orders API): else 404,
+    the same answer as for a store that does not exist."""
+    store = stores_for_user(user=user, area=Area.ORDERS).filter(slug=slug).first()
+    if store is None:
+        raise Http404("No store you work for has this slug.")
+    return store
+
+
+@dataclass
+class Range:
+    by_day: dict  # {day: metrics.Day} for the days that have begun, oldest first
+    raw_span: tuple[date, date] | None  # the days read from the raw tables
+    rolled_up: list[date]  # the days read from the rollups
+
+
+def _range_days(store, start: date, end: date, *, now=None) -> Range:
+    last = min(end, periods.store_today(store, now))
+    if start > last:
+        return Range({}, None, [])
+    rollups = {
+        row["day"]: row
+        for row in DailyRollup.objects.filter(store=store, day__range=(start, last)).values(
+            "day", *metrics.ROLLUP_FIELDS
+        )
+    }
+    missing = [d for d in periods.days(start, last) if d not in rollups]
+    raw_span = (missing[0], missing[-1]) if missing else None
+    from_raw = raw.raw_days(store, *raw_span, now=now) if raw_span else {}
+    # A rolled-up day inside the raw span still counts as rolled up: its raw rows may be
+    # purged already.
+    by_day = {
+        day: metrics.from_rollup(rollups[day]) if day in rollups else from_raw[day]
+        for day in periods.days(start, last)
+    }
+    return Range(by_day, raw_span, sorted(rollups))
+
+
+def _intents(store, found: Range) -> dict:
+    """{intent: [utterances, failed]} over the range: the rolled-up days' in one query."""
+    totals = {}
+    if found.rolled_up:
+        rows = (
+            DailyIntentCount.objects.filter(store=store, day__in=found.rolled_up)
+            .values_list("intent")
+            .annotate(n=Sum("utterances"), failed=Sum("failed"))
+            .order_by()
+        )
+        totals = {intent: [n, failed] for intent, n, failed in rows}
+    rolled_up = set(found.rolled_up)
+    for day in found.by_day:
+        if day not in rolled_up:
+            for intent, (n, failed) in found.by_day[day].intents.items():
+                seen = totals.setdefault(intent, [0, 0])
+                seen[0] += n
+                seen[1] += failed
+    return totals
+
+
+def _distinct_customers(store, start: date, end: date, found: Range) -> tuple[int, int]:
+    """(distinct shoppers, of them first seen in the range) over the rolled-up days'
+    ``DailyActiveCustomer`` rows and the raw span's interactions, in one query. A shopper
+    is new when created in the range (a rolled-up row: created that day)."""
+    parts = []
+    if found.rolled_up:
+        parts.append(
+            DailyActiveCustomer.objects.filter(
+                store=store, day__range=(found.rolled_up[0], found.rolled_up[-1])
+            )
+            .values_list("customer_id", "is_new")
+            .order_by()
+        )
+    if found.raw_span:
+        range_start, range_stop = periods.span(store, start, end)
+        first_seen = Q(customer__created_at__gte=range_start, customer__created_at__lt=range_stop)
+        parts.append(
+            raw.with_shopper(store, *periods.span(store, *found.raw_span))
+            .annotate(is_new=ExpressionWrapper(first_seen, output_field=BooleanField()))
+            .values_list("customer_id", "is_new")
+            .order_by()
+        )
+    if not parts:
+        return 0, 0
+    sqls, params = [], []
+    for qs in parts:
+        sql, args = qs.query.sql_with_params()
+        sqls.append(sql)
+        params.extend(args)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(DISTINCT u.customer_id), "
+            "COUNT(DISTINCT CASE WHEN u.is_new THEN u.customer_id END) "
+            f"FROM ({' UNION ALL '.join(sqls)}) u",
+            params,
+        )
+        unique, new = cursor.fetchone()
+    return unique, new
+
+
+def analytics_summary(*, store, start: date, end: date, now=None) -> dict:
+    """The API's ``metrics`` for ``store``'s days ``start``..``end`` (inclusive)."""
+    found = _range_days(store, start, end, now=now)
+    unique, new = _distinct_customers(store, start, end, found)
+    return metrics.summary_metrics(
+        list(found.by_day.values()),
+        currency=store.currency,
+        unique=unique,
+        new=new,
+        intents=_intents(store, found),
+    )
+
+
+def analytics_timeseries(*, store, metric: str, start: date, end: date, now=None) -> list[dict]:
+    """One point per day of ``start``..``end`` (``null`` for days that have not begun)."""
+    found = _range_days(store, start, end, now=now)
+    return metrics.timeseries_points(metric, periods.days(start, end), found.by_day, store.currency)

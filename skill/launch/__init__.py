@@ -1,0 +1,11 @@
+"""The launch checklist: what Amazon's certification will check, per store, and where the
+store stands; and the certification conversations, played against the store's own skill.
+
+- ``checks.py``: one plain function per checklist item, each returning a ``Check``.
+- ``dialogue.py``: a test shopper talking to the skill in-process, with the Amazon Pay and
+  ISP sandboxes playing Amazon, keeping the transcript in words.
+- ``cases.py``: the certification cases (the 2019 guide's Amazon Pay and ISP rows).
+- ``runner.py``: plays the cases of one ``CertificationRun``; ``tasks.py`` is its Celery task.
+- ``services.py`` / ``selectors.py``: writes and reads (export records, runs).
+- ``views.py`` / ``urls.py``: the owner's page under ``/console/launch/``.
+"""
