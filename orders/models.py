@@ -165,6 +165,13 @@ class Order(models.Model):
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["store", "is_test", "-created_at"]),
             models.Index(Upper("email"), name="order_email_upper"),
+            # Analytics: orders placed and cancelled over a range of the store's days.
+            models.Index(fields=["store", "placed_at"], name="order_store_placed_at"),
+            models.Index(
+                fields=["store", "cancelled_at"],
+                name="order_store_cancelled_at",
+                condition=models.Q(cancelled_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -294,6 +301,12 @@ class PaymentTransaction(models.Model):
         indexes = [
             models.Index(fields=["order", "kind"]),
             models.Index(fields=["kind", "state"]),
+            # Analytics: refunds completed over a range (the row's last update is completion).
+            models.Index(
+                fields=["store", "updated_at"],
+                name="payment_refunds_done_at",
+                condition=models.Q(kind="refund", state="succeeded"),
+            ),
         ]
 
     def __str__(self):
