@@ -172,6 +172,12 @@ def grow(*, products: int, past_orders: int) -> None:
         ],
         batch_size=500,
     )
+    # A real database has planner statistics (autovacuum keeps them); bulk rows have none
+    # until analysed, and the shopper read would be planned for empty tables.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def worker_rss(master: int) -> list[int]:
