@@ -1,8 +1,21 @@
-"""The voice catalog in the admin, for owners and catalog editors."""
+"""The voice catalog in the admin, for owners and catalog editors.
+
+The product pages hold the one-breath rule (``skill.speech.pitch``): the list and the page
+show the same seconds for a pitch, the page previews it live while the owner types
+(``static/portal/pitch_preview.js``) and warns about missing translations, and a product
+whose pitch does not fit is activated only with the explicit override, recorded in its
+history.
+"""
+
+import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -12,10 +25,17 @@ from merchant.models import Area
 # The one upward import (catalog < orders < skill): the admin previews the pitch exactly as
 # the skill speaks it, and the pitch belongs to the skill's voice. Nothing else in catalog
 # imports the skill.
-from skill.speech.pitch import product_pitch, speaking_seconds
+from skill.speech.pitch import Pitch, live_preview_data, pitch_for, store_pitches
 
 from . import services
-from .models import Category, CategoryLocalization, Product, ProductLocalization, ProductSynonym
+from .models import (
+    Category,
+    CategoryLocalization,
+    Product,
+    ProductLocalization,
+    ProductSynonym,
+    ProductText,
+)
 
 MAX_SYNONYMS_PER_PRODUCT = 1000
 
@@ -108,6 +128,222 @@ class CategoryAdmin(StoreScopedAdmin):
     inlines = [CategoryLocalizationInline]
 
 
+# The one-breath rule -------------------------------------------------------------------------
+
+LANGUAGES = {"en": "English", "de": "German"}
+OVERRIDE_LABEL = "Activate although the pitch does not fit one breath"
+# The start of the history entry an override writes (and the product page looks for).
+OVERRIDE_RECORD = "Activated although the pitch does not fit one breath (override ticked)"
+
+
+def _language(locale: str) -> str:
+    return LANGUAGES.get(locale[:2], locale)
+
+
+def _verdict(pitch: Pitch) -> str:
+    if pitch.fits_one_breath:
+        return "fits in one breath"
+    return "too long for one breath: shorten the spoken description"
+
+
+def _too_long_words(failing: dict[str, Pitch]) -> str:
+    """Each locale whose pitch does not fit, e.g. "en-US: 41 words, about 16.4 s"."""
+    return "; ".join(
+        f"{locale}: {pitch.words} words, about {pitch.seconds} s"
+        for locale, pitch in failing.items()
+    )
+
+
+def _limit_words() -> str:
+    limit = settings.ONE_BREATH_SECONDS
+    words = int(limit * settings.SPEAKING_RATE_WPM / 60)
+    return f"{limit:g} s, {words} words at {settings.SPEAKING_RATE_WPM} words a minute"
+
+
+def product_pitches(product) -> dict[str, Pitch]:
+    """The product's pitch per locale of its store (kept on the row for the list's columns)."""
+    cached = getattr(product, "_store_pitches", None)
+    if cached is None:
+        cached = product._store_pitches = store_pitches(product)
+    return cached
+
+
+def missing_translations(product) -> dict[str, str]:
+    """Per locale the store speaks in another language than its default: what Alexa says
+    there in the default language for want of a saved translation."""
+    store = product.store
+    default = store.default_locale
+    localizations = {loc.locale: loc for loc in product.localizations.all()}
+    missing = {}
+    for locale in store.locales():
+        if locale[:2] == default[:2]:
+            continue
+        own, theirs = _language(default), _language(locale)
+        translation = localizations.get(locale)
+        if translation is None:
+            missing[locale] = _missing_all(locale, own, theirs)
+        elif not translation.spoken_description and product.spoken_description:
+            missing[locale] = _missing_description(locale, own, theirs)
+    return missing
+
+
+def _missing_all(locale, own, theirs) -> str:
+    return (
+        f"{locale}: no {theirs} text yet, so Alexa says the {own} name and description to "
+        f"{theirs}-speaking shoppers. Add a {locale} translation below."
+    )
+
+
+def _missing_description(locale, own, theirs) -> str:
+    return f"{locale}: no {theirs} spoken description, so Alexa says the {own} one."
+
+
+class ProductForm(forms.ModelForm):
+    """The product page: refuses to make a product active with a pitch that does not fit
+    one breath in some locale, unless the override is ticked (the admin records it).
+
+    Checked when the product becomes active, and when the pitch of an active product
+    changes (its name, description, price or translation); an active product whose pitch
+    stays as it was saves as before."""
+
+    override_one_breath = forms.BooleanField(
+        required=False,
+        label=OVERRIDE_LABEL,
+        help_text="Only if the long pitch is deliberate: your name and the time are recorded "
+        "in the product's history.",
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "store",
+            "category",
+            "name",
+            "sku",
+            "active",
+            "best_seller",
+            "spoken_name",
+            "spoken_description",
+            "card_description",
+            "image_url",
+            "price",
+            "currency",
+            "stock",
+            "repeat_purchase",
+            "refill_interval_weeks",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.too_long = {}
+        needed = ("store", "price", "currency")
+        if not cleaned.get("active") or any(cleaned.get(name) is None for name in needed):
+            return cleaned
+        pitches = self._pitches(cleaned)
+        failing = {loc: pitch for loc, pitch in pitches.items() if not pitch.fits_one_breath}
+        if not failing or self._kept_as_it_was(pitches):
+            return cleaned
+        self.too_long = failing
+        if not cleaned.get("override_one_breath"):
+            self.add_error(
+                "active",
+                f"The pitch does not fit one breath ({_too_long_words(failing)}; the limit is "
+                f"{_limit_words()}). Shorten the spoken description, leave the product "
+                f"inactive, or tick “{OVERRIDE_LABEL}” under Voice.",
+            )
+        return cleaned
+
+    def _kept_as_it_was(self, pitches: dict[str, Pitch]) -> bool:
+        """Already active with exactly this pitch (an overridden one, or one from before the
+        rule): saving other fields needs no new override."""
+        saved = self.instance
+        if saved.pk is None or not Product.objects.filter(pk=saved.pk, active=True).exists():
+            return False
+        before = {locale: pitch.text for locale, pitch in store_pitches(saved).items()}
+        return before == {locale: pitch.text for locale, pitch in pitches.items()}
+
+    def _pitches(self, cleaned) -> dict[str, Pitch]:
+        store = cleaned["store"]
+        own = ProductText(
+            spoken_name=cleaned.get("spoken_name") or cleaned.get("name") or "",
+            spoken_description=cleaned.get("spoken_description") or "",
+            card_description="",
+        )
+        translations = self.posted_localizations()
+        if translations is None and self.instance.pk:
+            translations = {loc.locale: loc for loc in self.instance.localizations.all()}
+        translations = translations or {}
+        pitches = {}
+        for locale in store.locales():
+            text = own
+            translation = translations.get(locale) if locale != store.default_locale else None
+            if translation is not None:
+                text = ProductText(
+                    spoken_name=translation.spoken_name or own.spoken_name,
+                    spoken_description=translation.spoken_description or own.spoken_description,
+                    card_description="",
+                )
+            pitches[locale] = pitch_for(
+                spoken_name=text.spoken_name,
+                spoken_description=text.spoken_description,
+                price=cleaned["price"],
+                currency=cleaned["currency"],
+                locale=locale,
+            )
+        return pitches
+
+    def posted_localizations(self, prefix="localizations") -> dict[str, ProductText] | None:
+        """The translations as the page posts them (the inline below the form, validated by
+        its own formset after this form), or None when the page posted none."""
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS", ""))
+        except ValueError:
+            return None
+        found = {}
+        for index in range(min(total, 100)):
+            field = f"{prefix}-{index}-"
+            locale = self.data.get(f"{field}locale") or ""
+            if not locale or self.data.get(f"{field}DELETE"):
+                continue
+            found[locale] = ProductText(
+                spoken_name=(self.data.get(f"{field}spoken_name") or "").strip(),
+                spoken_description=(self.data.get(f"{field}spoken_description") or "").strip(),
+                card_description="",
+            )
+        return found
+
+
+class ProductListForm(forms.ModelForm):
+    """A row of the product list (price and stock): a new price that makes an active
+    product's pitch too long is refused there; the product page has the override."""
+
+    def clean(self):
+        cleaned = super().clean()
+        product = self.instance
+        price = cleaned.get("price")
+        if not product.active or price is None or price == product.price:
+            return cleaned
+        failing = {}
+        for locale, pitch in product_pitches(product).items():
+            text = product.localized(None if locale == product.store.default_locale else locale)
+            repriced = pitch_for(
+                spoken_name=text.spoken_name,
+                spoken_description=text.spoken_description,
+                price=price,
+                currency=product.currency,
+                locale=locale,
+            )
+            if not repriced.fits_one_breath and repriced.text != pitch.text:
+                failing[locale] = repriced
+        if failing:
+            self.add_error(
+                "price",
+                f"At this price the pitch does not fit one breath ({_too_long_words(failing)})."
+                " Change it on the product's page, where the override is.",
+            )
+        return cleaned
+
+
 @admin.register(Product)
 class ProductAdmin(StoreScopedAdmin):
     area = Area.CATALOG
@@ -129,10 +365,21 @@ class ProductAdmin(StoreScopedAdmin):
     list_per_page = 50
     actions = ["activate", "deactivate"]
     inlines = [SynonymInline, ProductLocalizationInline]
+    form = ProductForm
     readonly_fields = ["pitch_preview"]
     fieldsets = [
         (None, {"fields": ["store", "category", "name", "sku", "active", "best_seller"]}),
-        ("Voice", {"fields": ["spoken_name", "spoken_description", "pitch_preview"]}),
+        (
+            "Voice",
+            {
+                "fields": [
+                    "spoken_name",
+                    "spoken_description",
+                    "pitch_preview",
+                    "override_one_breath",
+                ]
+            },
+        ),
         ("Alexa app card", {"fields": ["card_description", "image_url"]}),
         ("Price and stock", {"fields": ["price", "currency", "stock"]}),
         ("Refills", {"fields": ["repeat_purchase", "refill_interval_weeks"]}),
@@ -145,44 +392,162 @@ class ProductAdmin(StoreScopedAdmin):
             .prefetch_related(Prefetch("localizations", queryset=ProductLocalization.objects.all()))
         )
 
-    @admin.display(description="Spoken description")
+    class Media:
+        css = {"all": ["portal/pitch_preview.css"]}
+        js = ["portal/pitch_preview.js"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ProductListForm, **kwargs)
+
+    @admin.display(description="Pitch")
     def speaking_time(self, obj):
-        return f"{speaking_seconds(obj.spoken_description)} s"
+        """The longest pitch of the product's locales, as its page shows it."""
+        pitches = product_pitches(obj)
+        locale, pitch = max(pitches.items(), key=lambda item: item[1].seconds)
+        if len(pitches) > 1 and locale != obj.store.default_locale:
+            return f"{pitch.seconds} s ({locale})"
+        return f"{pitch.seconds} s"
 
     @admin.display(description="One breath", boolean=True)
     def one_breath(self, obj):
-        return product_pitch(obj).fits_one_breath
+        return all(pitch.fits_one_breath for pitch in product_pitches(obj).values())
 
     @admin.display(description="What Alexa says")
     def pitch_preview(self, obj):
+        """The pitch per locale with its words and seconds, and what is missing in a
+        language; ``pitch_preview.js`` redoes them while the owner types (the data
+        attributes carry what it needs)."""
         if not obj.pk:
             return "Save the product to hear its pitch."
+        store = obj.store
+        missing = missing_translations(obj)
         rows = []
-        for locale in obj.store.locales():
-            pitch = product_pitch(obj, locale)
-            verdict = (
-                "fits in one breath"
-                if pitch.fits_one_breath
-                else "too long for one breath: shorten the spoken description"
-            )
+        for locale, pitch in product_pitches(obj).items():
+            live = live_preview_data(price=obj.price, currency=obj.currency, locale=locale)
+            own, theirs = _language(store.default_locale), _language(locale)
+            translated = locale[:2] != store.default_locale[:2]
             rows.append(
                 format_html(
-                    '<p class="pitch {}"><strong>{}</strong> “{}” <br><small>{} words, '
-                    "about {} s at 150 words a minute: {}.</small></p>",
+                    '<p class="pitch {}" data-locale="{}" data-translated="{}" '
+                    'data-template="{}" data-template-short="{}" data-question="{}" '
+                    'data-money="{}" data-price="{}" data-missing-all="{}" '
+                    'data-missing-description="{}"><strong>{}</strong> '
+                    '“<span class="pitch-text">{}</span>” <br>'
+                    '<small class="pitch-numbers">{} words, about {} s at {} words a minute: '
+                    '{}.</small><br><small class="pitch-missing"{}>{}</small></p>',
                     "fits" if pitch.fits_one_breath else "too-long",
+                    locale,
+                    "1" if translated else "0",
+                    live["template"],
+                    live["template_short"],
+                    live["question"],
+                    json.dumps(live["money"]),
+                    live["price"],
+                    _missing_all(locale, own, theirs) if translated else "",
+                    _missing_description(locale, own, theirs) if translated else "",
                     locale,
                     pitch.text,
                     pitch.words,
                     pitch.seconds,
-                    verdict,
+                    settings.SPEAKING_RATE_WPM,
+                    _verdict(pitch),
+                    "" if locale in missing else mark_safe(" hidden"),
+                    missing.get(locale, ""),
                 )
             )
-        return mark_safe("".join(rows))  # each row was built by format_html
+        override = self._override_record(obj)
+        return format_html(
+            '<div id="pitch-preview" data-rate-wpm="{}" data-limit-seconds="{}" '
+            'data-default-locale="{}">{}{}</div>',
+            settings.SPEAKING_RATE_WPM,
+            settings.ONE_BREATH_SECONDS,
+            store.default_locale,
+            mark_safe("".join(rows)),  # each row was built by format_html
+            override,
+        )
+
+    def _override_record(self, obj) -> str:
+        """The latest override of an active product whose pitch does not fit, if any."""
+        if not obj.active or self.one_breath(obj):
+            return ""
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Product),
+                object_id=str(obj.pk),
+                change_message__startswith=OVERRIDE_RECORD,
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        if entry is None:
+            return ""
+        return format_html(
+            '<p class="pitch-override">Active against the one-breath rule: override by {} '
+            "on {}.</p>",
+            entry.user.get_username(),
+            timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        too_long = getattr(form, "too_long", {})
+        if obj.active and too_long and form.cleaned_data.get("override_one_breath"):
+            # Written to the history after the admin's own entry (log_addition/log_change).
+            obj._one_breath_override = _too_long_words(too_long)
+            messages.warning(
+                request,
+                f"{obj.name} is active although its pitch does not fit one breath "
+                f"({obj._one_breath_override}). Your override is recorded in its history.",
+            )
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._log_override(request, obj)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._log_override(request, obj)
+        return entry
+
+    def _log_override(self, request, obj):
+        detail = getattr(obj, "_one_breath_override", None)
+        if detail:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[obj],
+                action_flag=CHANGE,
+                change_message=f"{OVERRIDE_RECORD}: {detail}; the limit is {_limit_words()}.",
+            )
+            obj._one_breath_override = None
 
     @admin.action(description="Activate selected products")
     def activate(self, request, queryset):
-        changed = services.products_set_active(products=list(queryset), active=True)
+        """Activates the products whose pitch fits one breath in every locale; the others
+        need their page, where the override is."""
+        fits, refused = [], []
+        for product in queryset.select_related("store").prefetch_related("localizations"):
+            if product.active:
+                continue
+            failing = {
+                locale: pitch
+                for locale, pitch in product_pitches(product).items()
+                if not pitch.fits_one_breath
+            }
+            if failing:
+                refused.append(f"{product.name} ({_too_long_words(failing)})")
+            else:
+                fits.append(product)
+        changed = services.products_set_active(products=fits, active=True)
         self.message_user(request, f"{changed} product(s) activated.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"Not activated, the pitch does not fit one breath: {'; '.join(refused)}. "
+                f"Shorten the spoken description, or open the product and tick “{OVERRIDE_LABEL}”.",
+                messages.ERROR,
+            )
 
     @admin.action(description="Deactivate selected products")
     def deactivate(self, request, queryset):

@@ -3,7 +3,57 @@
 import uuid
 from decimal import Decimal
 
+import django_filters
 from django import forms
+
+from .filters import OrderFilter
+from .models import OrderStatus, PaymentStatus
+from .selectors import checkouts_not_completed, declined_payment_q
+
+UNFINISHED, DECLINED = "unfinished", "declined"
+
+
+class SupportOrderFilter(OrderFilter):
+    """The order list's filters, plus the checkouts that never became an order.
+
+    Carts are not orders, so the list leaves them out; "Checkouts not completed" shows them
+    (in progress or abandoned), "... with a declined payment" those whose payment was
+    declined, so support can help a shopper whose payment failed. Asking for the status
+    "In progress (cart)" or the payment "Declined" looks at carts too (``with_carts``).
+    """
+
+    checkout = django_filters.ChoiceFilter(
+        label="Checkouts",
+        choices=[
+            (UNFINISHED, "Checkouts not completed"),
+            (DECLINED, "Checkouts with a declined payment"),
+        ],
+        empty_label="Orders",
+        method="filter_checkout",
+    )
+    payment_status = django_filters.ChoiceFilter(
+        choices=PaymentStatus.choices, empty_label="Any payment", method="filter_payment"
+    )
+
+    class Meta(OrderFilter.Meta):
+        fields = [*OrderFilter.Meta.fields, "checkout"]
+
+    @staticmethod
+    def with_carts(params) -> bool:
+        """Whether these filters need the carts the list otherwise leaves out."""
+        return (
+            params.get("checkout") in (UNFINISHED, DECLINED)
+            or params.get("status") == OrderStatus.DRAFT
+            or params.get("payment_status") == PaymentStatus.DECLINED
+        )
+
+    def filter_checkout(self, queryset, name, value):
+        return checkouts_not_completed(queryset, declined=value == DECLINED)
+
+    def filter_payment(self, queryset, name, value):
+        if value == PaymentStatus.DECLINED:
+            return queryset.filter(declined_payment_q())
+        return queryset.filter(payment_status=value)
 
 
 class ConfirmForm(forms.Form):

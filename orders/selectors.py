@@ -9,8 +9,8 @@ pending refunds) span every store by design.
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,9 +43,48 @@ def staff_store_ids(*, user, area: str = Area.ORDERS) -> list[int]:
     return list(stores_for_user(user=user, area=area).values_list("pk", flat=True))
 
 
-def orders_for_staff(*, store_ids: list[int]) -> QuerySet[Order]:
-    """Orders of the staff member's stores; carts still being filled by voice are not orders."""
-    return Order.objects.filter(store_id__in=store_ids).exclude(status=OrderStatus.DRAFT)
+# Checkouts that never became an order: the cart being filled, or one left behind.
+CART_STATUSES = (OrderStatus.DRAFT, OrderStatus.ABANDONED)
+
+
+def orders_for_staff(*, store_ids: list[int], include_carts: bool = False) -> QuerySet[Order]:
+    """Orders of the staff member's stores. Carts still being filled by voice are not orders
+    and are left out unless ``include_carts`` (support helping a shopper whose checkout
+    failed)."""
+    orders = Order.objects.filter(store_id__in=store_ids)
+    return orders if include_carts else orders.exclude(status=OrderStatus.DRAFT)
+
+
+def _declined_authorizations():
+    return PaymentTransaction.objects.filter(
+        order=OuterRef("pk"), kind=PaymentKind.AUTHORIZATION, state=PaymentState.DECLINED
+    )
+
+
+def with_decline_reason(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """Each order with the reason code of its latest declined payment as ``decline_reason``
+    ("" when none was declined)."""
+    return qs.annotate(
+        decline_reason=Coalesce(
+            Subquery(_declined_authorizations().order_by("-pk").values("reason_code")[:1]),
+            Value(""),
+        )
+    )
+
+
+def checkouts_not_completed(qs: QuerySet[Order], *, declined: bool = False) -> QuerySet[Order]:
+    """Carts, in progress or abandoned; ``declined``: only those whose payment was declined."""
+    carts = qs.filter(status__in=CART_STATUSES)
+    return carts.filter(Exists(_declined_authorizations())) if declined else carts
+
+
+def declined_payment_q() -> Q:
+    """Orders whose payment was declined: by payment status, or a cart whose authorization
+    was declined (the cart stays open and its payment status pending, so the shopper can
+    try again)."""
+    return Q(payment_status=PaymentStatus.DECLINED) | Q(
+        Exists(_declined_authorizations()), status__in=CART_STATUSES
+    )
 
 
 def order_search(qs: QuerySet[Order], *, store_ids: list[int], term: str) -> QuerySet[Order]:
@@ -74,13 +113,15 @@ def order_search(qs: QuerySet[Order], *, store_ids: list[int], term: str) -> Que
     return qs.filter(customer_id__in=customer_ids)
 
 
-def order_for_staff(*, user, pk: int, area: str = Area.ORDERS) -> Order:
-    order = (
-        Order.objects.select_related("store", "customer")
-        .filter(pk=pk, store_id__in=staff_store_ids(user=user, area=area))
-        .exclude(status=OrderStatus.DRAFT)
-        .first()
+def order_for_staff(
+    *, user, pk: int, area: str = Area.ORDERS, include_carts: bool = False
+) -> Order:
+    orders = Order.objects.select_related("store", "customer").filter(
+        pk=pk, store_id__in=staff_store_ids(user=user, area=area)
     )
+    if not include_carts:
+        orders = orders.exclude(status=OrderStatus.DRAFT)
+    order = orders.first()
     if order is None:
         raise Http404("No such order.")
     return order
@@ -95,6 +136,24 @@ def customer_for_staff(*, user, pk: int) -> Customer:
     if customer is None:
         raise Http404("No such customer.")
     return customer
+
+
+def customer_orders_placed_since(*, store_id: int, alexa_user_id: str, since) -> list[Order]:
+    """Orders one shopper placed from ``since`` on (the voice console links the order a turn
+    placed)."""
+    return list(
+        Order.objects.filter(
+            store_id=store_id, customer__alexa_user_id=alexa_user_id, placed_at__gte=since
+        ).order_by("pk")
+    )
+
+
+def last_declined_payment(order: Order) -> PaymentTransaction | None:
+    return (
+        order.transactions.filter(kind=PaymentKind.AUTHORIZATION, state=PaymentState.DECLINED)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def open_refund_requests(*, store_ids: list[int]) -> QuerySet[RefundRequest]:

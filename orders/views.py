@@ -28,8 +28,7 @@ from merchant.money import display
 from merchant.selectors import user_can
 
 from . import services
-from .errors import OrderError, error_message
-from .filters import OrderFilter
+from .errors import OrderError, OrderErrorCode, error_message
 from .forms import (
     CancelForm,
     ConfirmForm,
@@ -37,18 +36,23 @@ from .forms import (
     RefundForm,
     ResolveForm,
     ShipForm,
+    SupportOrderFilter,
 )
-from .models import OrderEvent, OrderEventType, RefillPlan, RefundRequest
+from .models import OrderEvent, OrderEventType, OrderStatus, RefillPlan, RefundRequest
 from .selectors import (
+    CART_STATUSES,
     COUNT_CAP,
     PAGE_SIZE,
     customer_for_staff,
+    last_declined_payment,
     open_refund_requests,
     order_for_staff,
     order_refund_by_reference,
     orders_for_staff,
     staff_store_ids,
+    with_decline_reason,
 )
+from .templatetags.order_words import event_data_words
 
 
 def _store_ids(request, area=Area.ORDERS) -> list[int]:
@@ -79,10 +83,17 @@ def _after(qs, cursor: str):
 
 
 def _filtered(request, store_ids):
-    order_filter = OrderFilter(
-        request.GET, queryset=orders_for_staff(store_ids=store_ids), store_ids=store_ids
+    """The list's filters on the staff member's orders; carts only when a filter asks for
+    them (each then with the reason its payment was declined, if it was)."""
+    with_carts = SupportOrderFilter.with_carts(request.GET)
+    order_filter = SupportOrderFilter(
+        request.GET,
+        queryset=orders_for_staff(store_ids=store_ids, include_carts=with_carts),
+        store_ids=store_ids,
     )
     qs = order_filter.qs if order_filter.is_valid() else order_filter.queryset.none()
+    if with_carts:
+        qs = with_decline_reason(qs)
     return order_filter, qs.order_by("-created_at", "-pk")
 
 
@@ -165,19 +176,31 @@ def order_export(request):
 
 @login_required
 def order_detail(request, pk: int):
+    """An order, or a checkout that was not completed (a cart), with its ledger and timeline
+    in words."""
     _store_ids(request)
-    order = order_for_staff(user=request.user, pk=pk)
-    events = (
+    order = order_for_staff(user=request.user, pk=pk, include_carts=True)
+    lines = list(order.lines.all())
+    events = list(
         OrderEvent.objects.filter(order=order).select_related("actor").order_by("created_at", "pk")
     )
+    line_names = {line.pk: line.name for line in lines}
+    for event in events:
+        event.details = event_data_words(event.data, currency=order.currency, line_names=line_names)
+    is_cart = order.status in CART_STATUSES
     return render(
         request,
         "support/order_detail.html",
         {
             "order": order,
-            "lines": list(order.lines.all()),
+            "is_cart": is_cart,
+            "declined_payment": last_declined_payment(order) if is_cart else None,
+            # A cart delivers where the shopper's Alexa settings say; an order kept its copy.
+            "address": order.shipping_address
+            or (order.customer.shipping_address if is_cart else {}),
+            "lines": lines,
             "transactions": list(order.transactions.all()),
-            "events": list(events),
+            "events": events,
             "notes": [e for e in events if e.type == OrderEventType.NOTE],
             "refund_requests": list(order.refund_requests.all()),
             "can_refund": _can_refund(request.user, order) and order.can_refund(),
@@ -187,9 +210,20 @@ def order_detail(request, pk: int):
 
 
 class Action:
-    def __init__(self, title, form, guard, run, done, explain=""):
+    """One action of the order page: its guard (the model's ``can_...()``), the service it
+    runs, and ``refused``: the code whose wording says why the guard refuses it now."""
+
+    def __init__(self, title, form, guard, run, done, explain="", refused=None):
         self.title, self.form, self.guard, self.run = title, form, guard, run
-        self.done, self.explain = done, explain
+        self.done, self.explain, self.refused = done, explain, refused
+
+    def refusal(self, order) -> str:
+        """Why the action is not possible for the order as it is now ("" when it is)."""
+        if self.guard(order):
+            return ""
+        if order.status in CART_STATUSES:
+            return "This checkout was never completed: there is no order to act on yet."
+        return self.refused(order).wording if self.refused else ""
 
 
 ORDER_ACTIONS = {
@@ -203,6 +237,11 @@ ORDER_ACTIONS = {
         "Order cancelled.",
         "Cancelling releases the Amazon Pay authorization, or refunds what was captured, "
         "and emails the shopper.",
+        refused=lambda o: (
+            OrderErrorCode.ALREADY_CANCELLED
+            if o.status == OrderStatus.CANCELLED
+            else OrderErrorCode.CANNOT_CANCEL
+        ),
     ),
     "ship": Action(
         "Mark shipped",
@@ -211,6 +250,7 @@ ORDER_ACTIONS = {
         lambda o, user, data: services.order_ship(order=o, actor=user, **data),
         "Order marked shipped.",
         "The shopper gets the tracking number by email. A Charge Later payment is captured now.",
+        refused=lambda o: OrderErrorCode.CANNOT_SHIP,
     ),
     "out_for_delivery": Action(
         "Mark out for delivery",
@@ -219,6 +259,7 @@ ORDER_ACTIONS = {
         lambda o, user, data: services.order_mark_out_for_delivery(order=o, actor=user),
         "Order marked out for delivery.",
         "Shoppers who chose Alexa notifications hear that their order is on its way today.",
+        refused=lambda o: OrderErrorCode.CANNOT_MARK_OUT_FOR_DELIVERY,
     ),
     "deliver": Action(
         "Mark delivered",
@@ -226,6 +267,7 @@ ORDER_ACTIONS = {
         lambda o: o.can_deliver(),
         lambda o, user, data: services.order_deliver(order=o, actor=user),
         "Order marked delivered.",
+        refused=lambda o: OrderErrorCode.CANNOT_DELIVER,
     ),
     "capture": Action(
         "Capture payment",
@@ -234,6 +276,11 @@ ORDER_ACTIONS = {
         lambda o, user, data: services.order_capture(order=o, actor=user),
         "Payment captured.",
         "Charges the authorized amount to the shopper's Amazon Pay payment method.",
+        refused=lambda o: (
+            OrderErrorCode.ALREADY_CAPTURED
+            if o.captured_amount > 0
+            else OrderErrorCode.CANNOT_CAPTURE
+        ),
     ),
     "void": Action(
         "Release authorization",
@@ -242,6 +289,7 @@ ORDER_ACTIONS = {
         lambda o, user, data: services.order_void(order=o, actor=user),
         "Authorization released.",
         "The shopper's payment method is no longer held; the order can then not be charged.",
+        refused=lambda o: OrderErrorCode.CANNOT_VOID,
     ),
     "collect": Action(
         "Mark payment collected",
@@ -250,6 +298,7 @@ ORDER_ACTIONS = {
         lambda o, user, data: services.order_mark_collected(order=o, actor=user),
         "Payment recorded as collected.",
         "Records that the order total was paid on delivery.",
+        refused=lambda o: OrderErrorCode.CANNOT_COLLECT,
     ),
     "note": Action(
         "Add internal note",
@@ -265,8 +314,10 @@ ORDER_ACTIONS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_action(request, pk: int, action: str):
+    """The confirmation step of an action; an action the order's guard refuses now shows
+    why, with its confirm button disabled."""
     _store_ids(request)
-    order = order_for_staff(user=request.user, pk=pk)
+    order = order_for_staff(user=request.user, pk=pk, include_carts=True)
     spec = ORDER_ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
@@ -281,10 +332,17 @@ def order_action(request, pk: int, action: str):
         else:
             messages.success(request, spec.done)
             return redirect("support:order_detail", pk=order.pk)
+        allowed = spec.guard(order)
     return render(
         request,
         "support/order_action.html",
-        {"order": order, "form": form, "action": spec, "allowed": allowed},
+        {
+            "order": order,
+            "form": form,
+            "action": spec,
+            "allowed": allowed,
+            "refusal": spec.refusal(order),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -352,8 +410,17 @@ def order_refund(request, pk: int):
     return render(
         request,
         "support/order_refund.html",
-        {"order": order, "form": form},
+        {"order": order, "form": form, "refusal": _refund_refusal(order)},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _refund_refusal(order) -> str:
+    """Why nothing can be refunded now ("" when something can)."""
+    if order.can_refund():
+        return ""
+    return OrderErrorCode.CANNOT_REFUND.wording.format(
+        refundable=display(order.refundable_amount(), order.currency)
     )
 
 

@@ -2,6 +2,8 @@ from django import template
 
 from merchant.money import display
 
+from .order_words import event_data_words
+
 register = template.Library()
 
 
@@ -22,18 +24,10 @@ def actor(event):
 
 
 @register.filter
-def event_details(event):
-    """An event's data as (key, value) pairs to show on the timeline.
+def event_details(event, currency=""):
+    """An event's data as (label, value) pairs in words (``order_words.event_data_words``).
 
-    Read with ``.items()`` here, never in the template: there ``data.items`` would name a
+    Read with ``.items()`` there, never in the template: here ``data.items`` would name a
     key called "items" (the restock event has one) instead of the method.
     """
-    data = event.data if isinstance(event.data, dict) else {}
-    pairs = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} × {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        pairs.append((key, value))
-    return pairs
+    return event_data_words(event.data, currency=currency)

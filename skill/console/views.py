@@ -25,6 +25,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import catalog_revision
@@ -33,7 +35,9 @@ from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.facts import DirectiveName
 from merchant.models import Area
-from merchant.selectors import stores_for_user
+from merchant.selectors import stores_for_user, user_can
+from orders.amazon_pay_facts import CLOSED, DECLINED, OPEN, PENDING
+from orders.selectors import customer_orders_placed_since
 from skill import amazon_pay, amazon_pay_sandbox, runtime
 from skill import intents as i
 from skill import selectors as skill_selectors
@@ -205,7 +209,13 @@ def console_turn(request):
     )
     try:
         exchanges, sent, response = _play(
-            sent, data, locale=locale, kind="shopper", said=said, understood=understood
+            sent,
+            data,
+            locale=locale,
+            kind="shopper",
+            said=said,
+            understood=understood,
+            orders=_OrderLinks(request.user, store, shopper),
         )
     except (runtime.EnvelopeError, runtime.UnknownSkill) as exc:
         return JsonResponse({"error": f"The skill refused the request: {exc}"}, status=400)
@@ -218,22 +228,54 @@ def console_turn(request):
     return _answer(exchanges, shopper)
 
 
-def _play(sent, data, *, locale, kind, said="", understood=None, extra=None):
+class _OrderLinks:
+    """The orders a turn placed for the console's shopper, each with its support console
+    page when the user may see the store's orders."""
+
+    def __init__(self, user, store, shopper: ConsoleShopper):
+        self.store, self.shopper = store, shopper
+        self.linked = user_can(user=user, store=store, area=Area.ORDERS)
+
+    def placed_since(self, since) -> list[dict]:
+        return [
+            {
+                "number": order.number,
+                "status": order.get_status_display(),
+                "url": reverse("support:order_detail", args=[order.pk]) if self.linked else "",
+            }
+            for order in customer_orders_placed_since(
+                store_id=self.store.pk, alexa_user_id=self.shopper.user_id, since=since
+            )
+        ]
+
+
+def _play(sent, data, *, locale, kind, said="", understood=None, extra=None, orders=None):
     """Send ``sent`` to the skill, then play the Amazon Pay sandbox on every Setup or Charge
-    the answers carry. Returns the exchanges and the last envelope sent and answer."""
+    the answers carry. Returns the exchanges (each with the orders it placed, from
+    ``orders``) and the last envelope sent and answer."""
+    since = timezone.now()
     response = runtime.handle_envelope(sent, source="console")
     exchanges = [_exchange(kind, sent, response, said=said, understood=understood, locale=locale)]
     if extra:
         exchanges[0].update(extra)
+    _placed(exchanges[-1], orders, since)
     for _hop in range(MAX_AMAZON_PAY_HOPS):
         directive = _send_request(response, PAY_DIRECTIVES)
         if directive is None:
             break
         simulate = _outcome(data, directive.get("name"))
         sent = amazon_pay_sandbox.response_envelope(sent, response, simulate=simulate)
+        since = timezone.now()
         response = runtime.handle_envelope(sent, source="console")
         exchanges.append(_exchange("amazon_pay", sent, response, locale=locale))
+        _placed(exchanges[-1], orders, since)
     return exchanges, sent, response
+
+
+def _placed(exchange: dict, orders: "_OrderLinks | None", since) -> None:
+    placed = orders.placed_since(since) if orders is not None else []
+    if placed:
+        exchange["orders"] = placed
 
 
 def _follow(shopper: ConsoleShopper, store, sent, response, exchange: dict, *, locale) -> None:
@@ -365,7 +407,13 @@ def _purchase(request, data, shoppers, store, shopper, skill_id, consent):
     }
     try:
         exchanges, sent, response = _play(
-            sent, data, locale=locale, kind="isp", said=did, extra={"isp": isp}
+            sent,
+            data,
+            locale=locale,
+            kind="isp",
+            said=did,
+            extra={"isp": isp},
+            orders=_OrderLinks(request.user, store, shopper),
         )
     except (runtime.EnvelopeError, runtime.UnknownSkill) as exc:
         _save(request, shoppers, store, shopper)
@@ -413,6 +461,52 @@ def _words(ssml: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
 
 
+def _directive_words(directives: list) -> str:
+    """What an answer without speech does: the Amazon Pay request it hands to Alexa."""
+    for directive in directives:
+        if directive.get("type") != amazon_pay.SEND_REQUEST:
+            continue
+        if directive.get("name") == amazon_pay.SETUP:
+            return "Alexa asks Amazon Pay to set up payment (Setup)"
+        if directive.get("name") == amazon_pay.CHARGE:
+            payload = directive.get("payload") or {}
+            amount = (payload.get("authorizeAttributes") or {}).get("authorizationAmount") or {}
+            money = f"{amount.get('amount', '?')} {amount.get('currencyCode', '')}".strip()
+            return f"Alexa asks Amazon Pay to charge {money} (Charge)"
+    return ""
+
+
+def _pay_result_words(request: dict) -> str:
+    """How a ``Connections.Response`` from Amazon Pay ended, in words: a 200 answer may
+    still be a declined charge or an agreement that cannot be used."""
+    name = request.get("name") or "Amazon Pay"
+    status = request.get("status") or {}
+    payload = request.get("payload") or {}
+    if str(status.get("code")) != amazon_pay.SUCCESS_CODE:
+        code = payload.get("errorCode") or status.get("message") or "no error code"
+        return f"{name} failed: {code} (HTTP {status.get('code')})"
+    if name == amazon_pay.SETUP:
+        agreement = (payload.get("billingAgreementDetails") or {}).get("billingAgreementStatus")
+        usable = "" if agreement == "OPEN" else ": not usable for payments"
+        return f"Setup: billing agreement {agreement or 'missing'}{usable}"
+    if name == amazon_pay.CHARGE:
+        details = payload.get("authorizationDetails") or {}
+        authorization = details.get("authorizationStatus") or {}
+        state, reason = authorization.get("state"), authorization.get("reasonCode")
+        amount = details.get("authorizationAmount") or {}
+        money = f"{amount.get('amount', '?')} {amount.get('currencyCode', '')}".strip()
+        if state == DECLINED:
+            return f"Charge declined: {reason or 'no reason given'}"
+        if state == CLOSED and details.get("captureNow"):
+            return f"Charged {money} (captured at once)"
+        if state == OPEN:
+            return f"Charge authorized: {money} (captured when the order ships)"
+        if state == PENDING:
+            return f"Charge pending: {money}"
+        return f"Charge: authorization {state or 'missing'}{f' ({reason})' if reason else ''}"
+    return f"{name}: {status.get('code')} {status.get('message') or ''}".strip()
+
+
 def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict:
     body = response.get("response") or {}
     output = body.get("outputSpeech") or {}
@@ -427,6 +521,8 @@ def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict
         "understood": understood.as_dict() if understood else None,
         "request_type": request.get("type"),
         "speech": _words(ssml) if ssml else output.get("text", ""),
+        # Shown instead of speech when the answer says nothing but hands over to Amazon Pay.
+        "happened": _directive_words(body.get("directives") or []),
         "ssml": ssml,
         "reprompt": _words(reprompt) if reprompt else "",
         "card": body.get("card"),
@@ -441,5 +537,6 @@ def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict
             "name": request.get("name"),
             "status": request.get("status"),
             "payload": request.get("payload"),
+            "summary": _pay_result_words(request),
         }
     return exchange

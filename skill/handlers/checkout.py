@@ -26,6 +26,7 @@ from .common import (
     ask,
     consent_status,
     join,
+    line_name,
     lines_text,
     request_of,
     set_step,
@@ -190,15 +191,15 @@ def placed(handler_input, turn, order):
                 seller=store.name,
                 number=order.number,
                 lines=[
-                    f"{line.quantity} × {line.name}: "
+                    f"{line.quantity} × {line_name(turn, line)}: "
                     f"{display(line.line_total, order.currency, turn.locale)}"
                     for line in lines
                 ],
                 total=display(order.total, order.currency, turn.locale),
                 address_text=", ".join(
-                    str(v)
-                    for k, v in address.items()
-                    if k in ("name", "addressLine1", "city", "postalCode") and v
+                    str(address[k])
+                    for k in ("name", "addressLine1", "city", "postalCode")
+                    if address.get(k)
                 ),
                 paid_by=paid_by,
             ),

@@ -53,7 +53,10 @@ def test_owner_completes_an_order_on_the_console_and_sees_it_as_a_test_order(
     assert "Do you want to order it?" in last_speech(page)
 
     press(page, "Yes", 2)  # Setup directive, then the sandbox's Connections.Response
-    assert "Amazon Pay sandbox → Setup: 200" in page.inner_text("#transcript")
+    transcript = page.inner_text("#transcript")
+    assert "Alexa: Alexa asks Amazon Pay to set up payment (Setup)" in transcript
+    assert "Amazon Pay sandbox → Setup: billing agreement OPEN" in transcript
+    assert "(no speech)" not in transcript
     assert "Do you want me to complete your order now?" in last_speech(page)
 
     press(page, "Yes", 2)  # Charge directive, then the sandbox's answer
@@ -63,6 +66,19 @@ def test_owner_completes_an_order_on_the_console_and_sees_it_as_a_test_order(
     (order,) = Order.objects.filter(store=demo_store)
     assert order.status == OrderStatus.PLACED
     assert order.is_test is True
+    transcript = page.inner_text("#transcript")
+    amount = f"{order.total} {order.currency}"
+    assert f"Alexa asks Amazon Pay to charge {amount} (Charge)" in transcript
+    assert f"Amazon Pay sandbox → Charged {amount} (captured at once)" in transcript
+    # The card keeps its lines; the turn links the order it placed.
+    card = page.locator("#transcript .turn .card .card-text").last
+    assert card.evaluate("node => getComputedStyle(node).whiteSpace") == "pre-line"
+    assert card.inner_text().splitlines()[1] == f"Order number: {order.number}"
+    link = page.locator("#transcript .turn .order a.order-link")
+    assert link.count() == 1
+    assert link.get_attribute("href") == f"/support/orders/{order.pk}/"
+    placed = page.locator("#transcript .turn .order").inner_text()
+    assert placed.startswith(f"Test order {order.number} (Placed)")
 
     page.goto(f"{live_server.url}/admin/orders/order/")
     row = page.locator("#result_list tbody tr", has_text=order.number)
@@ -91,6 +107,9 @@ def test_a_declined_charge_on_the_console_places_no_order(page, live_server, dem
     press(page, "Yes", 2)
     press(page, "Yes", 2)
 
-    assert "Amazon Pay sandbox → Charge: 200" in page.inner_text("#transcript")
+    transcript = page.inner_text("#transcript")
+    assert "Amazon Pay sandbox → Charge declined: AmazonRejected" in transcript
+    assert "Charge: 200" not in transcript
+    assert page.locator("#transcript .turn .order").count() == 0
     assert "has been placed" not in last_speech(page)
     assert not Order.objects.filter(store=demo_store, status=OrderStatus.PLACED).exists()

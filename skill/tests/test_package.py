@@ -14,7 +14,7 @@ from catalog.tests.factories import CategoryFactory, ProductFactory, SynonymFact
 from demo.seed import DEMO_PASSWORD, DEMO_SKILL_ID
 from merchant.invocation import check_invocation_name
 from merchant.models import PaymentMode
-from merchant.tests.factories import StoreFactory
+from merchant.tests.factories import MembershipFactory, StoreFactory
 from skill import intents
 from skill.package import PackageInvalid, build_skill_package
 from skill.package.catalog import Entity
@@ -711,6 +711,50 @@ def test_owner_downloads_the_same_package_as_a_zip(demo_store, client, tmp_path)
         str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
     }
     assert {name: archive.read(name) for name in archive.namelist()} == on_disk
+
+
+BROWSER_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+)
+
+
+def test_a_browser_sees_the_certification_warnings_before_the_download(demo_store, client):
+    client.login(username="owner", password=DEMO_PASSWORD)
+    url = reverse("console:skill_package", args=[demo_store.pk])
+
+    page = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    warnings = html[html.index('<ul class="messagelist" id="package-warnings">') :]
+    warnings = warnings[: warnings.index("</ul>")]
+    assert [item.split("</li>")[0] for item in warnings.split('<li class="warning">')[1:]] == [
+        "Certification needs the small icon (108 pixels), the large icon (512 pixels) and a "
+        "privacy policy URL: set them under Skill listing in the store&#x27;s settings and "
+        "export again.",
+        "Amazon Pay runs in sandbox mode: switch sandbox mode off before certification.",
+    ]
+    assert 'href="?format=zip" download="no-nicks-skill-package.zip"' in html
+
+    download = client.get(f"{url}?format=zip", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert download["Content-Type"] == "application/zip"
+    assert download["Content-Disposition"] == 'attachment; filename="no-nicks-skill-package.zip"'
+
+
+def test_a_package_without_warnings_says_so(db, client):
+    store = StoreFactory(
+        invocation_name="tea house",
+        sandbox_mode=False,
+        skill_small_icon_url="https://cdn.example.org/small.png",
+        skill_large_icon_url="https://cdn.example.org/large.png",
+        privacy_policy_url="https://example.org/privacy",
+    )
+    ProductFactory(store=store, name="Green tea")
+    client.force_login(MembershipFactory(store=store).user)
+    page = client.get(reverse("console:skill_package", args=[store.pk]), HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert build_skill_package(store=store).warnings == []
+    assert "Nothing stands in the way of certification." in page.content.decode()
 
 
 @pytest.mark.parametrize("username", ["editor", "support"])

@@ -53,7 +53,8 @@
     if (exchange.kind === "amazon_pay") {
       const pay = exchange.amazon_pay || {};
       const status = pay.status || {};
-      turn.appendChild(el("div", "pay", `Amazon Pay sandbox → ${pay.name}: ${status.code} ${status.message || ""}`));
+      // The outcome in words: a 200 answer may still be a declined charge.
+      turn.appendChild(el("div", "pay", `Amazon Pay sandbox → ${pay.summary || `${pay.name}: ${status.code} ${status.message || ""}`}`));
       turn.appendChild(details("Connections.Response payload", pay.payload || {}));
     } else if (exchange.kind === "isp") {
       const isp = exchange.isp || {};
@@ -74,14 +75,16 @@
     const purchase = exchange.purchase;
     const said = el("div", "alexa");
     said.appendChild(el("strong", "", "Alexa: "));
-    said.appendChild(el("span", "speech", exchange.speech || (purchase ? purchase.summary : "(no speech)")));
+    // An answer without speech that hands over to Amazon Pay says what it asks for instead.
+    said.appendChild(el("span", "speech", exchange.speech || exchange.happened || (purchase ? purchase.summary : "(no speech)")));
     turn.appendChild(said);
+    for (const order of exchange.orders || []) turn.appendChild(orderLink(order));
     if (purchase) turn.appendChild(purchaseChoice(purchase));
     if (exchange.reprompt) turn.appendChild(el("div", "reprompt", "Reprompt: " + exchange.reprompt));
     if (exchange.card) {
       const card = el("div", "card");
       card.appendChild(el("strong", "", `Card (${exchange.card.type}) ${exchange.card.title || ""}`));
-      card.appendChild(el("div", "", exchange.card.content || exchange.card.text || (exchange.card.permissions || []).join(", ")));
+      card.appendChild(el("div", "card-text", exchange.card.content || exchange.card.text || (exchange.card.permissions || []).join(", ")));
       turn.appendChild(card);
     }
     if (exchange.ssml) turn.appendChild(details("SSML", exchange.ssml));
@@ -93,6 +96,20 @@
     transcript.appendChild(turn);
     transcript.scrollTop = transcript.scrollHeight;
     speak(exchange.speech || (purchase ? purchase.message : ""), exchange.locale);
+  }
+
+  // The order a turn placed, with its page in the support console (when the user may see it).
+  function orderLink(order) {
+    const box = el("div", "order");
+    box.appendChild(el("span", "", `Test order ${order.number} (${order.status}) `));
+    if (order.url) {
+      const link = el("a", "order-link", "open it in the support console");
+      link.href = order.url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      box.appendChild(link);
+    }
+    return box;
   }
 
   // Amazon's purchase dialogue: the owner picks how it ends (ISP sandbox stores only).
