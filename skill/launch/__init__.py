@@ -4,7 +4,9 @@ store stands; and the certification conversations, played against the store's ow
 - ``checks.py``: one plain function per checklist item, each returning a ``Check``.
 - ``dialogue.py``: a test shopper talking to the skill in-process, with the Amazon Pay and
   ISP sandboxes playing Amazon, keeping the transcript in words.
-- ``cases.py``: the certification cases (the 2019 guide's Amazon Pay and ISP rows).
+- ``cases.py``: which certification cases apply to a store; the rows are in
+  ``order_cases.py`` (Amazon Pay and orders) and ``isp_cases.py`` (in-skill purchasing),
+  their expectations and conversation helpers in ``expectations.py``.
 - ``runner.py``: plays the cases of one ``CertificationRun``; ``tasks.py`` is its Celery task.
 - ``services.py`` / ``selectors.py``: writes and reads (export records, runs).
 - ``views.py`` / ``urls.py``: the owner's page under ``/console/launch/``.

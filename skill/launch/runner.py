@@ -22,8 +22,9 @@ from isp import monetization
 from isp import sandbox as isp_sandbox
 
 from . import services
-from .cases import ISP, CannotRun, Case, Expect, Plan, Stop, plan_cases
+from .cases import plan_cases
 from .dialogue import Dialogue, DialogueError
+from .expectations import ISP, CannotRun, Case, Expect, Plan, Stop
 
 logger = logging.getLogger(__name__)
 
