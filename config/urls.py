@@ -23,6 +23,8 @@ urlpatterns = [
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
     path("api/analytics/", include("analytics.urls")),
+    # The owner's dashboard (analytics/dashboard/): owners only, second factor checked there.
+    path("dashboard/", include("analytics.dashboard.urls")),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsSwaggerView.as_view(), name="api-docs"),

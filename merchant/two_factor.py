@@ -23,7 +23,7 @@ from .selectors import user_has_area
 
 # Where a missing second factor stops a staff member (the login, logout and enrolment pages
 # live outside these or are let through below).
-GUARDED_PREFIXES = ("/admin/", "/support/", "/console/", "/api/")
+GUARDED_PREFIXES = ("/admin/", "/support/", "/console/", "/api/", "/dashboard/")
 
 
 def second_factor_required(user) -> bool:

@@ -1,0 +1,347 @@
+"""``Dashboard``: one store's numbers over one range and the period before it.
+
+Every section is read on first use (``cached_property``), so the page reads everything once
+and a chart's CSV download reads only what that chart shows. The headline numbers come from
+``analytics.selectors`` (rollups for closed days, the raw log for today), the rest from
+``reads``; the query count depends on neither the data's size nor the range's length.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property
+
+from django.utils import timezone
+
+from isp.selectors import store_in_isp_sandbox
+from merchant.money import display
+
+from .. import periods
+from ..metrics import SESSION_ENDS, earnings
+from ..selectors import analytics_summary, analytics_timeseries
+from . import reads
+from .ranges import Period
+
+END_NAMES = {
+    "skill_ended": "Ended by the skill",
+    "user_ended": "Ended by the shopper",
+    "no_response": "No response",
+    "failed": "Failed",
+}
+PAYMENT_MODE_NAMES = {
+    "charge_now": "Amazon Pay, charged at once",
+    "charge_later": "Amazon Pay, charged on shipping",
+    "pay_on_delivery": "Pay on delivery",
+}
+DISPLAY_LOCALE = "en-US"  # the portal's pages are in English
+
+
+class Figure:
+    """One headline number, its value in the period before and the change."""
+
+    def __init__(self, key, label, value, previous, *, kind="count", currency="", inverse=False):
+        self.key, self.label, self.value, self.previous = key, label, value, previous
+        self.kind, self.currency, self.inverse = kind, currency, inverse
+
+    def _text(self, value) -> str:
+        if value is None:
+            return "–"
+        if self.kind == "money":
+            return display(Decimal(value), self.currency, DISPLAY_LOCALE)
+        if self.kind == "ratio":
+            return f"{value * 100:.1f} %"
+        if self.kind == "number":
+            return f"{value:.1f}"
+        return f"{value:,}"
+
+    @property
+    def text(self) -> str:
+        return self._text(self.value)
+
+    @property
+    def previous_text(self) -> str:
+        return self._text(self.previous)
+
+    @property
+    def change(self):
+        if self.value is None or self.previous is None:
+            return None
+        if self.kind == "money":
+            return Decimal(self.value) - Decimal(self.previous)
+        return self.value - self.previous
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return "no comparison"
+        if change == 0:
+            return "no change"
+        sign = "+" if change > 0 else "−" if change < 0 else "±"
+        if self.kind == "money":
+            amount = display(abs(change), self.currency, DISPLAY_LOCALE)
+        elif self.kind == "ratio":
+            return f"{sign}{abs(change) * 100:.1f} pts"
+        elif self.kind == "number":
+            amount = f"{abs(change):.1f}"
+        else:
+            amount = f"{abs(change):,}"
+        previous = Decimal(self.previous) if self.kind == "money" else self.previous
+        if previous:
+            return f"{sign}{amount} ({sign}{abs(change) / abs(previous) * 100:.0f} %)"
+        return f"{sign}{amount}"
+
+    @property
+    def trend(self) -> str:
+        """up / down / flat, and whether that is good: "up good", "down bad", ..."""
+        change = self.change
+        if change is None or change == 0:
+            return "flat"
+        rising = change > 0
+        good = rising != self.inverse
+        return f"{'up' if rising else 'down'} {'good' if good else 'bad'}"
+
+
+def _ratio(part, whole):
+    return part / whole if whole else None
+
+
+class Dashboard:
+    def __init__(self, store, period: Period, *, now: datetime | None = None):
+        self.store, self.period = store, period
+        self.now = now or timezone.now()
+        self.start, self.stop = periods.span(store, period.start, period.end)
+        previous = period.previous
+        self.previous_start, self.previous_stop = periods.span(store, previous.start, previous.end)
+
+    # Headline numbers ------------------------------------------------------------------------
+
+    @cached_property
+    def summary(self) -> dict:
+        return analytics_summary(
+            store=self.store, start=self.period.start, end=self.period.end, now=self.now
+        )
+
+    @cached_property
+    def previous_summary(self) -> dict:
+        previous = self.period.previous
+        return analytics_summary(
+            store=self.store, start=previous.start, end=previous.end, now=self.now
+        )
+
+    def _summary_figure(self, key, label, **kwargs) -> Figure:
+        return Figure(key, label, self.summary[key], self.previous_summary[key], **kwargs)
+
+    @cached_property
+    def sales_figures(self) -> list[Figure]:
+        money = {"kind": "money", "currency": self.store.currency}
+        return [
+            self._summary_figure("orders_placed", "Orders placed"),
+            self._summary_figure("gross_revenue", "Gross revenue", **money),
+            self._summary_figure("refunded_amount", "Refunds", inverse=True, **money),
+            self._summary_figure("net_revenue", "Net revenue", **money),
+            self._summary_figure("average_order_value", "Average order value", **money),
+            self._summary_figure("orders_cancelled", "Cancellations", inverse=True),
+        ]
+
+    @cached_property
+    def payment_modes(self) -> list[dict]:
+        return [
+            {
+                "mode": mode,
+                "name": PAYMENT_MODE_NAMES.get(mode, mode),
+                "orders": totals["orders_placed"],
+                "gross": totals["gross_revenue"],
+            }
+            for mode, totals in self.summary["orders_by_payment_mode"].items()
+        ]
+
+    @cached_property
+    def refill_plans(self) -> reads.RefillPlans:
+        return reads.refill_plans(self.store, self.start, self.stop)
+
+    @cached_property
+    def previous_refill_plans(self) -> reads.RefillPlans:
+        return reads.refill_plans(self.store, self.previous_start, self.previous_stop)
+
+    @cached_property
+    def refill_figures(self) -> list[Figure]:
+        now, before = self.refill_plans, self.previous_refill_plans
+        return [
+            Figure("plans_started", "Plans started", now.started, before.started),
+            Figure("plans_renewed", "Renewals charged", now.renewed, before.renewed),
+            Figure("plans_failed", "Renewals failed", now.failed, before.failed, inverse=True),
+            Figure(
+                "plans_cancelled", "Plans cancelled", now.cancelled, before.cancelled, inverse=True
+            ),
+        ]
+
+    def _per_session(self, summary):
+        return _ratio(summary["utterances"], summary["sessions"])
+
+    @cached_property
+    def voice_figures(self) -> list[Figure]:
+        return [
+            self._summary_figure("unique_customers", "Shoppers"),
+            self._summary_figure("new_customers", "New shoppers"),
+            self._summary_figure("returning_customers", "Returning shoppers"),
+            self._summary_figure("sessions", "Sessions"),
+            Figure(
+                "utterances_per_session",
+                "Utterances per session",
+                self._per_session(self.summary),
+                self._per_session(self.previous_summary),
+                kind="number",
+            ),
+            Figure(
+                "failed_share",
+                "Utterances not understood",
+                _ratio(self.summary["failed_utterances"], self.summary["utterances"]),
+                _ratio(
+                    self.previous_summary["failed_utterances"],
+                    self.previous_summary["utterances"],
+                ),
+                kind="ratio",
+                inverse=True,
+            ),
+        ]
+
+    @cached_property
+    def session_ends(self) -> list[tuple[str, str, int]]:
+        ends = self.summary["sessions_by_end"]
+        return [(end, END_NAMES[end], ends.get(end, 0)) for end in SESSION_ENDS]
+
+    # Time series (one value per day) ---------------------------------------------------------
+
+    @cached_property
+    def series(self) -> dict[str, list[dict]]:
+        return {
+            metric: analytics_timeseries(
+                store=self.store,
+                metric=metric,
+                start=self.period.start,
+                end=self.period.end,
+                now=self.now,
+            )
+            for metric in ("orders_placed", "gross_revenue", "sessions", "unique_customers")
+        }
+
+    # Funnels ---------------------------------------------------------------------------------
+
+    @cached_property
+    def amazon_pay_funnel(self) -> dict:
+        return reads.amazon_pay_funnel(self.store, self.start, self.stop)
+
+    @cached_property
+    def isp_sandbox(self) -> bool:
+        return store_in_isp_sandbox(self.store)
+
+    @cached_property
+    def isp_funnel(self) -> dict:
+        return reads.isp_funnel(self.store, self.start, self.stop, sandbox=self.isp_sandbox)
+
+    # In-skill purchasing ---------------------------------------------------------------------
+
+    @cached_property
+    def isp_products(self) -> list[reads.ProductSales]:
+        return reads.isp_purchases(self.store, self.start, self.stop, sandbox=self.isp_sandbox)
+
+    @cached_property
+    def previous_isp_products(self) -> list[reads.ProductSales]:
+        return reads.isp_purchases(
+            self.store, self.previous_start, self.previous_stop, sandbox=self.isp_sandbox
+        )
+
+    @staticmethod
+    def _list_prices(products) -> dict:
+        total: dict = {}
+        for sales in products:
+            for currency, amount in sales.list_prices.items():
+                total[currency] = total.get(currency, Decimal(0)) + amount
+        return total
+
+    @cached_property
+    def isp_earnings(self) -> dict[str, str]:
+        """{currency: estimated earnings} at ``ISP_REVENUE_SHARE``, rounded once per currency."""
+        return earnings(self._list_prices(self.isp_products))
+
+    @cached_property
+    def isp_figures(self) -> list[Figure]:
+        figures = [
+            Figure(
+                "isp_purchases",
+                "In-skill purchases",
+                sum(p.purchases for p in self.isp_products),
+                sum(p.purchases for p in self.previous_isp_products),
+            )
+        ]
+        before = earnings(self._list_prices(self.previous_isp_products))
+        for currency in sorted(set(self.isp_earnings) | set(before)):
+            figures.append(
+                Figure(
+                    f"isp_earnings_{currency}",
+                    f"Estimated earnings ({currency})",
+                    self.isp_earnings.get(currency, "0"),
+                    before.get(currency, "0"),
+                    kind="money",
+                    currency=currency,
+                )
+            )
+        return figures
+
+    @cached_property
+    def isp_types(self) -> list[tuple[str, int]]:
+        by_type: dict[str, int] = {}
+        for sales in self.isp_products:
+            by_type[sales.type] = by_type.get(sales.type, 0) + sales.purchases
+        return sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
+
+    @cached_property
+    def subscriptions(self) -> reads.Subscriptions:
+        if self.isp_sandbox:
+            return reads.sandbox_subscriptions(self.store, self.start, self.stop, now=self.now)
+        return reads.live_subscriptions(
+            self.store,
+            self.start,
+            self.stop,
+            active_start=self.previous_summary["active_subscriptions"],
+            active_end=self.summary["active_subscriptions"],
+        )
+
+    # Retention, paths, what was not understood -----------------------------------------------
+
+    @cached_property
+    def retention(self) -> list[reads.Cohort]:
+        last = min(self.period.end, periods.store_today(self.store, self.now))
+        if last < self.period.start:
+            return []
+        return reads.retention(self.store, self.period.start, last)
+
+    @cached_property
+    def paths(self) -> list[reads.Path]:
+        return reads.paths(self.store, self.start, self.stop)
+
+    @cached_property
+    def unheard_words(self) -> list[reads.UnheardWords]:
+        return reads.unheard_words(self.store, self.start, self.stop)
+
+    @cached_property
+    def fallback_contexts(self) -> list[reads.FallbackContext]:
+        return reads.fallback_contexts(self.store, self.start, self.stop)
+
+    @cached_property
+    def asked(self) -> reads.Asked:
+        return reads.asked_products(self.store, self.start, self.stop)
+
+    @cached_property
+    def synonym_choices(self) -> list[tuple[int, str]]:
+        return reads.synonym_choices(self.store)
+
+    @cached_property
+    def package(self) -> reads.PackageState:
+        return reads.package_state(self.store)
+
+    # Upsell experiments ----------------------------------------------------------------------
+
+    @cached_property
+    def experiments(self) -> list[reads.ExperimentRow]:
+        return reads.experiments(self.store)
