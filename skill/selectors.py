@@ -12,7 +12,6 @@ fresh.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -29,6 +28,7 @@ from isp.models import ContentCollection, InSkillProduct
 from merchant.models import SkillId, Store
 from orders.models import Customer, Order, OrderLine, OrderStatus, RefillPlan, RefillPlanStatus
 
+from . import hand_sql
 from .models import Conversation
 from .process_cache import ProcessCache
 
@@ -66,103 +66,6 @@ def shopper(*, store: Store, alexa_user_id: str) -> Customer | None:
     return found[0] if found else None
 
 
-class _Columns:
-    """A model's concrete columns under a table alias, and how to build instances from them
-    as the ORM does (``Model.from_db`` plus each field's ``from_db_value``)."""
-
-    def __init__(self, model, alias: str):
-        self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        self.names = [field.attname for field in self.fields]
-        self.sql = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
-        self.width = len(self.fields)
-        self.pk_index = self.names.index(model._meta.pk.attname)
-        # Only fields with ``from_db_value`` (JSON here) convert; none needs the expression.
-        self.converters = [
-            (index, field.from_db_value)
-            for index, field in enumerate(self.fields)
-            if hasattr(field, "from_db_value")
-        ]
-
-    def build(self, row, start: int, db: str, connection):
-        values = list(row[start : start + self.width])
-        if values[self.pk_index] is None:  # the LEFT JOIN found nothing
-            return None
-        for index, convert in self.converters:
-            if values[index] is not None:
-                values[index] = convert(values[index], None, connection)
-        return self.model.from_db(db, self.names, values)
-
-
-_shopper_statements: dict = {}
-
-
-def _shopper_statement(with_last_order: bool):
-    """The hand-written statement (built once per process from the models' metadata, so it
-    follows every migration) and its column groups."""
-    if with_last_order in _shopper_statements:
-        return _shopper_statements[with_last_order]
-    groups = [
-        _Columns(Customer, "c"),
-        _Columns(Conversation, "v"),
-        _Columns(Order, "o"),
-    ]
-    joins = [
-        f"FROM {Customer._meta.db_table} c",
-        f"LEFT JOIN {Conversation._meta.db_table} v ON v.customer_id = c.id",
-        f"LEFT JOIN {Order._meta.db_table} o ON o.id = v.order_id",
-    ]
-    order_by = ""
-    if with_last_order:
-        groups += [_Columns(OrderLine, "l"), _Columns(Product, "p")]
-        kept = ", ".join(f"'{status}'" for status in KEPT)
-        joins += [
-            # The latest kept order: the newest row of the (customer, created_at DESC) index
-            # that is kept; then its lines in pk order, each with its product.
-            f"LEFT JOIN LATERAL (SELECT k.id FROM {Order._meta.db_table} k"
-            f" WHERE k.store_id = c.store_id AND k.customer_id = c.id AND k.status IN ({kept})"
-            " ORDER BY k.created_at DESC, k.id DESC LIMIT 1) k ON TRUE",
-            f"LEFT JOIN {OrderLine._meta.db_table} l"
-            " ON l.store_id = c.store_id AND l.order_id = k.id",
-            f"LEFT JOIN {Product._meta.db_table} p ON p.id = l.product_id",
-        ]
-        order_by = " ORDER BY l.id"
-    sql = (
-        f"SELECT {', '.join(group.sql for group in groups)} {' '.join(joins)}"
-        f" WHERE c.store_id = %s AND c.alexa_user_id = %s{order_by}"
-    )
-    _shopper_statements[with_last_order] = (sql, groups)
-    return sql, groups
-
-
-_PREPARED_NAMES = {False: "skill_shopper_turn", True: "skill_shopper_launch"}
-
-
-def _execute_shopper_read(connection, cursor, with_last_order: bool, sql: str, params: list):
-    """Run the shopper read, prepared once per database connection.
-
-    Planning the joined statement costs about 1.4 ms a turn against 0.2 ms of executing it,
-    so each connection prepares it once (``PREPARE``, kept for the session even if the
-    transaction around it rolls back) and then only executes it. Session-level prepared
-    statements do not survive a pooler in transaction mode (PgBouncer):
-    ``ALEXA_PREPARED_STATEMENTS=false`` sends the plain statement instead.
-    """
-    if not settings.ALEXA_PREPARED_STATEMENTS:
-        cursor.execute(sql, params)
-        return
-    raw = connection.connection  # a new database connection has nothing prepared
-    prepared = getattr(connection, "_skill_prepared", None)
-    if prepared is None or prepared[0] is not raw:
-        prepared = (raw, set())
-        connection._skill_prepared = prepared
-    name = _PREPARED_NAMES[with_last_order]
-    if name not in prepared[1]:
-        body = sql.replace("%s", "$1", 1).replace("%s", "$2", 1)
-        cursor.execute(f"PREPARE {name} (bigint, text) AS {body}")
-        prepared[1].add(name)
-    cursor.execute(f"EXECUTE {name} (%s, %s)", params)
-
-
 @dataclass
 class ShopperRead:
     customer: Customer
@@ -187,9 +90,11 @@ def shopper_for_turn(
             return None
         lines = last_kept_order_lines(customer=customer, locale=locale) if with_last_order else []
         return ShopperRead(customer=customer, last_kept_lines=lines)
-    sql, groups = _shopper_statement(with_last_order)
+    sql, groups = hand_sql.shopper_statement(with_last_order, KEPT)
     with connection.cursor() as cursor:
-        _execute_shopper_read(connection, cursor, with_last_order, sql, [store.pk, alexa_user_id])
+        hand_sql.execute_shopper_read(
+            connection, cursor, with_last_order, sql, [store.pk, alexa_user_id]
+        )
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -368,9 +273,9 @@ def product_for_voice(*, store: Store, product_id, locale: str) -> Product | Non
 _product_columns_cache: list = []
 
 
-def _product_columns() -> "_Columns":
+def _product_columns() -> "hand_sql.Columns":
     if not _product_columns_cache:
-        _product_columns_cache.append(_Columns(Product, "p"))
+        _product_columns_cache.append(hand_sql.Columns(Product, "p"))
     return _product_columns_cache[0]
 
 

@@ -7,66 +7,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('isp', '0002_isp_voice'),
+        ("isp", "0002_isp_voice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inskillproductlocalization',
-            name='upsell_message',
-            field=models.CharField(blank=True, help_text='What the skill says when it suggests the product: what it gives, ending with a yes or no question, no price. Empty: the summary and “Want to learn more?”.', max_length=300, verbose_name='suggestion'),
+            model_name="inskillproductlocalization",
+            name="upsell_message",
+            field=models.CharField(
+                blank=True,
+                help_text="What the skill says when it suggests the product: what it gives, ending with a yes or no question, no price. Empty: the summary and “Want to learn more?”.",
+                max_length=300,
+                verbose_name="suggestion",
+            ),
         ),
         migrations.AddField(
-            model_name='isppurchaseattempt',
-            name='arm',
+            model_name="isppurchaseattempt",
+            name="arm",
             field=models.CharField(blank=True, max_length=1),
         ),
         migrations.AddField(
-            model_name='upsellevent',
-            name='arm',
+            model_name="upsellevent",
+            name="arm",
             field=models.CharField(blank=True, max_length=1),
         ),
         migrations.CreateModel(
-            name='UpsellExperiment',
+            name="UpsellExperiment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('message', 'Two suggestion messages'), ('frequency', 'Two suggestion frequencies')], max_length=10)),
-                ('locale', models.CharField(help_text='Message experiments run in one locale; others hear the usual.', max_length=5)),
-                ('message_a', models.CharField(blank=True, max_length=300)),
-                ('message_b', models.CharField(blank=True, max_length=300)),
-                ('per_session_a', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(3, 'At most 3 suggestions a session.')])),
-                ('per_session_b', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(3, 'At most 3 suggestions a session.')])),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('winner', models.CharField(blank=True, choices=[('a', 'A'), ('b', 'B')], max_length=1)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='upsell_experiments', to='isp.inskillproduct')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("message", "Two suggestion messages"),
+                            ("frequency", "Two suggestion frequencies"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "locale",
+                    models.CharField(
+                        help_text="Message experiments run in one locale; others hear the usual.",
+                        max_length=5,
+                    ),
+                ),
+                ("message_a", models.CharField(blank=True, max_length=300)),
+                ("message_b", models.CharField(blank=True, max_length=300)),
+                (
+                    "per_session_a",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MaxValueValidator(
+                                3, "At most 3 suggestions a session."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "per_session_b",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MaxValueValidator(
+                                3, "At most 3 suggestions a session."
+                            )
+                        ],
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "winner",
+                    models.CharField(blank=True, choices=[("a", "A"), ("b", "B")], max_length=1),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="upsell_experiments",
+                        to="isp.inskillproduct",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='isppurchaseattempt',
-            name='experiment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='isp.upsellexperiment'),
+            model_name="isppurchaseattempt",
+            name="experiment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="isp.upsellexperiment",
+            ),
         ),
         migrations.AddField(
-            model_name='upsellevent',
-            name='experiment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='isp.upsellexperiment'),
+            model_name="upsellevent",
+            name="experiment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="isp.upsellexperiment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='upsellexperiment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('product',), name='isp_one_running_experiment_per_product', violation_error_message='This product already has a running experiment.'),
+            model_name="upsellexperiment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("product",),
+                name="isp_one_running_experiment_per_product",
+                violation_error_message="This product already has a running experiment.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='upsellexperiment',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), models.Q(('winner', ''), _negated=True), _connector='OR'), name='isp_ended_experiment_has_winner'),
+            model_name="upsellexperiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True),
+                    models.Q(("winner", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="isp_ended_experiment_has_winner",
+            ),
         ),
     ]

@@ -1,0 +1,409 @@
+"""The dashboard's voice reads: retention cohorts, interaction paths, what the skill did
+not understand and the products asked for."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Lag, Lower, TruncDate
+
+from catalog.models import Product, ProductSynonym
+from skill import intents
+from skill.outcomes import Outcome
+
+from .. import periods
+from ..metrics import SESSION_ENDS
+from ..models import DailyActiveCustomer, DailyRollup
+from ..raw import END_RANKS, FALLBACK_INTENT, session_requests, with_shopper
+from .reads_base import PRODUCT_INTENTS, RETENTION_WEEKS, TOP, TOP_WORDS
+
+# Retention -----------------------------------------------------------------------------------
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Cohort:
+    week: date  # the Monday of the week its shoppers were first seen
+    size: int
+    returned: list  # n = 0..11: shoppers of the cohort active in week n (None: not yet)
+
+    @property
+    def shares(self) -> list:
+        return [None if n is None else (n / self.size if self.size else 0.0) for n in self.returned]
+
+
+def retention(store, first: date, last: date) -> list[Cohort]:
+    """Weekly cohorts (Monday to Sunday, the store's days) of the shoppers first seen in the
+    weeks of ``first``..``last`` (at most the last 12), and how many of each were active in
+    each following week up to ``last``. Rolled-up days are read from ``DailyActiveCustomer``,
+    the others (today at least) from the raw log, as ``analytics.selectors`` does: three
+    queries, one row per shopper and active day."""
+    last_week = monday(last)
+    first_week = max(monday(first), last_week - timedelta(weeks=RETENTION_WEEKS - 1))
+    rolled_up = set(
+        DailyRollup.objects.filter(store=store, day__gte=first_week, day__lte=last).values_list(
+            "day", flat=True
+        )
+    )
+    rows = list(
+        DailyActiveCustomer.objects.filter(
+            store=store, day__gte=first_week, day__lte=last
+        ).values_list("customer_id", "day", "is_new")
+    )
+    missing = [d for d in periods.days(first_week, last) if d not in rolled_up]
+    if missing:
+        tz = store.zoneinfo
+        raw_rows = (
+            with_shopper(store, *periods.span(store, missing[0], missing[-1]))
+            .annotate(
+                day=TruncDate("created_at", tzinfo=tz),
+                created=TruncDate("customer__created_at", tzinfo=tz),
+            )
+            .annotate(is_new=ExpressionWrapper(Q(created=F("day")), output_field=BooleanField()))
+            .values_list("customer_id", "day", "is_new")
+            .distinct()
+            .order_by()
+        )
+        # A rolled-up day inside the raw span counts from its rollup (its raw rows may be gone).
+        rows += [row for row in raw_rows if row[1] not in rolled_up]
+    first_seen: dict[int, date] = {}
+    active_weeks: dict[int, set] = defaultdict(set)
+    for customer_id, day, is_new in rows:
+        active_weeks[customer_id].add(monday(day))
+        if is_new:
+            first_seen[customer_id] = min(first_seen.get(customer_id, day), day)
+    members: dict[date, list[int]] = defaultdict(list)
+    for customer_id, day in first_seen.items():
+        members[monday(day)].append(customer_id)
+    cohorts = []
+    week = first_week
+    while week <= last_week:
+        shoppers = members.get(week, [])
+        returned = []
+        for n in range(RETENTION_WEEKS):
+            later = week + timedelta(weeks=n)
+            returned.append(
+                None if later > last_week else sum(later in active_weeks[c] for c in shoppers)
+            )
+        cohorts.append(Cohort(week, len(shoppers), returned))
+        week += timedelta(weeks=1)
+    return cohorts
+
+
+# Interaction paths ---------------------------------------------------------------------------
+
+LAUNCH = "Launch"
+END_LABELS = {
+    "skill_ended": "the skill ended it",
+    "user_ended": "the shopper ended it",
+    "no_response": "no response",
+    "failed": "failed",
+    "amazon_pay": "handed to Amazon Pay",
+    "isp": "handed to Amazon's purchase dialogue",
+}
+# A turn that hands the shopper to Amazon ends the session; the answer opens a new one.
+HANDOFFS = {
+    "amazon_pay": (Outcome.SETUP_SENT, Outcome.CHARGE_SENT),
+    "isp": (Outcome.UPSELL_SENT, Outcome.BUY_SENT, Outcome.ISP_CANCEL_SENT),
+}
+HANDOFF_RANKS = {"amazon_pay": 2, "isp": 1}
+
+
+@dataclass(frozen=True)
+class Path:
+    steps: tuple[str, ...]
+    end: str  # one of END_LABELS
+    sessions: int
+
+    @property
+    def text(self) -> str:
+        return " › ".join([*self.steps, f"END: {END_LABELS[self.end]}"])
+
+
+def _step_expression():
+    return Case(
+        When(request_type="IntentRequest", then=F("intent")),
+        When(request_type="LaunchRequest", then=Value(LAUNCH)),
+        default=F("request_type"),
+        output_field=CharField(),
+    )
+
+
+def _ranked(ranks: dict):
+    return Case(
+        *[When(outcome__in=outcomes, then=n) for outcomes, n in ranks],
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
+def _end(ending: int, handoff: int) -> str:
+    for name, rank in HANDOFF_RANKS.items():
+        if handoff == rank:
+            return name
+    return SESSION_ENDS[ending]
+
+
+def _step(request_type: str, intent: str) -> str:
+    if request_type == "IntentRequest":
+        return intent
+    return LAUNCH if request_type == "LaunchRequest" else request_type
+
+
+def paths(store, start: datetime, stop: datetime) -> list[Path]:
+    """The most common whole sessions opened by a launch: their requests in order (intents
+    by name, the launch as "Launch"), then how the session ended (``analytics.raw``'s ranks,
+    or the hand-off to Amazon Pay or Amazon's purchase dialogue, which ends a session: the
+    answer comes back in a new one, counted in the funnels). PostgreSQL builds and counts the
+    paths itself; other databases send one row per request, in order."""
+    requests = session_requests(store, start, stop)
+    if connection.vendor == "postgresql":
+        per_session = (
+            requests.values("session_id")
+            .annotate(
+                path=StringAgg(
+                    _step_expression(),
+                    delimiter="\t",
+                    order_by=("created_at", "id"),
+                    filter=~Q(request_type="SessionEndedRequest"),
+                    default=Value(""),
+                ),
+                ending=Max(_ranked([((o,), n) for o, n in END_RANKS.items()])),
+                handoff=Max(_ranked([(HANDOFFS[k], n) for k, n in HANDOFF_RANKS.items()])),
+                launched=Max(
+                    Case(
+                        When(request_type="LaunchRequest", then=1),
+                        default=0,
+                        output_field=IntegerField(),
+                    )
+                ),
+            )
+            .order_by()
+        )
+        sql, params = per_session.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT s."path", s."ending", s."handoff", COUNT(*) AS n FROM ({sql}) s '
+                'WHERE s."launched" = 1 GROUP BY s."path", s."ending", s."handoff" '
+                'ORDER BY n DESC, s."path", s."ending", s."handoff" LIMIT %s',
+                [*params, TOP],
+            )
+            rows = cursor.fetchall()
+        return [
+            Path(tuple(p for p in path.split("\t") if p), _end(ending, handoff), n)
+            for path, ending, handoff, n in rows
+        ]
+    return paths_counted_here(requests)
+
+
+def paths_counted_here(requests) -> list[Path]:
+    """``paths`` for databases without an ordered string aggregate: one row per request."""
+    handoff_of = {o: HANDOFF_RANKS[k] for k, outcomes in HANDOFFS.items() for o in outcomes}
+    sessions: dict[str, list] = {}
+    for session_id, request_type, intent, outcome in (
+        requests.order_by("session_id", "created_at", "id")
+        .values_list("session_id", "request_type", "intent", "outcome")
+        .iterator()
+    ):
+        seen = sessions.setdefault(session_id, [[], 0, 0])
+        if request_type == "SessionEndedRequest":
+            seen[1] = max(seen[1], END_RANKS.get(outcome, 0))
+        else:
+            seen[0].append(_step(request_type, intent))
+        seen[2] = max(seen[2], handoff_of.get(outcome, 0))
+    counted = Counter(
+        (tuple(steps), _end(ending, handoff))
+        for steps, ending, handoff in sessions.values()
+        if steps and steps[0] == LAUNCH
+    )
+    ranked = sorted(counted.items(), key=lambda item: (-item[1], "\t".join(item[0][0]), item[0][1]))
+    return [Path(steps, end, n) for (steps, end), n in ranked[:TOP]]
+
+
+# Heard but not understood --------------------------------------------------------------------
+
+
+@dataclass
+class UnheardWords:
+    words: str  # as heard, spaces collapsed, lower case
+    locale: str
+    times: int
+    synonym_of: str = ""  # the product it names now, once added
+
+
+def _is_product_id(value: str) -> bool:
+    """Slot values are the resolved entity id (a product's pk) when matched."""
+    return value.strip().isdigit()
+
+
+def unheard_words(store, start: datetime, stop: datetime) -> list[UnheardWords]:
+    """The words shoppers used for a product that matched none (the Product slot of an order
+    or product question holds the words, not an id, and the skill had to ask which product),
+    most heard first; with the product they name now if they were added as a synonym."""
+    rows = (
+        session_requests(store, start, stop)
+        .filter(
+            request_type="IntentRequest",
+            intent__in=PRODUCT_INTENTS,
+            outcome=Outcome.CLARIFY_PRODUCT,
+        )
+        .annotate(words=KeyTextTransform(intents.PRODUCT_SLOT, "slots"))
+        .filter(words__isnull=False)
+        .values_list("words", "locale")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counted: Counter = Counter()
+    for words, locale, n in rows:
+        words = " ".join(str(words).lower().split())
+        if words and not _is_product_id(words):
+            counted[(words, locale)] += n
+    top = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
+    found = [UnheardWords(words, locale, n) for (words, locale), n in top]
+    if found:
+        synonyms = (
+            ProductSynonym.objects.filter(store=store)
+            .annotate(lowered=Lower("value"))
+            .filter(lowered__in=sorted({w.words for w in found}))
+            .values_list("lowered", "locale", "product__name")
+        )
+        named = {}
+        for words, locale, product in synonyms:
+            named[(words, locale)] = product
+        for item in found:
+            item.synonym_of = named.get((item.words, item.locale)) or named.get(
+                (item.words, ""), ""
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class FallbackContext:
+    request_type: str  # of the request before the fallback ("" when it opened the session)
+    intent: str
+    outcome: str
+    times: int
+
+    @property
+    def step(self) -> str:
+        if not self.request_type:
+            return "(the session's first request)"
+        return _step(self.request_type, self.intent)
+
+
+def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackContext]:
+    """What came just before each AMAZON.FallbackIntent in its session (the request and the
+    skill's outcome), most frequent first: where shoppers get lost."""
+    window = {"partition_by": [F("session_id")], "order_by": [F("created_at").asc(), F("id")]}
+    inner = (
+        session_requests(store, start, stop)
+        .annotate(
+            prev_type=Window(Lag("request_type"), **window),
+            prev_intent=Window(Lag("intent"), **window),
+            prev_outcome=Window(Lag("outcome"), **window),
+        )
+        .values("intent", "prev_type", "prev_intent", "prev_outcome")
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.prev_type, s.prev_intent, s.prev_outcome, COUNT(*) AS n "
+            f"FROM ({sql}) s WHERE s.intent = %s "
+            "GROUP BY s.prev_type, s.prev_intent, s.prev_outcome "
+            "ORDER BY n DESC, s.prev_type, s.prev_intent, s.prev_outcome LIMIT %s",
+            [*params, FALLBACK_INTENT, TOP],
+        )
+        rows = cursor.fetchall()
+    return [
+        FallbackContext(request_type or "", intent or "", outcome or "", n)
+        for request_type, intent, outcome, n in rows
+    ]
+
+
+@dataclass(frozen=True)
+class AskedProduct:
+    label: str  # the product's name, or the words heard in quotes
+    product_id: int | None
+    times: int
+    stock: int | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Asked:
+    most: list  # [AskedProduct]: what shoppers asked for most
+    unavailable: list  # [AskedProduct]: asked for while out of stock or not for sale
+
+
+def asked_products(store, start: datetime, stop: datetime) -> Asked:
+    """Products named in order and product questions (three queries: both counts, then the
+    products' names and stock)."""
+    asked = KeyTextTransform(intents.PRODUCT_SLOT, "slots")
+    base = session_requests(store, start, stop).annotate(asked=asked).filter(asked__isnull=False)
+    most = (
+        base.filter(request_type="IntentRequest", intent__in=PRODUCT_INTENTS)
+        .values_list("asked")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    unavailable = (
+        base.filter(outcome=Outcome.NOT_AVAILABLE)
+        .values_list("asked")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+    def merged(rows) -> Counter:
+        counted: Counter = Counter()
+        for value, n in rows:
+            value = " ".join(str(value).split())
+            counted[value if _is_product_id(value) else value.lower()] += n
+        return counted
+
+    most, unavailable = merged(most), merged(unavailable)
+    ids = {int(v) for v in [*most, *unavailable] if _is_product_id(v)}
+    products = {
+        pk: (name, stock, active)
+        for pk, name, stock, active in Product.objects.filter(store=store, pk__in=ids).values_list(
+            "pk", "name", "stock", "active"
+        )
+    }
+
+    def listed(counted: Counter) -> list[AskedProduct]:
+        found = []
+        for value, n in counted.items():
+            if _is_product_id(value) and int(value) in products:
+                name, stock, active = products[int(value)]
+                found.append(AskedProduct(name, int(value), n, stock, active))
+            elif not _is_product_id(value):
+                found.append(AskedProduct(f"“{value}”", None, n))
+        return sorted(found, key=lambda a: (-a.times, a.label))[:TOP]
+
+    return Asked(listed(most), listed(unavailable))
+
+
+def synonym_choices(store) -> list[tuple[int, str]]:
+    return list(
+        Product.objects.filter(store=store, active=True).order_by("name").values_list("pk", "name")
+    )
