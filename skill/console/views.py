@@ -17,9 +17,7 @@ goes to the skill in a new session, like every console turn. Only for stores in 
 mode: a live store's purchase dialogue is Amazon's and cannot be played here.
 """
 
-import html
 import json
-import re
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
@@ -36,11 +34,11 @@ from isp import services as isp_services
 from isp.facts import DirectiveName
 from merchant.models import Area
 from merchant.selectors import stores_for_user, user_can
-from orders.amazon_pay_facts import CLOSED, DECLINED, OPEN, PENDING
 from orders.selectors import customer_orders_placed_since
 from skill import amazon_pay, amazon_pay_sandbox, runtime
 from skill import intents as i
 from skill import selectors as skill_selectors
+from skill.console import words
 from skill.console.envelopes import ConsoleShopper, build_envelope, connections_envelope
 from skill.console.matcher import Matcher
 from skill.package import PackageInvalid, build_skill_package
@@ -66,20 +64,6 @@ CHARGE_OUTCOMES = [
 MAX_AMAZON_PAY_HOPS = 3
 PAY_DIRECTIVES = {amazon_pay.SETUP, amazon_pay.CHARGE}
 ISP_DIRECTIVES = set(DirectiveName.values)  # Buy, Upsell, Cancel
-# Amazon's purchase dialogue as the owner plays it: outcome -> (button, what the shopper did),
-# for a Buy or Upsell and for a Cancel (which ends a subscription or asks for a refund).
-ISP_OUTCOMES = {
-    "offer": [
-        ("accept", "Accept", "accepts Amazon's offer"),
-        ("decline", "Decline", "declines Amazon's offer"),
-        ("error", "Payment error", "accepts, but the payment fails"),
-    ],
-    "cancel": [
-        ("accept", "Accept the cancel", "confirms the cancel"),
-        ("decline", "Decline (keep it)", "keeps the product"),
-        ("error", "Error", "confirms, but Amazon fails"),
-    ],
-}
 MAX_TEXT = 500
 
 
@@ -135,7 +119,7 @@ def console_page(request):
         ],
         "setup_outcomes": SETUP_OUTCOMES,
         "charge_outcomes": CHARGE_OUTCOMES,
-        "isp_outcomes": ISP_OUTCOMES["offer"],
+        "isp_outcomes": words.ISP_OUTCOMES["offer"],
     }
     return render(request, "skill/console/console.html", context, status=200 if stores else 403)
 
@@ -167,7 +151,7 @@ def console_turn(request):
     consent = data.get("consent") if data.get("consent") in CONSENTS else "GRANTED"
     if action in ("purchase", "isp_reset"):
         if not isp_selectors.store_in_isp_sandbox(store):
-            return JsonResponse({"error": _not_playable(store)}, status=400)
+            return JsonResponse({"error": words.not_playable(store)}, status=400)
         if action == "isp_reset":
             return _reset_test_purchases(request, shoppers, store, shopper)
         return _purchase(request, data, shoppers, store, shopper, skill_id, consent)
@@ -255,19 +239,21 @@ def _play(sent, data, *, locale, kind, said="", understood=None, extra=None, ord
     ``orders``) and the last envelope sent and answer."""
     since = timezone.now()
     response = runtime.handle_envelope(sent, source="console")
-    exchanges = [_exchange(kind, sent, response, said=said, understood=understood, locale=locale)]
+    exchanges = [
+        words.exchange(kind, sent, response, said=said, understood=understood, locale=locale)
+    ]
     if extra:
         exchanges[0].update(extra)
     _placed(exchanges[-1], orders, since)
     for _hop in range(MAX_AMAZON_PAY_HOPS):
-        directive = _send_request(response, PAY_DIRECTIVES)
+        directive = words.send_request(response, PAY_DIRECTIVES)
         if directive is None:
             break
         simulate = _outcome(data, directive.get("name"))
         sent = amazon_pay_sandbox.response_envelope(sent, response, simulate=simulate)
         since = timezone.now()
         response = runtime.handle_envelope(sent, source="console")
-        exchanges.append(_exchange("amazon_pay", sent, response, locale=locale))
+        exchanges.append(words.exchange("amazon_pay", sent, response, locale=locale))
         _placed(exchanges[-1], orders, since)
     return exchanges, sent, response
 
@@ -282,11 +268,11 @@ def _follow(shopper: ConsoleShopper, store, sent, response, exchange: dict, *, l
     """Follow the session after the skill's last answer; a Buy, Upsell or Cancel in it is
     shown in words and, for a sandbox store, waits for the owner's choice of outcome."""
     shopper.after(sent, response)
-    directive = _send_request(response, ISP_DIRECTIVES)
+    directive = words.send_request(response, ISP_DIRECTIVES)
     if directive is None:
         return
     playable = isp_selectors.store_in_isp_sandbox(store)
-    exchange["purchase"] = _purchase_words(store, directive, locale=locale, playable=playable)
+    exchange["purchase"] = words.purchase_words(store, directive, locale=locale, playable=playable)
     if playable:
         shopper.pending = {"directive": directive, "locale": locale}
 
@@ -302,66 +288,11 @@ def _answer(exchanges, shopper: ConsoleShopper, **extra) -> JsonResponse:
     )
 
 
-def _send_request(response: dict, names: set) -> dict | None:
-    """The answer's ``Connections.SendRequest`` directive if its name is one of ``names``."""
-    for directive in ((response or {}).get("response") or {}).get("directives") or []:
-        if directive.get("type") == amazon_pay.SEND_REQUEST and directive.get("name") in names:
-            return directive
-    return None
-
-
-def _not_playable(store) -> str:
-    return (
-        f"The purchase dialogue is Amazon's: {store.name} is not in ISP sandbox mode, so it "
-        "cannot be played here. Try it on a device or in the developer console's simulator."
-    )
-
-
-def _product_name(store, product_id: str, locale: str) -> str:
-    product = isp_selectors.product_by_amazon_id(store=store, product_id=product_id or "")
-    if product is None:
-        return f"product {product_id} (not in the store's catalog)"
-    texts = product.texts(locale)
-    return (texts.name if texts else "") or product.reference_name
-
-
-def _outcomes_for(directive_name) -> list[tuple[str, str, str]]:
-    return ISP_OUTCOMES["cancel" if directive_name == DirectiveName.CANCEL else "offer"]
-
-
-def _purchase_words(store, directive: dict, *, locale: str, playable: bool) -> dict:
-    """What the console shows for a Buy, Upsell or Cancel directive (the skill says nothing:
-    Alexa reads the upsell message, then Amazon's dialogue follows)."""
-    name = directive.get("name")
-    payload = directive.get("payload") or {}
-    product_id = str((payload.get("InSkillProduct") or {}).get("productId") or "")
-    product = _product_name(store, product_id, locale)
-    message = _words(str(payload.get("upsellMessage") or ""))
-    if name == DirectiveName.UPSELL:
-        summary = f"Alexa offers the {product} (Upsell): {message}"
-    elif name == DirectiveName.BUY:
-        summary = f"Alexa starts the purchase of the {product} (Buy)"
-    else:
-        summary = f"Alexa asks to cancel the {product} (Cancel)"
-    return {
-        "name": name,
-        "product_id": product_id,
-        "product": product,
-        "message": message,
-        "summary": summary,
-        "playable": playable,
-        "refusal": "" if playable else _not_playable(store),
-        "outcomes": [{"value": v, "label": label} for v, label, _ in _outcomes_for(name)]
-        if playable
-        else [],
-    }
-
-
 def _purchase(request, data, shoppers, store, shopper, skill_id, consent):
     """The owner's choice ends Amazon's purchase dialogue: the ISP sandbox plays it for the
     console's shopper and Alexa's ``Connections.Response`` goes to the skill."""
     outcome = str(data.get("outcome", ""))
-    if outcome not in {value for value, _, _ in ISP_OUTCOMES["offer"]}:
+    if outcome not in {value for value, _, _ in words.ISP_OUTCOMES["offer"]}:
         return JsonResponse(
             {"error": "Choose how Amazon's purchase dialogue ends: accept, decline or error."},
             status=400,
@@ -378,7 +309,7 @@ def _purchase(request, data, shoppers, store, shopper, skill_id, consent):
     locale = pending.get("locale") if pending.get("locale") in store.locales() else None
     locale = locale or store.default_locale
     directive = pending.get("directive") or {}
-    did = {value: did for value, _, did in _outcomes_for(directive.get("name"))}[outcome]
+    did = {value: did for value, _, did in words.outcomes_for(directive.get("name"))}[outcome]
     try:
         flow = isp_sandbox.purchase_flow(
             store=store,
@@ -403,7 +334,7 @@ def _purchase(request, data, shoppers, store, shopper, skill_id, consent):
         "outcome": outcome,
         "status": answer.get("status"),
         "payload": payload,
-        "product": _product_name(store, str(payload.get("productId") or ""), locale),
+        "product": words.product_name(store, str(payload.get("productId") or ""), locale),
     }
     try:
         exchanges, sent, response = _play(
@@ -451,92 +382,3 @@ def _save(request, shoppers: dict, store, shopper: ConsoleShopper) -> None:
     shoppers[str(store.pk)] = shopper.as_dict()
     request.session[SESSION_KEY] = shoppers
     request.session.modified = True
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _words(ssml: str) -> str:
-    """The words of an SSML fragment as the shopper hears them: no tags, no entities."""
-    return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
-
-
-def _directive_words(directives: list) -> str:
-    """What an answer without speech does: the Amazon Pay request it hands to Alexa."""
-    for directive in directives:
-        if directive.get("type") != amazon_pay.SEND_REQUEST:
-            continue
-        if directive.get("name") == amazon_pay.SETUP:
-            return "Alexa asks Amazon Pay to set up payment (Setup)"
-        if directive.get("name") == amazon_pay.CHARGE:
-            payload = directive.get("payload") or {}
-            amount = (payload.get("authorizeAttributes") or {}).get("authorizationAmount") or {}
-            money = f"{amount.get('amount', '?')} {amount.get('currencyCode', '')}".strip()
-            return f"Alexa asks Amazon Pay to charge {money} (Charge)"
-    return ""
-
-
-def _pay_result_words(request: dict) -> str:
-    """How a ``Connections.Response`` from Amazon Pay ended, in words: a 200 answer may
-    still be a declined charge or an agreement that cannot be used."""
-    name = request.get("name") or "Amazon Pay"
-    status = request.get("status") or {}
-    payload = request.get("payload") or {}
-    if str(status.get("code")) != amazon_pay.SUCCESS_CODE:
-        code = payload.get("errorCode") or status.get("message") or "no error code"
-        return f"{name} failed: {code} (HTTP {status.get('code')})"
-    if name == amazon_pay.SETUP:
-        agreement = (payload.get("billingAgreementDetails") or {}).get("billingAgreementStatus")
-        usable = "" if agreement == "OPEN" else ": not usable for payments"
-        return f"Setup: billing agreement {agreement or 'missing'}{usable}"
-    if name == amazon_pay.CHARGE:
-        details = payload.get("authorizationDetails") or {}
-        authorization = details.get("authorizationStatus") or {}
-        state, reason = authorization.get("state"), authorization.get("reasonCode")
-        amount = details.get("authorizationAmount") or {}
-        money = f"{amount.get('amount', '?')} {amount.get('currencyCode', '')}".strip()
-        if state == DECLINED:
-            return f"Charge declined: {reason or 'no reason given'}"
-        if state == CLOSED and details.get("captureNow"):
-            return f"Charged {money} (captured at once)"
-        if state == OPEN:
-            return f"Charge authorized: {money} (captured when the order ships)"
-        if state == PENDING:
-            return f"Charge pending: {money}"
-        return f"Charge: authorization {state or 'missing'}{f' ({reason})' if reason else ''}"
-    return f"{name}: {status.get('code')} {status.get('message') or ''}".strip()
-
-
-def _exchange(kind, sent, response, *, locale, said="", understood=None) -> dict:
-    body = response.get("response") or {}
-    output = body.get("outputSpeech") or {}
-    ssml = output.get("ssml") or ""
-    reprompt = ((body.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml") or (
-        ((body.get("reprompt") or {}).get("outputSpeech") or {}).get("text") or ""
-    )
-    request = sent.get("request") or {}
-    exchange = {
-        "kind": kind,
-        "said": said,
-        "understood": understood.as_dict() if understood else None,
-        "request_type": request.get("type"),
-        "speech": _words(ssml) if ssml else output.get("text", ""),
-        # Shown instead of speech when the answer says nothing but hands over to Amazon Pay.
-        "happened": _directive_words(body.get("directives") or []),
-        "ssml": ssml,
-        "reprompt": _words(reprompt) if reprompt else "",
-        "card": body.get("card"),
-        "directives": body.get("directives") or [],
-        "end_session": body.get("shouldEndSession"),
-        "locale": locale,
-        "request": sent,
-        "response": response,
-    }
-    if kind == "amazon_pay":
-        exchange["amazon_pay"] = {
-            "name": request.get("name"),
-            "status": request.get("status"),
-            "payload": request.get("payload"),
-            "summary": _pay_result_words(request),
-        }
-    return exchange
