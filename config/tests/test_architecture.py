@@ -20,8 +20,8 @@ LAYERS = [
     "demo",
     "config",
 ]
-# The one upward arrow: the catalog admin previews the pitch the skill will speak.
-ALLOWED_UPWARD = {("catalog/admin.py", "skill.speech.pitch")}
+# The one upward arrow: the catalog's product pages preview the pitch the skill will speak.
+ALLOWED_UPWARD = {("catalog/pitch_forms.py", "skill.speech.pitch")}
 
 
 def app_modules():

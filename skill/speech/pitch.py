@@ -1,7 +1,7 @@
 """The product pitch Alexa speaks, and the one-breath rule.
 
 The skill speaks it (``handlers.shopping``); the catalog admin previews it while a product
-is edited and enforces the rule on activation (``catalog.admin``, the one import from a
+is edited and enforces the rule on activation (``catalog.pitch_forms``, the one import from a
 lower app into the skill).
 
 Rule: a pitch (name, what it includes, price) fits in one breath when its estimated speaking
