@@ -5,11 +5,14 @@
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from analytics import periods
+from analytics import services as analytics
 from catalog.models import (
     Category,
     CategoryLocalization,
@@ -203,4 +206,14 @@ def seed_demos(*, history: bool = True, days: int = DAYS) -> SeedResult:
             seed_history(result.store, days=days),
             seed_history(sleep_well, days=days),
         ]
+        for store in (result.store, sleep_well):  # the dashboard reads closed days from these
+            roll_up_history(store, days=days)
     return result
+
+
+def roll_up_history(store, *, days: int) -> None:
+    """Roll the demo history up, as the hourly beat task would have done day by day."""
+    yesterday = periods.store_today(store) - periods.ONE_DAY
+    analytics.store_rollup_days(
+        store=store, first=yesterday - timedelta(days=days - 1), last=yesterday
+    )

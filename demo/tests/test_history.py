@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from analytics.models import DailyRollup
 from demo.history import USER_PREFIX, seed_history
 from demo.isp_seed import seed_demo_isp
-from demo.seed import seed_demo_store
+from demo.seed import seed_demo_store, seed_demos
 from isp.models import IspPurchaseResult
 from orders.models import Customer, Order, OrderStatus
 from skill.models import Interaction
@@ -53,3 +54,12 @@ def test_the_digital_store_gets_sessions_and_in_skill_purchases(stores):
     results = IspPurchaseResult.objects.filter(store=sleep_well)
     assert results.filter(result="ACCEPTED").count() == summary.purchases
     assert all(NOW - timedelta(days=10) <= r.created_at < NOW for r in results)
+
+
+def test_seed_demos_rolls_the_history_up_for_the_dashboard(db, settings):
+    settings.ISP_SANDBOX_BASE_URL = "http://127.0.0.1:9/sandbox/monetization"
+    result = seed_demos(days=3)
+    assert [summary.sessions > 0 for summary in result.history] == [True, True]
+    rolled = DailyRollup.objects.filter(store=result.store).order_by("day")
+    assert rolled.count() == 3
+    assert sum(r.sessions for r in rolled) > 0
