@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import customer_views, views
 
 app_name = "support"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/refund/", views.order_refund, name="order_refund"),
     path("orders/<int:pk>/<slug:action>/", views.order_action, name="order_action"),
-    path("refund-requests/", views.refund_requests, name="refund_requests"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
-    path("plans/<int:pk>/<slug:action>/", views.plan_action, name="plan_action"),
+    path("refund-requests/", customer_views.refund_requests, name="refund_requests"),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer_detail"),
+    path("plans/<int:pk>/<slug:action>/", customer_views.plan_action, name="plan_action"),
 ]

@@ -34,18 +34,15 @@ from .forms import (
     ConfirmForm,
     NoteForm,
     RefundForm,
-    ResolveForm,
     ShipForm,
     SupportOrderFilter,
 )
-from .models import OrderEvent, OrderEventType, OrderStatus, RefillPlan, RefundRequest
+from .models import OrderEvent, OrderEventType, OrderStatus
 from .selectors import (
     CART_STATUSES,
     COUNT_CAP,
     PAGE_SIZE,
-    customer_for_staff,
     last_declined_payment,
-    open_refund_requests,
     order_for_staff,
     order_refund_by_reference,
     orders_for_staff,
@@ -55,7 +52,7 @@ from .selectors import (
 from .templatetags.order_words import event_data_words
 
 
-def _store_ids(request, area=Area.ORDERS) -> list[int]:
+def store_ids_or_403(request, area=Area.ORDERS) -> list[int]:
     ids = staff_store_ids(user=request.user, area=area)
     if not ids:
         raise PermissionDenied("You do not work on orders.")
@@ -100,7 +97,7 @@ def _filtered(request, store_ids):
 @login_required
 def order_list(request):
     """Keyset pages of 50 (newest first) and a count capped at 10,000."""
-    store_ids = _store_ids(request)
+    store_ids = store_ids_or_403(request)
     order_filter, qs = _filtered(request, store_ids)
     page_qs = _after(qs, request.GET["after"]) if request.GET.get("after") else qs
     rows = list(page_qs.select_related("customer", "store")[: PAGE_SIZE + 1])
@@ -154,7 +151,7 @@ EXPORT_COLUMNS = [
 @login_required
 def order_export(request):
     """The filtered list as CSV, streamed row by row from a server-side cursor."""
-    store_ids = _store_ids(request)
+    store_ids = store_ids_or_403(request)
     _, qs = _filtered(request, store_ids)
     rows = qs.values_list(*[field for _, field in EXPORT_COLUMNS]).iterator(chunk_size=5000)
     writer = csv.writer(_Echo())
@@ -178,7 +175,7 @@ def order_export(request):
 def order_detail(request, pk: int):
     """An order, or a checkout that was not completed (a cart), with its ledger and timeline
     in words."""
-    _store_ids(request)
+    store_ids_or_403(request)
     order = order_for_staff(user=request.user, pk=pk, include_carts=True)
     lines = list(order.lines.all())
     events = list(
@@ -316,7 +313,7 @@ ORDER_ACTIONS = {
 def order_action(request, pk: int, action: str):
     """The confirmation step of an action; an action the order's guard refuses now shows
     why, with its confirm button disabled."""
-    _store_ids(request)
+    store_ids_or_403(request)
     order = order_for_staff(user=request.user, pk=pk, include_carts=True)
     spec = ORDER_ACTIONS.get(action)
     if spec is None:
@@ -359,7 +356,7 @@ def _refund_sent_message(order) -> str:
 @require_http_methods(["GET", "POST"])
 def order_refund(request, pk: int):
     """Step 1: choose amount or lines and a reason. Step 2: confirm the exact amount."""
-    _store_ids(request)
+    store_ids_or_403(request)
     order = order_for_staff(user=request.user, pk=pk)
     if not _can_refund(request.user, order):
         raise PermissionDenied("Refunds need the refund permission.")
@@ -421,93 +418,4 @@ def _refund_refusal(order) -> str:
         return ""
     return OrderErrorCode.CANNOT_REFUND.wording.format(
         refundable=display(order.refundable_amount(), order.currency)
-    )
-
-
-# Refund requests, customers, refill plans ----------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def refund_requests(request):
-    store_ids = _store_ids(request)
-    errors = {}
-    if request.method == "POST":
-        refund_request = RefundRequest.objects.filter(
-            pk=request.POST.get("request"), store_id__in=store_ids
-        ).first()
-        if refund_request is None:
-            raise Http404("No such request.")
-        form = ResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.refund_request_resolve(
-                    refund_request=refund_request,
-                    resolution=form.cleaned_data["resolution"],
-                    actor=request.user,
-                )
-            except OrderError as exc:
-                errors[refund_request.pk] = error_message(exc)
-            else:
-                messages.success(request, "Request resolved.")
-                return redirect("support:refund_requests")
-        else:
-            errors[refund_request.pk] = "Say how the request was resolved."
-    requests = list(open_refund_requests(store_ids=store_ids)[:200])
-    for item in requests:
-        item.error = errors.get(item.pk, "")
-    return render(request, "support/refund_requests.html", {"requests": requests})
-
-
-@login_required
-def customer_detail(request, pk: int):
-    _store_ids(request)
-    customer = customer_for_staff(user=request.user, pk=pk)
-    return render(
-        request,
-        "support/customer_detail.html",
-        {
-            "customer": customer,
-            "orders": list(customer.orders.exclude(status="draft").order_by("-created_at")[:50]),
-            "plans": list(
-                customer.refill_plans.select_related("product").prefetch_related("events")
-            ),
-            "refund_requests": list(customer.refund_requests.select_related("order")),
-        },
-    )
-
-
-PLAN_ACTIONS = {
-    "pause": ("Pause refill plan", services.refill_plan_pause, "Plan paused."),
-    "resume": ("Resume refill plan", services.refill_plan_resume, "Plan resumed."),
-    "cancel": ("Cancel refill plan", services.refill_plan_cancel, "Plan cancelled."),
-}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_action(request, pk: int, action: str):
-    store_ids = _store_ids(request)
-    plan = (
-        RefillPlan.objects.select_related("customer", "product")
-        .filter(pk=pk, store_id__in=store_ids)
-        .first()
-    )
-    if plan is None or action not in PLAN_ACTIONS:
-        raise Http404("No such plan.")
-    title, service, done = PLAN_ACTIONS[action]
-    error = ""
-    if request.method == "POST":
-        try:
-            service(plan=plan, actor=request.user)
-        except OrderError as exc:
-            error = error_message(exc)
-        else:
-            messages.success(request, done)
-            return redirect("support:customer_detail", pk=plan.customer_id)
-    return render(
-        request,
-        "support/plan_action.html",
-        {"plan": plan, "title": title, "error": error},
-        status=400 if error else 200,
     )
