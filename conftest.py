@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 
-from testing import CHROMIUM, CHROMIUM_ARGS, require
+from testing import CHROMIUM, CHROMIUM_ARGS, record_console_errors, require
 
 
 @pytest.fixture
@@ -44,6 +44,42 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """More pages, each in its own browser context (an owner's and a colleague's sessions);
+    keyword arguments go to ``new_context`` (e.g. ``viewport``)."""
+    contexts = []
+
+    def make(**context_options):
+        context = chromium.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class ConsoleErrors(list):
+    """Console errors and uncaught exceptions of the pages a test watches."""
+
+    def watch(self, page):
+        record_console_errors(page, self)
+        return page
+
+
+@pytest.fixture
+def console_errors(page):
+    """Watches ``page`` (and any page given to ``console_errors.watch``): the test fails when
+    one of the pages it visited logged a console error or threw an uncaught exception."""
+    errors = ConsoleErrors()
+    errors.watch(page)
+    yield errors
+    assert errors == [], "console errors or uncaught exceptions on the pages visited"
 
 
 @pytest.fixture(autouse=True)

@@ -31,8 +31,24 @@ def require(condition: bool, reason: str):
     pytest.skip(reason)
 
 
-def admin_login(page, live_server, username, password="nonicks-demo"):
-    page.goto(f"{live_server.url}/admin/login/")
+def admin_login(page, live_server, username, password="nonicks-demo", next_path=""):
+    """Log in on the portal's login page (``next_path``: where to go next, e.g. "/support/")."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"{live_server.url}/admin/login/{query}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+
+
+def record_console_errors(page, errors: list[str]) -> None:
+    """Append to ``errors`` every console error and uncaught exception of the pages ``page``
+    opens (the browser's own request for /favicon.ico, which the portal does not serve, aside)."""
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"{msg.text} {msg.location.get('url')}")
+            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))

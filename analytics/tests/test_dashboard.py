@@ -35,7 +35,7 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/dashboard/shop/"
-PAGE_QUERIES = 82
+PAGE_QUERIES = 83  # 82, and the portal header's one read of the user's memberships
 
 
 @pytest.fixture

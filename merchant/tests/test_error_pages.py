@@ -10,7 +10,7 @@ from merchant.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-STYLED = '<link rel="stylesheet" href="/static/portal/support.css">'
+STYLED = '<link rel="stylesheet" href="/static/portal/portal.css">'
 
 
 def page(response) -> str:

@@ -3,13 +3,18 @@ agent opens the one-time link from the email, chooses a password, logs in and wo
 support console. The API documentation pages render under the Content Security Policy.
 No page of either journey logs a console error or a CSP violation."""
 
-import re
-
 import pytest
 from django.core import mail
 
 from merchant.models import Role, StaffAuditAction, StaffAuditEvent, StaffMembership
 from merchant.tests.factories import MembershipFactory, StoreFactory
+from merchant.tests.staff_steps import (
+    choose_password,
+    invitation_link,
+    invite_colleague,
+    log_in_after_welcome,
+)
+from testing import admin_login, record_console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,45 +30,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def watch(page) -> list[str]:
     """Console errors, uncaught exceptions and CSP violations of every page ``page`` opens."""
     errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"{msg.text} {msg.location.get('url')}")
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    record_console_errors(page, errors)
     page.add_init_script(RECORD_VIOLATIONS)
     return errors
 
 
 def violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations")
-
-
-def log_in(page, live_server, username, password, next_path=""):
-    page.goto(f"{live_server.url}/admin/login/{next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-
-
-@pytest.fixture
-def new_page(chromium):
-    """Pages in separate browser contexts (the owner's and the agent's sessions)."""
-    contexts = []
-
-    def make():
-        context = chromium.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_owner_invites_a_support_agent_who_sets_a_password_and_works_in_the_console(
@@ -75,14 +48,11 @@ def test_owner_invites_a_support_agent_who_sets_a_password_and_works_in_the_cons
     # The owner: admin home → Staff → invite.
     owner_page = new_page()
     owner_errors = watch(owner_page)
-    log_in(owner_page, live_server, owner.username, PASSWORD)
+    admin_login(owner_page, live_server, owner.username, PASSWORD)
     owner_page.wait_for_url(f"{live_server.url}/admin/")
-    owner_page.click("#staff-link")
-    owner_page.wait_for_url(f"{live_server.url}/admin/merchant/store/{store.pk}/staff/")
-    owner_page.fill("#id_email", "sam@example.com")
-    owner_page.select_option("#id_role", Role.SUPPORT_AGENT)
-    owner_page.click("#invite-form input[type=submit]")
-    owner_page.wait_for_selector(".messagelist .success")
+    invite_colleague(
+        owner_page, live_server, store=store, email="sam@example.com", role=Role.SUPPORT_AGENT
+    )
     assert "Invited sam@example.com" in owner_page.inner_text(".messagelist")
     row = owner_page.locator("tr.staff-row[data-login='sam@example.com']")
     assert row.locator("td.role").inner_text() == "Support agent"
@@ -92,29 +62,19 @@ def test_owner_invites_a_support_agent_who_sets_a_password_and_works_in_the_cons
     assert violations(owner_page) == []
 
     # The agent: the link from the email, a password, the login, the support console.
-    (email,) = mail.outbox
-    assert email.to == ["sam@example.com"]
-    link = re.search(rf"{re.escape(live_server.url)}/account/welcome/\S+/\S+/", email.body)
+    assert [email.to for email in mail.outbox] == [["sam@example.com"]]
+    link = invitation_link(live_server, "sam@example.com")
     agent_page = new_page()
     agent_errors = watch(agent_page)
-    agent_page.goto(link.group(0))
-    assert agent_page.url.endswith("/set-password/")  # the token left the address bar
-    assert agent_page.inner_text("#login-name") == "sam@example.com"
-    agent_page.fill("#id_new_password1", "blue-razor-morning-42")
-    agent_page.fill("#id_new_password2", "blue-razor-morning-42")
-    agent_page.click("#welcome-form input[type=submit]")
-    agent_page.wait_for_selector("#password-set")
-    agent_page.click("#log-in")
-    agent_page.fill("#id_username", "sam@example.com")
-    agent_page.fill("#id_password", "blue-razor-morning-42")
-    agent_page.click("input[type=submit]")
+    choose_password(agent_page, link, login="sam@example.com", password="blue-razor-morning-42")
+    log_in_after_welcome(agent_page, login="sam@example.com", password="blue-razor-morning-42")
     agent_page.wait_for_url(f"{live_server.url}/support/")
     assert agent_page.inner_text("#stores") == "(support agent of Alpha Shaves)"
     assert agent_page.locator("#logout-form button").inner_text() == "Log out"
     assert violations(agent_page) == []
 
     # The link worked once.
-    agent_page.goto(link.group(0))
+    agent_page.goto(link)
     assert "This link no longer works" in agent_page.inner_text("#link-invalid")
 
     # Logging out from the console.

@@ -53,6 +53,30 @@ def place_order(store, *, quantity=2, price="10.00", customer=None, product=None
     return services.order_place(order=cart, payment=payment).order
 
 
+def open_cart(store, *, name="Grace Hopper", product=None):
+    """A shopper's cart with one item (``product``, or a new $10 one): a checkout not yet
+    completed."""
+    customer = make_customer(store, name=name)
+    order = services.cart_start(customer=customer, locale="en-US")
+    product = product or ProductFactory(store=store, price=Decimal("10.00"))
+    return services.cart_set_items(
+        order=order, items=[services.CartItem(product=product, quantity=1)]
+    ).order
+
+
+def decline_checkout(order, reason_code="InvalidPaymentMethod", reference="decl-1"):
+    """The skill's path for a declined Charge result (``ChargeResultHandler``): the cart stays
+    open with the declined authorization on its ledger."""
+    booked = services.order_record_decline(
+        order=order,
+        payment=services.PaymentResult(
+            reference_id=reference, amount=order.total, declined=True, reason_code=reason_code
+        ),
+    )
+    assert booked is True
+    return order
+
+
 def snapshot(order):
     """Everything a refused change must leave alone."""
     order.refresh_from_db()

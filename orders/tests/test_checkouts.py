@@ -2,18 +2,16 @@
 payment was declined, or one the shopper left behind, appears under the "Checkouts" filter
 with the decline reason in words; the default list still shows orders only."""
 
-from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
-from catalog.tests.factories import ProductFactory
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders import services
 from orders.models import OrderStatus, PaymentState, PaymentTransaction
-from orders.tests.helpers import make_customer, place_order
+from orders.tests.helpers import decline_checkout, open_cart, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -35,27 +33,6 @@ def agent(client, store):
     return user
 
 
-def cart(store, *, name="Grace Hopper"):
-    customer = make_customer(store, name=name)
-    order = services.cart_start(customer=customer, locale="en-US")
-    product = ProductFactory(store=store, price=Decimal("10.00"))
-    return services.cart_set_items(
-        order=order, items=[services.CartItem(product=product, quantity=1)]
-    ).order
-
-
-def decline(order, reason_code="InvalidPaymentMethod", reference="decl-1"):
-    """The skill's path for a declined Charge result (``ChargeResultHandler``)."""
-    booked = services.order_record_decline(
-        order=order,
-        payment=services.PaymentResult(
-            reference_id=reference, amount=order.total, declined=True, reason_code=reason_code
-        ),
-    )
-    assert booked is True
-    return order
-
-
 def listing(client, **params):
     response = client.get(reverse("support:order_list"), params)
     assert response.status_code == 200
@@ -72,8 +49,8 @@ def numbers(response):
 
 def test_a_declined_cart_appears_under_the_filter_with_its_reason_in_words(client, agent, store):
     placed = place_order(store)
-    declined = decline(cart(store))
-    left = cart(store, name="Ada Lovelace")
+    declined = decline_checkout(open_cart(store))
+    left = open_cart(store, name="Ada Lovelace")
 
     assert numbers(listing(client)) == [placed.number]  # the default list: orders only
 
@@ -92,7 +69,7 @@ def test_a_declined_cart_appears_under_the_filter_with_its_reason_in_words(clien
 
 
 def test_an_abandoned_cart_with_a_declined_payment_is_listed_too(client, agent, store):
-    declined = decline(cart(store))
+    declined = decline_checkout(open_cart(store))
     services.cart_abandon(order=declined)
     response = listing(client, checkout="declined")
     assert numbers(response) == [declined.number]
@@ -101,7 +78,7 @@ def test_an_abandoned_cart_with_a_declined_payment_is_listed_too(client, agent, 
 
 
 def test_the_cart_page_says_the_checkout_failed_and_why(client, agent, store):
-    declined = decline(cart(store), reason_code="AmazonRejected")
+    declined = decline_checkout(open_cart(store), reason_code="AmazonRejected")
     response = client.get(reverse("support:order_detail", args=[declined.pk]))
     assert response.status_code == 200
     html = text(response)
@@ -124,14 +101,14 @@ def test_the_cart_page_says_the_checkout_failed_and_why(client, agent, store):
 
 
 def test_another_stores_declined_cart_stays_hidden(client, agent, store):
-    theirs = decline(cart(StoreFactory(payment_mode="charge_now")))
+    theirs = decline_checkout(open_cart(StoreFactory(payment_mode="charge_now")))
     assert numbers(listing(client, checkout="declined")) == []
     response = client.get(reverse("support:order_detail", args=[theirs.pk]))
     assert response.status_code == 404
 
 
 def test_the_export_follows_the_checkout_filter(client, agent, store):
-    declined = decline(cart(store))
+    declined = decline_checkout(open_cart(store))
     place_order(store)
     response = client.get(reverse("support:order_export"), {"checkout": "declined"})
     rows = b"".join(response.streaming_content).decode().splitlines()

@@ -6,31 +6,10 @@ import re
 import pytest
 
 from orders.models import Order, OrderStatus
+from skill.tests.console_steps import last_speech, press, say
 from testing import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def say(page, text):
-    turns = page.locator("#transcript .turn").count()
-    page.fill("#utterance", text)
-    page.press("#utterance", "Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#transcript .turn').length > n", arg=turns
-    )
-
-
-def press(page, label, expect_turns):
-    turns = page.locator("#transcript .turn").count()
-    page.click(f"#buttons button:text-is('{label}')")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#transcript .turn').length >= n",
-        arg=turns + expect_turns,
-    )
-
-
-def last_speech(page):
-    return page.locator("#transcript .turn .speech").last.inner_text()
 
 
 def test_owner_completes_an_order_on_the_console_and_sees_it_as_a_test_order(
