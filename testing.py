@@ -42,13 +42,11 @@ def admin_login(page, live_server, username, password="nonicks-demo", next_path=
 
 def record_console_errors(page, errors: list[str]) -> None:
     """Append to ``errors`` every console error and uncaught exception of the pages ``page``
-    opens (the browser's own request for /favicon.ico, which the portal does not serve, aside)."""
+    opens (a missing resource, the favicon included, is an error too)."""
     page.on(
         "console",
         lambda msg: (
-            errors.append(f"{msg.text} {msg.location.get('url')}")
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
+            errors.append(f"{msg.text} {msg.location.get('url')}") if msg.type == "error" else None
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))

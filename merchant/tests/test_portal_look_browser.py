@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from orders.tests.helpers import place_order
-from testing import admin_login
+from testing import admin_login, record_console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,15 +22,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def watch(page) -> list[str]:
     errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"{msg.text} {msg.location.get('url')}")
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    record_console_errors(page, errors)
     page.add_init_script(RECORD_VIOLATIONS)
     return errors
 

@@ -88,7 +88,7 @@ def test_the_ledger_shows_the_reason_code_in_words(client, agent, store):
         reason_code="MaxCapturesProcessed"
     )
     html = order_page(client, order)
-    assert f"<td>{CAPTURED_IN_FULL}</td>" in html
+    assert f'<td data-label="Reason">{CAPTURED_IN_FULL}</td>' in html
     assert html.count("MaxCapturesProcessed") == 1
 
 
