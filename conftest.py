@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -80,6 +81,16 @@ def console_errors(page):
     errors.watch(page)
     yield errors
     assert errors == [], "console errors or uncaught exceptions on the pages visited"
+
+
+@pytest.fixture(autouse=True)
+def _eager_results_may_be_joined():
+    """Celery's eager ``apply_async`` marks "joining a result would block" in one
+    process-wide flag and puts the old value back afterwards; two threads doing it at once
+    (the live server's request threads in the browser tests) can leave it set, and every
+    later ``EagerResult.get()`` in the process then raises "Never call result.get() within a
+    task". Each test starts with the flag as a fresh process has it."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
