@@ -69,7 +69,7 @@ def test_database_and_broker_come_from_the_environment():
     ]
 
 
-# The production environment the README's Deployment section documents.
+# The production environment docs/deployment.md documents.
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "portal.example.com",
