@@ -13,6 +13,7 @@ strings, so the tests run the same code on the real tree and on small planted tr
 """
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -76,6 +77,7 @@ def module_name(rel: str) -> str:
     return name.removesuffix(".__init__")
 
 
+@functools.cache  # every check reads the same files: parse each once
 def _read(root: Path, path: Path) -> Module:
     rel = path.relative_to(root).as_posix()
     source = path.read_text()
@@ -269,41 +271,13 @@ def import_graph(modules: list[Module]) -> dict[str, set[str]]:
     return graph
 
 
-def _components(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components (Tarjan), iteratively."""
-    index, low, on_stack, stack, found = {}, {}, set(), [], []
-    for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                found.append(sorted(component))
-    return found
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
 
 
 def _shortest_cycle(graph: dict[str, set[str]], members: list[str]) -> list[str]:
@@ -328,11 +302,15 @@ def _shortest_cycle(graph: dict[str, set[str]], members: list[str]) -> list[str]
 def import_cycles(root: Path = ROOT, layers=LAYERS) -> list[str]:
     """One cycle per set of modules that import each other, as ``a -> b -> a``."""
     graph = import_graph(app_modules(root, layers))
-    cycles = []
-    for members in _components(graph):
-        if len(members) > 1:
+    reach = {node: _reachable(graph, node) for node in graph}
+    cycles, seen = [], set()
+    for node in sorted(graph):
+        if node in reach[node] and node not in seen:
+            # The modules that reach each other; ``node`` is the first of them.
+            members = sorted(other for other in reach[node] if node in reach[other])
+            seen.update(members)
             cycles.append(" -> ".join(_shortest_cycle(graph, members)))
-    return sorted(cycles)
+    return cycles
 
 
 # Rule 4: an import inside a function says why in a comment. -------------------------------
