@@ -116,18 +116,21 @@ def normal_mode(cursor, indexes: list[str]) -> None:
 
 
 def seed(scale: float):
+    import seeding
     from django.db import connection
 
-    from isp.tests.factories import ProductFactory, subscription
-    from merchant.models import Role, StaffMembership
-    from merchant.tests.factories import StoreFactory, UserFactory
+    from isp.facts import ProductType
+    from merchant.models import Role
 
-    stores = [
-        StoreFactory(slug=f"bench-{n}", time_zone=ZONES[n % len(ZONES)]) for n in range(STORES)
+    stores = [seeding.store(f"bench-{n}", time_zone=ZONES[n % len(ZONES)]) for n in range(STORES)]
+    products = [
+        (
+            seeding.isp_product(s, "club", ProductType.SUBSCRIPTION).pk,
+            seeding.isp_product(s, "pro_pack").pk,
+        )
+        for s in stores
     ]
-    products = [(subscription(store=s).pk, ProductFactory(store=s).pk) for s in stores]
-    agent = UserFactory(username="bench-agent")
-    StaffMembership.objects.create(user=agent, store=stores[0], role=Role.SUPPORT_AGENT)
+    agent = seeding.staff(stores[0], "bench-agent", Role.SUPPORT_AGENT)
     p = {"stores": [s.pk for s in stores], "n": STORES, "intents": INTENTS, "ends": ENDS}
     p["subs"], p["packs"] = [sub for sub, _ in products], [pack for _, pack in products]
     p["customers"] = max(10, int(5_000 * scale))  # per store

@@ -64,10 +64,10 @@ def setup_django(url: str) -> None:
 
 
 def seed(store_slug="bench-store"):
+    import seeding
     from django.db import connection
 
-    from merchant.models import Role, StaffMembership, Store
-    from merchant.tests.factories import StoreFactory, UserFactory
+    from merchant.models import Role, Store
 
     with connection.cursor() as cur:
         cur.execute(
@@ -76,10 +76,9 @@ def seed(store_slug="bench-store"):
             "orders_refillplan, orders_order, orders_customer RESTART IDENTITY CASCADE"
         )
     Store.objects.filter(slug__in=[store_slug, "bench-other"]).delete()
-    store = StoreFactory(slug=store_slug, name="Bench store")
-    StoreFactory(slug="bench-other", name="Other store")
-    agent = UserFactory(username=f"bench-agent-{time.time_ns()}")
-    StaffMembership.objects.create(user=agent, store=store, role=Role.SUPPORT_AGENT)
+    store = seeding.store(store_slug, "Bench store")
+    seeding.store("bench-other", "Other store")
+    agent = seeding.staff(store, f"bench-agent-{time.time_ns()}", Role.SUPPORT_AGENT)
     with connection.cursor() as cur:
         cur.execute(
             """

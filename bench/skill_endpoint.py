@@ -80,7 +80,7 @@ def make_signer(tmp: Path):
     """The local CA files the server verifies with, and the signer of the bodies."""
     from cryptography.hazmat.primitives import serialization
 
-    from skill.tests.certs import make_root, make_signer
+    from skill.testing.certs import make_root, make_signer
 
     root = make_root("Bench Root")
     signer = make_signer(root)

@@ -39,6 +39,7 @@ def main():
     broker = os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER)
 
     from back_office import ensure_database
+    from cryptography.fernet import Fernet
 
     ensure_database(url)
     os.environ.update(
@@ -49,6 +50,10 @@ def main():
             "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
             "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+            # The endpoint's secret is stored encrypted; the worker reads it with this key.
+            "FIELD_ENCRYPTION_KEY": os.environ.get(
+                "FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode()
+            ),
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
@@ -60,13 +65,13 @@ def main():
     from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
+    import seeding
+
     from config.celery import app
-    from merchant.tests.factories import StoreFactory
     from orders import events
-    from orders.tests.helpers import place_order
     from webhooks.models import WebhookDelivery, WebhookEvent, WebhookEventType
-    from webhooks.tests.factories import WebhookEndpointFactory
-    from webhooks.tests.helpers import Receiver
+    from webhooks.services import webhook_endpoint_create
+    from webhooks.testing.receiver import Receiver
 
     with connection.cursor() as cur:
         cur.execute(
@@ -75,10 +80,10 @@ def main():
         )
     app.control.purge()
     with transaction.atomic():
-        store = StoreFactory()
-        orders = [place_order(store) for _ in range(20)]  # no endpoint yet: no events
+        store = seeding.store(f"bench-webhooks-{time.time_ns()}")
+        orders = seeding.place_orders(store, 20)  # no endpoint yet: no events
     receiver = Receiver().start()
-    endpoint = WebhookEndpointFactory(store=store, url=receiver.url, events=["order.placed"])
+    endpoint = webhook_endpoint_create(store=store, url=receiver.url, events=["order.placed"])
     receiver.secret = endpoint.secret
 
     log = open(os.devnull, "wb")  # noqa: SIM115

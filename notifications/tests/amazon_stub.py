@@ -23,8 +23,8 @@ from urllib.parse import parse_qs
 
 from cryptography.hazmat.primitives import serialization
 
+from skill.testing.certs import make_root
 from skill.tests.alexa_api_stub import _server_cert
-from skill.tests.certs import make_root
 
 TOKEN_PATH = "/auth/o2/token"
 EVENT_PATHS = {

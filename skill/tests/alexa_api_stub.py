@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from .certs import make_root
+from skill.testing.certs import make_root
 
 ADDRESS_PATH = "/v1/devices/{device}/settings/address"
 EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"

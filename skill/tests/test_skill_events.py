@@ -14,10 +14,10 @@ from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from orders.models import Customer, Order, OrderEvent, OrderEventType, OrderStatus
 from skill.models import Interaction, SkillEvent, Step
+from skill.testing.certs import CERT_URL, make_root, make_signer
 from skill.testing.envelopes import product_slot, skill_event, speech_of
 
 from .alexa_api_stub import US_ADDRESS, Grant
-from .certs import CERT_URL, make_root, make_signer
 from .test_verification import install, post
 
 USER = "amzn1.ask.account.SHOPPER1"

@@ -13,10 +13,9 @@ from orders.models import Customer
 from skill import verification
 from skill.apps import check_verification
 from skill.models import Interaction
+from skill.testing.certs import CERT_URL, make_root, make_signer
 from skill.testing.envelopes import envelope, launch
 from skill.verification import RequestVerifier, VerificationFailed, check_cert_url
-
-from .certs import CERT_URL, make_root, make_signer
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from merchant.tests.factories import StoreFactory
 from orders.tests.helpers import place_order
 from orders.tests.test_celery_worker import queue, start_worker, wait_until  # noqa: F401
 from webhooks.models import DeliveryState, WebhookDelivery
+from webhooks.testing.receiver import Receiver
 from webhooks.tests.factories import WebhookEndpointFactory
-from webhooks.tests.helpers import Receiver
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

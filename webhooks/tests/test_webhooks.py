@@ -30,8 +30,8 @@ from webhooks.models import (
     WebhookEvent,
     WebhookEventType,
 )
+from webhooks.testing.receiver import Receiver
 from webhooks.tests.factories import WebhookEndpointFactory
-from webhooks.tests.helpers import Receiver
 
 pytestmark = pytest.mark.django_db  # PostgreSQL in CI; any database locally
 

@@ -1,0 +1,2 @@
+"""Helpers for the webhook tests and the webhooks benchmark (no test module: the bench
+imports it)."""
