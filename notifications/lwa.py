@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from alexa.scopes import PROACTIVE_EVENTS_SCOPE
 from merchant import crypto
 from merchant.models import Store
 
 from . import http
 
-SCOPE = "alexa::proactive_events"
 MARGIN = 60  # seconds before its expiry a token is no longer used
 
 
@@ -81,7 +81,7 @@ def _fetch(store: Store) -> tuple[str, int]:
                 "grant_type": "client_credentials",
                 "client_id": store.messaging_client_id,
                 "client_secret": secret,
-                "scope": SCOPE,
+                "scope": PROACTIVE_EVENTS_SCOPE,
             },
             headers={"Accept": "application/json"},
         )

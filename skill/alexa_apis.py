@@ -23,14 +23,12 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.conf import settings
 
+from alexa.scopes import ADDRESS_SCOPE
+
 from . import amazon_pay_sandbox, envelope
 
 logger = logging.getLogger(__name__)
 
-ADDRESS_SCOPE = "read::alexa:device:all:address"
-EMAIL_SCOPE = "alexa::profile:email:read"
-# Order notifications (Proactive Events API): asked for with a consent card after an order.
-NOTIFICATIONS_SCOPE = "alexa::devices:all:notifications:write"
 ADDRESS_PATH = "/v1/devices/{device_id}/settings/address"
 EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
 ADDRESS_FIELDS = ("addressLine1", "addressLine2", "addressLine3", "city", "stateOrRegion",

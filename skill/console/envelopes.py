@@ -45,8 +45,8 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
+from alexa.scopes import AUTOPAY_SCOPE
 from skill.console.matcher import LAUNCH, Understood
-from skill.envelope import AUTOPAY_SCOPE
 
 API_ENDPOINT = "https://api.amazonalexa.com"
 _serializer = DefaultSerializer()
