@@ -33,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from isp.facts import CURRENCY_PLACES
+from alexa.currency import minor_units
 from merchant.money import quantize
 
 ZERO = Decimal("0.00")
@@ -100,9 +100,7 @@ def earnings(list_prices: dict) -> dict[str, str]:
     share = settings.ISP_REVENUE_SHARE
     return {
         currency: str(
-            (total * share).quantize(
-                Decimal(1).scaleb(-CURRENCY_PLACES.get(currency, 2)), ROUND_HALF_UP
-            )
+            (total * share).quantize(Decimal(1).scaleb(-minor_units(currency)), ROUND_HALF_UP)
         )
         for currency, total in sorted(list_prices.items())
     }

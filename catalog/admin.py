@@ -10,7 +10,6 @@ history.
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from alexa.one_breath import ONE_BREATH_SECONDS, SPEAKING_RATE_WPM, limit_in_words
 from merchant.admin_scoping import StoreScopedAdmin, StoreScopedInline
 from merchant.models import Area
 
@@ -36,7 +36,6 @@ from .pitch_forms import (
     ProductForm,
     ProductListForm,
     _language,
-    _limit_words,
     _missing_all,
     _missing_description,
     _too_long_words,
@@ -242,7 +241,7 @@ class ProductAdmin(StoreScopedAdmin):
                     pitch.text,
                     pitch.words,
                     pitch.seconds,
-                    settings.SPEAKING_RATE_WPM,
+                    SPEAKING_RATE_WPM,
                     _verdict(pitch),
                     "" if locale in missing else mark_safe(" hidden"),
                     missing.get(locale, ""),
@@ -252,8 +251,8 @@ class ProductAdmin(StoreScopedAdmin):
         return format_html(
             '<div id="pitch-preview" data-rate-wpm="{}" data-limit-seconds="{}" '
             'data-default-locale="{}">{}{}</div>',
-            settings.SPEAKING_RATE_WPM,
-            settings.ONE_BREATH_SECONDS,
+            SPEAKING_RATE_WPM,
+            ONE_BREATH_SECONDS,
             store.default_locale,
             mark_safe("".join(rows)),  # each row was built by format_html
             override,
@@ -311,7 +310,7 @@ class ProductAdmin(StoreScopedAdmin):
                 user_id=request.user.pk,
                 queryset=[obj],
                 action_flag=CHANGE,
-                change_message=f"{OVERRIDE_RECORD}: {detail}; the limit is {_limit_words()}.",
+                change_message=f"{OVERRIDE_RECORD}: {detail}; the limit is {limit_in_words()}.",
             )
             obj._one_breath_override = None
 

@@ -4,7 +4,8 @@ the product forms that refuse activating a pitch that does not fit unless the ed
 the override (recorded in the product's history by the admin)."""
 
 from django import forms
-from django.conf import settings
+
+from alexa.one_breath import limit_in_words
 
 # The one upward import (catalog < orders < skill): the product pages preview the pitch
 # exactly as the skill speaks it, and the pitch belongs to the skill's voice. Nothing else in
@@ -46,12 +47,6 @@ def _too_long_words(failing: dict[str, Pitch]) -> str:
         f"{locale}: {pitch.words} words, about {pitch.seconds} s"
         for locale, pitch in failing.items()
     )
-
-
-def _limit_words() -> str:
-    limit = settings.ONE_BREATH_SECONDS
-    words = int(limit * settings.SPEAKING_RATE_WPM / 60)
-    return f"{limit:g} s, {words} words at {settings.SPEAKING_RATE_WPM} words a minute"
 
 
 def product_pitches(product) -> dict[str, Pitch]:
@@ -142,7 +137,7 @@ class ProductForm(forms.ModelForm):
             self.add_error(
                 "active",
                 f"The pitch does not fit one breath ({_too_long_words(failing)}; the limit is "
-                f"{_limit_words()}). Shorten the spoken description, leave the product "
+                f"{limit_in_words()}). Shorten the spoken description, leave the product "
                 f"inactive, or tick “{OVERRIDE_LABEL}” under Voice.",
             )
         return cleaned

@@ -224,10 +224,6 @@ ALEXA_SKILL_ENDPOINT_URL = env.str(
     "ALEXA_SKILL_ENDPOINT_URL", default="https://voice-store.example.com/alexa/"
 )
 
-# Spoken descriptions longer than this (words at SPEAKING_RATE_WPM) do not fit one breath.
-SPEAKING_RATE_WPM = 150
-ONE_BREATH_SECONDS = 8.0
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

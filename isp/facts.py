@@ -105,8 +105,7 @@ PRICE_LIMITS = {
     "EUR": (Decimal("0.99"), Decimal("99.99"), Decimal("99.99"), Decimal("9.99")),
     "JPY": (Decimal("99"), Decimal("9999"), Decimal("9999"), Decimal("999")),
 }
-# Decimal places a price may have in each currency.
-CURRENCY_PLACES = {"USD": 2, "CAD": 2, "GBP": 2, "EUR": 2, "JPY": 0}
+# Decimal places a price may have in each currency: ``alexa.currency.MINOR_UNITS``.
 
 MAX_TRIAL_DAYS = 365
 REFERENCE_NAME_PATTERN = r"^[A-Za-z0-9_]{3,50}$"

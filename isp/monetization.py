@@ -2,10 +2,10 @@
 
 ``GET {apiEndpoint}/v1/users/~current/skills/~current/inSkillProducts`` (paged by
 ``nextToken``) and ``…/inSkillProducts/{productId}``, with the request's ``apiAccessToken``
-and ``Accept-Language``. Calls go only to the hosts in ``ALEXA_API_HOSTS`` over HTTPS, or,
-for a store in ISP sandbox mode, to the portal's own sandbox (``ISP_SANDBOX_BASE_URL``, the
-same code over real HTTP). Each call has ``ISP_API_TIMEOUT_SECONDS``; a paged list gets
-twice that in all.
+and ``Accept-Language``, through the one client for Amazon (``alexa.http``). Calls go only
+to the hosts in ``ALEXA_API_HOSTS`` over HTTPS, or, for a store in ISP sandbox mode, to the
+portal's own sandbox (the origin of ``ISP_SANDBOX_BASE_URL``, the same code over real
+HTTP). Each call has ``ISP_API_TIMEOUT_SECONDS``; a paged list gets twice that in all.
 
 Nothing here raises to the caller: a slow, refusing or failing Amazon, a malformed body or
 a value outside Amazon's enums (which ask-sdk's own client turns into a lost response)
@@ -16,10 +16,11 @@ not followed.
 import logging
 import time
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import requests
 from django.conf import settings
+
+from alexa import http
 
 from . import facts
 from .selectors import store_in_isp_sandbox
@@ -68,6 +69,7 @@ class ProductResult:
 @dataclass
 class _Call:
     base: str
+    allowed: http.AllowList
     token: str
     locale: str
     deadline: float
@@ -167,14 +169,16 @@ def _prepare(store, api_endpoint, api_access_token, locale, *, pages) -> _Call:
         raise _Unusable("no locale")
     if store_in_isp_sandbox(store):
         base = settings.ISP_SANDBOX_BASE_URL
+        allowed = http.sandbox_origin(base)
     else:
         base = api_endpoint or ""
-        parts = urlsplit(base)
-        if parts.scheme != "https" or parts.hostname not in settings.ALEXA_API_HOSTS:
+        allowed = http.amazon_hosts(settings.ALEXA_API_HOSTS)
+        if not allowed.allows(base):
             raise _Unusable(f"apiEndpoint {base!r} is not an allowed Alexa API host")
     timeout = settings.ISP_API_TIMEOUT_SECONDS
     return _Call(
         base=base.rstrip("/"),
+        allowed=allowed,
         token=api_access_token,
         locale=locale,
         deadline=time.monotonic() + timeout * pages,
@@ -187,19 +191,19 @@ def _get(call: _Call, path: str, params: dict, *, not_found_ok: bool = False):
         raise _Unusable("out of time")
     timeout = min(settings.ISP_API_TIMEOUT_SECONDS, remaining)
     try:
-        response = requests.get(
+        response = http.get(
             call.base + path,
+            allowed=call.allowed,
+            timeout=timeout,
             params=params,
             headers={
                 "Authorization": f"Bearer {call.token}",
                 "Accept-Language": call.locale,
                 "Accept": "application/json",
             },
-            timeout=(timeout, timeout),
-            allow_redirects=False,
         )
-    except requests.RequestException as exc:
-        raise _Unusable(f"{type(exc).__name__}") from exc
+    except http.Unreachable as exc:
+        raise _Unusable(exc.kind) from exc
     if response.status_code == 404 and not_found_ok:
         return None
     if response.status_code != 200:

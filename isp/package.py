@@ -6,6 +6,8 @@ skill package exporter refuses to build while any remain.
 
 from django.core.exceptions import ValidationError
 
+from alexa.currency import MINOR_UNITS
+
 from . import facts
 from .models import InSkillProduct
 
@@ -118,7 +120,7 @@ def product_definition(store, product: InSkillProduct) -> dict:
     for price in sorted(
         product.prices.all(), key=lambda p: list(facts.MARKETPLACES).index(p.marketplace)
     ):
-        places = facts.CURRENCY_PLACES[price.currency]
+        places = MINOR_UNITS[price.currency]
         amount = int(price.price) if places == 0 else float(round(price.price, places))
         pricing[price.marketplace] = {
             "releaseDate": price.release_date.strftime("%Y-%m-%dT%H:%MZ"),

@@ -3,11 +3,19 @@ console and the demos.
 
 A store in ISP sandbox mode (``IspSettings.sandbox_mode``) sends its Monetization API calls
 here (``/sandbox/monetization/``, ``sandbox_views.py``) over real HTTP with the same client
-as for Amazon. The sandbox knows which user a bearer token belongs to because the skill
-runtime tells it (``sandbox_learn_token``) for every request of a sandbox store, and it plays
-Amazon's purchase dialogue (``purchase_flow``) on the ``Connections.SendRequest`` directive
-the skill returned, answering with the ``Connections.Response`` request Alexa would send
-next. Everything bought here is a test purchase (``purchaseMode`` TEST).
+as for Amazon, and it plays Amazon's purchase dialogue (``purchase_flow``) on the
+``Connections.SendRequest`` directive the skill returned, answering with the
+``Connections.Response`` request Alexa would send next. Everything bought here is a test
+purchase (``purchaseMode`` TEST).
+
+Which store and user a call is for, the sandbox reads from the call's bearer token alone, as
+Amazon does, and the skill runtime tells it nothing: the token is the request's
+``apiAccessToken``, which the runtime passes on unread. Whoever plays Alexa for a sandbox
+store (the voice console, the certification runner, tests) puts in that field a token the
+sandbox issued (``sandbox_access_token``: the skill id and user id, signed with the portal's
+secret key, so it cannot be forged and needs no row), just as Alexa puts there the token
+Amazon issued. A driver that makes up its own tokens registers each one with the sandbox
+first (``sandbox_learn_token``).
 """
 
 import calendar
@@ -15,20 +23,37 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+
+from merchant.models import SkillId, Store
 
 from .facts import LOCALE_MARKETPLACE, DirectiveName, ProductType, PurchaseResult
 from .models import InSkillProduct, SandboxEntitlement, SandboxToken
 from .models.sandbox import token_digest
 from .selectors import store_in_isp_sandbox
 
-TOKEN_DAYS = 2  # tokens are learned per request; older ones are forgotten
+TOKEN_DAYS = 2  # a token lives this long; older learned ones are forgotten
+TOKEN_SALT = "isp-sandbox-access-token"
+
+
+@dataclass(frozen=True)
+class TokenOwner:
+    """The store and user a bearer token was issued to."""
+
+    store: Store
+    user_id: str
+
+
+def sandbox_access_token(*, skill_id: str, user_id: str) -> str:
+    """The ``apiAccessToken`` the sandbox issues to ``user_id`` of the skill ``skill_id``."""
+    return signing.dumps({"skill": skill_id, "user": user_id}, salt=TOKEN_SALT)
 
 
 def sandbox_learn_token(*, store, user_id: str, api_access_token: str) -> bool:
-    """Remember that ``api_access_token`` was issued to ``user_id`` (call it for every
-    request of a sandbox store that carries a token; a no-op for other stores)."""
+    """Remember that ``api_access_token`` was issued to ``user_id`` (for a driver that makes
+    up its own tokens; a no-op for a store not in ISP sandbox mode)."""
     if not api_access_token or not user_id or not store_in_isp_sandbox(store):
         return False
     SandboxToken.objects.update_or_create(
@@ -40,14 +65,28 @@ def sandbox_learn_token(*, store, user_id: str, api_access_token: str) -> bool:
     return True
 
 
-def sandbox_token_owner(api_access_token: str) -> SandboxToken | None:
+def sandbox_token_owner(api_access_token: str) -> TokenOwner | None:
+    """Whom the sandbox issued ``api_access_token`` to (or was told it was issued to)."""
     if not api_access_token:
         return None
-    return (
+    try:
+        claims = signing.loads(
+            api_access_token, salt=TOKEN_SALT, max_age=timedelta(days=TOKEN_DAYS)
+        )
+    except signing.BadSignature:
+        claims = None
+    if isinstance(claims, dict):
+        skill_id, user_id = claims.get("skill"), claims.get("user")
+        if not isinstance(skill_id, str) or not isinstance(user_id, str) or not user_id:
+            return None
+        row = SkillId.objects.select_related("store").filter(skill_id=skill_id).first()
+        return TokenOwner(store=row.store, user_id=user_id) if row is not None else None
+    learned = (
         SandboxToken.objects.select_related("store")
         .filter(digest=token_digest(api_access_token))
         .first()
     )
+    return TokenOwner(store=learned.store, user_id=learned.user_id) if learned else None
 
 
 def add_period(moment: datetime, period: str) -> datetime:

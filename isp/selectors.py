@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from alexa.currency import minor_units
+
 from . import facts
 from .facts import PurchaseResult
 from .models import (
@@ -135,7 +137,7 @@ def content_access(*, item, states) -> str:
 def estimated_earnings(*, list_price: Decimal, currency: str) -> Decimal:
     """The developer's estimated share of one sale (``ISP_REVENUE_SHARE`` of the list price,
     before Amazon's discounts), rounded to the currency."""
-    places = facts.CURRENCY_PLACES.get(currency, 2)
+    places = minor_units(currency)
     quantum = Decimal(1).scaleb(-places)
     return (Decimal(list_price) * settings.ISP_REVENUE_SHARE).quantize(quantum, ROUND_HALF_UP)
 

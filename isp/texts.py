@@ -2,15 +2,20 @@
 
 Certification refuses a price anywhere but the pricing fields (Amazon states the price and
 may discount it), placeholders left in, and a purchase prompt that repeats the summary.
-Spoken content must fit one breath: the project's rule is ``ONE_BREATH_SECONDS`` at
-``SPEAKING_RATE_WPM`` (the same numbers as the catalog pitch in ``skill/speech/pitch.py``,
-which this app cannot import: it sits below the skill).
+Spoken content must fit one breath: the rule of ``alexa.one_breath``, the same as the
+catalog pitch's.
 """
 
-import math
 import re
 
-from django.conf import settings
+from alexa.one_breath import (
+    ONE_BREATH_SECONDS,
+    ONE_BREATH_WORDS,
+    SPEAKING_RATE_WPM,
+    fits_one_breath,
+    spoken_seconds,
+    word_count,
+)
 
 _PRICE = re.compile(
     r"[$€£¥￥]"
@@ -54,26 +59,13 @@ def same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def word_count(text: str) -> int:
-    return len((text or "").split())
-
-
-def max_words() -> int:
-    """Words that fit one breath at the project's speaking rate."""
-    return math.floor(settings.SPEAKING_RATE_WPM * settings.ONE_BREATH_SECONDS / 60)
-
-
-def spoken_seconds(text: str) -> float:
-    return word_count(text) * 60 / settings.SPEAKING_RATE_WPM
-
-
 def one_breath_verdict(text: str) -> str:
     """The admin's sentence about ``text``'s length."""
     words = word_count(text)
-    fits = "fits in one breath" if words <= max_words() else "too long for one breath"
+    fits = "fits in one breath" if fits_one_breath(words) else "too long for one breath"
     return (
-        f"{words} words, about {spoken_seconds(text):.1f} s at "
-        f"{settings.SPEAKING_RATE_WPM} words a minute: {fits}."
+        f"{words} words, about {spoken_seconds(words):.1f} s at "
+        f"{SPEAKING_RATE_WPM} words a minute: {fits}."
     )
 
 
@@ -85,10 +77,10 @@ def spoken_text_errors(text: str) -> list[str]:
         return errors
     if _MARKUP.search(text):
         errors.append("Spoken text cannot contain < or >: Alexa would read it as SSML markup.")
-    if word_count(text) > max_words():
+    if not fits_one_breath(word_count(text)):
         errors.append(
-            f"Too long for one breath: {word_count(text)} words, at most {max_words()} "
-            f"({settings.ONE_BREATH_SECONDS:g} s at {settings.SPEAKING_RATE_WPM} words a minute)."
+            f"Too long for one breath: {word_count(text)} words, at most {ONE_BREATH_WORDS} "
+            f"({ONE_BREATH_SECONDS:g} s at {SPEAKING_RATE_WPM} words a minute)."
         )
     return errors
 
@@ -115,6 +107,8 @@ def upsell_message_errors(text: str) -> list[str]:
         errors.append("End the suggestion with a yes or no question.")
     if _MARKUP.search(text):
         errors.append("The suggestion cannot contain < or >: Alexa would read it as markup.")
-    if word_count(text) > max_words():
-        errors.append(f"Too long for one breath: {word_count(text)} words, at most {max_words()}.")
+    if not fits_one_breath(word_count(text)):
+        errors.append(
+            f"Too long for one breath: {word_count(text)} words, at most {ONE_BREATH_WORDS}."
+        )
     return errors

@@ -4,11 +4,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 
-_MINOR_UNITS = {"USD": 2, "GBP": 2, "EUR": 2, "JPY": 0}
+from alexa.currency import minor_units
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    places = _MINOR_UNITS.get(currency, 2)
+    places = minor_units(currency)
     return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 

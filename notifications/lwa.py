@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from alexa import http
+from alexa.scopes import PROACTIVE_EVENTS_SCOPE
 from merchant import crypto
 from merchant.models import Store
 
-from . import http
-
-SCOPE = "alexa::proactive_events"
 MARGIN = 60  # seconds before its expiry a token is no longer used
 
 
@@ -76,12 +75,13 @@ def _fetch(store: Store) -> tuple[str, int]:
     try:
         response = http.post(
             settings.ALEXA_LWA_TOKEN_URL,
-            allowed_hosts=settings.ALEXA_LWA_HOSTS,
+            allowed=http.amazon_hosts(settings.ALEXA_LWA_HOSTS),
+            timeout=settings.ALEXA_NOTIFICATION_TIMEOUT_SECONDS,
             data={
                 "grant_type": "client_credentials",
                 "client_id": store.messaging_client_id,
                 "client_secret": secret,
-                "scope": SCOPE,
+                "scope": PROACTIVE_EVENTS_SCOPE,
             },
             headers={"Accept": "application/json"},
         )
@@ -89,7 +89,7 @@ def _fetch(store: Store) -> tuple[str, int]:
         raise TokenRefused(str(exc)) from exc
     except http.Unreachable as exc:
         raise TokenUnavailable(str(exc)) from exc
-    if response.status_code == 429 or response.status_code >= 500:
+    if http.retryable(response.status_code):
         raise TokenUnavailable(f"Login with Amazon answered HTTP {response.status_code}")
     try:
         body = response.json()

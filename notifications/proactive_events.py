@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 
+from alexa import http
 from merchant.models import Store
 
-from . import http, lwa
+from . import lwa
 
 EVENT_NAME = "AMAZON.OrderStatus.Updated"
 LIVE_PATH = "/v1/proactiveEvents"
@@ -81,7 +82,8 @@ def send(*, store: Store, api_endpoint: str, body: dict) -> None:
         try:
             response = http.post(
                 url,
-                allowed_hosts=settings.ALEXA_API_HOSTS,
+                allowed=http.amazon_hosts(settings.ALEXA_API_HOSTS),
+                timeout=settings.ALEXA_NOTIFICATION_TIMEOUT_SECONDS,
                 json=body,
                 headers={"Authorization": f"Bearer {token}"},
             )
@@ -95,7 +97,7 @@ def send(*, store: Store, api_endpoint: str, body: dict) -> None:
         if status == 401 and not renewed:
             lwa.forget(store, token)  # expired or revoked: renew once and send again
             continue
-        if status == 429 or status >= 500:
+        if http.retryable(status):
             raise Retryable(f"Proactive Events API answered HTTP {status}")
         raise Refused(f"Proactive Events API answered HTTP {status}")
     raise Refused("Proactive Events API refused a renewed token (HTTP 401)")

@@ -2,13 +2,13 @@
 ``read::alexa:device:all:address``) and the shopper's email (Customer Profile API,
 ``alexa::profile:email:read``).
 
-Calls go to the request's ``apiEndpoint`` with its ``apiAccessToken``, over HTTPS, only to
-the hosts in ``ALEXA_API_HOSTS`` (Amazon's three regions), each within
-``ALEXA_API_TIMEOUT_SECONDS``. Amazon answers 200 with the value, 204 when the shopper has
-set none, 403 when the permission is not granted. The calls are made here rather than
-through ask-sdk's service clients because those fail to read the error bodies Amazon sends
-with a 403 (``{"code": "ACCESS_DENIED", ...}`` is not in their error-code enum), which would
-turn "not granted" into an exception.
+Calls go to the request's ``apiEndpoint`` with its ``apiAccessToken`` through the one client
+for Amazon (``alexa.http``): over HTTPS, only to the hosts in ``ALEXA_API_HOSTS`` (Amazon's
+three regions), each within ``ALEXA_API_TIMEOUT_SECONDS``. Amazon answers 200 with the value,
+204 when the shopper has set none, 403 when the permission is not granted. The calls are made
+here rather than through ask-sdk's service clients because those fail to read the error
+bodies Amazon sends with a 403 (``{"code": "ACCESS_DENIED", ...}`` is not in their
+error-code enum), which would turn "not granted" into an exception.
 
 The voice test console has no Amazon behind it: its turns get the Amazon Pay sandbox's
 address for the locale and the store's sandbox email, or a refusal when the console's
@@ -18,19 +18,17 @@ permission control is not "granted".
 import json
 import logging
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import requests
 from django.conf import settings
+
+from alexa import http
+from alexa.scopes import ADDRESS_SCOPE
 
 from . import amazon_pay_sandbox, envelope
 
 logger = logging.getLogger(__name__)
 
-ADDRESS_SCOPE = "read::alexa:device:all:address"
-EMAIL_SCOPE = "alexa::profile:email:read"
-# Order notifications (Proactive Events API): asked for with a consent card after an order.
-NOTIFICATIONS_SCOPE = "alexa::devices:all:notifications:write"
 ADDRESS_PATH = "/v1/devices/{device_id}/settings/address"
 EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
 ADDRESS_FIELDS = ("addressLine1", "addressLine2", "addressLine3", "city", "stateOrRegion",
@@ -94,18 +92,19 @@ def _get(handler_input, path: str) -> tuple[int, str]:
     system = envelope.system(handler_input.request_envelope)
     endpoint = (system.api_endpoint or "").rstrip("/") if system else ""
     token = system.api_access_token if system else ""
-    parts = urlsplit(endpoint)
-    if not token or parts.scheme != "https" or parts.netloc not in settings.ALEXA_API_HOSTS:
-        raise Unavailable(f"not an Alexa API endpoint: {parts.netloc or '?'}")
+    if not token:
+        raise Unavailable("no apiAccessToken")
     try:
-        response = requests.get(
+        response = http.get(
             endpoint + path,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            allowed=http.amazon_hosts(settings.ALEXA_API_HOSTS),
             timeout=settings.ALEXA_API_TIMEOUT_SECONDS,
-            allow_redirects=False,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
-    except requests.RequestException as exc:
-        logger.warning("Alexa API %s unreachable: %s", parts.netloc, exc)
+    except http.HostNotAllowed as exc:
+        raise Unavailable(str(exc)) from exc
+    except http.Unreachable as exc:
+        logger.warning("Alexa API unreachable: %s", exc)
         raise Unavailable(str(exc)) from exc
     return response.status_code, response.text
 

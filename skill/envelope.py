@@ -12,9 +12,10 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, RequestEnvelope, Slot
 from ask_sdk_model.interfaces.system import SystemState
 
+from alexa.scopes import AUTOPAY_SCOPE
+
 from .envelope_rules import EnvelopeInvalid, check_envelope
 
-AUTOPAY_SCOPE = "payments:autopay_consent"
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
 # Slot resolution statuses (see ``resolution``).

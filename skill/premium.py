@@ -15,7 +15,6 @@ from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.facts import ProductType
 from isp.models import arm_for
-from isp.sandbox import sandbox_learn_token
 
 from . import envelope
 from .envelope import MATCH, NO_MATCH, WORDS, resolution
@@ -89,14 +88,10 @@ def load(handler_input, turn: Turn, *, refresh: bool = False, continues: str = "
             locale=turn.locale,
         )
     else:
-        token = envelope.api_access_token(request_envelope)
-        sandbox_learn_token(
-            store=turn.store, user_id=customer.alexa_user_id, api_access_token=token
-        )
         states = monetization.fetch_in_skill_products(
             store=turn.store,
             api_endpoint=envelope.api_endpoint(request_envelope),
-            api_access_token=token,
+            api_access_token=envelope.api_access_token(request_envelope),
             locale=turn.locale,
         )
         state = isp_services.shopper_state_refresh(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from alexa.currency import MINOR_UNITS
 from merchant.models import Store, https_only
 
 from .. import facts, texts
@@ -298,7 +299,7 @@ def price_error(marketplace: str, product_type: str, price) -> str:
     """Why ``price`` is not allowed for a ``product_type`` on ``marketplace`` ("" if it is)."""
     currency = facts.currency_of(marketplace)
     low, high = facts.price_limits(currency, product_type)
-    places = facts.CURRENCY_PLACES[currency]
+    places = MINOR_UNITS[currency]
     kind = ProductType(product_type).label.lower()
     if price != round(price, places):
         return f"{currency} prices have {places} decimal places at most."

@@ -19,7 +19,7 @@ def token_digest(api_access_token: str) -> str:
 
 
 class SandboxToken(models.Model):
-    """Which user an ``apiAccessToken`` was issued to (learned from the skill's requests)."""
+    """Which user a token a driver made up was issued to (``sandbox.sandbox_learn_token``)."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64, unique=True)

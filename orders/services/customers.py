@@ -5,6 +5,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from webhooks.services import webhook_event_emit
 
 from ..events import SYSTEM
@@ -67,12 +68,6 @@ def customer_store_billing_agreement(
 
 
 # What the shopper allowed the skill (Alexa skill events) ------------------------------------
-
-# The scopes as Alexa names them (the skill asks for them; ``skill.alexa_apis``).
-ADDRESS_SCOPE = "read::alexa:device:all:address"
-EMAIL_SCOPE = "alexa::profile:email:read"
-AUTOPAY_SCOPE = "payments:autopay_consent"
-NOTIFICATIONS_SCOPE = "alexa::devices:all:notifications:write"
 
 
 def customer_set_alexa_permissions(

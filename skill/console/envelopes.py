@@ -45,8 +45,9 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
+from alexa.scopes import AUTOPAY_SCOPE
+from isp.sandbox import sandbox_access_token
 from skill.console.matcher import LAUNCH, Understood
-from skill.envelope import AUTOPAY_SCOPE
 
 API_ENDPOINT = "https://api.amazonalexa.com"
 _serializer = DefaultSerializer()
@@ -145,7 +146,7 @@ def build_envelope(
                     device_id=shopper.device_id, supported_interfaces=SupportedInterfaces()
                 ),
                 api_endpoint=API_ENDPOINT,
-                api_access_token=f"console.{_token()}",
+                api_access_token=sandbox_access_token(skill_id=skill_id, user_id=shopper.user_id),
             )
         ),
         request=request,

@@ -11,6 +11,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
+from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from merchant.money import display
 from orders import services as orders
 from orders.amazon_pay_facts import AGREEMENT_OPEN, DECLINED
@@ -18,7 +19,6 @@ from orders.errors import OrderError, OrderErrorCode
 from orders.models import OrderStatus
 
 from .. import alexa_apis, amazon_pay, outcomes, selectors
-from ..envelope import AUTOPAY_SCOPE
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import turn_of
@@ -72,9 +72,7 @@ def fetch_delivery_contact(handler_input, turn, *prefix: str):
     except alexa_apis.PermissionMissing:
         turn.outcome = Outcome.ADDRESS_PERMISSION_NEEDED
         handler_input.response_builder.set_card(
-            AskForPermissionsConsentCard(
-                permissions=[alexa_apis.ADDRESS_SCOPE, alexa_apis.EMAIL_SCOPE]
-            )
+            AskForPermissionsConsentCard(permissions=[ADDRESS_SCOPE, EMAIL_SCOPE])
         )
         return tell(handler_input, join(*prefix, voice.NEED_ADDRESS_PERMISSION))
     except alexa_apis.Unavailable:
@@ -237,7 +235,7 @@ def order_updates_accepted(handler_input, turn):
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.ORDER_UPDATES_PERMISSION_ASKED
     handler_input.response_builder.set_card(
-        AskForPermissionsConsentCard(permissions=[alexa_apis.NOTIFICATIONS_SCOPE])
+        AskForPermissionsConsentCard(permissions=[NOTIFICATIONS_SCOPE])
     )
     return tell(handler_input, turn.voice.ORDER_UPDATES_PERMISSION)
 

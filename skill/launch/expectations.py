@@ -18,7 +18,6 @@ from skill.console.matcher import Matcher
 from .dialogue import Answer, Dialogue
 
 AMAZON_PAY, ORDERS, ISP = "Amazon Pay", "Orders", "In-skill purchasing"
-PERMISSION_SCOPE = "payments:autopay_consent"
 # Content asked for before a suggestion must have come: the collection's items, plus these.
 EXTRA_CONTENT_TURNS = 3
 

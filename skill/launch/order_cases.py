@@ -2,13 +2,14 @@
 delivery), a declined payment then trying again, the permission not granted, help and stop,
 where is my order, cancel my order, refund guidance."""
 
+from alexa.scopes import AUTOPAY_SCOPE
 from merchant.models import PaymentMode
 from orders.models import OrderStatus
 from skill import intents as i
 
 from . import selectors
 from .dialogue import Dialogue
-from .expectations import PERMISSION_SCOPE, Expect, Plan, contains, heard, open_skill, say
+from .expectations import Expect, Plan, contains, heard, open_skill, say
 
 
 def place_order(plan: Plan, d: Dialogue, x: Expect, *, details: bool = False):
@@ -184,8 +185,8 @@ def permission_not_granted(plan: Plan, d: Dialogue, x: Expect) -> None:
     card = answer.card or {}
     x.check(
         card.get("type") == "AskForPermissionsConsent"
-        and PERMISSION_SCOPE in (card.get("permissions") or []),
-        f"A permissions card asking for {PERMISSION_SCOPE} goes to the Alexa app",
+        and AUTOPAY_SCOPE in (card.get("permissions") or []),
+        f"A permissions card asking for {AUTOPAY_SCOPE} goes to the Alexa app",
         f"the card is {card or 'missing'}",
     )
     x.check(

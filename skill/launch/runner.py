@@ -9,12 +9,12 @@ the expectations in words, the transcript) is saved and the progress moves on; t
 "passed", "failed" or, when nothing could be played, "error".
 
 Each turn commits on its own (no transaction around a case): the skill's Monetization API
-call reaches the sandbox through another request, which must see the token the turn stored.
+call reaches the sandbox through another request, which must see what the turns stored. The
+shopper's ``apiAccessToken`` is one the sandbox issued (``skill.console.envelopes``).
 """
 
 import logging
 import time
-import uuid
 
 from django.conf import settings
 
@@ -126,8 +126,7 @@ def _isp_sandbox_problem(plan: Plan, run) -> str:
     if not any(case.group == ISP and not case.skipped for case in plan.cases):
         return ""
     user_id = f"amzn1.ask.account.certification-{run.pk}-preflight"
-    token = f"certification.{uuid.uuid4().hex}"
-    isp_sandbox.sandbox_learn_token(store=plan.store, user_id=user_id, api_access_token=token)
+    token = isp_sandbox.sandbox_access_token(skill_id=plan.skill_id, user_id=user_id)
     result = monetization.fetch_in_skill_products(
         store=plan.store, api_endpoint="", api_access_token=token, locale=plan.locale
     )

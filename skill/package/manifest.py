@@ -12,9 +12,9 @@ it ships nothing, takes no Amazon Pay payment and sends no order notifications.
 
 from django.conf import settings
 
+from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from isp.facts import ProductType
 from merchant.models import Store
-from skill.alexa_apis import ADDRESS_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from skill.package.catalog import Entity
 from skill.package.premium import PremiumSnapshot, singular
 from skill.package.samples import language
@@ -33,7 +33,6 @@ AMAZON_PAY_SENTENCE = {
         "vierstelligen Sprachcode vergeben."
     ),
 }
-AMAZON_PAY_PERMISSION = "payments:autopay_consent"
 # The skill events /alexa/ handles (skill/handlers/events.py), and the proactive event it
 # publishes when the store has messaging credentials (notifications app).
 SKILL_EVENT_SUBSCRIPTIONS = [
@@ -249,7 +248,7 @@ def build_manifest(
     scopes = []
     if sells_goods:
         scopes = [
-            AMAZON_PAY_PERMISSION if amazon_pay else ADDRESS_SCOPE,
+            AUTOPAY_SCOPE if amazon_pay else ADDRESS_SCOPE,
             EMAIL_SCOPE,
             *([NOTIFICATIONS_SCOPE] if store.has_messaging_credentials else []),
         ]

@@ -395,8 +395,6 @@ HOME = "Gut, zurück zum Anfang."
 APOLOGY = "Entschuldigung, bei uns ist etwas schiefgegangen. Versuch es bitte gleich noch einmal."
 CANT_HELP = "Entschuldigung, dabei kann ich hier nicht helfen."
 
-PERMISSION_CARD_SCOPE = "payments:autopay_consent"
-
 
 # Premium-Inhalte und In-Skill-Käufe: in de_DE_isp.py (dieselbe Stimme, eine zweite Datei).
 from .de_DE_isp import *  # noqa: E402, F403

@@ -410,8 +410,6 @@ HOME = "OK, back to the start."
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 CANT_HELP = "Sorry, I can't help with that here."
 
-PERMISSION_CARD_SCOPE = "payments:autopay_consent"
-
 
 # Premium content and in-skill purchasing: in en_US_isp.py (the same voice, a second file).
 from .en_US_isp import *  # noqa: E402, F403

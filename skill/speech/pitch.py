@@ -4,9 +4,9 @@ The skill speaks it (``handlers.shopping``); the catalog admin previews it while
 is edited and enforces the rule on activation (``catalog.pitch_forms``, the one import from a
 lower app into the skill).
 
-Rule: a pitch (name, what it includes, price) fits in one breath when its estimated speaking
-time is at most ``ONE_BREATH_SECONDS`` (8 s) at ``SPEAKING_RATE_WPM`` (150 words a minute),
-that is at most 20 words. Words are counted on the plain spoken text, split on white space.
+Rule (``alexa.one_breath``): a pitch (name, what it includes, price) fits in one breath when
+its estimated speaking time is at most ``ONE_BREATH_SECONDS`` (8 s) at ``SPEAKING_RATE_WPM``
+(150 words a minute), that is at most 20 words, counted on the plain spoken text.
 The closing question ("Do you want to order it?") is a second breath and is not counted.
 Every number shown for a pitch (the product list, the product page, the skill) comes from
 ``pitch_for``; the product page's live preview (``static/portal/pitch_preview.js``) mirrors
@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-
+from alexa import one_breath
 from skill import speech
 
 
@@ -31,7 +30,7 @@ class Pitch:
 
     @property
     def fits_one_breath(self) -> bool:
-        return self.seconds <= settings.ONE_BREATH_SECONDS
+        return one_breath.fits_one_breath(self.words)
 
     @property
     def text(self) -> str:
@@ -39,8 +38,8 @@ class Pitch:
 
 
 def seconds_for(words: int) -> float:
-    """Estimated speaking time of ``words`` words at ``SPEAKING_RATE_WPM``, to 0.1 s."""
-    return round(words * 60 / settings.SPEAKING_RATE_WPM, 1)
+    """Estimated speaking time of ``words`` words, to 0.1 s."""
+    return round(one_breath.spoken_seconds(words), 1)
 
 
 def pitch_for(
@@ -54,7 +53,7 @@ def pitch_for(
         speech.ssml_escape(spoken_description),
         speech.money(price, currency, locale),
     )
-    words = len(speech.plain(ssml).split())
+    words = one_breath.word_count(speech.plain(ssml))
     return Pitch(ssml=ssml, question=voice.PITCH_QUESTION, words=words, seconds=seconds_for(words))
 
 

@@ -35,8 +35,8 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
+from alexa.scopes import AUTOPAY_SCOPE
 from skill import amazon_pay, amazon_pay_sandbox
-from skill.envelope import AUTOPAY_SCOPE
 from skill.speech import plain
 
 serializer = DefaultSerializer()

@@ -10,6 +10,7 @@ import requests
 from catalog.tests.factories import ProductFactory
 from demo.isp_seed import seed_demo_isp
 from isp.models import InSkillProduct
+from isp.sandbox import sandbox_access_token
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from skill import intents as i
@@ -50,7 +51,10 @@ class IspShopper(Shopper):
     """A shopper whose purchase dialogues are played by the embedded ISP sandbox."""
 
     def __init__(self, client, store, live_server, **kwargs):
-        super().__init__(client, store.skill_ids.first().skill_id, user_id=USER, **kwargs)
+        skill_id = store.skill_ids.first().skill_id
+        # Alexa hands the skill the token Amazon issued; here the sandbox plays Amazon.
+        kwargs.setdefault("api_token", sandbox_access_token(skill_id=skill_id, user_id=USER))
+        super().__init__(client, skill_id, user_id=USER, **kwargs)
         self.store = store
         self.live_server = live_server
 
