@@ -1,6 +1,6 @@
 """The layering the README describes, checked on the source: apps import only downwards
-(merchant < catalog < webhooks < orders < notifications < isp < skill < analytics < demo <
-config), no module-level import cycle, and no import inside a function unless a comment on
+(outbox < merchant < catalog < webhooks < orders < notifications < isp < skill < analytics <
+demo < config), no module-level import cycle, and no import inside a function unless a comment on
 that line or the one above says why."""
 
 import ast
@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
+    "outbox",
     "merchant",
     "catalog",
     "webhooks",
