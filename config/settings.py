@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "health_check",
     "django_prometheus",
     "config",
+    "outbox",
     "merchant",
     "catalog",
     "webhooks",
@@ -209,6 +210,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A publish to a broker that is down or silent fails within about a second (one connection
+# attempt of at most this long): the web process answers at once and the outbox's sweeper
+# sends the task later (outbox/broker.py). Workers keep retrying their own connection.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0)
+# Celery's own publish retries, for the calls that do not go through the outbox.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The transactional outbox (outbox app): after a broker failure a process leaves its tasks to
+# the sweeper for this many seconds; the sweeper (every minute) sends messages due this many
+# seconds ago (younger ones are still on their way from the commit hook), at most a batch a
+# run; a claimed message not marked sent within the claim is sent again; sent ones are kept
+# for this many days.
+OUTBOX_BROKER_PAUSE_SECONDS = env.float("OUTBOX_BROKER_PAUSE_SECONDS", default=5.0)
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=30)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=1000)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=120)
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -382,9 +405,14 @@ ORDERS_AUTHORIZATION_ACTION = timedelta(days=env.int("ORDERS_AUTHORIZATION_ACTIO
 ORDERS_RENEWAL_MAX_ATTEMPTS = env.int("ORDERS_RENEWAL_MAX_ATTEMPTS", default=4)
 ORDERS_RENEWAL_RETRY_SECONDS = env.int("ORDERS_RENEWAL_RETRY_SECONDS", default=3600)
 ORDERS_REFUND_POLL_SECONDS = env.int("ORDERS_REFUND_POLL_SECONDS", default=60)
-# acks_late tasks of a worker that died are redelivered after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # acks_late tasks of a worker that died are redelivered after this many seconds (Redis).
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A publish is bounded (see CELERY_BROKER_CONNECTION_TIMEOUT): one connection attempt
+    # when the channel is (re)opened, then a connect and a socket timeout.
+    "max_retries": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Synced into django_celery_beat's tables by its DatabaseScheduler at start.
@@ -400,6 +428,10 @@ CELERY_BEAT_SCHEDULE = {
     "orders-settle-pending-refunds": {
         "task": "orders.tasks.settle_pending_refunds",
         "schedule": 900.0,
+    },
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep_outbox",
+        "schedule": 60.0,
     },
     "webhooks-sweep-deliveries": {
         "task": "webhooks.tasks.sweep_webhook_deliveries",

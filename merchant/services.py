@@ -4,10 +4,9 @@ Each service is keyword-only and atomic: it takes the store's row lock (so two o
 at once cannot both remove the other and leave the store without an owner), checks that the
 actor owns the store, re-checks the rules under the lock, writes a ``StaffAuditEvent`` in the
 same transaction and raises ``StaffError`` with a ``StaffErrorCode`` when it refuses. The
-invitation email is queued after the commit (``merchant.tasks``).
+invitation email is recorded in the outbox and sent after the commit (``merchant.tasks``).
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -16,12 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from . import tasks
+from outbox.services import outbox_message_add
+
 from .codes import WordedCode
 from .models import Area, Role, StaffAuditAction, StaffAuditEvent, StaffMembership, Store
 from .selectors import user_can
 
-log = logging.getLogger(__name__)
+SEND_INVITATION = "merchant.tasks.send_staff_invitation"
 
 
 class StaffErrorCode(WordedCode):
@@ -143,15 +143,9 @@ def _audit(*, store, actor, subject_user, action, data) -> StaffAuditEvent:
 
 
 def _queue_invitation_email(*, membership_id: int, portal_url: str) -> None:
-    def queue():
-        # A broker that is down must not turn a committed invitation into an error page:
-        # the staff page offers "Send the invitation again".
-        try:
-            tasks.send_staff_invitation.delay(membership_id, portal_url)
-        except Exception:
-            log.exception("Could not queue the invitation email of membership %s", membership_id)
-
-    transaction.on_commit(queue)
+    """In the outbox, with the invitation: sent after the commit, or by the outbox's sweeper
+    when the broker was down (the staff page also offers "Send the invitation again")."""
+    outbox_message_add(task=SEND_INVITATION, args=(membership_id, portal_url))
 
 
 def normalize_email(email: str) -> str:

@@ -7,6 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Order notifications on Alexa"
 
     def ready(self):
-        # App loading: register the Celery task in every process, so ``orders.effects``
-        # can queue it by name (as ``OrdersConfig.ready`` does for the orders tasks).
-        from . import tasks  # noqa: F401
+        # App loading: register the Celery task in every process, and hear the orders app's
+        # status changes (orders never imports notifications).
+        from orders.signals import order_status_changed
+
+        from . import receivers, tasks  # noqa: F401
+
+        order_status_changed.connect(
+            receivers.queue_order_status, dispatch_uid="notifications.queue_order_status"
+        )

@@ -1,7 +1,7 @@
 """The Celery task that tells a shopper on Alexa about their order.
 
-Queued by ``orders.effects.notify_order_status`` (by name, after the commit of
-``order_ship``, ``order_mark_out_for_delivery`` or ``order_deliver``). Thin: it loads the
+Queued through the outbox by ``receivers.queue_order_status`` when ``order_ship``,
+``order_mark_out_for_delivery`` or ``order_deliver`` announce the change. Thin: it loads the
 order, asks the selectors whether this shopper takes notifications, and lets the service make
 one try; 429 and 5xx are tried again after ``ALEXA_NOTIFICATION_RETRY_SECONDS`` doubling each
 time. Safe to run twice: the send log row is unique per order and status.

@@ -1,18 +1,19 @@
 """The side effects of the orders services: the only place that queues Celery tasks.
 
-A service's effects are queued with ``transaction.on_commit``: a task never sees a row that
-was rolled back, nor runs before the row it loads is committed. Outside a transaction
-``on_commit`` runs at once.
+A service records each effect in the outbox, in its own transaction (``outbox``): the task
+is handed to the broker after the commit, never for a change that rolled back, and a broker
+that is down never turns the committed change into an error; the outbox's sweeper sends the
+task once the broker is back. Tasks are safe to run twice.
 
-Tasks are found by name in the Celery app's registry rather than imported: ``orders.tasks``
-imports the services, so importing it here would make the circle services -> effects ->
-tasks -> services. ``OrdersConfig.ready`` imports ``orders.tasks`` so every process (web,
-worker, tests) has the tasks registered; under ``CELERY_TASK_ALWAYS_EAGER`` ``delay`` runs
-the task in place, with a broker it sends it to the worker.
+Tasks are named rather than imported: ``orders.tasks`` imports the services, so importing it
+here would make the circle services -> effects -> tasks -> services. ``OrdersConfig.ready``
+imports ``orders.tasks`` so every process (web, worker, tests) has the tasks registered.
+Other apps hear of an order's status changes through ``orders.signals`` and record their own
+effects: orders names no task but its own.
 """
 
-from celery import current_app
-from django.db import transaction
+from outbox import broker
+from outbox.services import outbox_message_add
 
 SEND_ORDER_EMAIL = "orders.tasks.send_order_email"
 CAPTURE_ORDER_PAYMENT = "orders.tasks.capture_order_payment"
@@ -26,18 +27,10 @@ TASK_NAMES = [
     RENEW_REFILL_PLAN,
     REPORT_RENEWAL_FAILURE,
 ]
-# Tasks of the apps above orders, queued by name too (orders never imports them): the
-# notifications app sends an order's status to the shopper's Alexa devices.
-NOTIFY_ORDER_STATUS = "notifications.tasks.send_order_status"
-OTHER_APP_TASK_NAMES = [NOTIFY_ORDER_STATUS]
-
-
-def _queue(task_name: str, *args) -> None:
-    current_app.tasks[task_name].delay(*args)
 
 
 def _queue_after_commit(task_name: str, *args) -> None:
-    transaction.on_commit(lambda: _queue(task_name, *args))
+    outbox_message_add(task=task_name, args=args)
 
 
 # After a service's commit ------------------------------------------------------------------
@@ -63,25 +56,23 @@ def report_renewal_failure(*, renewal_id: int) -> None:
     _queue_after_commit(REPORT_RENEWAL_FAILURE, renewal_id)
 
 
-def notify_order_status(*, order_id: int, status: str) -> None:
-    """Tell the shopper on Alexa that the order shipped, is out for delivery or was
-    delivered (``status`` is the ``OrderEventType``); the task decides whether the store and
-    the shopper have notifications on, and sends once per order and status."""
-    _queue_after_commit(NOTIFY_ORDER_STATUS, order_id, status)
-
-
 # Fan-out of the beat jobs --------------------------------------------------------------------
 #
 # A beat job reads ids outside any transaction and queues one task per id: there is no
-# commit to wait for, so these queue at once (as ``on_commit`` would outside a transaction,
-# but also when a test calls the job inside its own transaction).
+# commit to wait for and nothing to keep (the next run of the job finds the same ids again
+# while their work is undone), so these go to the broker at once, stopping at a failure.
 
 
 def settle_refunds_now(transaction_ids: list[int]) -> None:
-    for pk in transaction_ids:
-        _queue(SETTLE_REFUND, pk)
+    _queue_now(SETTLE_REFUND, transaction_ids)
 
 
 def renew_refill_plans_now(plan_ids: list[int]) -> None:
-    for pk in plan_ids:
-        _queue(RENEW_REFILL_PLAN, pk)
+    _queue_now(RENEW_REFILL_PLAN, plan_ids)
+
+
+def _queue_now(task_name: str, ids: list[int]) -> None:
+    for pk in ids:
+        error = broker.publish(task_name, (pk,))
+        if error:
+            return  # logged; the next run of the job queues the rest

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
     "alexa",
+    "outbox",
     "merchant",
     "catalog",
     "webhooks",

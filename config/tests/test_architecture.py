@@ -30,6 +30,7 @@ def plant(root: Path, files: dict[str, str]) -> Path:
 def test_the_layers():
     assert LAYERS == [
         "alexa",
+        "outbox",
         "merchant",
         "catalog",
         "webhooks",

@@ -1,18 +1,23 @@
 """Order notifications on Alexa, against local stand-ins for Login with Amazon and the
 Proactive Events API that check the token, the body and the schema."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from celery import current_app
 from django.db import transaction
+from django.utils import timezone
 
 from merchant.tests.factories import StoreFactory
 from notifications import lwa, tasks
 from notifications.models import NotificationState, OrderNotification
 from orders import services
-from orders.models import OrderEvent, OrderEventType
+from orders.models import Order, OrderEvent, OrderEventType
+from orders.signals import order_status_changed
 from orders.tests.factories import CustomerFactory, OrderFactory
+from outbox.models import OutboxMessage
+from outbox.services import outbox_messages_sweep
+from outbox.tests.helpers import broker_down
 
 CLIENT_ID = "amzn1.application-oa2-client.notify"
 CLIENT_SECRET = "messaging-secret-never-logged"
@@ -255,3 +260,24 @@ def test_tokens_are_per_store(amazon):
     services.order_ship(order=second, carrier="UPS")
     assert len(amazon.token_requests) == 2
     lwa.clear()
+
+
+def test_the_status_change_is_heard_through_the_orders_signal_and_kept_in_the_outbox(amazon):
+    """Orders announces the change (``orders.signals``) and names no task of this app; the
+    receiver records the notification in the outbox with the change, so a broker outage
+    delays it and never loses or doubles it."""
+    assert order_status_changed.has_listeners(Order)
+    order = make_order(amazon)
+    with broker_down():
+        services.order_ship(order=order, carrier="UPS")
+    assert amazon.accepted == []
+    assert list(OutboxMessage.objects.filter(sent_at=None).values_list("task", "args")) == [
+        ("orders.tasks.send_order_email", [order.pk, "shipped", ""]),
+        ("notifications.tasks.send_order_status", [order.pk, "shipped"]),
+    ]
+    later = timezone.now() + timedelta(minutes=1)
+    assert outbox_messages_sweep(now=later) == 2  # the broker is back
+    assert outbox_messages_sweep(now=later) == 0
+    assert [b["referenceId"] for b in (sent.body for sent in amazon.accepted)] == [
+        f"order-{order.pk}-shipped"
+    ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalog.models import Product
 from webhooks.models import WebhookEventType
 
-from .. import effects, events
+from .. import effects, events, signals
 from ..errors import OrderError, OrderErrorCode
 from ..models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from ._locks import lock_lines, lock_order, save_fields
@@ -115,7 +115,7 @@ def order_ship(
     if order.has_open_authorization():
         effects.capture_order_payment(order_id=order.pk)
     effects.send_order_email(order_id=order.pk, kind="shipped")
-    effects.notify_order_status(order_id=order.pk, status=OrderEventType.SHIPPED)
+    signals.order_status_changed.send(sender=Order, order=order, status=OrderEventType.SHIPPED)
     return order
 
 
@@ -130,7 +130,9 @@ def order_mark_out_for_delivery(*, order: Order, actor=None, actor_label="") -> 
     order.out_for_delivery_at = timezone.now()
     save_fields(order, "out_for_delivery_at")
     events.order_out_for_delivery(order, actor=actor, actor_label=actor_label)
-    effects.notify_order_status(order_id=order.pk, status=OrderEventType.OUT_FOR_DELIVERY)
+    signals.order_status_changed.send(
+        sender=Order, order=order, status=OrderEventType.OUT_FOR_DELIVERY
+    )
     return order
 
 
@@ -144,7 +146,7 @@ def order_deliver(*, order: Order, actor=None, actor_label="") -> Order:
     save_fields(order, "status", "delivered_at")
     events.order_delivered(order, actor=actor, actor_label=actor_label)
     events.webhook_order(order, WebhookEventType.ORDER_DELIVERED)
-    effects.notify_order_status(order_id=order.pk, status=OrderEventType.DELIVERED)
+    signals.order_status_changed.send(sender=Order, order=order, status=OrderEventType.DELIVERED)
     return order
 
 

@@ -1,5 +1,6 @@
-"""Celery tasks are queued only by ``orders.effects``, only after commit, and by the names
-the worker registers; ``effects`` imports neither the tasks nor the services (no cycle)."""
+"""Celery tasks are queued only by ``orders.effects`` (through the outbox), only after
+commit, and by the names the worker registers; ``effects`` imports neither the tasks nor the
+services (no cycle)."""
 
 import ast
 from pathlib import Path
@@ -19,7 +20,9 @@ def queued(monkeypatch):
     calls = []
     for name in effects.TASK_NAMES:
         task = current_app.tasks[name]
-        monkeypatch.setattr(task, "delay", lambda *args, _name=name: calls.append((_name, args)))
+        monkeypatch.setattr(
+            task, "apply_async", lambda args, kwargs, _name=name: calls.append((_name, args))
+        )
     return calls
 
 
@@ -77,7 +80,16 @@ def test_only_effects_queues_tasks():
     queuing = {
         str(path.relative_to(ORDERS))
         for path in _app_sources()
-        if any(call in path.read_text() for call in (".delay(", ".apply_async(", "send_task("))
+        if any(
+            call in path.read_text()
+            for call in (
+                ".delay(",
+                ".apply_async(",
+                "send_task(",
+                "outbox_message_add(",
+                "broker.publish(",
+            )
+        )
     }
     assert queuing == {"effects.py"}
 
@@ -92,7 +104,7 @@ def test_effects_imports_neither_tasks_nor_services():
         if isinstance(node, ast.Import)
         for alias in node.names
     }
-    assert imported == {"celery", "django.db"}
+    assert imported == {"outbox", "outbox.services"}
 
 
 def test_function_level_imports_name_their_reason():
@@ -109,3 +121,18 @@ def test_function_level_imports_name_their_reason():
                     if "#" not in around:
                         unexplained.append(f"{path.relative_to(ORDERS)}:{inner.lineno}")
     assert unexplained == []
+
+
+def test_no_string_names_a_module_of_an_app_above_orders():
+    """Orders announces status changes with ``orders.signals``; the apps above it connect
+    their own receivers (a task queued by name would hide an upward dependency)."""
+    above = ("notifications", "isp", "skill", "analytics", "demo", "config")
+    named = [
+        f"{path.relative_to(ORDERS)}:{node.lineno} {node.value}"
+        for path in _app_sources()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith(tuple(f"{app}." for app in above))
+    ]
+    assert named == []
