@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -27,9 +28,10 @@ class Receiver:
         self.port = port or free_port()
         self.status = status
         self.delay = 0.0
-        self.headers_extra = {}
-        self.received, self.rejected = [], []
-        self.unique = {}
+        self.headers_extra: dict[str, str] = {}
+        self.received: list[dict[str, Any]] = []
+        self.rejected: list[str] = []
+        self.unique: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.server = None
         self.arrived = threading.Event()
