@@ -56,8 +56,8 @@ class CategoryLocalization(models.Model):
         return f"{self.category} ({self.locale})"
 
 
-class ProductQuerySet(models.QuerySet):
-    def sellable(self):
+class ProductQuerySet(models.QuerySet["Product"]):
+    def sellable(self) -> "ProductQuerySet":
         return self.filter(active=True).filter(Q(stock__isnull=True) | Q(stock__gt=0))
 
 

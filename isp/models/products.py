@@ -134,7 +134,7 @@ class InSkillProduct(models.Model):
         texts = self.texts(locale)
         return texts.name if texts else self.reference_name
 
-    def texts(self, locale: str = ""):
+    def texts(self, locale: str = "") -> "InSkillProductLocalization | None":
         """The localization for ``locale``: exact, else the same language, else the first
         written (None when the product has none yet)."""
         rows = list(self.localizations.all())

@@ -35,7 +35,7 @@ class OrderStatusHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.customer)
+        order = selectors.latest_order(customer=turn.shopper)
         set_step(turn, Step.IDLE)
         if order is None:
             turn.outcome = Outcome.NO_ORDERS
@@ -67,7 +67,7 @@ class CancelOrderHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
         if order is None:
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.NOTHING_TO_CANCEL
@@ -143,7 +143,7 @@ class RefundHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
         if premium.isp_store(turn):
             named = is_intent_name(intents.REFUND_ISP)(handler_input)
             answer = purchases.refund(handler_input, turn, has_order=order is not None, named=named)
@@ -213,9 +213,7 @@ class CancelRefillsHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = turn_of(handler_input)
-        plans = selectors.active_refill_plans(
-            customer=turn.customer, locale=text_locale(turn) or ""
-        )
+        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
         if premium.isp_store(turn):
             named = is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
             answer = purchases.cancel_subscription(

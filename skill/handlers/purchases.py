@@ -148,7 +148,7 @@ class PurchaseResultHandler(AbstractRequestHandler):
         if not failed:
             try:
                 row = isp_services.purchase_result_record(
-                    customer=turn.customer,
+                    customer=turn.shopper,
                     product_id=str(payload.get("productId") or ""),
                     name=request.name,
                     result=result,
