@@ -53,9 +53,7 @@ class Columns(Generic[M]):
 _shopper_statements: dict[bool, tuple[str, list[Columns[Any]]]] = {}
 
 
-def shopper_statement(
-    with_last_order: bool, kept: Sequence[str]
-) -> tuple[str, list[Columns[Any]]]:
+def shopper_statement(with_last_order: bool, kept: Sequence[str]) -> tuple[str, list[Columns[Any]]]:
     """The hand-written statement (built once per process from the models' metadata, so it
     follows every migration) and its column groups."""
     if with_last_order in _shopper_statements:

@@ -286,7 +286,7 @@ def _product_columns() -> hand_sql.Columns[Product]:
 
 
 def product_by_words(
-    *, store: Store, words: str, locale: str, translated: bool = True
+    *, store: Store, words: str | None, locale: str, translated: bool = True
 ) -> Product | None:
     """A product named by a shopper's words in ``locale`` (when entity resolution did not
     run); its translations are loaded only when ``translated``."""
@@ -312,7 +312,7 @@ def product_by_words(
 
 
 def category_by_id_or_words(
-    *, store: Store, category_id: str | None, words: str, locale: str
+    *, store: Store, category_id: str | None, words: str | None, locale: str
 ) -> Category | None:
     queryset = Category.objects.filter(store=store).prefetch_related(*_category_localized(locale))
     if category_id:

@@ -3,7 +3,9 @@
 import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from merchant.models import PaymentMode
@@ -14,14 +16,14 @@ from orders.models import OrderStatus, PaymentStatus
 from .. import intents, outcomes, premium, selectors
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from . import purchases
 from .common import ask, join, lines_text, set_step, spoken_name, tell, text_locale
 
 logger = logging.getLogger(__name__)
 
 
-def _contact(turn) -> str:
+def _contact(turn: Turn) -> str:
     store = turn.store
     return turn.voice.contact(store.support_phone, store.support_email, store.support_url)
 
@@ -29,10 +31,10 @@ def _contact(turn) -> str:
 class OrderStatusHandler(AbstractRequestHandler):
     """ "where is my order": the real latest order and what happened to it."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.ORDER_STATUS)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         order = selectors.latest_order(customer=turn.shopper)
@@ -61,10 +63,10 @@ class OrderStatusHandler(AbstractRequestHandler):
 class CancelOrderHandler(AbstractRequestHandler):
     """ "cancel my order" (not AMAZON.CancelIntent): say which order and ask to confirm."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.CANCEL_ORDER)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
@@ -93,7 +95,7 @@ class CancelOrderHandler(AbstractRequestHandler):
         )
 
 
-def cancel_confirmed(handler_input, turn):
+def cancel_confirmed(handler_input: HandlerInput, turn: Turn):
     voice = turn.voice
     order = turn.conversation.order
     set_step(turn, Step.IDLE)
@@ -135,13 +137,13 @@ class RefundHandler(AbstractRequestHandler):
     In a store that sells in-skill products, "refund the pro pack" goes to Amazon, and a
     plain "I want a refund" asks which when the shopper has both."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.REFUND)(handler_input) or (
             is_intent_name(intents.REFUND_ISP)(handler_input)
             and premium.isp_store(turn_of(handler_input))
         )
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
         if premium.isp_store(turn):
@@ -152,7 +154,7 @@ class RefundHandler(AbstractRequestHandler):
         return refund_guidance(handler_input, turn, order)
 
 
-def refund_guidance(handler_input, turn, order):
+def refund_guidance(handler_input: HandlerInput, turn: Turn, order):
     """The order refund answer (also "no" to "is this about the pro pack?")."""
     voice = turn.voice
     store = turn.store
@@ -176,7 +178,7 @@ def refund_guidance(handler_input, turn, order):
     )
 
 
-def refill_accepted(handler_input, turn):
+def refill_accepted(handler_input: HandlerInput, turn: Turn):
     voice = turn.voice
     product = turn.conversation.product
     set_step(turn, Step.IDLE)
@@ -205,13 +207,13 @@ class CancelRefillsHandler(AbstractRequestHandler):
     subscriptions in the skill, "cancel my subscription" cancels that one when it is all
     the shopper has, and asks which when they also have a refill plan."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.CANCEL_REFILLS)(handler_input) or (
             is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
             and premium.isp_store(turn_of(handler_input))
         )
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
         if premium.isp_store(turn):
@@ -224,7 +226,7 @@ class CancelRefillsHandler(AbstractRequestHandler):
         return offer_cancel_refills(handler_input, turn, plans)
 
 
-def offer_cancel_refills(handler_input, turn, plans=None):
+def offer_cancel_refills(handler_input: HandlerInput, turn: Turn, plans=None):
     """Name the refill plans and ask to confirm (also "no" to "cancel the shave club?")."""
     voice = turn.voice
     if plans is None:
@@ -241,7 +243,7 @@ def offer_cancel_refills(handler_input, turn, plans=None):
     return ask(handler_input, voice.confirm_cancel_refills(names))
 
 
-def refills_cancel_confirmed(handler_input, turn):
+def refills_cancel_confirmed(handler_input: HandlerInput, turn: Turn):
     set_step(turn, Step.IDLE)
     for plan in selectors.active_refill_plans(customer=turn.customer, locale=""):
         try:

@@ -1,7 +1,9 @@
 """Yes and No: what they mean depends on the step the conversation is at."""
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 
 from orders import services as orders
 from orders.models import OrderStatus
@@ -9,16 +11,16 @@ from orders.models import OrderStatus
 from .. import intents
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from . import after_sale, checkout, in_skill, purchases, shopping
 from .common import ask, join, set_step, tell
 
 
-def _step(turn) -> str:
+def _step(turn: Turn) -> str:
     return turn.conversation.step if turn.conversation else Step.IDLE
 
 
-def order_offered_product(handler_input, turn):
+def order_offered_product(handler_input: HandlerInput, turn: Turn):
     conversation = turn.conversation
     product = conversation.product
     if product is None:
@@ -37,7 +39,7 @@ def order_offered_product(handler_input, turn):
     return checkout.start(handler_input, turn, result.order)
 
 
-def resume_cart(handler_input, turn):
+def resume_cart(handler_input: HandlerInput, turn: Turn):
     order = turn.conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         return shopping.offer_choices(handler_input, turn)
@@ -46,10 +48,10 @@ def resume_cart(handler_input, turn):
 
 
 class YesHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.YES)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         step = _step(turn)
         if step == Step.OFFER_PRODUCT:
@@ -79,10 +81,10 @@ class YesHandler(AbstractRequestHandler):
 
 
 class NoHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.NO)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         step = _step(turn)

@@ -3,7 +3,9 @@
 do I have left". The purchase results, cancels and refunds are in ``purchases.py``."""
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 
 from isp import selectors as isp_selectors
 from isp import services as isp_services
@@ -14,18 +16,18 @@ from .. import content, intents, premium, selling
 from ..envelope import MATCH, resolution
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from .common import ask, join, set_step, slot
 
 
 def _for_isp_store(intent: str):
-    def predicate(handler_input):
+    def predicate(handler_input: HandlerInput):
         return is_intent_name(intent)(handler_input) and premium.isp_store(turn_of(handler_input))
 
     return predicate
 
 
-def _set_pending(turn, step: str, product=None) -> None:
+def _set_pending(turn: Turn, step: str, product=None) -> None:
     set_step(turn, step)
     isp_services.shopper_state_set(customer=turn.customer, product=product)
 
@@ -86,7 +88,7 @@ def play_content(
     return ask(handler_input, join(*parts, voice.ANOTHER_QUESTION), voice.ANOTHER_QUESTION)
 
 
-def suggest(handler_input, turn, isp, product, context: str):
+def suggest(handler_input: HandlerInput, turn: Turn, isp, product, context: str):
     """An Upsell: the skill's message (what it gives, a yes/no question, no price) is read by
     Alexa, then Amazon's offer follows."""
     message, experiment, arm = selling.suggestion(turn, isp, product, context)
@@ -107,10 +109,10 @@ def suggest(handler_input, turn, isp, product, context: str):
 class ContentHandler(AbstractRequestHandler):
     """ "give me a tip", "play a sleep session"."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.CONTENT)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         collection = content.collection_for(turn, isp, slot(handler_input, intents.COLLECTION_SLOT))
@@ -120,7 +122,7 @@ class ContentHandler(AbstractRequestHandler):
 # What can I buy, tell me about, buy, what have I bought, how many left -----------------------
 
 
-def which_one(handler_input, turn, isp, *prefix: str):
+def which_one(handler_input: HandlerInput, turn: Turn, isp, *prefix: str):
     """A name the skill could not place: say what can be bought."""
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.CLARIFY_ISP_PRODUCT
@@ -131,10 +133,10 @@ def which_one(handler_input, turn, isp, *prefix: str):
 class WhatCanIBuyHandler(AbstractRequestHandler):
     """Every product the shopper can buy, by name and summary, then an offer to hear more."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.WHAT_CAN_I_BUY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         isp = premium.load(handler_input, turn)
@@ -156,7 +158,7 @@ class WhatCanIBuyHandler(AbstractRequestHandler):
         return ask(handler_input, voice.for_sale(listed), voice.HEAR_MORE_WHICH)
 
 
-def describe(handler_input, turn, isp, product):
+def describe(handler_input: HandlerInput, turn: Turn, isp, product):
     """The product's description and "Would you like to buy it?" (yes sends Buy)."""
     voice = turn.voice
     texts = product.texts(turn.locale)
@@ -173,10 +175,10 @@ def describe(handler_input, turn, isp, product):
 
 
 class IspProductInfoHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.ISP_PRODUCT_INFO)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         product, _ = premium.product_named(turn, isp, slot(handler_input, intents.ISP_PRODUCT_SLOT))
@@ -185,7 +187,7 @@ class IspProductInfoHandler(AbstractRequestHandler):
         return describe(handler_input, turn, isp, product)
 
 
-def buy(handler_input, turn, isp, product):
+def buy(handler_input: HandlerInput, turn: Turn, isp, product):
     """A named product: straight to Amazon's offer (Buy), unless owned or not for sale."""
     voice = turn.voice
     name = premium.name(turn, product)
@@ -204,10 +206,10 @@ def buy(handler_input, turn, isp, product):
 
 
 class BuyHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.BUY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         product, _ = premium.product_named(turn, isp, slot(handler_input, intents.ISP_PRODUCT_SLOT))
@@ -221,7 +223,7 @@ class RerouteToIspHandler(AbstractRequestHandler):
     an in-skill product (the two slot types overlap in what shoppers say) go to Buy or to
     the product's description."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         intent = handler_input.request_envelope.request
         if not (
             is_intent_name(intents.ORDER_PRODUCT)(handler_input)
@@ -237,7 +239,7 @@ class RerouteToIspHandler(AbstractRequestHandler):
         products = isp_selectors.store_products(store=turn.store)
         return premium.product_for_words(turn, products, product_slot.value) is not None
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         words = slot(handler_input, intents.PRODUCT_SLOT).value
@@ -248,10 +250,10 @@ class RerouteToIspHandler(AbstractRequestHandler):
 
 
 class WhatHaveIBoughtHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.WHAT_HAVE_I_BOUGHT)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         owned = [p for p in isp.products if isp.owns(p)]
@@ -270,10 +272,10 @@ class WhatHaveIBoughtHandler(AbstractRequestHandler):
 class InventoryHandler(AbstractRequestHandler):
     """ "how many sessions do I have left": exact, from the ledger."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.INVENTORY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         isp = premium.load(handler_input, turn)
@@ -293,7 +295,7 @@ class InventoryHandler(AbstractRequestHandler):
         return ask(handler_input, join(voice.inventory(entries), voice.WHAT_NEXT))
 
 
-def isp_info_accepted(handler_input, turn):
+def isp_info_accepted(handler_input: HandlerInput, turn: Turn):
     """Yes to "Would you like to buy it?" (Buy), or to "which one would you like to hear
     more about?" when one product was listed (its description)."""
     isp = premium.load(handler_input, turn)

@@ -8,6 +8,8 @@ and return None to let the order flow answer.
 """
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import ConnectionsResponse
 
 from isp import selectors as isp_selectors
@@ -18,7 +20,7 @@ from isp.facts import DirectiveName, PurchaseResult
 from .. import content, intents, outcomes, premium, selling
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from .common import ask, join, request_of, set_step, slot
 from .in_skill import play_content
 
@@ -26,7 +28,7 @@ SUCCESS = "200"
 ISP_DIRECTIVES = {DirectiveName.BUY, DirectiveName.UPSELL, DirectiveName.CANCEL}
 
 
-def send_cancel(handler_input, turn, isp, product):
+def send_cancel(handler_input: HandlerInput, turn: Turn, isp, product):
     """Cancel ends a subscription, or sends the shopper to Amazon's customer service for a
     one-time product or consumable (Amazon's way to a refund)."""
     set_step(turn, Step.IDLE)
@@ -34,12 +36,12 @@ def send_cancel(handler_input, turn, isp, product):
     return selling.send(handler_input, turn, isp, DirectiveName.CANCEL, product)
 
 
-def _pending(turn, step, product) -> None:
+def _pending(turn: Turn, step, product) -> None:
     set_step(turn, step)
     isp_services.shopper_state_set(customer=turn.customer, product=product)
 
 
-def cancel_subscription(handler_input, turn, *, has_plans: bool, named: bool):
+def cancel_subscription(handler_input: HandlerInput, turn: Turn, *, has_plans: bool, named: bool):
     """ "cancel my subscription" / "cancel the shave club": the Cancel directive, a question
     when a refill plan could be meant too, or None (the refill-plan flow answers)."""
     isp = premium.load(handler_input, turn)
@@ -66,7 +68,7 @@ def cancel_subscription(handler_input, turn, *, has_plans: bool, named: bool):
     return None
 
 
-def refund(handler_input, turn, *, has_order: bool, named: bool):
+def refund(handler_input: HandlerInput, turn: Turn, *, has_order: bool, named: bool):
     """ "refund the pro pack" / "I want a refund": Cancel for an in-skill product (Amazon's
     customer service refunds it), a question when an order could be meant too, or None."""
     isp = premium.load(handler_input, turn)
@@ -91,12 +93,12 @@ def refund(handler_input, turn, *, has_order: bool, named: bool):
     return None
 
 
-def _any_of(turn, products) -> str:
+def _any_of(turn: Turn, products) -> str:
     names = premium.names(turn, products)
     return names[0] if len(names) == 1 else turn.voice.one_of(names)
 
 
-def pending_cancel_confirmed(handler_input, turn):
+def pending_cancel_confirmed(handler_input: HandlerInput, turn: Turn):
     """Yes to "cancel the shave club?" or "is this about the pro pack?"."""
     isp = premium.load(handler_input, turn)
     product = isp.state.product if isp.state is not None else None
@@ -111,7 +113,7 @@ def pending_cancel_confirmed(handler_input, turn):
 # Amazon's purchase dialogue came back --------------------------------------------------------
 
 
-def _resume(handler_input, turn, token: str, *prefix: str):
+def _resume(handler_input: HandlerInput, turn: Turn, token: str, *prefix: str):
     """Free or owned content where the shopper was (kept with the directive's token), with
     no suggestion on this turn."""
     attempt = isp_selectors.purchase_attempt(customer=turn.customer, token=token)
@@ -131,11 +133,11 @@ class PurchaseResultHandler(AbstractRequestHandler):
     the free content goes on. ERROR: Alexa already told the shopper; say nothing of it and
     go on. Cancel: a "what next?". A failed request: one short sentence and go on."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         request = request_of(handler_input)
         return isinstance(request, ConnectionsResponse) and request.name in ISP_DIRECTIVES
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         request = request_of(handler_input)
