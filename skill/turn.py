@@ -66,6 +66,13 @@ class Turn:
             raise NoShopper("this request names no shopper")
         return self.customer
 
+    @property
+    def shopper_conversation(self) -> Conversation:
+        """The shopper's conversation (``LoadShopper`` loads or starts it with the shopper)."""
+        if self.conversation is None:
+            raise NoShopper("this request names no shopper")
+        return self.conversation
+
     def money(self, amount: Decimal) -> str:
         return speech.money(amount, self.store.currency, self.locale)
 

@@ -11,7 +11,7 @@ from ask_sdk_model.ui import SimpleCard
 from merchant.models import PaymentMode
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
-from orders.models import OrderStatus, PaymentStatus
+from orders.models import Order, OrderStatus, PaymentStatus, RefillPlan
 
 from .. import intents, outcomes, premium, selectors
 from ..models import Step
@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 def _contact(turn: Turn) -> str:
     store = turn.store
-    return turn.voice.contact(store.support_phone, store.support_email, store.support_url)
+    text: str = turn.voice.contact(store.support_phone, store.support_email, store.support_url)
+    return text
 
 
 class OrderStatusHandler(AbstractRequestHandler):
@@ -95,9 +96,9 @@ class CancelOrderHandler(AbstractRequestHandler):
         )
 
 
-def cancel_confirmed(handler_input: HandlerInput, turn: Turn):
+def cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     voice = turn.voice
-    order = turn.conversation.order
+    order = turn.shopper_conversation.order
     set_step(turn, Step.IDLE)
     if order is None:
         return ask(handler_input, join(voice.NOTHING_TO_CANCEL, voice.WHAT_NEXT))
@@ -154,11 +155,11 @@ class RefundHandler(AbstractRequestHandler):
         return refund_guidance(handler_input, turn, order)
 
 
-def refund_guidance(handler_input: HandlerInput, turn: Turn, order):
+def refund_guidance(handler_input: HandlerInput, turn: Turn, order: Order | None) -> Response:
     """The order refund answer (also "no" to "is this about the pro pack?")."""
     voice = turn.voice
     store = turn.store
-    orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
+    orders.refund_request_create(customer=turn.shopper, order=order, channel="voice")
     handler_input.response_builder.set_card(
         SimpleCard(
             title=voice.REFUND_CARD_TITLE,
@@ -178,17 +179,17 @@ def refund_guidance(handler_input: HandlerInput, turn: Turn, order):
     )
 
 
-def refill_accepted(handler_input: HandlerInput, turn: Turn):
+def refill_accepted(handler_input: HandlerInput, turn: Turn) -> Response:
     voice = turn.voice
-    product = turn.conversation.product
+    product = turn.shopper_conversation.product
     set_step(turn, Step.IDLE)
     if product is None or not product.refill_interval_weeks:
         return ask(handler_input, voice.WHAT_NEXT)
     try:
         plan = orders.refill_plan_create(
-            customer=turn.customer,
+            customer=turn.shopper,
             product=product,
-            quantity=max(1, turn.conversation.quantity),
+            quantity=max(1, turn.shopper_conversation.quantity),
             interval_weeks=product.refill_interval_weeks,
             actor_label="shopper",
         )
@@ -226,13 +227,13 @@ class CancelRefillsHandler(AbstractRequestHandler):
         return offer_cancel_refills(handler_input, turn, plans)
 
 
-def offer_cancel_refills(handler_input: HandlerInput, turn: Turn, plans=None):
+def offer_cancel_refills(
+    handler_input: HandlerInput, turn: Turn, plans: list[RefillPlan] | None = None
+) -> Response:
     """Name the refill plans and ask to confirm (also "no" to "cancel the shave club?")."""
     voice = turn.voice
     if plans is None:
-        plans = selectors.active_refill_plans(
-            customer=turn.customer, locale=text_locale(turn) or ""
-        )
+        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
     if not plans:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NO_REFILL_PLAN
@@ -243,9 +244,9 @@ def offer_cancel_refills(handler_input: HandlerInput, turn: Turn, plans=None):
     return ask(handler_input, voice.confirm_cancel_refills(names))
 
 
-def refills_cancel_confirmed(handler_input: HandlerInput, turn: Turn):
+def refills_cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     set_step(turn, Step.IDLE)
-    for plan in selectors.active_refill_plans(customer=turn.customer, locale=""):
+    for plan in selectors.active_refill_plans(customer=turn.shopper, locale=""):
         try:
             orders.refill_plan_cancel(plan=plan, actor_label="shopper")
         except OrderError as exc:  # cancelled meanwhile

@@ -148,7 +148,7 @@ def summary(handler_input: HandlerInput, turn: Turn, order: Order, *prefix: str)
 
 def complete(handler_input: HandlerInput, turn: Turn) -> Response:
     """The shopper said yes to the summary: Charge, or place a pay-on-delivery order."""
-    order = turn.conversation.order if turn.conversation else None
+    order = turn.shopper_conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         set_step(turn, Step.IDLE, order=None)
         turn.outcome = Outcome.NOTHING_TO_COMPLETE
