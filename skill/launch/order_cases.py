@@ -14,6 +14,7 @@ from .expectations import PERMISSION_SCOPE, Expect, Plan, contains, heard, open_
 def place_order(plan: Plan, d: Dialogue, x: Expect, *, details: bool = False):
     """Open the skill, order the plan's product and pay for it (Amazon Pay sandbox or on
     delivery). Returns the placed order."""
+    assert plan.goods is not None  # the order cases run for stores that sell goods
     store, words = plan.store, plan.goods_words
     open_skill(plan, d, x)
     pitch = say(plan, d, x, f"order a {words}", i.ORDER_PRODUCT)
@@ -75,6 +76,7 @@ def place_order(plan: Plan, d: Dialogue, x: Expect, *, details: bool = False):
         f"the order is {order.get_status_display().lower() if order else 'missing'}; "
         + heard(answer),
     )
+    assert order is not None  # required above
     if details:
         x.check(
             contains(answer.speech, plan.money(order.total)),
@@ -119,6 +121,7 @@ def pay_on_delivery_order(plan: Plan, d: Dialogue, x: Expect) -> None:
 
 
 def declined_payment(plan: Plan, d: Dialogue, x: Expect) -> None:
+    assert plan.goods is not None  # the order cases run for stores that sell goods
     store = plan.store
     open_skill(plan, d, x)
     say(plan, d, x, f"order a {plan.goods_words}", i.ORDER_PRODUCT)
