@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from celery._state import _set_task_join_will_block
+from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]  # private
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client

@@ -24,6 +24,7 @@ or a secret; nothing here logs.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -87,8 +88,8 @@ def get(
     *,
     allowed: AllowList,
     timeout: float,
-    headers: dict | None = None,
-    params: dict | None = None,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
 ) -> requests.Response:
     return _call("GET", url, allowed=allowed, timeout=timeout, headers=headers, params=params)
 
@@ -98,16 +99,18 @@ def post(
     *,
     allowed: AllowList,
     timeout: float,
-    headers: dict | None = None,
-    data: dict | None = None,
-    json: dict | None = None,
+    headers: dict[str, str] | None = None,
+    data: dict[str, str] | None = None,
+    json: dict[str, Any] | None = None,
 ) -> requests.Response:
     return _call(
         "POST", url, allowed=allowed, timeout=timeout, headers=headers, data=data, json=json
     )
 
 
-def _call(method: str, url: str, *, allowed: AllowList, timeout: float, **kwargs):
+def _call(
+    method: str, url: str, *, allowed: AllowList, timeout: float, **kwargs: Any
+) -> requests.Response:
     netloc = allowed.check(url)
     try:
         return requests.request(

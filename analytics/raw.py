@@ -8,13 +8,26 @@ sessions, which come back as one row per session and day and are counted here. U
 today (never rolled up), for days the rollup has not reached, and by the rollup itself.
 """
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import TruncDate
 
 from isp.facts import DirectiveName, ProductType, PurchaseResult
 from isp.models import IspEntitlement, IspPurchaseResult, IspSettings
+from merchant.models import Store
 from orders.models import Order, OrderSource, OrderStatus, PaymentKind, PaymentState
 from orders.models import PaymentTransaction as Payment
 from skill.models import Interaction
@@ -35,7 +48,7 @@ END_RANKS = {
 NOT_CARTS = (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED)
 
 
-def session_requests(store, start, stop):
+def session_requests(store: Store, start: datetime, stop: datetime) -> QuerySet[Interaction]:
     """The shoppers' requests in [start, stop): a session's, not the voice test console's,
     not Alexa's skill events (no session) or CanFulfillIntentRequest probes."""
     return (
@@ -156,7 +169,7 @@ def _utterances(store, start, stop, tz, by_day) -> None:
         metrics.intents[intent] = [n, failed_n]
 
 
-def with_shopper(store, start, stop):
+def with_shopper(store: Store, start: datetime, stop: datetime) -> QuerySet[Interaction]:
     """``session_requests`` of known shoppers, joined to them (for their creation time; the
     store condition on the shopper lets the join read only the store's shoppers)."""
     return session_requests(store, start, stop).filter(
@@ -164,7 +177,7 @@ def with_shopper(store, start, stop):
     )
 
 
-def active_customer_rows(store, start, stop, tz):
+def active_customer_rows(store: Store, start: datetime, stop: datetime, tz: tzinfo):
     """(day, customer_id, created): every shopper active on a day in [start, stop) and the
     day they were first seen (created)."""
     return (

@@ -9,10 +9,12 @@ staff member may read is ``store_for_staff``.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import ExpressionWrapper, Q, Sum
+from django.db.models import ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.fields import BooleanField
 from django.http import Http404
 
@@ -23,7 +25,7 @@ from . import metrics, periods, raw
 from .models import DailyActiveCustomer, DailyIntentCount, DailyRollup
 
 
-def store_for_staff(*, user, slug: str) -> Store:
+def store_for_staff(*, user: User | AnonymousUser, slug: str) -> Store:
     """The store ``slug`` if ``user`` may read its orders (as the orders API): else 404,
     the same answer as for a store that does not exist."""
     store = stores_for_user(user=user, area=Area.ORDERS).filter(slug=slug).first()
@@ -34,12 +36,12 @@ def store_for_staff(*, user, slug: str) -> Store:
 
 @dataclass
 class Range:
-    by_day: dict  # {day: metrics.Day} for the days that have begun, oldest first
+    by_day: dict[date, metrics.Day]  # the days that have begun, oldest first
     raw_span: tuple[date, date] | None  # the days read from the raw tables
     rolled_up: list[date]  # the days read from the rollups
 
 
-def _range_days(store, start: date, end: date, *, now=None) -> Range:
+def _range_days(store: Store, start: date, end: date, *, now: datetime | None = None) -> Range:
     last = min(end, periods.store_today(store, now))
     if start > last:
         return Range({}, None, [])
@@ -61,9 +63,9 @@ def _range_days(store, start: date, end: date, *, now=None) -> Range:
     return Range(by_day, raw_span, sorted(rollups))
 
 
-def _intents(store, found: Range) -> dict:
+def _intents(store: Store, found: Range) -> dict[str, list[int]]:
     """{intent: [utterances, failed]} over the range: the rolled-up days' in one query."""
-    totals = {}
+    totals: dict[str, list[int]] = {}
     if found.rolled_up:
         rows = (
             DailyIntentCount.objects.filter(store=store, day__in=found.rolled_up)
@@ -82,11 +84,11 @@ def _intents(store, found: Range) -> dict:
     return totals
 
 
-def _distinct_customers(store, start: date, end: date, found: Range) -> tuple[int, int]:
+def _distinct_customers(store: Store, start: date, end: date, found: Range) -> tuple[int, int]:
     """(distinct shoppers, of them first seen in the range) over the rolled-up days'
     ``DailyActiveCustomer`` rows and the raw span's interactions, in one query. A shopper
     is new when created in the range (a rolled-up row: created that day)."""
-    parts = []
+    parts: list[QuerySet[Any, tuple[int, bool]]] = []
     if found.rolled_up:
         parts.append(
             DailyActiveCustomer.objects.filter(
@@ -106,7 +108,8 @@ def _distinct_customers(store, start: date, end: date, found: Range) -> tuple[in
         )
     if not parts:
         return 0, 0
-    sqls, params = [], []
+    sqls: list[str] = []
+    params: list[Any] = []
     for qs in parts:
         sql, args = qs.query.sql_with_params()
         sqls.append(sql)
@@ -122,7 +125,9 @@ def _distinct_customers(store, start: date, end: date, found: Range) -> tuple[in
     return unique, new
 
 
-def analytics_summary(*, store, start: date, end: date, now=None) -> dict:
+def analytics_summary(
+    *, store: Store, start: date, end: date, now: datetime | None = None
+) -> dict[str, Any]:
     """The API's ``metrics`` for ``store``'s days ``start``..``end`` (inclusive)."""
     found = _range_days(store, start, end, now=now)
     unique, new = _distinct_customers(store, start, end, found)
@@ -135,7 +140,9 @@ def analytics_summary(*, store, start: date, end: date, now=None) -> dict:
     )
 
 
-def analytics_timeseries(*, store, metric: str, start: date, end: date, now=None) -> list[dict]:
+def analytics_timeseries(
+    *, store: Store, metric: str, start: date, end: date, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """One point per day of ``start``..``end`` (``null`` for days that have not begun)."""
     found = _range_days(store, start, end, now=now)
     return metrics.timeseries_points(metric, periods.days(start, end), found.by_day, store.currency)

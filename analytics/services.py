@@ -15,13 +15,14 @@ Two things are kept from the first computation on purpose:
 """
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
+from merchant.models import Store
 from skill.models import Interaction
 
 from . import metrics, periods, raw
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 _RECOMPUTED = [name for name in metrics.ROLLUP_FIELDS if name != "active_subscriptions"]
 
 
-def store_rollup_days(*, store, first: date, last: date, now=None) -> list[date]:
+def store_rollup_days(
+    *, store: Store, first: date, last: date, now: datetime | None = None
+) -> list[date]:
     """Compute and store the rollups of ``store``'s closed days ``first``..``last`` (days
     that have not ended are skipped). A day older than retention allows is computed only if
     it has no rollup yet (history from before the analytics app): the raw rows around a
@@ -85,7 +88,7 @@ def store_rollup_days(*, store, first: date, last: date, now=None) -> list[date]
     return list(by_day)
 
 
-def _active_customers_add(store, first: date, last: date, days: list[date]) -> None:
+def _active_customers_add(store: Store, first: date, last: date, days: list[date]) -> None:
     """Add the shoppers active on ``days`` to ``DailyActiveCustomer`` (rows already there
     stay as they are), in one INSERT ... SELECT."""
     active = raw.active_customer_rows(store, *periods.span(store, first, last), store.zoneinfo)
@@ -100,7 +103,13 @@ def _active_customers_add(store, first: date, last: date, days: list[date]) -> N
         )
 
 
-def interactions_purge(*, store, now=None, batch: int | None = None, max_batches=None) -> int:
+def interactions_purge(
+    *,
+    store: Store,
+    now: datetime | None = None,
+    batch: int | None = None,
+    max_batches: int | None = None,
+) -> int:
     """Delete ``store``'s raw interaction rows past retention (``ANALYTICS_RETENTION_DAYS``),
     in batches of ``ANALYTICS_PURGE_BATCH`` rows, each its own short transaction.
 

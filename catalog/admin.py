@@ -53,7 +53,8 @@ class StoreChildFormSet(forms.BaseInlineFormSet):
     (synonyms) is checked as a form error, not left to the database."""
 
     def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+        # A private BaseFormSet method that django-stubs does not declare.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.instance.store_id = self.instance.store_id
         return form
 

@@ -56,8 +56,8 @@ class CategoryLocalization(models.Model):
         return f"{self.category} ({self.locale})"
 
 
-class ProductQuerySet(models.QuerySet):
-    def sellable(self):
+class ProductQuerySet(models.QuerySet["Product"]):
+    def sellable(self) -> "ProductQuerySet":
         return self.filter(active=True).filter(Q(stock__isnull=True) | Q(stock__gt=0))
 
 
@@ -157,7 +157,7 @@ class Product(models.Model):
 class ProductText:
     __slots__ = ("spoken_name", "spoken_description", "card_description")
 
-    def __init__(self, *, spoken_name, spoken_description, card_description):
+    def __init__(self, *, spoken_name: str, spoken_description: str, card_description: str):
         self.spoken_name = spoken_name
         self.spoken_description = spoken_description
         self.card_description = card_description

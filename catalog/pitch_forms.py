@@ -123,7 +123,8 @@ class ProductForm(forms.ModelForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.too_long = {}
         needed = ("store", "price", "currency")
         if not cleaned.get("active") or any(cleaned.get(name) is None for name in needed):
@@ -207,7 +208,8 @@ class ProductListForm(forms.ModelForm):
     product's pitch too long is refused there; the product page has the override."""
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         product = self.instance
         price = cleaned.get("price")
         if not product.active or price is None or price == product.price:

@@ -1,6 +1,10 @@
 """Writes to the catalog that are more than a form save."""
 
+from collections.abc import Iterable
+from functools import partial
+
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -29,7 +33,7 @@ def catalog_revision_bump(*, store_id: int, create: bool = True) -> None:
 
 
 @transaction.atomic
-def products_set_active(*, products, active: bool) -> int:
+def products_set_active(*, products: Iterable[Product], active: bool) -> int:
     """Activate or deactivate products; returns how many changed."""
     products = list(products)
     changed = (
@@ -39,9 +43,7 @@ def products_set_active(*, products, active: bool) -> int:
     )
     for store_id in {p.store_id for p in products} if changed else ():
         catalog_revision_bump(store_id=store_id)
-        transaction.on_commit(
-            lambda store_id=store_id: catalog_changed.send(sender=Product, store_id=store_id)
-        )
+        transaction.on_commit(partial(catalog_changed.send, sender=Product, store_id=store_id))
     return changed
 
 
@@ -50,7 +52,9 @@ MAX_SYNONYMS_PER_PRODUCT = 1000
 
 
 @transaction.atomic
-def product_synonym_add(*, product: Product, value: str, locale: str = "", actor) -> ProductSynonym:
+def product_synonym_add(
+    *, product: Product, value: str, locale: str = "", actor: User
+) -> ProductSynonym:
     """Add ``value`` as a synonym of ``product`` in ``locale`` ("": every locale), as a
     synonym added on the product's admin page: white space collapsed, refused in words
     (``ValidationError`` on ``value`` or ``locale``) when it is empty, too long, already a
@@ -62,7 +66,7 @@ def product_synonym_add(*, product: Product, value: str, locale: str = "", actor
     if not value:
         raise ValidationError({"value": "Say which words to add: the synonym is empty."})
     longest = ProductSynonym._meta.get_field("value").max_length
-    if len(value) > longest:
+    if longest is not None and len(value) > longest:
         raise ValidationError({"value": f"A synonym has at most {longest} characters."})
     product = Product.objects.select_for_update().select_related("store").get(pk=product.pk)
     store = product.store

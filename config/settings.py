@@ -284,7 +284,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # this site (the admin needs no inline styles). CSP_REPORT_URI collects violation reports.
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
-CONTENT_SECURITY_POLICY = {
+_CSP: dict[str, dict[str, object]] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -299,10 +299,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 if env.str("CSP_REPORT_URI", default=""):
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
+    _CSP["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY: dict[str, dict[str, object]] | None = _CSP
 # true: browsers report violations but still load everything (to try a policy change)
 if env.bool("CSP_REPORT_ONLY", default=False):
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
     CONTENT_SECURITY_POLICY = None
 
 # --- Login throttling (django-axes) -----------------------------------------------------------

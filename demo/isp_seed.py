@@ -12,6 +12,7 @@ Both stores are in ISP sandbox mode: their purchases go to the portal's own sand
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -35,7 +36,7 @@ RELEASED = datetime(2024, 1, 1, tzinfo=UTC)
 # Where the No Nicks products are sold: the countries of the three priced marketplaces it uses.
 SOLD_IN = ["US", "GB", "IE", "DE", "AT"]
 
-NO_NICKS_PRODUCTS = [
+NO_NICKS_PRODUCTS: list[dict[str, Any]] = [
     {
         "reference_name": "pro_pack",
         "type": ProductType.ENTITLEMENT,

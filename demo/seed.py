@@ -7,6 +7,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -40,7 +41,7 @@ CATEGORIES = [
     ("Shaving cream", "shaving cream", 3, "Rasiercreme"),
 ]
 
-PRODUCTS = [
+PRODUCTS: list[dict[str, Any]] = [
     {
         "sku": "NN-KIT",
         "category": "Starter kits",

@@ -116,11 +116,12 @@ MAX_CLIP_SECONDS = 240
 def price_limits(currency: str, product_type: str) -> tuple[Decimal, Decimal]:
     """(minimum, maximum) list price of a product of ``product_type`` in ``currency``."""
     low, one_time, subscription, consumable = PRICE_LIMITS[currency]
-    high = {
+    highs: dict[str, Decimal] = {
         ProductType.ENTITLEMENT: one_time,
         ProductType.SUBSCRIPTION: subscription,
         ProductType.CONSUMABLE: consumable,
-    }[product_type]
+    }
+    high = highs[product_type]
     return low, high
 
 

@@ -93,7 +93,7 @@ def fetch_in_skill_products(
     """Every product of the skill with the shopper's state, following ``nextToken``."""
     try:
         call = _prepare(store, api_endpoint, api_access_token, locale, pages=2)
-        params = {"maxResults": max(1, min(100, max_results))}
+        params: dict[str, str | int] = {"maxResults": max(1, min(100, max_results))}
         for key, value in (
             ("productType", product_type),
             ("entitled", entitled),

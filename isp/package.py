@@ -47,7 +47,8 @@ def isp_validation_errors(store, products: list[InSkillProduct] | None = None) -
             errors += _messages(label, exc)
         for field in ("small_icon_url", "large_icon_url", "testing_instructions"):
             if not getattr(product, field):
-                name = product._meta.get_field(field).verbose_name
+                # Model fields, never relations (which have no verbose_name).
+                name = product._meta.get_field(field).verbose_name  # type: ignore[union-attr]
                 errors.append(f"{label}: {name} is required.")
         localizations = list(product.localizations.all())
         prices = list(product.prices.all())

@@ -183,7 +183,7 @@ class FlowRefused(Exception):
 
 
 @transaction.atomic
-def purchase_flow(*, store, user_id: str, directive, outcome: str, locale: str = "") -> dict:
+def purchase_flow(*, store, user_id: object, directive, outcome: object, locale: str = "") -> dict:
     """Play Amazon's purchase dialogue for ``directive`` ending in ``outcome`` ("accept",
     "decline", "error") and return the ``Connections.Response`` request Alexa sends next."""
     name, product_id, token = _read_directive(directive)

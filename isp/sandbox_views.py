@@ -110,7 +110,8 @@ def purchase_flow(request):
     store = _sandbox_store(body.get("skillId"))
     if store is None:
         return _error(404, "No such skill in ISP sandbox mode.")
-    locale = body.get("locale") if isinstance(body.get("locale"), str) else ""
+    locale = body.get("locale")
+    locale = locale if isinstance(locale, str) else ""
     try:
         next_request = sandbox.purchase_flow(
             store=store,

@@ -1,15 +1,19 @@
 """Reads of the isp app: sandbox mode, what a shopper owns and has left, the upsell
 cooldown, content access and earnings estimates."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
 from alexa.currency import minor_units
+from merchant.models import Store
+from orders.models import Customer
 
 from . import facts
 from .facts import PurchaseResult
@@ -30,16 +34,16 @@ from .models import (
 )
 
 
-def store_in_isp_sandbox(store) -> bool:
+def store_in_isp_sandbox(store: Store) -> bool:
     """The store's Monetization API calls go to the portal's own sandbox."""
     return IspSettings.objects.filter(store=store, sandbox_mode=True).exists()
 
 
-def product_by_amazon_id(*, store, product_id: str) -> InSkillProduct | None:
+def product_by_amazon_id(*, store: Store, product_id: str) -> InSkillProduct | None:
     return InSkillProduct.objects.filter(store=store, amazon_product_id=product_id).first()
 
 
-def product_by_reference_name(*, store, reference_name: str) -> InSkillProduct | None:
+def product_by_reference_name(*, store: Store, reference_name: str) -> InSkillProduct | None:
     return InSkillProduct.objects.filter(store=store, reference_name__iexact=reference_name).first()
 
 
@@ -47,7 +51,7 @@ def product_has_buyers(product: InSkillProduct) -> bool:
     return product.has_buyers()
 
 
-def consumable_balance(*, customer, product) -> int:
+def consumable_balance(*, customer: Customer, product: InSkillProduct) -> int:
     """Units the shopper has left: the sum of the ledger (never below zero)."""
     total = ConsumableLedgerEntry.objects.filter(customer=customer, product=product).aggregate(
         total=Sum("units")
@@ -55,7 +59,7 @@ def consumable_balance(*, customer, product) -> int:
     return max(0, total or 0)
 
 
-def consumable_packs_recorded(*, customer, product) -> int:
+def consumable_packs_recorded(*, customer: Customer, product: InSkillProduct) -> int:
     """Purchases seen at Amazon net of returns, as the ledger recorded them."""
     total = ConsumableLedgerEntry.objects.filter(customer=customer, product=product).aggregate(
         total=Sum("packs")
@@ -67,10 +71,10 @@ def consumable_packs_recorded(*, customer, product) -> int:
 class Inventory:
     product: InSkillProduct
     balance: int
-    entries: list
+    entries: list[ConsumableLedgerEntry]
 
 
-def consumable_inventory(*, customer) -> list[Inventory]:
+def consumable_inventory(*, customer: Customer) -> list[Inventory]:
     """Every consumable the shopper has a ledger for, with its entries, oldest first."""
     entries = list(
         ConsumableLedgerEntry.objects.filter(customer=customer)
@@ -87,7 +91,7 @@ def consumable_inventory(*, customer) -> list[Inventory]:
     return list(grouped.values())
 
 
-def customer_entitlements(*, customer) -> list[IspEntitlement]:
+def customer_entitlements(*, customer: Customer) -> list[IspEntitlement]:
     return list(
         IspEntitlement.objects.filter(customer=customer)
         .select_related("product")
@@ -95,7 +99,7 @@ def customer_entitlements(*, customer) -> list[IspEntitlement]:
     )
 
 
-def customer_purchase_results(*, customer, limit: int = 50) -> list[IspPurchaseResult]:
+def customer_purchase_results(*, customer: Customer, limit: int = 50) -> list[IspPurchaseResult]:
     return list(
         IspPurchaseResult.objects.filter(customer=customer)
         .select_related("product")
@@ -103,7 +107,9 @@ def customer_purchase_results(*, customer, limit: int = 50) -> list[IspPurchaseR
     )
 
 
-def upsell_declined_recently(*, customer, product, now=None) -> bool:
+def upsell_declined_recently(
+    *, customer: Customer, product: InSkillProduct, now: datetime | None = None
+) -> bool:
     """The shopper said no to a suggestion of ``product`` within its cooldown."""
     now = now or timezone.now()
     since = now - timedelta(days=product.upsell_cooldown_days)
@@ -112,7 +118,25 @@ def upsell_declined_recently(*, customer, product, now=None) -> bool:
     ).exists()
 
 
-def content_access(*, item, states) -> str:
+class _ProductState(Protocol):
+    @property
+    def product_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def entitled(self) -> bool: ...
+
+
+class _ProductStates(Protocol):
+    """What is read here of ``monetization.ProductsResult`` (which imports this module)."""
+
+    @property
+    def available(self) -> bool: ...
+    @property
+    def products(self) -> Sequence[_ProductState]: ...
+
+
+def content_access(*, item: ContentItem, states: _ProductStates) -> str:
     """How ``item`` can be heard given the Monetization API's ``ProductsResult``: "open"
     (free, owned, or the shopper has an active subscription, which unlocks all premium
     content), "spend" (costs one consumable unit: check ``consumable_balance`` and call
@@ -125,8 +149,10 @@ def content_access(*, item, states) -> str:
     if any(p.type == facts.ProductType.SUBSCRIPTION and p.entitled for p in states.products):
         return "open"
     if item.access == ContentAccess.ONE_TIME:
+        product = item.product
+        assert product is not None  # one-time content names its product (ContentItem.clean)
         owned = any(
-            p.product_id == item.product.amazon_product_id and p.entitled for p in states.products
+            p.product_id == product.amazon_product_id and p.entitled for p in states.products
         )
         return "open" if owned else "locked"
     if item.access == ContentAccess.CONSUMABLE:
@@ -142,7 +168,7 @@ def estimated_earnings(*, list_price: Decimal, currency: str) -> Decimal:
     return (Decimal(list_price) * settings.ISP_REVENUE_SHARE).quantize(quantum, ROUND_HALF_UP)
 
 
-def store_estimated_earnings(*, store, since=None) -> dict[str, Decimal]:
+def store_estimated_earnings(*, store: Store, since: datetime | None = None) -> dict[str, Decimal]:
     """Estimated earnings per currency from accepted, non-test purchases."""
     results = IspPurchaseResult.objects.filter(
         store=store,
@@ -154,6 +180,8 @@ def store_estimated_earnings(*, store, since=None) -> dict[str, Decimal]:
         results = results.filter(created_at__gte=since)
     totals: dict[str, Decimal] = {}
     for price, currency in results.values_list("list_price", "currency"):
+        if price is None:  # left out by the filter above
+            continue
         totals[currency] = totals.get(currency, Decimal(0)) + estimated_earnings(
             list_price=price, currency=currency
         )
@@ -165,7 +193,7 @@ def store_estimated_earnings(*, store, since=None) -> dict[str, Decimal]:
 RECENT_PLAYS = 20  # content heard within the last this-many plays is not repeated
 
 
-def shopper_state(*, customer) -> IspShopperState | None:
+def shopper_state(*, customer: Customer) -> IspShopperState | None:
     return (
         IspShopperState.objects.select_related("collection", "product")
         .filter(customer=customer)
@@ -173,7 +201,7 @@ def shopper_state(*, customer) -> IspShopperState | None:
     )
 
 
-def store_products(*, store) -> list[InSkillProduct]:
+def store_products(*, store: Store) -> list[InSkillProduct]:
     """The store's products with their texts, by reference name (what the skill says)."""
     return list(
         InSkillProduct.objects.filter(store=store)
@@ -182,16 +210,16 @@ def store_products(*, store) -> list[InSkillProduct]:
     )
 
 
-def observed_entitlements(*, customer) -> dict[int, IspEntitlement]:
+def observed_entitlements(*, customer: Customer) -> dict[int, IspEntitlement]:
     """What the skill last observed at Amazon, by product id."""
     return {row.product_id: row for row in IspEntitlement.objects.filter(customer=customer)}
 
 
-def active_collections(*, store) -> list[ContentCollection]:
+def active_collections(*, store: Store) -> list[ContentCollection]:
     return list(ContentCollection.objects.filter(store=store, active=True))
 
 
-def collection_items(*, collection) -> list[ContentItem]:
+def collection_items(*, collection: ContentCollection) -> list[ContentItem]:
     return list(
         ContentItem.objects.filter(collection=collection, active=True)
         .select_related("product", "collection")
@@ -199,7 +227,7 @@ def collection_items(*, collection) -> list[ContentItem]:
     )
 
 
-def recently_played(*, customer) -> dict[int, int]:
+def recently_played(*, customer: Customer) -> dict[int, int]:
     """Item id -> how recently it was played (0: the last one), over ``RECENT_PLAYS``."""
     ids = ContentPlay.objects.filter(customer=customer).order_by("-created_at", "-pk")
     recent: dict[int, int] = {}
@@ -208,13 +236,13 @@ def recently_played(*, customer) -> dict[int, int]:
     return recent
 
 
-def upsell_settings(store) -> int:
+def upsell_settings(store: Store) -> int:
     """How many suggestions one session may carry (the store's policy, default 1)."""
     row = IspSettings.objects.filter(store=store).values_list("upsells_per_session").first()
     return row[0] if row else 1
 
 
-def upsells_in_session(*, customer, session_ids) -> int:
+def upsells_in_session(*, customer: Customer, session_ids: Iterable[str]) -> int:
     """Suggestions made in the session (``session_ids``: the session and the one a purchase
     dialogue interrupted, which it continues)."""
     session_ids = [s for s in session_ids if s]
@@ -225,7 +253,7 @@ def upsells_in_session(*, customer, session_ids) -> int:
     ).count()
 
 
-def last_offered(*, customer) -> dict[int, object]:
+def last_offered(*, customer: Customer) -> dict[int, datetime]:
     """Product id -> when it was last suggested to the shopper."""
     rows = (
         UpsellEvent.objects.filter(customer=customer, kind=UpsellEventKind.OFFERED)
@@ -235,7 +263,9 @@ def last_offered(*, customer) -> dict[int, object]:
     return dict(rows)
 
 
-def declined_recently(*, customer, products, now=None) -> set[int]:
+def declined_recently(
+    *, customer: Customer, products: list[InSkillProduct], now: datetime | None = None
+) -> set[int]:
     """Ids of ``products`` the shopper declined within each product's cooldown."""
     now = now or timezone.now()
     longest = max((p.upsell_cooldown_days for p in products), default=0)
@@ -252,14 +282,14 @@ def declined_recently(*, customer, products, now=None) -> set[int]:
     }
 
 
-def purchase_attempt(*, customer, token: str) -> IspPurchaseAttempt | None:
+def purchase_attempt(*, customer: Customer, token: str) -> IspPurchaseAttempt | None:
     """The shopper's purchase request a ``Connections.Response`` token names."""
     if not token:
         return None
     return IspPurchaseAttempt.objects.filter(customer=customer, token=token[:64]).first()
 
 
-def collection_by_id(*, store, pk) -> ContentCollection | None:
+def collection_by_id(*, store: Store, pk: int | str) -> ContentCollection | None:
     try:
         return ContentCollection.objects.filter(store=store, pk=int(pk), active=True).first()
     except (TypeError, ValueError):

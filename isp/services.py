@@ -7,15 +7,22 @@ at the same moment spend it once.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+
+from orders.models import Customer
 
 from . import facts
 from .errors import IspError, IspErrorCode
 from .facts import DirectiveName, ProductType, PurchaseResult
 from .models import (
     ConsumableLedgerEntry,
+    ContentCollection,
+    ContentItem,
     ContentPlay,
     InSkillProduct,
     IspEntitlement,
@@ -25,13 +32,15 @@ from .models import (
     LedgerKind,
     UpsellEvent,
     UpsellEventKind,
+    UpsellExperiment,
 )
+from .monetization import IspProductState, ProductsResult
 from .selectors import consumable_balance, consumable_packs_recorded
 
 MAX_GOODWILL_UNITS = 100
 
 
-def _locked_entitlement(*, customer, product) -> IspEntitlement:
+def _locked_entitlement(*, customer: Customer, product: InSkillProduct) -> IspEntitlement:
     """The shopper's row for ``product``, created if missing, locked until commit."""
     if product.store_id != customer.store_id:
         raise IspError(IspErrorCode.OTHER_STORE)
@@ -42,7 +51,9 @@ def _locked_entitlement(*, customer, product) -> IspEntitlement:
 
 
 @transaction.atomic
-def entitlements_observe(*, customer, products: Iterable, when=None) -> None:
+def entitlements_observe(
+    *, customer: Customer, products: Iterable[IspProductState], when: datetime | None = None
+) -> None:
     """Record what the Monetization API said about the shopper's products
     (``monetization.IspProductState``s). For a consumable, Amazon's count of purchases (net
     of returns) is audited against the ledger: new purchases add their units; returns take
@@ -66,7 +77,7 @@ def entitlements_observe(*, customer, products: Iterable, when=None) -> None:
             _audit_consumable(customer, product, state.active_entitlement_count)
 
 
-def _audit_consumable(customer, product, count: int) -> None:
+def _audit_consumable(customer: Customer, product: InSkillProduct, count: int) -> None:
     recorded = consumable_packs_recorded(customer=customer, product=product)
     if count == recorded:
         return
@@ -99,7 +110,7 @@ def _audit_consumable(customer, product, count: int) -> None:
 
 
 @transaction.atomic
-def consumable_spend(*, customer, product) -> int:
+def consumable_spend(*, customer: Customer, product: InSkillProduct) -> int:
     """Spend one unit; returns the units left. Raises ``NO_UNITS_LEFT`` when none are."""
     if product.type != ProductType.CONSUMABLE:
         raise IspError(IspErrorCode.NOT_CONSUMABLE, product=product)
@@ -118,7 +129,9 @@ def consumable_spend(*, customer, product) -> int:
 
 
 @transaction.atomic
-def consumable_goodwill_grant(*, customer, product, units: int, reason: str, actor) -> int:
+def consumable_goodwill_grant(
+    *, customer: Customer, product: InSkillProduct, units: int, reason: str, actor: User
+) -> int:
     """Support gives ``units`` for free, with the reason and the agent on the ledger;
     returns the new balance."""
     if product.type != ProductType.CONSUMABLE:
@@ -144,13 +157,13 @@ def consumable_goodwill_grant(*, customer, product, units: int, reason: str, act
 @transaction.atomic
 def purchase_attempt_start(
     *,
-    customer,
-    product,
+    customer: Customer,
+    product: InSkillProduct,
     name: str,
     locale: str,
-    resume: dict | None = None,
+    resume: dict[str, Any] | None = None,
     session_id: str = "",
-    experiment=None,
+    experiment: UpsellExperiment | None = None,
     arm: str = "",
 ) -> IspPurchaseAttempt:
     """Record a Buy, Upsell or Cancel about to be sent; its ``token`` goes in the
@@ -183,7 +196,7 @@ def purchase_attempt_start(
 @transaction.atomic
 def purchase_result_record(
     *,
-    customer,
+    customer: Customer,
     product_id: str,
     name: str,
     result: str,
@@ -243,7 +256,12 @@ def purchase_result_record(
 
 
 def upsell_event_record(
-    *, customer, product, kind: str, reason: str = "", session_id: str = ""
+    *,
+    customer: Customer,
+    product: InSkillProduct,
+    kind: str,
+    reason: str = "",
+    session_id: str = "",
 ) -> UpsellEvent:
     """A suggestion made, held back (``reason``: "owned", "cooldown", "per_session", …) or
     declined; analytics and the cooldown read these."""
@@ -268,12 +286,22 @@ def product_delete(*, product: InSkillProduct) -> None:
 
 # The skill's session view of one shopper ------------------------------------------------------
 
-_UNSET = object()
+
+class _Unset:
+    """An argument not given (None means: clear it)."""
+
+
+_UNSET = _Unset()
 
 
 @transaction.atomic
 def shopper_state_refresh(
-    *, customer, session_id: str, result, continues: str = "", when=None
+    *,
+    customer: Customer,
+    session_id: str,
+    result: ProductsResult,
+    continues: str = "",
+    when: datetime | None = None,
 ) -> IspShopperState:
     """The Monetization API's answer (``monetization.ProductsResult``) at a session's start or
     after a purchase result: observed entitlements are recorded (consumables audited) and the
@@ -295,12 +323,17 @@ def shopper_state_refresh(
     return state
 
 
-def shopper_state_set(*, customer, collection=_UNSET, product=_UNSET) -> None:
+def shopper_state_set(
+    *,
+    customer: Customer,
+    collection: ContentCollection | None | _Unset = _UNSET,
+    product: InSkillProduct | None | _Unset = _UNSET,
+) -> None:
     """Where the shopper is: the collection they listen to, the product a question is about."""
-    fields = {}
-    if collection is not _UNSET:
+    fields: dict[str, ContentCollection | InSkillProduct | None] = {}
+    if not isinstance(collection, _Unset):
         fields["collection"] = collection
-    if product is not _UNSET:
+    if not isinstance(product, _Unset):
         fields["product"] = product
     if fields:
         IspShopperState.objects.update_or_create(
@@ -308,7 +341,9 @@ def shopper_state_set(*, customer, collection=_UNSET, product=_UNSET) -> None:
         )
 
 
-def content_play_record(*, customer, item, session_id: str, spend: bool) -> int | None:
+def content_play_record(
+    *, customer: Customer, item: ContentItem, session_id: str, spend: bool
+) -> int | None:
     """Record that ``item`` was played; with ``spend`` one consumable unit of its product is
     spent in the same transaction (``NO_UNITS_LEFT`` when none are). Returns the units left
     after spending, or None. A free play is one INSERT (no transaction of its own)."""
@@ -324,6 +359,7 @@ def content_play_record(*, customer, item, session_id: str, spend: bool) -> int 
     if not spend:
         play.save(force_insert=True)
         return None
+    assert item.product is not None  # consumable content names its product (ContentItem.clean)
     with transaction.atomic():
         left = consumable_spend(customer=customer, product=item.product)
         play.save(force_insert=True)
@@ -331,7 +367,7 @@ def content_play_record(*, customer, item, session_id: str, spend: bool) -> int 
 
 
 @transaction.atomic
-def shopper_isp_forget(*, customer) -> None:
+def shopper_isp_forget(*, customer: Customer) -> None:
     """The shopper disabled the skill without keeping their data: forget what they heard,
     their observed entitlements, unit ledger and session view. Purchase results stay (they
     are the store's sales) with the erased shopper."""
@@ -341,7 +377,7 @@ def shopper_isp_forget(*, customer) -> None:
 
 
 @transaction.atomic
-def test_shopper_reset(*, customer) -> None:
+def test_shopper_reset(*, customer: Customer) -> None:
     """The voice console's test shopper starts over: everything ``shopper_isp_forget``
     forgets, plus their suggestions, declines and test purchase requests and results (so no
     cooldown or rotation carries over). Refused for a shopper with a live purchase."""

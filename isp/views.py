@@ -6,6 +6,8 @@ rest of the support console: a catalog editor gets 403); another store's shopper
 like the customer page it is linked from. Products are shown by their name in the
 shopper's locale and the reference name Amazon and the skill use."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +20,7 @@ from orders.selectors import customer_for_staff, staff_store_ids
 from . import selectors, services
 from .errors import IspError, error_message
 from .facts import ProductType
-from .models import InSkillProduct
+from .models import InSkillProduct, IspEntitlement, IspPurchaseResult
 
 
 class GoodwillForm(forms.Form):
@@ -42,11 +44,14 @@ class GoodwillForm(forms.Form):
 
     def __init__(self, *args, store, names: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["product"]
+        field = cast("forms.ModelChoiceField[InSkillProduct]", self.fields["product"])
         field.queryset = InSkillProduct.objects.filter(
             store=store, type=ProductType.CONSUMABLE
         ).order_by("reference_name")
-        field.label_from_instance = lambda product: names.get(product.pk, str(product))
+        # The label per instance, without a ModelChoiceField subclass.
+        field.label_from_instance = lambda product: names.get(  # type: ignore[method-assign,assignment]
+            product.pk, str(product)
+        )
 
 
 def _product_names(products, locale: str) -> dict[int, str]:
@@ -91,8 +96,11 @@ def customer_purchases(request, pk: int):
     entitlements = selectors.customer_entitlements(customer=customer)
     inventory = selectors.consumable_inventory(customer=customer)
     results = selectors.customer_purchase_results(customer=customer)
-    for row in [*entitlements, *inventory, *results]:
-        row.product_name = names.get(row.product.pk, str(row.product))
+    rows: list[IspEntitlement | selectors.Inventory | IspPurchaseResult]
+    rows = [*entitlements, *inventory, *results]
+    for row in rows:
+        # For the template.
+        row.product_name = names.get(row.product.pk, str(row.product))  # type: ignore[union-attr]
     return render(
         request,
         "support/customer_purchases.html",

@@ -131,6 +131,8 @@ class StoreScopedInline(NoSilentTruncation):
     """Inline rows inherit the parent's store and its permissions; their dropdowns offer
     only the staff member's stores' rows."""
 
+    area: str  # set by each inline
+
     def has_view_permission(self, request, obj=None):
         return obj is None or user_can(user=request.user, store=self._store(obj), area=self.area)
 

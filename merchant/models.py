@@ -229,7 +229,7 @@ class Store(models.Model):
         return [self.default_locale, *rest]
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         unknown = [loc for loc in self.enabled_locales or [] if loc not in LOCALE_CODES]
         if unknown:
             errors["enabled_locales"] = f"Unknown locale(s): {', '.join(unknown)}."
@@ -302,7 +302,7 @@ class StaffMembership(models.Model):
             return {Area.CATALOG, Area.ORDERS, Area.REFUNDS, Area.SETTINGS}
         if self.role == Role.CATALOG_EDITOR:
             return {Area.CATALOG}
-        areas = {Area.ORDERS}
+        areas: set[str] = {Area.ORDERS}
         if self.can_refund:
             areas.add(Area.REFUNDS)
         return areas

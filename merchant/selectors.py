@@ -1,17 +1,18 @@
 """Which stores a staff member may work on, and for what; who works for a store."""
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from .models import Area, Role, StaffAuditEvent, StaffMembership, Store
 
-_ROLES_FOR_AREA = {
+_ROLES_FOR_AREA: dict[str, list[Role]] = {
     Area.CATALOG: [Role.OWNER, Role.CATALOG_EDITOR],
     Area.ORDERS: [Role.OWNER, Role.SUPPORT_AGENT],
     Area.SETTINGS: [Role.OWNER],
 }
 
 
-def stores_for_user(*, user, area: str) -> QuerySet[Store]:
+def stores_for_user(*, user: User | AnonymousUser, area: str) -> QuerySet[Store]:
     """The stores in which ``user`` may work on ``area`` (superusers: every store)."""
     if not user.is_authenticated or not user.is_active:
         return Store.objects.none()
@@ -27,7 +28,7 @@ def stores_for_user(*, user, area: str) -> QuerySet[Store]:
     return Store.objects.filter(pk__in=memberships.values("store_id"))
 
 
-def areas_of_user(*, user, memberships: list[StaffMembership]) -> set[str]:
+def areas_of_user(*, user: User | AnonymousUser, memberships: list[StaffMembership]) -> set[str]:
     """The areas in which ``user`` works in some store, from their memberships: the rules of
     ``stores_for_user`` without a query (the page header asks on every page)."""
     if not user.is_authenticated or not user.is_active:
@@ -35,7 +36,7 @@ def areas_of_user(*, user, memberships: list[StaffMembership]) -> set[str]:
     if user.is_superuser:
         return set(Area.values)
     roles = {m.role for m in memberships}
-    areas = {area for area, allowed in _ROLES_FOR_AREA.items() if roles & set(allowed)}
+    areas: set[str] = {area for area, allowed in _ROLES_FOR_AREA.items() if roles & set(allowed)}
     if Role.OWNER in roles or any(
         m.role == Role.SUPPORT_AGENT and m.can_refund for m in memberships
     ):
@@ -43,15 +44,15 @@ def areas_of_user(*, user, memberships: list[StaffMembership]) -> set[str]:
     return areas
 
 
-def user_can(*, user, store: Store, area: str) -> bool:
+def user_can(*, user: User | AnonymousUser, store: Store, area: str) -> bool:
     return stores_for_user(user=user, area=area).filter(pk=store.pk).exists()
 
 
-def user_has_area(*, user, area: str) -> bool:
+def user_has_area(*, user: User | AnonymousUser, area: str) -> bool:
     return stores_for_user(user=user, area=area).exists()
 
 
-def memberships_of_user(*, user) -> list[StaffMembership]:
+def memberships_of_user(*, user: User | AnonymousUser) -> list[StaffMembership]:
     """The user's roles, one per store, by store name (for "who am I" in page headers)."""
     if not user.is_authenticated:
         return []
@@ -60,23 +61,23 @@ def memberships_of_user(*, user) -> list[StaffMembership]:
     )
 
 
-def store_managed_by(*, user, store_id) -> Store | None:
+def store_managed_by(*, user: User | AnonymousUser, store_id: int) -> Store | None:
     """The store ``store_id`` when ``user`` may manage its staff (owners, superusers)."""
     return stores_for_user(user=user, area=Area.SETTINGS).filter(pk=store_id).first()
 
 
-def works_for(*, user, store_id) -> bool:
+def works_for(*, user: User, store_id: int) -> bool:
     return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
 
 
 def staff_of_store(*, store: Store) -> list[StaffMembership]:
     """The store's staff, owners first, then by login name."""
-    rank = {Role.OWNER: 0, Role.SUPPORT_AGENT: 1, Role.CATALOG_EDITOR: 2}
+    rank: dict[str, int] = {Role.OWNER: 0, Role.SUPPORT_AGENT: 1, Role.CATALOG_EDITOR: 2}
     memberships = StaffMembership.objects.filter(store=store).select_related("user")
     return sorted(memberships, key=lambda m: (rank.get(m.role, 9), m.user.get_username()))
 
 
-def staff_membership(*, store: Store, membership_id) -> StaffMembership | None:
+def staff_membership(*, store: Store, membership_id: int) -> StaffMembership | None:
     return (
         StaffMembership.objects.filter(store=store, pk=membership_id).select_related("user").first()
     )

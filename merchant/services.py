@@ -8,9 +8,11 @@ invitation email is recorded in the outbox and sent after the commit (``merchant
 """
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -60,8 +62,8 @@ class StaffErrorCode(WordedCode):
 class StaffError(Exception):
     """A refused staff change. ``field`` names the form field the wording belongs to."""
 
-    def __init__(self, code: StaffErrorCode | str, *, field: str | None = None, **data):
-        self.code = StaffErrorCode(code)
+    def __init__(self, code: StaffErrorCode | str, *, field: str | None = None, **data: object):
+        self.code = StaffErrorCode(code)  # type: ignore[call-arg]  # a lookup by value
         self.field = field
         self.data = data
         super().__init__(f"{self.code}: {self.message}")
@@ -88,7 +90,7 @@ def _lock_store(store: Store) -> Store:
     return Store.objects.select_for_update().get(pk=store.pk)
 
 
-def _check_owner(*, actor, store: Store) -> None:
+def _check_owner(*, actor: User | AnonymousUser, store: Store) -> None:
     if not user_can(user=actor, store=store, area=Area.SETTINGS):
         raise StaffError(StaffErrorCode.NOT_AN_OWNER, store=store.name)
 
@@ -124,18 +126,30 @@ def _check_not_last_owner(membership: StaffMembership, store: Store) -> None:
         raise StaffError(StaffErrorCode.LAST_OWNER, email=_email(membership.user), store=store.name)
 
 
-def _email(user) -> str:
+def _email(user: User) -> str:
     return user.email or user.get_username()
 
 
-def _grant(membership: StaffMembership) -> dict:
+class _Grant(TypedDict):
+    role: str
+    can_refund: bool
+
+
+def _grant(membership: StaffMembership) -> _Grant:
     return {"role": membership.role, "can_refund": membership.can_refund}
 
 
-def _audit(*, store, actor, subject_user, action, data) -> StaffAuditEvent:
+def _audit(
+    *,
+    store: Store,
+    actor: User | AnonymousUser,
+    subject_user: User,
+    action: StaffAuditAction,
+    data: dict[str, object],
+) -> StaffAuditEvent:
     return StaffAuditEvent.objects.create(
         store=store,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if isinstance(actor, User) and actor.pk else None,
         subject_user=subject_user,
         action=action,
         data=data,
@@ -152,7 +166,7 @@ def normalize_email(email: str) -> str:
     return BaseUserManager.normalize_email((email or "").strip())
 
 
-def _user_for_email(email: str):
+def _user_for_email(email: str) -> User | None:
     """The one login with this email (case-insensitive), None when there is none."""
     users = list(get_user_model()._default_manager.filter(email__iexact=email)[:2])
     if len(users) > 1:
@@ -160,7 +174,7 @@ def _user_for_email(email: str):
     return users[0] if users else None
 
 
-def _create_login(email: str):
+def _create_login(email: str) -> User:
     """A staff login named by its email, without a usable password: the invitation's
     one-time link sets it."""
     User = get_user_model()
@@ -182,7 +196,13 @@ def _create_login(email: str):
 
 @transaction.atomic
 def staff_invite(
-    *, store: Store, actor, email: str, role: str, can_refund: bool = False, portal_url: str
+    *,
+    store: Store,
+    actor: User | AnonymousUser,
+    email: str,
+    role: str,
+    can_refund: bool = False,
+    portal_url: str,
 ) -> Invitation:
     """Give ``email`` a role in ``store``: a new login (with a one-time link to set its
     password) or, when a login has this email, a membership for that login. ``portal_url``
@@ -192,7 +212,8 @@ def staff_invite(
         validate_email(email)
     except ValidationError as exc:
         raise StaffError(StaffErrorCode.BAD_EMAIL, field="email") from exc
-    if len(email) > get_user_model()._meta.get_field("username").max_length:
+    username_length = get_user_model()._meta.get_field("username").max_length
+    if username_length is not None and len(email) > username_length:
         raise StaffError(StaffErrorCode.EMAIL_TOO_LONG, field="email")
     _check_role(role)
     store = _lock_store(store)
@@ -200,7 +221,7 @@ def staff_invite(
 
     user = _user_for_email(email)
     new_login = user is None
-    if new_login:
+    if user is None:
         user = _create_login(email)
     else:
         existing = StaffMembership.objects.filter(user=user, store=store).first()
@@ -231,7 +252,7 @@ def staff_invite(
 
 @transaction.atomic
 def staff_invitation_resend(
-    *, store: Store, actor, membership_id: int, portal_url: str
+    *, store: Store, actor: User | AnonymousUser, membership_id: int, portal_url: str
 ) -> StaffMembership:
     """A new one-time link for a colleague who has not set a password yet."""
     store = _lock_store(store)
@@ -252,7 +273,12 @@ def staff_invitation_resend(
 
 @transaction.atomic
 def staff_membership_change(
-    *, store: Store, actor, membership_id: int, role: str, can_refund: bool = False
+    *,
+    store: Store,
+    actor: User | AnonymousUser,
+    membership_id: int,
+    role: str,
+    can_refund: bool = False,
 ) -> StaffMembership:
     """Change a colleague's role and refund permission in ``store``; the last owner stays an
     owner. Nothing changes (and nothing is audited) when both are already so."""
@@ -261,7 +287,7 @@ def staff_membership_change(
     _check_owner(actor=actor, store=store)
     membership = _locked_membership(store=store, membership_id=membership_id)
     before = _grant(membership)
-    after = {"role": role, "can_refund": _can_refund(role, can_refund)}
+    after: _Grant = {"role": role, "can_refund": _can_refund(role, can_refund)}
     if before == after:
         return membership
     if role != Role.OWNER:
@@ -279,7 +305,9 @@ def staff_membership_change(
 
 
 @transaction.atomic
-def staff_membership_remove(*, store: Store, actor, membership_id: int) -> None:
+def staff_membership_remove(
+    *, store: Store, actor: User | AnonymousUser, membership_id: int
+) -> None:
     """End a colleague's access to ``store`` (their login and other stores stay); the last
     owner cannot be removed."""
     store = _lock_store(store)

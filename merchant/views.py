@@ -180,6 +180,7 @@ class StaffWelcomeView(PasswordResetConfirmView):
 
     def get_success_url(self):
         # Support agents start in the support console, everybody else on the admin's home.
+        assert self.user is not None  # only a valid link's form gets here
         roles = {m.role for m in selectors.memberships_of_user(user=self.user)}
         url = str(self.success_url)
         return f"{url}?to=support" if roles == {Role.SUPPORT_AGENT} else url

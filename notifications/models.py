@@ -11,7 +11,7 @@ from merchant.models import Store
 from orders.models import Order, OrderEventType
 
 # The order event that triggers a notification -> the status Amazon's schema names.
-AMAZON_STATUS = {
+AMAZON_STATUS: dict[str, str] = {
     OrderEventType.SHIPPED: "ORDER_SHIPPED",
     OrderEventType.OUT_FOR_DELIVERY: "ORDER_OUT_FOR_DELIVERY",
     OrderEventType.DELIVERED: "ORDER_DELIVERED",

@@ -1,5 +1,6 @@
 """Reads of the notifications app, scoped by store."""
 
+from merchant.models import Store
 from orders.models import Order
 
 from .models import OrderNotification
@@ -26,5 +27,5 @@ def why_not_notify(order: Order) -> str:
     return ""
 
 
-def notifications_of(*, store, order) -> list[OrderNotification]:
+def notifications_of(*, store: Store, order: Order) -> list[OrderNotification]:
     return list(OrderNotification.objects.filter(store=store, order=order).order_by("pk"))

@@ -41,14 +41,19 @@ class ReadOnlyOrderInline(StoreScopedInline, admin.TabularInline):
 
 class OrderLineInline(ReadOnlyOrderInline):
     model = OrderLine
-    fields = ["sku", "name", "unit_price", "quantity", "line_total", "refunded_quantity"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "sku",
+        "name",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "refunded_quantity",
+    )
 
 
 class OrderEventInline(ReadOnlyOrderInline):
     model = OrderEvent
-    fields = ["created_at", "type", "actor", "actor_label", "details"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "type", "actor", "actor_label", "details")
 
     @admin.display(description="Details")
     def details(self, event):

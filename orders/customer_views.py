@@ -50,7 +50,7 @@ def refund_requests(request):
             errors[refund_request.pk] = "Say how the request was resolved."
     requests = list(open_refund_requests(store_ids=store_ids)[:200])
     for item in requests:
-        item.error = errors.get(item.pk, "")
+        item.error = errors.get(item.pk, "")  # type: ignore[attr-defined]  # for the template
     return render(request, "support/refund_requests.html", {"requests": requests})
 
 

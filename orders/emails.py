@@ -67,6 +67,7 @@ def send_order_email(*, order_id: int, kind: str, key: str = "") -> bool:
     }
     if kind == "refund_completed" and key:
         refund = PaymentTransaction.objects.filter(order=order, reference_id=key).first()
+        assert refund is not None  # the key is the reference of the refund just completed
         context["refund"] = refund
         context["refund_amount"] = display(refund.amount, order.currency, order.locale)
     if kind == "plan_renewed":

@@ -85,7 +85,7 @@ class OrderError(Exception):
     """A refused change. ``code`` is stable; ``message`` is for logs and staff."""
 
     def __init__(self, code: OrderErrorCode | str, message: str = "", **data):
-        self.code = OrderErrorCode(code)
+        self.code = OrderErrorCode(code)  # type: ignore[call-arg]  # a lookup by value
         self.message = message or code
         self.data = data
         super().__init__(f"{code}: {self.message}")

@@ -340,7 +340,9 @@ def webhook_refund_request_created(request: RefundRequest):
         type=WebhookEventType.REFUND_REQUEST_CREATED,
         data=lambda: {
             "refund_request": serializers.refund_request_data(request),
-            "order": serializers.order_detail_data(request.order) if request.order_id else None,
+            "order": (
+                serializers.order_detail_data(request.order) if request.order is not None else None
+            ),
         },
     )
 

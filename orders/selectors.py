@@ -6,9 +6,11 @@ already found that way; the beat jobs' reads (due renewals, expiring authorizati
 pending refunds) span every store by design.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
@@ -39,7 +41,7 @@ SEARCH_CUSTOMERS_CAP = 500
 NAME_PART_MIN = 3
 
 
-def staff_store_ids(*, user, area: str = Area.ORDERS) -> list[int]:
+def staff_store_ids(*, user: User | AnonymousUser, area: str = Area.ORDERS) -> list[int]:
     return list(stores_for_user(user=user, area=area).values_list("pk", flat=True))
 
 
@@ -55,7 +57,7 @@ def orders_for_staff(*, store_ids: list[int], include_carts: bool = False) -> Qu
     return orders if include_carts else orders.exclude(status=OrderStatus.DRAFT)
 
 
-def _declined_authorizations():
+def _declined_authorizations() -> QuerySet[PaymentTransaction]:
     return PaymentTransaction.objects.filter(
         order=OuterRef("pk"), kind=PaymentKind.AUTHORIZATION, state=PaymentState.DECLINED
     )
@@ -114,7 +116,7 @@ def order_search(qs: QuerySet[Order], *, store_ids: list[int], term: str) -> Que
 
 
 def order_for_staff(
-    *, user, pk: int, area: str = Area.ORDERS, include_carts: bool = False
+    *, user: User | AnonymousUser, pk: int, area: str = Area.ORDERS, include_carts: bool = False
 ) -> Order:
     orders = Order.objects.select_related("store", "customer").filter(
         pk=pk, store_id__in=staff_store_ids(user=user, area=area)
@@ -127,7 +129,7 @@ def order_for_staff(
     return order
 
 
-def customer_for_staff(*, user, pk: int) -> Customer:
+def customer_for_staff(*, user: User | AnonymousUser, pk: int) -> Customer:
     customer = (
         Customer.objects.select_related("store")
         .filter(pk=pk, store_id__in=staff_store_ids(user=user))
@@ -138,7 +140,9 @@ def customer_for_staff(*, user, pk: int) -> Customer:
     return customer
 
 
-def customer_orders_placed_since(*, store_id: int, alexa_user_id: str, since) -> list[Order]:
+def customer_orders_placed_since(
+    *, store_id: int, alexa_user_id: str, since: datetime
+) -> list[Order]:
     """Orders one shopper placed from ``since`` on (the voice console links the order a turn
     placed)."""
     return list(
@@ -246,7 +250,7 @@ def ledger_totals(order: Order) -> dict[str, Decimal]:
 # job captures or releases it as the store chose (store.authorization_expiry_action).
 
 
-def authorizations_expiring(*, now=None) -> tuple[list[int], list[int]]:
+def authorizations_expiring(*, now: datetime | None = None) -> tuple[list[int], list[int]]:
     """Order ids with an open authorization: (to warn about, to capture or release now)."""
     now = now or timezone.now()
     warn, act = settings.ORDERS_AUTHORIZATION_WARNING, settings.ORDERS_AUTHORIZATION_ACTION
@@ -258,11 +262,11 @@ def authorizations_expiring(*, now=None) -> tuple[list[int], list[int]]:
         expires_at__lte=now + warn,
     ).exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.DRAFT])
     rows = list(open_auths.values_list("order_id", "expires_at").order_by("expires_at"))
-    act_now = [oid for oid, expires in rows if expires <= now + act]
+    act_now = [oid for oid, expires in rows if expires is not None and expires <= now + act]
     return [oid for oid, _ in rows if oid not in act_now], act_now
 
 
-def refill_plan_due_ids(*, now=None) -> list[int]:
+def refill_plan_due_ids(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
         RefillPlan.objects.filter(status=RefillPlanStatus.ACTIVE, next_run_at__lte=now)

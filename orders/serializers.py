@@ -8,6 +8,8 @@ Used by the orders API (``orders/api.py``) and by the webhooks the orders servic
 from django.db.models import Prefetch
 from rest_framework import serializers
 
+from merchant.models import Store
+
 from .models import (
     Order,
     OrderEvent,
@@ -48,7 +50,9 @@ class TransactionSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    store: serializers.SlugRelatedField[Store] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     customer = serializers.CharField(source="customer.__str__", read_only=True)
     refundable = serializers.DecimalField(
         source="refundable_amount", max_digits=12, decimal_places=2, read_only=True

@@ -72,8 +72,8 @@ def _cursor(order) -> str:
 
 def _after(qs, cursor: str):
     try:
-        stamp, pk = cursor.rsplit("~", 1)
-        stamp, pk = datetime.fromisoformat(stamp), int(pk)
+        stamp_text, pk_text = cursor.rsplit("~", 1)
+        stamp, pk = datetime.fromisoformat(stamp_text), int(pk_text)
     except ValueError as exc:
         raise Http404("Bad page cursor.") from exc
     return qs.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, pk__lt=pk))
@@ -183,7 +183,9 @@ def order_detail(request, pk: int):
     )
     line_names = {line.pk: line.name for line in lines}
     for event in events:
-        event.details = event_data_words(event.data, currency=order.currency, line_names=line_names)
+        event.details = event_data_words(  # type: ignore[attr-defined]  # for the template
+            event.data, currency=order.currency, line_names=line_names
+        )
     is_cart = order.status in CART_STATUSES
     return render(
         request,

@@ -15,6 +15,8 @@ and now, and its own errors propagate as they do in a worker's log.
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -47,7 +49,7 @@ def _pause() -> None:
         _paused_until = time.monotonic() + settings.OUTBOX_BROKER_PAUSE_SECONDS
 
 
-def publish(task: str, args=(), kwargs=None) -> str:
+def publish(task: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
     """Hand the task named ``task`` to the broker: "" when it was, else why not (the
     failure is logged, never raised)."""
     if eager():

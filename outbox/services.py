@@ -9,7 +9,9 @@ hook and any number of sweepers never hand the same message over twice at once.
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +26,9 @@ log = logging.getLogger(__name__)
 SENT, LEFT, TAKEN = "sent", "left", "taken"
 
 
-def outbox_message_add(*, task: str, args=(), kwargs=None) -> OutboxMessage:
+def outbox_message_add(
+    *, task: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+) -> OutboxMessage:
     """Record the task named ``task`` (args and kwargs JSON-serialisable: ids, not rows) in
     the caller's transaction, and hand it to the broker after the commit."""
     message = OutboxMessage.objects.create(
@@ -49,7 +53,7 @@ def _send_after_commit(message: OutboxMessage) -> None:
         log.exception("Outbox message %s was not sent; the sweeper will send it", message.pk)
 
 
-def outbox_message_send(*, message: OutboxMessage, now=None) -> str:
+def outbox_message_send(*, message: OutboxMessage, now: datetime | None = None) -> str:
     """Claim the message at its ``attempts`` and hand it over: ``sent``; ``left`` when the
     broker failed (it is due again at once, for the next sweep); ``taken`` when another
     process claimed or sent it first."""
@@ -71,7 +75,7 @@ def outbox_message_send(*, message: OutboxMessage, now=None) -> str:
     return SENT
 
 
-def outbox_messages_sweep(*, now=None) -> int:
+def outbox_messages_sweep(*, now: datetime | None = None) -> int:
     """Hand over every unsent message that is due, oldest first, stopping at the first
     broker failure (and not trying while a recent one pauses this process); returns how
     many were sent."""
@@ -87,7 +91,7 @@ def outbox_messages_sweep(*, now=None) -> int:
     return sent
 
 
-def outbox_messages_purge(*, now=None) -> int:
+def outbox_messages_purge(*, now: datetime | None = None) -> int:
     """Delete messages sent more than ``OUTBOX_KEEP_SENT_DAYS`` ago (at most one batch a
     call); returns how many."""
     now = now or timezone.now()

@@ -18,14 +18,17 @@ permission control is not "granted".
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
+from ask_sdk_core.handler_input import HandlerInput
 from django.conf import settings
 
 from alexa import http
 from alexa.scopes import ADDRESS_SCOPE
 
 from . import amazon_pay_sandbox, envelope
+from .turn import Turn
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +48,11 @@ class Unavailable(Exception):
 
 @dataclass
 class Contact:
-    address: dict
+    address: dict[str, str]
     email: str
 
 
-def delivery_contact(handler_input, turn, *, want_email: bool) -> Contact:
+def delivery_contact(handler_input: HandlerInput, turn: Turn, *, want_email: bool) -> Contact:
     """The device's address (raises ``PermissionMissing`` or ``Unavailable``; empty when the
     shopper set none) and, when ``want_email``, the shopper's email ("" when not granted,
     not set or not reachable)."""
@@ -71,7 +74,7 @@ def delivery_contact(handler_input, turn, *, want_email: bool) -> Contact:
     return Contact(address=address, email=profile_email(handler_input, turn) if want_email else "")
 
 
-def profile_email(handler_input, turn) -> str:
+def profile_email(handler_input: HandlerInput, turn: Turn) -> str:
     """The shopper's email from their Amazon profile; "" when not granted, not set or not
     reachable (the order goes on without a confirmation email)."""
     if turn.is_test:
@@ -88,7 +91,7 @@ def profile_email(handler_input, turn) -> str:
     return email.strip() if isinstance(email, str) and "@" in email else ""
 
 
-def _get(handler_input, path: str) -> tuple[int, str]:
+def _get(handler_input: HandlerInput, path: str) -> tuple[int, str]:
     system = envelope.system(handler_input.request_envelope)
     endpoint = (system.api_endpoint or "").rstrip("/") if system else ""
     token = system.api_access_token if system else ""
@@ -109,18 +112,18 @@ def _get(handler_input, path: str) -> tuple[int, str]:
     return response.status_code, response.text
 
 
-def _json(body: str):
+def _json(body: str) -> Any:
     try:
         return json.loads(body)
     except ValueError:
         return None
 
 
-def _console_granted(handler_input) -> bool:
+def _console_granted(handler_input: HandlerInput) -> bool:
     return envelope.consent_status(handler_input.request_envelope) == "GRANTED"
 
 
-def _console_contact(handler_input, turn) -> Contact:
+def _console_contact(handler_input: HandlerInput, turn: Turn) -> Contact:
     if not _console_granted(handler_input):
         raise PermissionMissing(ADDRESS_SCOPE)
     country = {"en-GB": "UK", "de-DE": "DE"}.get(turn.locale, "US")

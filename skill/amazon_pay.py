@@ -17,7 +17,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeGuard
 
+from ask_sdk_model import Request
 from ask_sdk_model.interfaces.amazonpay.model.request import (
     AuthorizeAttributes,
     BillingAgreementAttributes,
@@ -36,7 +38,7 @@ from ask_sdk_model.interfaces.amazonpay.request.setup_amazon_pay_request import 
 from ask_sdk_model.interfaces.connections import ConnectionsResponse, SendRequestDirective
 from django.utils import timezone
 
-from merchant.models import PaymentMode
+from merchant.models import PaymentMode, Store
 from orders.amazon_pay_facts import (
     AUTHORIZATION_LIFETIME,
     CLOSED,
@@ -47,6 +49,7 @@ from orders.amazon_pay_facts import (
     OPEN,
     PENDING,
 )
+from orders.models import Customer, Order
 from orders.services import PaymentResult
 
 from .verification import parse_timestamp
@@ -100,16 +103,16 @@ ERRORS = {**PERMISSION_ERRORS, **INTEGRATION_ERRORS, **RUNTIME_ERRORS, **AMAZON_
 # Directives ------------------------------------------------------------------------------
 
 
-def setup_token(order) -> str:
+def setup_token(order: Order) -> str:
     return f"setup:{order.pk}:{uuid.uuid4().hex[:12]}"
 
 
-def charge_reference(order) -> str:
+def charge_reference(order: Order) -> str:
     """A fresh authorizationReferenceId for ``order`` (unique, at most 32 characters)."""
     return f"{order.number}-{uuid.uuid4().hex}"[:MAX_REFERENCE_LENGTH]
 
 
-def charge_token(order, reference: str) -> str:
+def charge_token(order: Order, reference: str) -> str:
     return f"charge:{order.pk}:{reference}"
 
 
@@ -121,11 +124,13 @@ def token_parts(token: str | None, kind: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def soft_descriptor(store) -> str:
+def soft_descriptor(store: Store) -> str:
     return store.name[:MAX_SOFT_DESCRIPTOR_LENGTH]
 
 
-def setup_directive(*, store, customer, locale: str, token: str) -> SendRequestDirective:
+def setup_directive(
+    *, store: Store, customer: Customer, locale: str, token: str
+) -> SendRequestDirective:
     """Setup: a billing agreement for this shopper and store, and their shipping address."""
     agreement = BillingAgreementAttributes(
         version="2",
@@ -157,10 +162,13 @@ def setup_directive(*, store, customer, locale: str, token: str) -> SendRequestD
             else None
         ),
     )
-    return SendRequestDirective(name=SETUP, payload=payload, token=token)
+    # ask-sdk-model types the payload as a dict; its serializer writes model objects too.
+    return SendRequestDirective(name=SETUP, payload=payload, token=token)  # type: ignore[arg-type]
 
 
-def charge_directive(*, store, customer, order, reference: str, token: str) -> SendRequestDirective:
+def charge_directive(
+    *, store: Store, customer: Customer, order: Order, reference: str, token: str
+) -> SendRequestDirective:
     """Charge ``order``'s total on the shopper's billing agreement: captured now, or only
     authorized when the store charges later (at fulfilment)."""
     action = (
@@ -190,13 +198,15 @@ def charge_directive(*, store, customer, order, reference: str, token: str) -> S
             seller_note=f"{store.name} order {order.number}"[:MAX_SELLER_NOTE_LENGTH],
         ),
     )
-    return SendRequestDirective(name=CHARGE, payload=payload, token=token)
+    return SendRequestDirective(name=CHARGE, payload=payload, token=token)  # type: ignore[arg-type]
 
 
-def find_directive(skill_response: dict) -> dict | None:
+def find_directive(skill_response: dict[str, Any]) -> dict[str, Any] | None:
     """The Amazon Pay ``Connections.SendRequest`` directive (Setup or Charge) in a
     (serialized) skill response; in-skill purchase directives (Buy, Upsell, Cancel) are not."""
-    for directive in (skill_response.get("response") or {}).get("directives") or []:
+    response = skill_response.get("response") or {}
+    directives: list[dict[str, Any]] | None = response.get("directives")
+    for directive in directives or []:
         if directive.get("type") == SEND_REQUEST and directive.get("name") in (SETUP, CHARGE):
             return directive
     return None
@@ -205,7 +215,7 @@ def find_directive(skill_response: dict) -> dict | None:
 # Results ---------------------------------------------------------------------------------
 
 
-def is_result(request, name: str) -> bool:
+def is_result(request: Request, name: str) -> TypeGuard[ConnectionsResponse]:
     return isinstance(request, ConnectionsResponse) and request.name == name
 
 
@@ -214,7 +224,7 @@ def is_success(request: ConnectionsResponse) -> bool:
     return status is not None and str(status.code) == SUCCESS_CODE
 
 
-def _payload(request: ConnectionsResponse) -> dict:
+def _payload(request: ConnectionsResponse) -> dict[str, Any]:
     return request.payload if isinstance(request.payload, dict) else {}
 
 
@@ -224,14 +234,15 @@ def error_code(request: ConnectionsResponse) -> str:
 
 
 def error_message(request: ConnectionsResponse) -> str:
-    return _payload(request).get("errorMessage", "")
+    message: str = _payload(request).get("errorMessage", "")
+    return message
 
 
 @dataclass(frozen=True)
 class SetupResult:
     agreement_id: str
     status: str  # billingAgreementStatus: OPEN, CANCELED, CLOSED, SUSPENDED, DRAFT or ""
-    address: dict  # the shipping address (``destination``)
+    address: dict[str, Any]  # the shipping address (``destination``)
 
 
 def read_setup(request: ConnectionsResponse) -> SetupResult:
@@ -276,14 +287,14 @@ def read_charge(
     return ChargeResult(state=state, payment=payment)
 
 
-def _amount(price, fallback: Decimal) -> Decimal:
+def _amount(price: dict[str, Any] | None, fallback: Decimal) -> Decimal:
     try:
         return Decimal(str((price or {}).get("amount")))
     except (InvalidOperation, TypeError, ValueError):
         return fallback
 
 
-def _expiry(details: dict) -> datetime | None:
+def _expiry(details: dict[str, Any]) -> datetime | None:
     stamp = parse_timestamp(details.get("expirationTimestamp"))
     if stamp is None and details.get("captureNow") is False:
         return timezone.now() + AUTHORIZATION_LIFETIME

@@ -94,7 +94,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _error(name: str, token: str, code: str, message: str = "") -> dict:
+def _error(name: str | None, token: str, code: str, message: str = "") -> dict:
     return {
         "type": CONNECTIONS_RESPONSE,
         "name": name,
@@ -111,7 +111,7 @@ def respond(directive: dict, *, simulate: str | None = None) -> dict:
     name = directive.get("name")
     token = directive.get("token") or ""
     payload = directive.get("payload") or {}
-    if simulate in ERRORS:
+    if simulate is not None and simulate in ERRORS:
         return _error(name, token, simulate)
     if name == SETUP:
         return _setup(payload, token, simulate)

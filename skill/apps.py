@@ -40,9 +40,13 @@ class SkillConfig(AppConfig):
         for model in (Store, SkillId, InSkillProduct, ContentCollection):
             post_save.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-{model}")
             post_delete.connect(clear_store_cache, sender=model, dispatch_uid=f"skill-d-{model}")
-        for model in (Store, Category, CategoryLocalization, Product, ProductLocalization):
-            post_save.connect(clear_catalog_cache, sender=model, dispatch_uid=f"skill-c-{model}")
-            post_delete.connect(clear_catalog_cache, sender=model, dispatch_uid=f"skill-cd-{model}")
+        for catalog_model in (Store, Category, CategoryLocalization, Product, ProductLocalization):
+            post_save.connect(
+                clear_catalog_cache, sender=catalog_model, dispatch_uid=f"skill-c-{catalog_model}"
+            )
+            post_delete.connect(
+                clear_catalog_cache, sender=catalog_model, dispatch_uid=f"skill-cd-{catalog_model}"
+            )
         catalog_changed.connect(clear_catalog_cache, dispatch_uid="skill-catalog-changed")
         checks.register(check_verification, checks.Tags.security, deploy=False)
         if not settings.ALEXA_VERIFY_REQUESTS and not settings.DEBUG:

@@ -4,28 +4,31 @@ unit spent under a row lock), and what a product just bought opens."""
 
 from dataclasses import dataclass, field
 
+from ask_sdk_model import Slot
+
 from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.facts import ProductType
-from isp.models import ContentAccess
+from isp.models import ContentAccess, ContentCollection, ContentItem, InSkillProduct
 
 from .envelope import MATCH, resolution
-from .premium import Premium, balance, normalize
+from .premium import balance, normalize
 from .speech import ssml_escape
-from .turn import Turn
+from .turn import Premium, Turn
 
 # Content -------------------------------------------------------------------------------------
 
 
 @dataclass
 class Pick:
-    item: object | None = None  # the item to play (None: nothing playable)
+    item: ContentItem | None = None  # the item to play (None: nothing playable)
     spend: bool = False  # play it by spending one consumable unit
     repeat: bool = False  # every playable item was heard recently: this is the least recent
-    extenders: list = field(default_factory=list)  # products that would open more
+    # Products that would open more.
+    extenders: list[InSkillProduct] = field(default_factory=list)
 
 
-def collection_for(turn: Turn, premium: Premium, slot_):
+def collection_for(turn: Turn, premium: Premium, slot_: Slot | None) -> ContentCollection | None:
     """The collection the shopper asked for, else the one they were listening to, else the
     store's first."""
     status, entity_id = resolution(slot_)
@@ -38,7 +41,7 @@ def collection_for(turn: Turn, premium: Premium, slot_):
         for collection in collections:
             if str(collection.pk) == entity_id:
                 return collection
-    if heard:
+    if slot_ is not None and slot_.value:  # heard
         said = normalize(slot_.value).rstrip("s")
         for collection in collections:
             if normalize(collection.spoken_name).rstrip("s").endswith(said):
@@ -48,20 +51,26 @@ def collection_for(turn: Turn, premium: Premium, slot_):
     return collections[0] if collections else None
 
 
-def pick_content(turn: Turn, premium: Premium, collection) -> Pick:
+def pick_content(turn: Turn, premium: Premium, collection: ContentCollection) -> Pick:
     """Fresh free or owned items first (in the owner's order), then consumable items while
     units last; when the free part is used up, what would open more, and an item to repeat."""
     items = isp_selectors.collection_items(collection=collection)
-    recent = isp_selectors.recently_played(customer=turn.customer)
+    recent = isp_selectors.recently_played(customer=turn.shopper)
     access = {i.pk: isp_selectors.content_access(item=i, states=premium.states) for i in items}
     openable = [i for i in items if access[i.pk] == "open"]
     for item in openable:
         if item.pk not in recent:
             return Pick(item=item)
     # The free and owned part is heard: units of a consumable (balances read only now).
-    spendable, extenders = [], []
+    spendable: list[ContentItem] = []
+    extenders: list[InSkillProduct] = []
     for item in items:
-        if access[item.pk] == "spend" and balance(turn, premium, item.product) > 0:
+        product = item.product
+        if (
+            access[item.pk] == "spend"
+            and product is not None
+            and balance(turn, premium, product) > 0
+        ):
             spendable.append(item)
         elif access[item.pk] != "open":
             extenders += _extenders(premium, item)
@@ -76,7 +85,7 @@ def pick_content(turn: Turn, premium: Premium, collection) -> Pick:
     return Pick()
 
 
-def _extenders(premium: Premium, item) -> list:
+def _extenders(premium: Premium, item: ContentItem) -> list[InSkillProduct]:
     if item.access == ContentAccess.SUBSCRIPTION:
         return [p for p in premium.products if p.type == ProductType.SUBSCRIPTION]
     if item.product is not None:
@@ -85,27 +94,30 @@ def _extenders(premium: Premium, item) -> list:
     return []
 
 
-def least_recent_open(turn: Turn, premium: Premium, collection):
+def least_recent_open(
+    turn: Turn, premium: Premium, collection: ContentCollection
+) -> ContentItem | None:
     items = isp_selectors.collection_items(collection=collection)
-    recent = isp_selectors.recently_played(customer=turn.customer)
+    recent = isp_selectors.recently_played(customer=turn.shopper)
     playable = [
         i for i in items if isp_selectors.content_access(item=i, states=premium.states) == "open"
     ]
     return max(playable, key=lambda i: recent.get(i.pk, len(recent) + 1), default=None)
 
 
-def play(turn: Turn, premium: Premium, item, *, spend: bool) -> tuple[str, int | None]:
+def play(turn: Turn, premium: Premium, item: ContentItem, *, spend: bool) -> tuple[str, int | None]:
     """Record the play (spending a unit when asked) and return the item's SSML and the
     units left. Raises ``isp.errors.IspError`` (NO_UNITS_LEFT) when another device spent
     the last unit first."""
     left = isp_services.content_play_record(
-        customer=turn.customer, item=item, session_id=premium.session_id, spend=spend
+        customer=turn.shopper, item=item, session_id=premium.session_id, spend=spend
     )
-    if spend:
+    if left is not None:  # a unit was spent
+        assert item.product_id is not None  # consumable content names its product
         premium.balances[item.product_id] = left
     state = premium.state
     if state is None or state.collection_id != item.collection_id:
-        isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
+        isp_services.shopper_state_set(customer=turn.shopper, collection=item.collection)
     text = ssml_escape(item.text_for(turn.locale))
     if item.audio_url:
         src = ssml_escape(item.audio_url).replace('"', "&quot;")
@@ -113,21 +125,27 @@ def play(turn: Turn, premium: Premium, item, *, spend: bool) -> tuple[str, int |
     return text, left
 
 
-def content_for_product(turn: Turn, premium: Premium, product):
+def content_for_product(
+    turn: Turn, premium: Premium, product: InSkillProduct
+) -> tuple[ContentCollection | None, Pick]:
     """After a purchase: (collection, pick) of something the product opens, heard longest ago
     (the collection the shopper was in first); (None, empty pick) when it opens nothing."""
     collections = isp_selectors.active_collections(store=turn.store)
     current = premium.state.collection if premium.state is not None else None
     if current is not None:
         collections = [current] + [c for c in collections if c.pk != current.pk]
-    recent = isp_selectors.recently_played(customer=turn.customer)
+    recent = isp_selectors.recently_played(customer=turn.shopper)
     for collection in collections:
         opened = []
         for item in isp_selectors.collection_items(collection=collection):
             if item.access == ContentAccess.FREE or product not in _extenders(premium, item):
                 continue
             access = isp_selectors.content_access(item=item, states=premium.states)
-            if access == "open" or (access == "spend" and balance(turn, premium, item.product) > 0):
+            if access == "open" or (
+                access == "spend"
+                and item.product is not None
+                and balance(turn, premium, item.product) > 0
+            ):
                 opened.append((item, access == "spend"))
         if opened:  # what the product itself is for first, then what was heard longest ago
             item, spend = max(
@@ -138,7 +156,7 @@ def content_for_product(turn: Turn, premium: Premium, product):
     return None, Pick()
 
 
-def _made_for(item, product) -> bool:
+def _made_for(item: ContentItem, product: InSkillProduct) -> bool:
     if product.type == ProductType.SUBSCRIPTION:
         return item.access == ContentAccess.SUBSCRIPTION
     return item.product_id == product.pk

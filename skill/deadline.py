@@ -29,9 +29,12 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +42,9 @@ RECHECK_SECONDS = 0.05  # a turn still connecting when its deadline passes is lo
 GRAIN_SECONDS = 0.05  # a deadline fires at most this late
 
 
-def _socket_fd(wrapper) -> int | None:
+def _socket_fd(wrapper: BaseDatabaseWrapper) -> int | None:
     raw = wrapper.connection  # the driver's connection, None before the first query
-    fileno = getattr(raw, "fileno", None)
+    fileno: Callable[[], int] | None = getattr(raw, "fileno", None)
     if wrapper.vendor != "postgresql" or fileno is None:
         return None
     try:
@@ -63,7 +66,7 @@ def _shut(fd: int) -> None:
 class _Turn:
     __slots__ = ("wrapper", "seconds", "lock", "done", "expired")
 
-    def __init__(self, wrapper, seconds):
+    def __init__(self, wrapper: BaseDatabaseWrapper, seconds: float) -> None:
         self.wrapper = wrapper
         self.seconds = seconds
         self.lock = threading.Lock()
@@ -77,7 +80,7 @@ class _Turn:
                 return False
             self.expired = True
             # An instance attribute shadows the backend's connect() until the turn ends.
-            self.wrapper.connect = _refuse_to_connect
+            self.wrapper.connect = _refuse_to_connect  # type: ignore[method-assign]
             fd = _socket_fd(self.wrapper)
             if fd is None:  # still connecting (bounded by connect_timeout): look again soon
                 return True
@@ -91,12 +94,12 @@ class _Turn:
 class _Watchdog:
     """The process's one deadline thread (started on first use, again after a fork)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._condition = threading.Condition(threading.Lock())
-        self._heap: list = []  # (deadline, sequence, turn)
+        self._heap: list[tuple[float, int, _Turn]] = []  # (deadline, sequence, turn)
         self._sequence = itertools.count()
-        self._thread = None
-        self._pid = None
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
 
     def watch(self, turn: _Turn, at: float) -> None:
         with self._condition:
@@ -117,7 +120,7 @@ class _Watchdog:
 
     def _run(self) -> None:
         while True:
-            due = []
+            due: list[_Turn] = []
             with self._condition:
                 while not due:
                     now = time.monotonic()
@@ -140,7 +143,7 @@ _watchdog = _Watchdog()
 
 
 @contextmanager
-def turn_deadline(seconds: float):
+def turn_deadline(seconds: float) -> Iterator[None]:
     """Within the block, a database call still waiting after ``seconds`` fails fast."""
     # Django's connections are per thread: take this thread's wrapper for the watchdog.
     wrapper = connections[DEFAULT_DB_ALIAS]
@@ -158,5 +161,5 @@ def turn_deadline(seconds: float):
                 del wrapper.connect
 
 
-def _refuse_to_connect():
+def _refuse_to_connect() -> NoReturn:
     raise OperationalError("the turn's database deadline has passed")

@@ -7,9 +7,11 @@ intent and its slots. Slot values are resolved here and only here: the entity id
 resolution matched, else the words heard.
 """
 
+from typing import Any, cast
+
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import IntentRequest, RequestEnvelope, Slot
+from ask_sdk_model import IntentRequest, Request, RequestEnvelope, Slot
 from ask_sdk_model.interfaces.system import SystemState
 
 from alexa.scopes import AUTOPAY_SCOPE
@@ -28,7 +30,7 @@ class EnvelopeError(Exception):
     """The envelope cannot be read as an Alexa request (HTTP 400)."""
 
 
-def _model_from_dict(data: dict) -> RequestEnvelope:
+def _model_from_dict(data: dict[str, Any]) -> RequestEnvelope:
     # ``DefaultSerializer.deserialize`` takes a JSON *string* and starts with ``json.loads``;
     # the body was parsed already (the verifier needs the JSON to check the timestamp and the
     # view needs it to answer), so dumping and loading it again would be a second parse on the
@@ -36,10 +38,11 @@ def _model_from_dict(data: dict) -> RequestEnvelope:
     # ``json.loads`` (ask-sdk-core 1.x); it reads the dict without changing it. Objects typed
     # ``object`` in the model (a Connections.Response payload, session attributes) are the
     # caller's dicts themselves, not copies; the skill only reads them.
-    return serializer._DefaultSerializer__deserialize(data, RequestEnvelope)
+    deserialize = serializer._DefaultSerializer__deserialize  # type: ignore[attr-defined]
+    return cast(RequestEnvelope, deserialize(data, RequestEnvelope))
 
 
-def parse(data: dict) -> RequestEnvelope:
+def parse(data: dict[str, Any]) -> RequestEnvelope:
     """The envelope as ask-sdk-model objects; ``EnvelopeError`` when it is not one."""
     try:
         check_envelope(data)  # Alexa's documented shapes and sizes, before anything reads it
@@ -129,11 +132,11 @@ PROACTIVE_SUBSCRIPTION_CHANGED = "AlexaSkillEvent.ProactiveSubscriptionChanged"
 NOT_PERSISTED = "NOT_PERSISTED"
 
 
-def is_skill_event(request) -> bool:
+def is_skill_event(request: Request) -> bool:
     return request_type(request).startswith(SKILL_EVENT_PREFIX)
 
 
-def skill_event_body(data: dict) -> dict:
+def skill_event_body(data: dict[str, Any]) -> dict[str, Any]:
     """``request.body`` of a skill event as Alexa sent it (ask-sdk-model's classes drop
     parts of it, such as ``userInformationPersistenceStatus``); checked by the envelope
     rules before this is read. {} for other requests."""
@@ -142,7 +145,7 @@ def skill_event_body(data: dict) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def accepted_scopes(body: dict) -> list[str]:
+def accepted_scopes(body: dict[str, Any]) -> list[str]:
     """SkillPermissionAccepted/Changed: the scopes granted now."""
     return [
         item["scope"]
@@ -151,7 +154,7 @@ def accepted_scopes(body: dict) -> list[str]:
     ]
 
 
-def subscribed_events(body: dict) -> list[str]:
+def subscribed_events(body: dict[str, Any]) -> list[str]:
     """ProactiveSubscriptionChanged: the event names the shopper takes now (none: [])."""
     return [
         item["eventName"]
@@ -160,14 +163,14 @@ def subscribed_events(body: dict) -> list[str]:
     ]
 
 
-def persistence_status(body: dict) -> str:
+def persistence_status(body: dict[str, Any]) -> str:
     """SkillDisabled: PERSISTED (keep the shopper's data) or NOT_PERSISTED (erase it)."""
     value = body.get("userInformationPersistenceStatus")
     return value if isinstance(value, str) else ""
 
 
-def without_tokens(value):
-    """The value with every member whose name mentions a token left out (for the log)."""
+def without_tokens(value: Any) -> Any:
+    """The JSON value with every member whose name mentions a token left out (for the log)."""
     if isinstance(value, dict):
         return {
             key: without_tokens(member)
@@ -182,17 +185,17 @@ def without_tokens(value):
 # What is asked ---------------------------------------------------------------------------
 
 
-def request_type(request) -> str:
+def request_type(request: Request) -> str:
     return request.object_type or ""
 
 
-def intent_name(request) -> str:
+def intent_name(request: Request) -> str:
     if isinstance(request, IntentRequest) and request.intent:
         return request.intent.name or ""
     return ""
 
 
-def slot(request, name: str) -> Slot | None:
+def slot(request: Request, name: str) -> Slot | None:
     if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
         return None
     return request.intent.slots.get(name)
@@ -210,15 +213,17 @@ def resolution(slot_: Slot | None) -> tuple[str, str | None]:
     for authority in authorities:
         code = authority.status.code.value if authority.status and authority.status.code else ""
         if code == ER_SUCCESS_MATCH and authority.values:
-            return MATCH, authority.values[0].value.id
+            value = authority.values[0].value
+            assert value is not None  # required by the envelope rules
+            return MATCH, value.id
     return NO_MATCH, None
 
 
-def slot_values(request) -> dict:
+def slot_values(request: Request) -> dict[str, str]:
     """Slot name -> resolved entity id when matched, else the words heard (for the log)."""
     if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
         return {}
-    values = {}
+    values: dict[str, str] = {}
     for name, slot_ in request.intent.slots.items():
         if slot_ is None:
             continue
@@ -229,7 +234,7 @@ def slot_values(request) -> dict:
     return values
 
 
-def quantity(request, name: str) -> int | None:
+def quantity(request: Request, name: str) -> int | None:
     """A number slot as an int; None when empty, "?" or not a number."""
     slot_ = slot(request, name)
     if slot_ is None or slot_.value in (None, "", "?"):

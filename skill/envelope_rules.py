@@ -14,8 +14,8 @@ events' shapes.
 """
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 MAX_DEPTH = 24  # the deepest real envelope (a Connections.Response payload) is about 10
 MAX_ID = 255
@@ -40,12 +40,12 @@ class EnvelopeInvalid(ValueError):
 Rule = Callable[[Any, str], None]
 
 
-def _fail(path: str, what: str):
+def _fail(path: str, what: str) -> NoReturn:
     raise EnvelopeInvalid(f"{path}: {what}")
 
 
-def text(max_len: int = MAX_TEXT, pattern: re.Pattern | None = None) -> Rule:
-    def check(value, path):
+def text(max_len: int = MAX_TEXT, pattern: re.Pattern[str] | None = None) -> Rule:
+    def check(value: object, path: str) -> None:
         if not isinstance(value, str):
             _fail(path, "must be a string")
         if len(value) > max_len:
@@ -56,17 +56,17 @@ def text(max_len: int = MAX_TEXT, pattern: re.Pattern | None = None) -> Rule:
     return check
 
 
-def flag(value, path):
+def flag(value: object, path: str) -> None:
     if not isinstance(value, bool):
         _fail(path, "must be true or false")
 
 
-def number(value, path):
+def number(value: object, path: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         _fail(path, "must be a number")
 
 
-def status_code(value, path):
+def status_code(value: object, path: str) -> None:
     """Alexa sends the code as a string ("200"); some simulators send a number."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         _fail(path, "must be a status code")
@@ -74,7 +74,7 @@ def status_code(value, path):
         _fail(path, "is not an HTTP status code")
 
 
-def timestamp(value, path):
+def timestamp(value: object, path: str) -> None:
     """ISO 8601 as Alexa sends it; epoch milliseconds are read too (see verification)."""
     if isinstance(value, int) and not isinstance(value, bool):
         if not 0 <= value < 10**14:
@@ -83,15 +83,20 @@ def timestamp(value, path):
     text(40, _TIMESTAMP)(value, path)
 
 
-def free(value, path):
+def free(value: object, path: str) -> None:
     """Anything JSON (a payload, session attributes): strings and depth checked by the walk."""
 
 
-def obj(fields: dict[str, Rule] | None = None, *, required=(), values: Rule | None = None) -> Rule:
+def obj(
+    fields: dict[str, Rule] | None = None,
+    *,
+    required: Sequence[str] = (),
+    values: Rule | None = None,
+) -> Rule:
     """An object with known ``fields`` (absent or ``null`` allowed unless ``required``);
     ``values`` checks every member of a map such as ``slots``."""
 
-    def check(value, path):
+    def check(value: object, path: str) -> None:
         if not isinstance(value, dict):
             _fail(path, "must be an object")
         for name in required:
@@ -113,7 +118,7 @@ def obj(fields: dict[str, Rule] | None = None, *, required=(), values: Rule | No
 
 
 def items(rule: Rule) -> Rule:
-    def check(value, path):
+    def check(value: object, path: str) -> None:
         if not isinstance(value, list):
             _fail(path, "must be a list")
         if len(value) > MAX_ITEMS:

@@ -7,18 +7,18 @@ or cancelled. Content is picked in ``skill.content``; suggestions and the purcha
 directives are in ``skill.selling``. Session attributes are never trusted for any of it.
 """
 
-from dataclasses import dataclass, field
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Slot
 
-from isp import experiments as isp_experiments
 from isp import monetization
 from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.facts import ProductType
-from isp.models import arm_for
+from isp.models import InSkillProduct
 
 from . import envelope
 from .envelope import MATCH, NO_MATCH, WORDS, resolution
-from .turn import Turn
+from .turn import Premium, Turn
 
 
 def isp_store(turn: Turn) -> bool:
@@ -26,57 +26,16 @@ def isp_store(turn: Turn) -> bool:
     return bool(getattr(turn.store, "isp_enabled", False))
 
 
-@dataclass
-class Premium:
-    """One turn's view: the store's products, what the shopper owns, their session state."""
-
-    products: list
-    states: monetization.ProductsResult
-    state: object | None  # isp.models.IspShopperState
-    session_id: str
-    balances: dict = field(default_factory=dict)
-    _experiments: dict | None = None
-
-    def experiments(self, turn: Turn) -> dict:
-        """Running upsell experiments by product id (read when a suggestion is considered)."""
-        if self._experiments is None:
-            self._experiments = isp_experiments.running_experiments(store=turn.store)
-        return self._experiments
-
-    def arm(self, turn: Turn, product) -> tuple[object | None, str]:
-        """(experiment, arm) the shopper is in for ``product`` (None, "") when none runs."""
-        experiment = self.experiments(turn).get(product.pk)
-        if experiment is None:
-            return None, ""
-        return experiment, arm_for(experiment.pk, turn.customer.alexa_user_id)
-
-    def state_of(self, product):
-        for state in self.states.products:
-            if state.product_id == product.amazon_product_id:
-                return state
-        return None
-
-    def owns(self, product) -> bool:
-        """Entitled to a one-time product or subscription (consumables are counted)."""
-        state = self.state_of(product)
-        return bool(state and state.entitled and product.type != ProductType.CONSUMABLE)
-
-    def subscriber(self) -> bool:
-        return any(self.owns(p) for p in self.products if p.type == ProductType.SUBSCRIPTION)
-
-    def purchasable(self, product) -> bool:
-        state = self.state_of(product)
-        return product.purchasable and (state is None or state.purchasable)
-
-
-def load(handler_input, turn: Turn, *, refresh: bool = False, continues: str = "") -> Premium:
+def load(
+    handler_input: HandlerInput, turn: Turn, *, refresh: bool = False, continues: str = ""
+) -> Premium:
     """The turn's ``Premium``; the Monetization API is asked at a session's first need and
     when ``refresh`` (a purchase result came back: ``continues`` names the session the
     purchase dialogue interrupted), never more than once a turn."""
     if turn.isp is not None and not refresh:
         return turn.isp
     request_envelope = handler_input.request_envelope
-    customer = turn.customer
+    customer = turn.shopper
     session = envelope.session_id(request_envelope)
     products = isp_selectors.store_products(store=turn.store)
     state = isp_selectors.shopper_state(customer=customer)
@@ -101,10 +60,10 @@ def load(handler_input, turn: Turn, *, refresh: bool = False, continues: str = "
     return turn.isp
 
 
-def balance(turn: Turn, premium: Premium, product) -> int:
+def balance(turn: Turn, premium: Premium, product: InSkillProduct) -> int:
     if product.pk not in premium.balances:
         premium.balances[product.pk] = isp_selectors.consumable_balance(
-            customer=turn.customer, product=product
+            customer=turn.shopper, product=product
         )
     return premium.balances[product.pk]
 
@@ -112,7 +71,9 @@ def balance(turn: Turn, premium: Premium, product) -> int:
 # Naming products -------------------------------------------------------------------------------
 
 
-def product_named(turn: Turn, premium: Premium, slot_) -> tuple[object | None, str]:
+def product_named(
+    turn: Turn, premium: Premium, slot_: Slot | None
+) -> tuple[InSkillProduct | None, str]:
     """The product a ``ProductName`` slot (or a physical ``Product`` slot's words) names:
     (product, status) with status "match", "unknown" (words heard, nothing matched) or
     "missing"."""
@@ -123,12 +84,14 @@ def product_named(turn: Turn, premium: Premium, slot_) -> tuple[object | None, s
                 return product, "match"
         return None, "unknown"
     if status in (NO_MATCH, WORDS) and slot_ is not None and slot_.value:
-        product = product_for_words(turn, premium.products, slot_.value)
-        return product, "match" if product else "unknown"
+        said = product_for_words(turn, premium.products, slot_.value)
+        return said, "match" if said else "unknown"
     return None, "missing"
 
 
-def product_for_words(turn: Turn, products, words: str):
+def product_for_words(
+    turn: Turn, products: list[InSkillProduct], words: str
+) -> InSkillProduct | None:
     """The product whose name (or a keyword) the shopper said, ignoring case and "the"."""
     said = normalize(words)
     if not said:
@@ -150,20 +113,20 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
-def name(turn: Turn, product) -> str:
+def name(turn: Turn, product: InSkillProduct) -> str:
     return product.name(turn.locale)
 
 
-def names(turn: Turn, products) -> list[str]:
+def names(turn: Turn, products: list[InSkillProduct]) -> list[str]:
     return [name(turn, p) for p in products]
 
 
-def for_sale(premium: Premium) -> list:
+def for_sale(premium: Premium) -> list[InSkillProduct]:
     """What the shopper can buy now: purchasable, not owned (consumables always)."""
     return [p for p in premium.products if premium.purchasable(p) and not premium.owns(p)]
 
 
-def refundable(turn: Turn, premium: Premium) -> list:
+def refundable(turn: Turn, premium: Premium) -> list[InSkillProduct]:
     """One-time products owned and consumables with a purchase on record."""
     out = []
     for product in premium.products:
@@ -175,5 +138,5 @@ def refundable(turn: Turn, premium: Premium) -> list:
     return out
 
 
-def subscriptions_owned(premium: Premium) -> list:
+def subscriptions_owned(premium: Premium) -> list[InSkillProduct]:
     return [p for p in premium.products if p.type == ProductType.SUBSCRIPTION and premium.owns(p)]

@@ -5,17 +5,22 @@ connected in ``skill.apps`` clear a cache at once when this process changes what
 the other processes see the change once those seconds pass.
 """
 
+from collections.abc import Callable, Hashable
 from time import monotonic
+from typing import Generic, TypeVar
 
 from django.conf import settings
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
-class ProcessCache:
+
+class ProcessCache(Generic[K, V]):
     def __init__(self, max_entries: int = 1000):
         self.max_entries = max_entries
-        self._entries: dict = {}
+        self._entries: dict[K, tuple[float, V]] = {}  # key -> (kept until, value)
 
-    def get_or_load(self, key, load):
+    def get_or_load(self, key: K, load: Callable[[], V]) -> V:
         """The kept value for ``key``, or ``load()`` (kept unless it is ``None``)."""
         now = monotonic()
         kept = self._entries.get(key)
@@ -29,7 +34,7 @@ class ProcessCache:
             self._entries[key] = (now + ttl, value)
         return value
 
-    def keys(self) -> set:
+    def keys(self) -> set[K]:
         return set(self._entries)
 
     def clear(self) -> None:

@@ -15,10 +15,12 @@ process. Each call:
 import logging
 import time
 from functools import cache
+from typing import Any, cast
 
 from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from merchant.models import Store
 
@@ -39,22 +41,22 @@ class UnknownSkill(Exception):
 
 
 @cache
-def get_skill():
+def get_skill() -> CustomSkill:
     """The ask-sdk-core skill, built once per process."""
     builder = SkillBuilder()
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     for interceptor in REQUEST_INTERCEPTORS:
         builder.add_global_request_interceptor(interceptor)
-    for handler in EXCEPTION_HANDLERS:
-        builder.add_exception_handler(handler)
+    for exception_handler in EXCEPTION_HANDLERS:
+        builder.add_exception_handler(exception_handler)
     return builder.create()
 
 
-_stores = ProcessCache()
+_stores: ProcessCache[str, Store | None] = ProcessCache()
 
 
-def clear_store_cache(**kwargs) -> None:
+def clear_store_cache(**kwargs: object) -> None:
     """Forget cached stores (on any Store or SkillId save/delete in this process)."""
     _stores.clear()
 
@@ -77,7 +79,7 @@ def choose_locale(store: Store, requested: str | None) -> str:
     return store.default_locale if store.default_locale in speech.SUPPORTED else "en-US"
 
 
-def handle_envelope(data: dict, *, source: str = "voice") -> dict | None:
+def handle_envelope(data: dict[str, Any], *, source: str = "voice") -> dict[str, Any] | None:
     """Run the skill on an already-verified request envelope; return the response envelope
     (``None`` for a skill event, which is answered with an empty body).
 
@@ -88,14 +90,17 @@ def handle_envelope(data: dict, *, source: str = "voice") -> dict | None:
     response = run_turn(request_envelope, data, source=source, started=started)
     if response is None:
         return None  # Alexa ignores the answer to a skill event: HTTP 200, empty body
-    return serializer.serialize(response)
+    return cast(dict[str, Any], serializer.serialize(response))
 
 
-def run_turn(request_envelope: RequestEnvelope, data: dict, *, source: str, started: float):
+def run_turn(
+    request_envelope: RequestEnvelope, data: dict[str, Any], *, source: str, started: float
+) -> ResponseEnvelope | None:
     """One turn on a parsed envelope: the ResponseEnvelope (``None`` for a skill event).
     ``data`` is the envelope as JSON (a skill event's body is read from it)."""
     store = store_for(request_envelope)
     request = request_envelope.request
+    assert request is not None  # envelope.parse refuses an envelope without one
     locale = choose_locale(store, getattr(request, "locale", None))
     turn = Turn(store=store, locale=locale, voice=speech.for_locale(locale), source=source)
     skill_event = envelope.is_skill_event(request)

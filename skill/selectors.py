@@ -10,7 +10,9 @@ shopper owns, products, prices and stock at the moment of a pitch or an order ar
 fresh.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import (
@@ -19,6 +21,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     prefetch_related_objects,
 )
@@ -51,7 +54,7 @@ def store_for_application_id(application_id: str) -> Store | None:
     )
     if skill is None:
         return None
-    skill.store.isp_enabled = skill.isp_enabled
+    skill.store.isp_enabled = skill.isp_enabled  # type: ignore[attr-defined]  # premium.isp_store
     return skill.store
 
 
@@ -69,7 +72,7 @@ def shopper(*, store: Store, alexa_user_id: str) -> Customer | None:
 @dataclass
 class ShopperRead:
     customer: Customer
-    last_kept_lines: list  # OrderLine with product, [] when asked for and none kept
+    last_kept_lines: list[OrderLine]  # with their products, [] when asked for and none kept
 
 
 def shopper_for_turn(
@@ -105,6 +108,7 @@ def shopper_for_turn(
         starts.append(offset)
         offset += group.width
     customer = groups[0].build(first, starts[0], db, connection)
+    assert customer is not None  # the row the statement selects from
     conversation = groups[1].build(first, starts[1], db, connection)
     Customer.skill_conversation.related.set_cached_value(customer, conversation)
     if conversation is not None:
@@ -127,7 +131,7 @@ def shopper_for_turn(
     return ShopperRead(customer=customer, last_kept_lines=lines)
 
 
-def _owned_one_off(customer: Customer | None):
+def _owned_one_off(customer: Customer | None) -> Q:
     """A condition on Product: a one-off product (not repeat_purchase) this customer bought."""
     if customer is None or customer.pk is None:
         return Q(pk__in=[])
@@ -137,7 +141,7 @@ def _owned_one_off(customer: Customer | None):
     return Q(repeat_purchase=False) & Q(Exists(bought))
 
 
-def _localized(locale: str | None, prefix: str = "") -> list[Prefetch]:
+def _localized(locale: str | None, prefix: str = "") -> "list[Prefetch[Any]]":
     """Prefetch the translations for ``locale``; none when the store's own text is wanted
     (``locale`` empty), which saves a query on the hot path."""
     if not locale:
@@ -149,13 +153,13 @@ def _localized(locale: str | None, prefix: str = "") -> list[Prefetch]:
     ]
 
 
-def _category_localized(locale: str | None) -> list[Prefetch]:
+def _category_localized(locale: str | None) -> "list[Prefetch[Any]]":
     if not locale:
         return []
     return [Prefetch("localizations", queryset=CategoryLocalization.objects.filter(locale=locale))]
 
 
-def suggestable_products(*, store: Store, customer: Customer | None):
+def suggestable_products(*, store: Store, customer: Customer | None) -> QuerySet[Product]:
     """Sellable products that may be suggested: never a one-off product the shopper owns."""
     return Product.objects.sellable().filter(store=store).exclude(_owned_one_off(customer))
 
@@ -166,16 +170,18 @@ class CategoryOutline:
 
     category: Category
     sells_repeat_purchase: bool  # a sellable product anyone may buy again
-    one_off_ids: frozenset  # sellable one-off products (a shopper who owns one is not offered it)
+    # Sellable one-off products (a shopper who owns one is not offered it).
+    one_off_ids: frozenset[int]
 
-    def has_something_for(self, owned: frozenset) -> bool:
+    def has_something_for(self, owned: frozenset[int]) -> bool:
         return self.sells_repeat_purchase or bool(self.one_off_ids - owned)
 
 
-_outlines = ProcessCache()
+# (store id, locale) -> the outline
+_outlines: ProcessCache[tuple[int, str], list[CategoryOutline]] = ProcessCache()
 
 
-def clear_catalog_cache(**kwargs) -> None:
+def clear_catalog_cache(**kwargs: object) -> None:
     """Forget the catalog outlines (on any catalog change in this process)."""
     _outlines.clear()
 
@@ -195,7 +201,7 @@ def _load_outline(store: Store, locale: str) -> list[CategoryOutline]:
         .annotate(count=Count("pk"))
         .values_list("category_id", "count")
     )
-    one_off: dict[int, set] = {}
+    one_off: dict[int, set[int]] = {}
     for category_id, product_id in sellable.filter(repeat_purchase=False).values_list(
         "category_id", "pk"
     ):
@@ -212,7 +218,7 @@ def _load_outline(store: Store, locale: str) -> list[CategoryOutline]:
     ]
 
 
-def owned_one_off_ids(*, customer: Customer | None) -> frozenset:
+def owned_one_off_ids(*, customer: Customer | None) -> frozenset[int]:
     """The one-off products (not repeat_purchase) the customer has bought and kept."""
     if customer is None or customer.pk is None:
         return frozenset()
@@ -244,12 +250,12 @@ def suggested_categories(
     return categories[:limit]
 
 
-def product_for_voice(*, store: Store, product_id, locale: str) -> Product | None:
+def product_for_voice(*, store: Store, product_id: str | None, locale: str) -> Product | None:
     """The product an entity id names, with its ``locale`` texts (``""``: the store's own
     text, no translation query). A hand-written statement: the ORM's compilation of this
     one-row read cost more than the read itself (tested equal in test_shopper_read.py)."""
     try:
-        product_id = int(product_id)
+        pk = int(product_id or "")
     except (TypeError, ValueError):
         return None
     db = router.db_for_read(Product)
@@ -259,28 +265,28 @@ def product_for_voice(*, store: Store, product_id, locale: str) -> Product | Non
         cursor.execute(
             f"SELECT {columns.sql} FROM {Product._meta.db_table} p"
             " WHERE p.store_id = %s AND p.id = %s",
-            [store.pk, product_id],
+            [store.pk, pk],
         )
         row = cursor.fetchone()
-    if row is None:
+    product = columns.build(row, 0, db, connection) if row is not None else None
+    if product is None:
         return None
-    product = columns.build(row, 0, db, connection)
     if locale:
         prefetch_related_objects([product], *_localized(locale))
     return product
 
 
-_product_columns_cache: list = []
+_product_columns_cache: list[hand_sql.Columns[Product]] = []
 
 
-def _product_columns() -> "hand_sql.Columns":
+def _product_columns() -> hand_sql.Columns[Product]:
     if not _product_columns_cache:
         _product_columns_cache.append(hand_sql.Columns(Product, "p"))
     return _product_columns_cache[0]
 
 
 def product_by_words(
-    *, store: Store, words: str, locale: str, translated: bool = True
+    *, store: Store, words: str | None, locale: str, translated: bool = True
 ) -> Product | None:
     """A product named by a shopper's words in ``locale`` (when entity resolution did not
     run); its translations are loaded only when ``translated``."""
@@ -305,7 +311,9 @@ def product_by_words(
     )
 
 
-def category_by_id_or_words(*, store: Store, category_id, words: str, locale: str):
+def category_by_id_or_words(
+    *, store: Store, category_id: str | None, words: str | None, locale: str
+) -> Category | None:
     queryset = Category.objects.filter(store=store).prefetch_related(*_category_localized(locale))
     if category_id:
         try:
@@ -327,7 +335,12 @@ def category_by_id_or_words(*, store: Store, category_id, words: str, locale: st
 
 
 def products_to_suggest(
-    *, store: Store, customer: Customer | None, locale: str, category=None, limit: int = 3
+    *,
+    store: Store,
+    customer: Customer | None,
+    locale: str,
+    category: Category | None = None,
+    limit: int = 3,
 ) -> list[Product]:
     queryset = suggestable_products(store=store, customer=customer)
     if category is not None:
@@ -347,7 +360,7 @@ def owns_one_off(*, customer: Customer | None, product: Product) -> bool:
     ).exists()
 
 
-def latest_order(*, customer: Customer, statuses=MADE) -> Order | None:
+def latest_order(*, customer: Customer, statuses: Sequence[str] = MADE) -> Order | None:
     return (
         Order.objects.filter(store_id=customer.store_id, customer=customer, status__in=statuses)
         .order_by("-created_at", "-pk")
@@ -380,12 +393,12 @@ def order_lines(*, order: Order, locale: str) -> list[OrderLine]:
     )
 
 
-def customer_order(*, customer: Customer, order_id) -> Order | None:
+def customer_order(*, customer: Customer, order_id: str) -> Order | None:
     try:
-        order_id = int(order_id)
+        pk = int(order_id)
     except (TypeError, ValueError):
         return None
-    return Order.objects.filter(pk=order_id, store_id=customer.store_id, customer=customer).first()
+    return Order.objects.filter(pk=pk, store_id=customer.store_id, customer=customer).first()
 
 
 def active_refill_plans(*, customer: Customer, locale: str) -> list[RefillPlan]:

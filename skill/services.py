@@ -5,9 +5,15 @@ Orders, carts, customers and payments are written only through ``orders.services
 
 import json
 import logging
+from datetime import datetime
+from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
+
+from merchant.models import Store
+from orders.models import Customer
 
 from .models import Conversation, Interaction, SkillEvent
 
@@ -16,7 +22,7 @@ logger = logging.getLogger(__name__)
 CONVERSATION_FIELDS = ["step", "product", "quantity", "order", "token", "visits", "updated_at"]
 
 
-def conversation_for(*, customer) -> Conversation:
+def conversation_for(*, customer: Customer) -> Conversation:
     """The customer's conversation, loaded with the customer or a new unsaved one."""
     try:
         return customer.skill_conversation
@@ -42,11 +48,11 @@ def conversation_save(*, conversation: Conversation) -> Conversation:
 def turn_record(
     *,
     conversation: Conversation | None,
-    store,
-    customer,
+    store: Store,
+    customer: Customer | None,
     request_type: str,
     intent: str,
-    slots: dict,
+    slots: dict[str, str],
     session_id: str,
     locale: str,
     source: str,
@@ -91,12 +97,14 @@ def turn_record(
         return None
 
 
-def _statement(model, columns: list[str], *, update: bool) -> str:
+def _statement(model: type[Model], columns: list[str], *, update: bool) -> str:
     table = model._meta.db_table
+    # Concrete fields: a reverse relation (which has no column) is never named.
+    fields = [model._meta.get_field(c) for c in columns]
     if update:
-        assignments = ", ".join(f'"{model._meta.get_field(c).column}" = %s' for c in columns)
+        assignments = ", ".join(f'"{f.column}" = %s' for f in fields)  # type: ignore[union-attr]
         return f'UPDATE {table} SET {assignments} WHERE "id" = %s'
-    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+    names = ", ".join(f'"{f.column}"' for f in fields)  # type: ignore[union-attr]
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
 
 
@@ -118,7 +126,9 @@ _CONVERSATION_UPDATE = _statement(Conversation, CONVERSATION_FIELDS, update=True
 _INTERACTION_INSERT = _statement(Interaction, _INTERACTION_FIELDS, update=False)
 
 
-def _turn_record_one_round_trip(*, conversation, row: Interaction) -> Interaction | None:
+def _turn_record_one_round_trip(
+    *, conversation: Conversation | None, row: Interaction
+) -> Interaction | None:
     """The same writes as the ORM path in one round trip to PostgreSQL: BEGIN, the
     asynchronous commit, the step's UPDATE, the log's INSERT and COMMIT sent as one
     multi-statement query (the ORM would send five: BEGIN, SET LOCAL, UPDATE, INSERT,
@@ -129,7 +139,7 @@ def _turn_record_one_round_trip(*, conversation, row: Interaction) -> Interactio
     now = timezone.now()
     row.created_at = now
     statements = ["BEGIN", "SET LOCAL synchronous_commit TO OFF"] if own_transaction else []
-    params: list = []
+    params: list[Any] = []
     if conversation is not None:
         conversation.updated_at = now
         statements.append(_CONVERSATION_UPDATE)
@@ -180,7 +190,13 @@ def _turn_record_one_round_trip(*, conversation, row: Interaction) -> Interactio
 
 
 def skill_event_record(
-    *, store, customer, type: str, request_id: str, body: dict, event_created_at=None
+    *,
+    store: Store,
+    customer: Customer | None,
+    type: str,
+    request_id: str,
+    body: dict[str, Any],
+    event_created_at: datetime | None = None,
 ) -> tuple[SkillEvent, bool]:
     """Keep a skill event once per request id (Alexa may deliver one twice): (row, new).
     ``body`` must already be without tokens."""

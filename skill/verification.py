@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import certifi
@@ -57,7 +58,7 @@ Fetcher = Callable[[str, float], bytes]
 def fetch_url(url: str, timeout: float) -> bytes:
     """Download the certificate chain (bounded in time and size)."""
     with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (https checked)
-        data = response.read(MAX_CHAIN_BYTES + 1)
+        data: bytes = response.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise VerificationFailed("certificate chain too large")
     return data
@@ -127,7 +128,7 @@ class RequestVerifier:
             self._roots = _load_roots(default_roots_file())
         return self._roots
 
-    def verify(self, *, body: bytes, cert_url: str, signature: str) -> dict:
+    def verify(self, *, body: bytes, cert_url: str, signature: str) -> dict[str, Any]:
         """Check every rule; return the parsed envelope. Raises ``VerificationFailed``."""
         check_cert_url(cert_url)
         if not signature:
@@ -145,6 +146,8 @@ class RequestVerifier:
             envelope = json.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise VerificationFailed("body is not JSON") from exc
+        if not isinstance(envelope, dict):
+            raise VerificationFailed("no request in the envelope")
         self._check_timestamp(envelope)
         return envelope
 
@@ -204,7 +207,7 @@ class RequestVerifier:
             not_after=min(c.not_valid_after_utc for c in certs),
         )
 
-    def _check_timestamp(self, envelope: dict) -> None:
+    def _check_timestamp(self, envelope: dict[str, Any]) -> None:
         request = envelope.get("request") if isinstance(envelope, dict) else None
         if not isinstance(request, dict):
             raise VerificationFailed("no request in the envelope")
@@ -217,7 +220,7 @@ class RequestVerifier:
             raise VerificationFailed("request timestamp outside the allowed window")
 
 
-def parse_timestamp(value) -> datetime | None:
+def parse_timestamp(value: object) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(value / 1000, tz=UTC)  # epoch milliseconds

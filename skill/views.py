@@ -7,11 +7,12 @@ never to the database.
 
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import Error as DatabaseFailure  # DatabaseError and InterfaceError
 from django.db import connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from .verification import VerificationFailed, get_verifier
 logger = logging.getLogger("skill.endpoint")
 
 
-def _reject(reason: str, request) -> HttpResponseBadRequest:
+def _reject(reason: str, request: HttpRequest) -> HttpResponseBadRequest:
     # The reason may echo what the request sent: made plain ASCII before it is logged or
     # answered, so an unpaired surrogate or a control character cannot break either.
     reason = reason[:300].encode("ascii", "backslashreplace").decode("ascii")
@@ -35,7 +36,7 @@ def _reject(reason: str, request) -> HttpResponseBadRequest:
 
 @csrf_exempt
 @require_POST
-def alexa_endpoint(request):
+def alexa_endpoint(request: HttpRequest) -> HttpResponse:
     limit = settings.ALEXA_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -82,7 +83,7 @@ def alexa_endpoint(request):
     return JsonResponse(answer)
 
 
-def _apology(envelope) -> dict:
+def _apology(envelope: object) -> dict[str, Any]:
     """The spoken apology for a real outage; reads the locale defensively, never raises."""
     request = envelope.get("request") if isinstance(envelope, dict) else None
     locale = request.get("locale") if isinstance(request, dict) else None

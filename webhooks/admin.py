@@ -91,7 +91,7 @@ class WebhookAttemptInline(StoreScopedInline, admin.TabularInline):
     area = Area.SETTINGS
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "created_at",
         "number",
         "outcome",
@@ -100,7 +100,7 @@ class WebhookAttemptInline(StoreScopedInline, admin.TabularInline):
         "response_excerpt",
         "duration_ms",
         "actor",
-    ]
+    )
     verbose_name = "attempt"
     verbose_name_plural = "attempt log (newest first)"
 
@@ -128,7 +128,7 @@ class WebhookDeliveryAdmin(StoreScopedAdmin):
     list_filter = ["store", "state", "event__type"]
     list_select_related = ["event", "endpoint"]
     search_fields = ["event__message_id", "endpoint__url"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "store",
         "event",
         "endpoint",
@@ -140,7 +140,7 @@ class WebhookDeliveryAdmin(StoreScopedAdmin):
         "delivered_at",
         "created_at",
         "payload",
-    ]
+    )
     inlines = [WebhookAttemptInline]
     actions = ["replay"]
 

@@ -16,6 +16,7 @@ development and tests only.
 
 import ipaddress
 import socket
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,6 +25,13 @@ from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection
+
+if TYPE_CHECKING:
+    # What the mixins are mixed into, so that the type checker knows their attributes.
+    _ConnectionBase = HTTPConnection
+    _PoolBase = HTTPConnectionPool
+else:
+    _ConnectionBase = _PoolBase = object
 
 
 class AddressRefused(Exception):
@@ -63,7 +71,7 @@ def resolve_checked(host: str, port: int) -> str:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise AddressRefused(f"{host} does not resolve ({exc.strerror}).") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in answers]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in answers]
     if not addresses:
         raise AddressRefused(f"{host} does not resolve.")
     if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
@@ -79,7 +87,7 @@ def resolve_checked(host: str, port: int) -> str:
 # A connection that dials the checked address instead of resolving the host again. -----------
 
 
-class _PinnedConnectionMixin:
+class _PinnedConnectionMixin(_ConnectionBase):
     pinned_ip = ""
 
     def _new_conn(self):
@@ -106,11 +114,12 @@ class _PinnedHTTPSConnection(_PinnedConnectionMixin, HTTPSConnection):
     pass
 
 
-class _PinnedPoolMixin:
+class _PinnedPoolMixin(_PoolBase):
     pinned_ip = ""
 
     def _new_conn(self):
-        conn = super()._new_conn()
+        # ConnectionCls makes it one of the pinned connections.
+        conn = cast(_PinnedConnectionMixin, super()._new_conn())
         conn.pinned_ip = self.pinned_ip
         return conn
 
@@ -130,7 +139,8 @@ class _PinnedPoolManager(PoolManager):
         self.pool_classes_by_scheme = {"http": _PinnedHTTPPool, "https": _PinnedHTTPSPool}
 
     def _new_pool(self, scheme, host, port, request_context=None):
-        pool = super()._new_pool(scheme, host, port, request_context)
+        # pool_classes_by_scheme makes it one of the pinned pools.
+        pool = cast(_PinnedPoolMixin, super()._new_pool(scheme, host, port, request_context))
         pool.pinned_ip = self.pinned_ip
         return pool
 

@@ -1,11 +1,15 @@
 """Reads of the webhooks app."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
+
+from merchant.models import Store
 
 from .models import DeliveryState, WebhookDelivery
 
 
-def due_delivery_ids(*, before, limit: int) -> list[int]:
+def due_delivery_ids(*, before: datetime, limit: int) -> list[int]:
     """Pending deliveries to enabled endpoints that were due at ``before``, oldest first."""
     return list(
         WebhookDelivery.objects.filter(
@@ -16,5 +20,5 @@ def due_delivery_ids(*, before, limit: int) -> list[int]:
     )
 
 
-def deliveries_for_store(*, store) -> QuerySet[WebhookDelivery]:
+def deliveries_for_store(*, store: Store) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(store=store).select_related("event", "endpoint")

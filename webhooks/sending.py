@@ -59,7 +59,10 @@ def send(*, url: str, secret: str, message_id: str, payload: dict) -> SendResult
     try:
         if problem:
             raise AddressRefused(problem)
-        ip = resolve_checked(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        # url_problem refused a URL without a host name.
+        ip = resolve_checked(
+            parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        )
     except AddressRefused as exc:
         return SendResult(ok=False, refused=True, error=str(exc)[:255], duration_ms=elapsed())
 

@@ -14,15 +14,18 @@ import base64
 import logging
 import secrets
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from merchant.models import Role, StaffMembership
+from merchant.models import Role, StaffMembership, Store
 from outbox import broker
 
 from .models import (
@@ -69,11 +72,11 @@ def _check_endpoint(url: str, events: list[str]) -> list[str]:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, store, url: str, events: list[str], description: str = ""
+    *, store: Store, url: str, events: list[str], description: str = ""
 ) -> WebhookEndpoint:
     """The new endpoint, with its secret in ``endpoint.secret`` (show it once)."""
     events = _check_endpoint(url, events)
-    return WebhookEndpoint.objects.create(
+    return WebhookEndpoint.objects.create(  # type: ignore[misc]  # secret: a property the plugin does not know
         store=store, url=url, events=events, description=description, secret=new_secret()
     )
 
@@ -110,7 +113,12 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
 # The outbox -----------------------------------------------------------------------------------
 
 
-def webhook_event_emit(*, store, type: str, data) -> WebhookEvent | None:  # noqa: A002
+def webhook_event_emit(
+    *,
+    store: Store | int,
+    type: str,  # noqa: A002
+    data: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> WebhookEvent | None:
     """Record an event for every enabled endpoint of ``store`` that subscribes to ``type``,
     in the caller's transaction, and queue its deliveries after commit.
 
@@ -120,7 +128,7 @@ def webhook_event_emit(*, store, type: str, data) -> WebhookEvent | None:  # noq
     """
     if type not in WebhookEventType.values:
         raise ValueError(f"Unknown webhook event type {type!r}")
-    store_id = getattr(store, "pk", store)
+    store_id = store.pk if isinstance(store, Store) else store
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(store_id=store_id, enabled=True) if e.wants(type)
     ]
@@ -177,7 +185,7 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.WEBHOOKS_RETRY_MAX_SECONDS))
 
 
-def webhook_delivery_attempt(*, delivery_id: int, now=None) -> str:
+def webhook_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     """Send a pending, due delivery once and log the attempt. Safe to call any number of
     times, from any number of workers: returns what happened (``succeeded``, ``retrying``,
     ``gave_up``, ``busy``, ``not_pending``, ``not_due``, ``endpoint_disabled``)."""
@@ -263,7 +271,7 @@ def webhook_delivery_attempt(*, delivery_id: int, now=None) -> str:
         return outcome
 
 
-def _disable_endpoint(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now) -> None:
+def _disable_endpoint(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -> None:
     reason = (
         f"{settings.WEBHOOKS_MAX_ATTEMPTS} attempts of event {delivery.event.message_id} "
         f"failed; last: {delivery.last_error}"
@@ -300,7 +308,9 @@ def _email_owners(endpoint: WebhookEndpoint, reason: str, owners: list[str]) -> 
 
 
 @transaction.atomic
-def webhook_delivery_replay(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
+def webhook_delivery_replay(
+    *, delivery: WebhookDelivery, actor: User | None = None
+) -> WebhookDelivery:
     """Send a delivery again, whatever its state, as a new cycle of attempts (same event,
     same ``webhook-id``); logged with who asked. Refused while its endpoint is disabled."""
     delivery = (
@@ -328,7 +338,7 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery, actor=None) -> Webhook
     return delivery
 
 
-def webhook_deliveries_sweep(*, now=None) -> int:
+def webhook_deliveries_sweep(*, now: datetime | None = None) -> int:
     """Queue every pending delivery that is due (a retry whose wait is over, or a first
     attempt whose task was lost with the broker); returns how many were queued."""
     now = now or timezone.now()

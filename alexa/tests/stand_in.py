@@ -43,6 +43,7 @@ class StandIn:
         return f"{self.scheme}://{self.netloc}"
 
     def stop(self) -> None:
+        assert self.server is not None, "not started"
         self.server.shutdown()
         self.server.server_close()
 

@@ -32,6 +32,7 @@ class Chart:
     description: str = ""
     heat: list = field(default_factory=list)  # the heat table: rows of (text, css class)
     heat_head: list = field(default_factory=list)  # its columns after the first two
+    csv_url: str = ""  # the page's link to the chart's CSV
 
     @property
     def dom_id(self) -> str:

@@ -1,6 +1,8 @@
 """The dashboard's forms: the range (query parameters), adding an unmatched word as a
 synonym, and ending an upsell experiment. Each says what is wrong in words."""
 
+from typing import cast
+
 from django import forms
 
 from catalog.models import Product
@@ -22,7 +24,8 @@ class RangeForm(forms.Form):
         self.store, self.now = store, now
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         key = data.get("range") or ranges.DEFAULT
         if key != ranges.CUSTOM:
             data["period"] = ranges.preset(self.store, key, now=self.now)
@@ -62,7 +65,8 @@ class SynonymAddForm(forms.Form):
     def __init__(self, *args, store, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the store's own products: another store's id is "not one of the choices".
-        self.fields["product"].queryset = Product.objects.filter(store=store)
+        product = cast("forms.ModelChoiceField[Product]", self.fields["product"])
+        product.queryset = Product.objects.filter(store=store)
 
 
 class ExperimentEndForm(forms.Form):

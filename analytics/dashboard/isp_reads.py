@@ -97,7 +97,9 @@ class Subscriptions:
     @property
     def trial_to_paid(self) -> float | None:
         """Paid starts ÷ trials that ended in the period."""
-        return self.trials_paid / self.trials_ended if self.trials_ended else None
+        if not self.trials_ended or self.trials_paid is None:
+            return None
+        return self.trials_paid / self.trials_ended
 
     @property
     def churn_text(self) -> str:
@@ -108,9 +110,10 @@ class Subscriptions:
     def trial_to_paid_text(self) -> str:
         if self.trials_ended is None:
             return "not observable live"
-        if not self.trials_ended:
+        trial_to_paid = self.trial_to_paid
+        if trial_to_paid is None:
             return "– (no trial ended)"
-        return f"{self.trial_to_paid * 100:.1f} % ({self.trials_paid} of {self.trials_ended})"
+        return f"{trial_to_paid * 100:.1f} % ({self.trials_paid} of {self.trials_ended})"
 
 
 def _subscriptions_started(store, start, stop, *, sandbox: bool) -> int:
@@ -138,11 +141,13 @@ def sandbox_subscriptions(store, start: datetime, stop: datetime, *, now: dateti
         .annotate(began=Min("created_at"))
         .order_by()
     )
-    sandbox = {
-        (user_id, product_id): state
-        for user_id, product_id, *state in SandboxEntitlement.objects.filter(
-            store=store, product__type=ProductType.SUBSCRIPTION
-        ).values_list("user_id", "product_id", "period_end", "auto_renew", "trial_used")
+    # (user id, product id) -> (period end, auto-renew, trial used)
+    rows = SandboxEntitlement.objects.filter(
+        store=store, product__type=ProductType.SUBSCRIPTION
+    ).values_list("user_id", "product_id", "period_end", "auto_renew", "trial_used")
+    sandbox: dict[tuple[str, int], tuple[datetime | None, bool, bool]] = {
+        (user_id, product_id): (period_end, auto_renew, trial_used)
+        for user_id, product_id, period_end, auto_renew, trial_used in rows
     }
     entitled = set(
         IspEntitlement.objects.filter(

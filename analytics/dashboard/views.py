@@ -104,7 +104,7 @@ def chart_csv(request, store, chart: str):
         raise Http404("No chart has this name.")
     form = RangeForm(request.GET, store=store)
     if not form.is_valid():
-        errors = [e for messages_ in form.errors.values() for e in messages_]
+        errors = [str(e) for messages_ in form.errors.values() for e in messages_]
         return HttpResponseBadRequest(" ".join(errors), content_type="text/plain")
     period = form.cleaned_data["period"]
     built = charts.build(Dashboard(store, period), chart)
@@ -127,7 +127,7 @@ def synonym_add(request, store):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(request, store, "unheard")
     product = form.cleaned_data["product"]
     try:
@@ -162,7 +162,7 @@ def experiment_finish(request, store, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(request, store, "experiments")
     if not experiment.running:
         messages.error(request, f"The experiment on {experiment.product} has already ended.")

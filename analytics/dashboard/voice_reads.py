@@ -4,6 +4,7 @@ not understand and the products asked for."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection
@@ -149,7 +150,7 @@ def _step_expression():
     )
 
 
-def _ranked(ranks: dict):
+def _ranked(ranks: list[tuple[tuple[str, ...], int]]) -> Case:
     return Case(
         *[When(outcome__in=outcomes, then=n) for outcomes, n in ranks],
         default=0,
@@ -314,7 +315,10 @@ class FallbackContext:
 def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackContext]:
     """What came just before each AMAZON.FallbackIntent in its session (the request and the
     skill's outcome), most frequent first: where shoppers get lost."""
-    window = {"partition_by": [F("session_id")], "order_by": [F("created_at").asc(), F("id")]}
+    window: dict[str, Any] = {
+        "partition_by": [F("session_id")],
+        "order_by": [F("created_at").asc(), F("id")],
+    }
     inner = (
         session_requests(store, start, stop)
         .annotate(
@@ -381,8 +385,8 @@ def asked_products(store, start: datetime, stop: datetime) -> Asked:
             counted[value if _is_product_id(value) else value.lower()] += n
         return counted
 
-    most, unavailable = merged(most), merged(unavailable)
-    ids = {int(v) for v in [*most, *unavailable] if _is_product_id(v)}
+    most_counted, unavailable_counted = merged(most), merged(unavailable)
+    ids = {int(v) for v in [*most_counted, *unavailable_counted] if _is_product_id(v)}
     products = {
         pk: (name, stock, active)
         for pk, name, stock, active in Product.objects.filter(store=store, pk__in=ids).values_list(
@@ -400,7 +404,7 @@ def asked_products(store, start: datetime, stop: datetime) -> Asked:
                 found.append(AskedProduct(f"“{value}”", None, n))
         return sorted(found, key=lambda a: (-a.times, a.label))[:TOP]
 
-    return Asked(listed(most), listed(unavailable))
+    return Asked(listed(most_counted), listed(unavailable_counted))
 
 
 def synonym_choices(store) -> list[tuple[int, str]]:

@@ -71,8 +71,8 @@ class Shop:
     cream: object
     pack: object
     club: object
-    running: UpsellExperiment
-    ended: UpsellExperiment
+    running: UpsellExperiment | None  # set once the shop's experiments are made
+    ended: UpsellExperiment | None
 
 
 def _customer(store, created, **kwargs):

@@ -15,8 +15,8 @@ from orders.tests.factories import CustomerFactory
 from skill.models import Interaction
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 class _At(factory.django.DjangoModelFactory):

@@ -59,7 +59,7 @@ def text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def figure(page: str, key: str) -> tuple[str, str, str]:
+def figure(page: str, key: str) -> tuple[str, ...]:
     """(value, change, before) of the headline number ``key``."""
     found = re.search(
         rf'id="figure-{key}"><dt>.*?</dt><dd class="value">(.*?)</dd>'
@@ -350,11 +350,12 @@ def _more_of_everything(shop, n: int):
         order = OrderFactory(store=store, customer=customer, placed_at=at, total=Decimal("12.00"))
         RefundFactory(order=order, amount=Decimal("1.00"), at=at)
         product = ProductFactory(store=store)
-        plan = RefillPlan.objects.create(
+        # factory_boy types a factory's call as the factory, not the model it makes.
+        plan = RefillPlan.objects.create(  # type: ignore[misc]
             store=store, customer=customer, product=product, interval_weeks=2, next_run_at=NOW
         )
         RefillPlanEvent.objects.create(store=store, plan=plan, type="created")
-        UpsellEvent.objects.create(
+        UpsellEvent.objects.create(  # type: ignore[misc]  # as above
             store=store, customer=customer, product=shop.club, kind=UpsellEventKind.OFFERED
         )
         PurchaseResultFactory(

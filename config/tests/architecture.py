@@ -258,14 +258,11 @@ def import_graph(modules: list[Module]) -> dict[str, set[str]]:
     """Module -> the modules it imports, at module level or in a function. ``from m import
     a`` depends on ``m.a`` when that is a module, else on ``m``."""
     known = {module.name for module in modules}
-    graph = {name: set() for name in known}
+    graph: dict[str, set[str]] = {name: set() for name in known}
     for module in modules:
         for imp in imports(module):
-            if imp.members:
-                base = imp.modules[0]
-                targets = [m if m in known else base for m in imp.members]
-            else:
-                targets = imp.modules
+            base = imp.modules[0]
+            targets = [m if m in known else base for m in imp.members] or list(imp.modules)
             for target in targets:
                 if target in known and target != module.name:
                     graph[module.name].add(target)
@@ -273,7 +270,8 @@ def import_graph(modules: list[Module]) -> dict[str, set[str]]:
 
 
 def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
-    seen, todo = set(), [start]
+    seen: set[str] = set()
+    todo = [start]
     while todo:
         for nxt in graph[todo.pop()] - seen:
             seen.add(nxt)
@@ -284,15 +282,15 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 def _shortest_cycle(graph: dict[str, set[str]], members: list[str]) -> list[str]:
     """The shortest cycle through the first of ``members``, staying inside them."""
     start, inside = members[0], set(members)
-    came_from = {start: None}
+    came_from: dict[str, str | None] = {start: None}
     queue = deque([start])
     while queue:
         node = queue.popleft()
         for nxt in sorted(graph[node] & inside):
             if nxt == start:
                 path = [node]
-                while came_from[path[-1]] is not None:
-                    path.append(came_from[path[-1]])
+                while (before := came_from[path[-1]]) is not None:
+                    path.append(before)
                 return [*reversed(path), start]
             if nxt not in came_from:
                 came_from[nxt] = node

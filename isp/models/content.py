@@ -25,7 +25,7 @@ class ContentAccess(models.TextChoices):
 
 
 # The product type each access rule needs (None: no product).
-ACCESS_PRODUCT_TYPE = {
+ACCESS_PRODUCT_TYPE: dict[str, str | None] = {
     ContentAccess.FREE: None,
     ContentAccess.ONE_TIME: ProductType.ENTITLEMENT,
     ContentAccess.SUBSCRIPTION: None,
@@ -116,7 +116,7 @@ class ContentItem(models.Model):
         return self.spoken_text
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         problems = texts.spoken_text_errors(self.spoken_text)
         if problems:
             errors["spoken_text"] = problems
@@ -130,7 +130,7 @@ class ContentItem(models.Model):
         if needed is None and self.product_id:
             errors["product"] = "Only one-time and consumable content names a product."
         elif needed is not None:
-            if not self.product_id:
+            if self.product is None:
                 errors["product"] = f"Choose the {ProductType(needed).label.lower()} it needs."
             elif self.product.type != needed:
                 errors["product"] = (

@@ -82,7 +82,7 @@ class UpsellExperiment(models.Model):
         return self.ended_at is None
 
     def clean(self):
-        errors = {}
+        errors: dict[str, list[str]] = {}
         if self.kind == ExperimentKind.MESSAGE:
             for field in ("message_a", "message_b"):
                 value = getattr(self, field)
@@ -94,7 +94,7 @@ class UpsellExperiment(models.Model):
             if self.message_a and texts.same_text(self.message_a, self.message_b):
                 errors.setdefault("message_b", []).append("The two messages are the same.")
         elif self.kind == ExperimentKind.FREQUENCY and self.per_session_a == self.per_session_b:
-            errors["per_session_b"] = "The two frequencies are the same."
+            errors["per_session_b"] = ["The two frequencies are the same."]
         if errors:
             raise ValidationError(errors)
 

@@ -135,7 +135,7 @@ class InSkillProduct(models.Model):
         texts = self.texts(locale)
         return texts.name if texts else self.reference_name
 
-    def texts(self, locale: str = ""):
+    def texts(self, locale: str = "") -> "InSkillProductLocalization | None":
         """The localization for ``locale``: exact, else the same language, else the first
         written (None when the product has none yet)."""
         rows = list(self.localizations.all())
@@ -228,16 +228,17 @@ class InSkillProductLocalization(models.Model):
         return f"{self.product} ({self.locale})"
 
     def clean(self):
-        errors = {}
+        errors: dict[str, list[str]] = {}
         for field in ["name", "summary", "description", "purchase_prompt", "bought_card_text"]:
-            label = self._meta.get_field(field).verbose_name.capitalize()
+            # Text fields, never relations (which have no verbose_name).
+            label = self._meta.get_field(field).verbose_name.capitalize()  # type: ignore[union-attr]
             problems = texts.text_errors(label, getattr(self, field))
             if problems:
                 errors[field] = problems
         for field in ["example_phrases", "keywords"]:
             value = getattr(self, field)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors[field] = 'A list of phrases, e.g. ["buy the pro pack"].'
+                errors[field] = ['A list of phrases, e.g. ["buy the pro pack"].']
                 continue
             problems = [p for v in value for p in texts.text_errors(f"“{v}”", v)]
             if problems:

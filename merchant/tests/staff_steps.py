@@ -22,7 +22,7 @@ def invite_colleague(page, live_server, *, store, email, role, can_refund=False)
 def invitation_link(live_server, email) -> str:
     """The one-time link of the invitation emailed to ``email`` (eager Celery sent it)."""
     (message,) = [message for message in mail.outbox if message.to == [email]]
-    link = re.search(rf"{re.escape(live_server.url)}/account/welcome/\S+/\S+/", message.body)
+    link = re.search(rf"{re.escape(live_server.url)}/account/welcome/\S+/\S+/", str(message.body))
     assert link is not None, message.body
     return link.group(0)
 

@@ -21,7 +21,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 def watch(page) -> list[str]:
-    errors = []
+    errors: list[str] = []
     record_console_errors(page, errors)
     page.add_init_script(RECORD_VIOLATIONS)
     return errors

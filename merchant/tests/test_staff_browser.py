@@ -29,7 +29,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def watch(page) -> list[str]:
     """Console errors, uncaught exceptions and CSP violations of every page ``page`` opens."""
-    errors = []
+    errors: list[str] = []
     record_console_errors(page, errors)
     page.add_init_script(RECORD_VIOLATIONS)
     return errors

@@ -5,6 +5,8 @@ then ledger rows. Every service follows it, so two services never deadlock. A re
 is locked before anything of its renewal.
 """
 
+from django.db.models import Model
+
 from ..models import Order, OrderLine, RefillPlan
 
 
@@ -21,6 +23,6 @@ def lock_plan(plan: RefillPlan) -> RefillPlan:
     return RefillPlan.objects.select_for_update().get(pk=plan.pk, store_id=plan.store_id)
 
 
-def save_fields(instance, *fields: str) -> None:
+def save_fields(instance: Model, *fields: str) -> None:
     """Save only the changed fields (and ``updated_at``) of a locked row."""
     instance.save(update_fields=[*fields, "updated_at"])

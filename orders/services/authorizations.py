@@ -27,6 +27,7 @@ def order_warn_authorization_expiring(*, order: Order) -> bool:
     if order.events.filter(type=OrderEventType.AUTHORIZATION_EXPIRING).exists():
         return False
     auth = order_authorization_transaction(order)
+    assert auth is not None  # order.has_open_authorization()
     events.authorization_expiring(
         order,
         expires_at=auth.expires_at.isoformat() if auth.expires_at else "",

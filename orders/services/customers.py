@@ -1,11 +1,13 @@
 """Customers: the shoppers of a store, known by their Alexa user id."""
 
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
+from merchant.models import Store
 from webhooks.services import webhook_event_emit
 
 from ..events import SYSTEM
@@ -13,7 +15,7 @@ from ..models import Customer, Order, OrderEvent, OrderEventType, RefillPlan, Re
 from .refill_plans import refill_plan_cancel
 
 
-def customer_get_or_create(*, store, alexa_user_id: str, locale: str) -> Customer:
+def customer_get_or_create(*, store: Store, alexa_user_id: str, locale: str) -> Customer:
     customer = Customer.objects.filter(store=store, alexa_user_id=alexa_user_id).first()
     if customer:
         return customer
@@ -32,7 +34,7 @@ def customer_set_payment_consent(*, customer: Customer, status: str) -> Customer
 
 
 def customer_store_delivery_contact(
-    *, customer: Customer, address: dict, email: str = ""
+    *, customer: Customer, address: dict[str, Any], email: str = ""
 ) -> Customer:
     """Keep the delivery address (and the email, when known) from the shopper's Alexa
     settings, for stores paid on delivery."""
@@ -44,7 +46,7 @@ def customer_store_delivery_contact(
 
 
 def customer_store_billing_agreement(
-    *, customer: Customer, agreement_id: str, status: str, address: dict, email: str = ""
+    *, customer: Customer, agreement_id: str, status: str, address: dict[str, Any], email: str = ""
 ) -> Customer:
     """Keep the Amazon Pay billing agreement and the shipping address from a Setup result."""
     customer.billing_agreement_id = agreement_id

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +17,9 @@ from .payments import sync_payment_status, void_authorization
 from .refunds import issue_refund
 
 
-def put_back_in_stock(order: Order, lines: list[OrderLine], *, actor, actor_label) -> None:
+def put_back_in_stock(
+    order: Order, lines: list[OrderLine], *, actor: User | None, actor_label: str
+) -> None:
     """Put what was not refunded back in stock, once per order (order and lines locked)."""
     if order.restocked_at is not None:
         return
@@ -38,7 +41,14 @@ def put_back_in_stock(order: Order, lines: list[OrderLine], *, actor, actor_labe
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor=None, actor_label="", restock=True, reason="") -> Order:
+def order_cancel(
+    *,
+    order: Order,
+    actor: User | None = None,
+    actor_label: str = "",
+    restock: bool = True,
+    reason: str = "",
+) -> Order:
     """Cancel before shipping: void the authorization or refund the capture, restock once.
 
     After shipping an order can be refunded, not cancelled (``cannot_cancel``).
@@ -88,8 +98,8 @@ def order_ship(
     carrier: str,
     tracking_number: str = "",
     expected_arrival: date | None = None,
-    actor=None,
-    actor_label="",
+    actor: User | None = None,
+    actor_label: str = "",
 ) -> Order:
     """Mark shipped with carrier and tracking (and the expected arrival, when known); an
     open authorization is captured after commit by a Celery task (Charge Later)."""
@@ -120,7 +130,9 @@ def order_ship(
 
 
 @transaction.atomic
-def order_mark_out_for_delivery(*, order: Order, actor=None, actor_label="") -> Order:
+def order_mark_out_for_delivery(
+    *, order: Order, actor: User | None = None, actor_label: str = ""
+) -> Order:
     """The carrier has the parcel on its last leg (the order stays shipped)."""
     order = lock_order(order)
     if not order.can_mark_out_for_delivery():
@@ -137,7 +149,7 @@ def order_mark_out_for_delivery(*, order: Order, actor=None, actor_label="") -> 
 
 
 @transaction.atomic
-def order_deliver(*, order: Order, actor=None, actor_label="") -> Order:
+def order_deliver(*, order: Order, actor: User | None = None, actor_label: str = "") -> Order:
     order = lock_order(order)
     if not order.can_deliver():
         raise OrderError(OrderErrorCode.CANNOT_DELIVER, f"Order {order.number} is {order.status}.")
@@ -170,7 +182,9 @@ def order_record_alexa_notification(
 
 
 @transaction.atomic
-def order_add_note(*, order: Order, text: str, actor=None, actor_label="") -> OrderEvent:
+def order_add_note(
+    *, order: Order, text: str, actor: User | None = None, actor_label: str = ""
+) -> OrderEvent:
     """Internal notes are events: append-only, never edited."""
     text = (text or "").strip()
     if not text:

@@ -8,8 +8,11 @@ expect the caller to hold the order's row lock.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +21,13 @@ from merchant.models import PaymentMode
 from .. import events
 from ..errors import OrderError, OrderErrorCode
 from ..events import SHOPPER
-from ..gateways import AUTHORIZATION_LIFETIME, GatewayError, PaymentRef, get_gateway
+from ..gateways import (
+    AUTHORIZATION_LIFETIME,
+    GatewayError,
+    PaymentGateway,
+    PaymentRef,
+    get_gateway,
+)
 from ..models import Order, PaymentKind, PaymentState, PaymentStatus, PaymentTransaction
 from ..selectors import derive_payment_status, order_authorization_transaction
 from ._locks import lock_order, save_fields
@@ -34,15 +43,15 @@ class PaymentResult:
     captured: bool = False  # AuthorizeAndCapture succeeded
     declined: bool = False
     reason_code: str = ""
-    raw: dict = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
     capture_external_id: str = ""
-    expires_at: object = None
+    expires_at: datetime | None = None
 
 
 # Helpers for the services of this package -------------------------------------------------------
 
 
-def gateway_for(order: Order):
+def gateway_for(order: Order) -> PaymentGateway:
     """Pay-on-delivery money moves by hand (the manual gateway); the rest through Amazon Pay."""
     return get_gateway("manual" if order.payment_mode == PaymentMode.PAY_ON_DELIVERY else None)
 
@@ -102,9 +111,12 @@ def book_authorization(order: Order, payment: PaymentResult) -> None:
         events.payment_captured(order, amount=payment.amount)
 
 
-def void_authorization(order: Order, *, actor, actor_label, reason="") -> PaymentTransaction:
+def void_authorization(
+    order: Order, *, actor: User | None, actor_label: str, reason: str = ""
+) -> PaymentTransaction:
     """Close the open authorization at the gateway and book the void (order locked)."""
     auth = order_authorization_transaction(order)
+    assert auth is not None  # open: the callers checked can_void(), or just booked it
     reference_id = f"{auth.reference_id[:30]}-v"
     try:
         result = gateway_for(order).void(authorization=payment_ref(auth), reference_id=reference_id)
@@ -155,7 +167,7 @@ def order_record_decline(*, order: Order, payment: PaymentResult) -> bool:
     return True
 
 
-def order_capture(*, order: Order, actor=None, actor_label="") -> Order:
+def order_capture(*, order: Order, actor: User | None = None, actor_label: str = "") -> Order:
     """Capture the open authorization (Charge Later), before it expires.
 
     A refused capture is written to the timeline (committed) and then raised as
@@ -173,6 +185,7 @@ def order_capture(*, order: Order, actor=None, actor_label="") -> Order:
                 OrderErrorCode.CANNOT_CAPTURE, f"Order {order.number} has no open authorization."
             )
         auth = order_authorization_transaction(order)
+        assert auth is not None  # order.can_capture()
         reference_id = f"{auth.reference_id[:30]}-c"
         try:
             result = gateway_for(order).capture(
@@ -217,7 +230,9 @@ def order_capture(*, order: Order, actor=None, actor_label="") -> Order:
 
 
 @transaction.atomic
-def order_void(*, order: Order, actor=None, actor_label="", reason="") -> Order:
+def order_void(
+    *, order: Order, actor: User | None = None, actor_label: str = "", reason: str = ""
+) -> Order:
     """Release (close) the open authorization without cancelling the order."""
     order = lock_order(order)
     if not order.can_void():
@@ -230,7 +245,9 @@ def order_void(*, order: Order, actor=None, actor_label="", reason="") -> Order:
 
 
 @transaction.atomic
-def order_mark_collected(*, order: Order, actor=None, actor_label="") -> Order:
+def order_mark_collected(
+    *, order: Order, actor: User | None = None, actor_label: str = ""
+) -> Order:
     """Pay on delivery: staff collected the order total."""
     order = lock_order(order)
     if not order.can_mark_collected():

@@ -27,7 +27,9 @@ class PlaceResult:
 
 
 @transaction.atomic
-def order_place(*, order: Order, payment: PaymentResult | None, actor_label=SHOPPER) -> PlaceResult:
+def order_place(
+    *, order: Order, payment: PaymentResult | None, actor_label: str = SHOPPER
+) -> PlaceResult:
     """Place a cart: book the payment, take the stock, mark it placed, send the confirmation.
 
     Idempotent on ``payment.reference_id``: a repeated report returns the order it placed.
@@ -58,7 +60,7 @@ def order_place(*, order: Order, payment: PaymentResult | None, actor_label=SHOP
     if not lines:
         raise OrderError(OrderErrorCode.EMPTY_CART, "The cart is empty.")
 
-    products = {
+    products: dict[int | None, Product] = {
         p.pk: p
         for p in Product.objects.select_for_update()
         .filter(pk__in=sorted({line.product_id for line in lines}), store_id=order.store_id)

@@ -3,9 +3,10 @@ billing agreement. The beat job finds due plans (``selectors.refill_plan_due_ids
 task per plan calls ``refill_plan_renew``."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,7 +36,12 @@ from .payments import PaymentResult, book_authorization
 
 @transaction.atomic
 def refill_plan_create(
-    *, customer: Customer, product: Product, quantity: int, interval_weeks: int, actor_label=SHOPPER
+    *,
+    customer: Customer,
+    product: Product,
+    quantity: int,
+    interval_weeks: int,
+    actor_label: str = SHOPPER,
 ) -> RefillPlan:
     """Start a refill plan on the customer's billing agreement; the first renewal is one
     interval from now. A repeated request returns the plan already running."""
@@ -70,7 +76,9 @@ def refill_plan_create(
 
 
 @transaction.atomic
-def refill_plan_pause(*, plan: RefillPlan, actor=None, actor_label="") -> RefillPlan:
+def refill_plan_pause(
+    *, plan: RefillPlan, actor: User | None = None, actor_label: str = ""
+) -> RefillPlan:
     plan = lock_plan(plan)
     if plan.status != RefillPlanStatus.ACTIVE:
         raise OrderError(OrderErrorCode.PLAN_NOT_ACTIVE, f"The plan is {plan.status}.")
@@ -81,7 +89,9 @@ def refill_plan_pause(*, plan: RefillPlan, actor=None, actor_label="") -> Refill
 
 
 @transaction.atomic
-def refill_plan_resume(*, plan: RefillPlan, actor=None, actor_label="") -> RefillPlan:
+def refill_plan_resume(
+    *, plan: RefillPlan, actor: User | None = None, actor_label: str = ""
+) -> RefillPlan:
     """Resume a paused plan; a renewal date that passed while paused becomes now."""
     plan = lock_plan(plan)
     if plan.status != RefillPlanStatus.PAUSED:
@@ -95,7 +105,9 @@ def refill_plan_resume(*, plan: RefillPlan, actor=None, actor_label="") -> Refil
 
 
 @transaction.atomic
-def refill_plan_cancel(*, plan: RefillPlan, actor=None, actor_label="") -> RefillPlan:
+def refill_plan_cancel(
+    *, plan: RefillPlan, actor: User | None = None, actor_label: str = ""
+) -> RefillPlan:
     plan = lock_plan(plan)
     if plan.status == RefillPlanStatus.CANCELLED:
         raise OrderError(OrderErrorCode.PLAN_ALREADY_CANCELLED, "The plan is already cancelled.")
@@ -120,7 +132,7 @@ class _RenewalDeclined(Exception):
         self.code = code
 
 
-def refill_plan_renew(*, plan: RefillPlan, now=None) -> RenewalOutcome:
+def refill_plan_renew(*, plan: RefillPlan, now: datetime | None = None) -> RenewalOutcome:
     """Charge the plan's period that is due (``plan.next_run_at``) on the billing agreement.
 
     Charge Later on the agreement: authorize now, capture when staff ship. Never charges a
@@ -239,7 +251,9 @@ def _renewal_order(plan: RefillPlan, renewal: RefillRenewal) -> Order:
     return order
 
 
-def _renewal_failed(plan, renewal, code, now) -> RenewalOutcome:
+def _renewal_failed(
+    plan: RefillPlan, renewal: RefillRenewal, code: str, now: datetime
+) -> RenewalOutcome:
     """A declined attempt: retry with exponential backoff, or after the last attempt pause
     the plan and report it to the merchant."""
     renewal.attempts += 1

@@ -4,8 +4,10 @@ Amazon Pay refunds start Pending and are settled later (``refund_settle``, polle
 task); pay-on-delivery refunds (money handed back) complete at once.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +32,9 @@ from ._locks import lock_lines, lock_order, save_fields
 from .payments import gateway_for, gateway_refusal, payment_ref, sync_payment_status
 
 
-def refund_amount_for_lines(order: Order, lines: list[OrderLine], quantities: dict) -> Decimal:
+def refund_amount_for_lines(
+    order: Order, lines: list[OrderLine], quantities: dict[int, int]
+) -> Decimal:
     """Money for refunding ``quantities`` ({line id: quantity}), tax included."""
     by_id = {line.pk: line for line in lines}
     amount = Decimal("0")
@@ -59,10 +63,10 @@ def issue_refund(
     lines: list[OrderLine],
     *,
     amount: Decimal,
-    quantities: dict,
+    quantities: dict[int, int],
     reason: str,
-    actor,
-    actor_label,
+    actor: User | None,
+    actor_label: str,
     reference_id: str = "",
 ) -> PaymentTransaction:
     """Refund ``amount`` of the capture at the gateway and book it (order and lines locked)."""
@@ -116,7 +120,11 @@ def issue_refund(
         if quantities.get(line.pk):
             line.refunded_quantity += quantities[line.pk]
             line.save(update_fields=["refunded_quantity"])
-    data = {"amount": str(amount), "reason": reason, "reference_id": reference_id}
+    data: dict[str, object] = {
+        "amount": str(amount),
+        "reason": reason,
+        "reference_id": reference_id,
+    }
     if quantities:
         data["lines"] = {str(k): v for k, v in quantities.items()}
     if completed:
@@ -139,10 +147,10 @@ def order_refund(
     *,
     order: Order,
     amount: Decimal | None = None,
-    lines: dict | None = None,
+    lines: Mapping[int, int] | Mapping[str, int] | None = None,
     reason: str = "",
-    actor=None,
-    actor_label="",
+    actor: User | None = None,
+    actor_label: str = "",
     reference_id: str = "",
 ) -> PaymentTransaction:
     """Refund in full (no amount, no lines), a partial amount, or lines and quantities.
@@ -237,7 +245,9 @@ def refund_settle(*, transaction_id: int) -> PaymentTransaction:
 
 
 @transaction.atomic
-def refund_request_create(*, customer: Customer, order: Order | None, channel="voice"):
+def refund_request_create(
+    *, customer: Customer, order: Order | None, channel: str = "voice"
+) -> RefundRequest:
     request = RefundRequest.objects.create(
         store_id=customer.store_id, customer=customer, order=order, channel=channel
     )
@@ -249,7 +259,11 @@ def refund_request_create(*, customer: Customer, order: Order | None, channel="v
 
 @transaction.atomic
 def refund_request_resolve(
-    *, refund_request: RefundRequest, resolution: str, actor=None, actor_label=""
+    *,
+    refund_request: RefundRequest,
+    resolution: str,
+    actor: User | None = None,
+    actor_label: str = "",
 ) -> RefundRequest:
     resolution = (resolution or "").strip()
     if not resolution:

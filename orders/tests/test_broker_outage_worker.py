@@ -35,8 +35,8 @@ from skill.testing.envelopes import Shopper, directive_of, product_slot, speech_
 from testing import require
 from webhooks.models import DeliveryState, WebhookDelivery
 from webhooks.services import webhook_deliveries_sweep
+from webhooks.testing.receiver import Receiver, free_port
 from webhooks.tests.factories import WebhookEndpointFactory
-from webhooks.tests.helpers import Receiver, free_port
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +112,7 @@ def receiver():
     receiver.stop()
 
 
-def pay_by_voice(store, product, client) -> dict:
+def pay_by_voice(store, product, client):
     shopper = Shopper(client, store.skill_ids.first().skill_id)
     shopper.say("OrderProductIntent", Product=product_slot(product))
     assert directive_of(shopper.yes())["name"] == "Setup"

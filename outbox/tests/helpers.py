@@ -29,11 +29,12 @@ def broker_at(url: str):
     saved = (app.conf.task_always_eager, app.conf.get("broker_write_url"))
     forget_connections(app)
     broker.resume()
-    app.conf.task_always_eager, app.conf.broker_write_url = False, url
+    # Set by key: celery-types declares the attribute read-only.
+    app.conf.task_always_eager, app.conf["broker_write_url"] = False, url
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_write_url = saved
+        app.conf.task_always_eager, app.conf["broker_write_url"] = saved
         forget_connections(app)
         broker.resume()
 

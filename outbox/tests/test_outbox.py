@@ -17,7 +17,7 @@ from outbox.tasks import sweep_outbox
 from .helpers import broker_at, broker_down, silent_broker
 
 RECORD = "outbox.tests.record"
-ran = []
+ran: list[tuple] = []
 
 
 @shared_task(name=RECORD)

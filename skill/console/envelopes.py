@@ -12,6 +12,7 @@ waiting for the owner to play Amazon's purchase dialogue is kept with the shoppe
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import (
@@ -23,6 +24,7 @@ from ask_sdk_model import (
     IntentRequest,
     LaunchRequest,
     Permissions,
+    Request,
     RequestEnvelope,
     Session,
     SessionEndedReason,
@@ -112,7 +114,10 @@ def build_envelope(
     """A full request envelope: launch, intent (from the matcher) or session end."""
     new = not shopper.session_id
     session_id = shopper.session_id or f"amzn1.echo-api.session.{uuid.uuid4()}"
-    common = dict(request_id=f"amzn1.echo-api.request.{uuid.uuid4()}", locale=locale)
+    common: dict[str, Any] = dict(
+        request_id=f"amzn1.echo-api.request.{uuid.uuid4()}", locale=locale
+    )
+    request: Request
     if end_session:
         request = SessionEndedRequest(reason=SessionEndedReason.USER_INITIATED, **common)
     elif understood is None or understood.request_type == LAUNCH:
@@ -151,7 +156,7 @@ def build_envelope(
         ),
         request=request,
     )
-    data = _serializer.serialize(envelope)
+    data = cast(dict[str, Any], _serializer.serialize(envelope))
     data["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return data
 

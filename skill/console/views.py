@@ -250,6 +250,7 @@ def _play(sent, data, *, locale, kind, said="", understood=None, extra=None, ord
         if directive is None:
             break
         simulate = _outcome(data, directive.get("name"))
+        assert response is not None  # it carries the directive
         sent = amazon_pay_sandbox.response_envelope(sent, response, simulate=simulate)
         since = timezone.now()
         response = runtime.handle_envelope(sent, source="console")

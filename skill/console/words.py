@@ -26,7 +26,7 @@ ISP_OUTCOMES = {
 }
 
 
-def send_request(response: dict, names: set) -> dict | None:
+def send_request(response: dict | None, names: set) -> dict | None:
     """The answer's ``Connections.SendRequest`` directive if its name is one of ``names``."""
     for directive in ((response or {}).get("response") or {}).get("directives") or []:
         if directive.get("type") == amazon_pay.SEND_REQUEST and directive.get("name") in names:

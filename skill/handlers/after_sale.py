@@ -3,39 +3,42 @@
 import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from merchant.models import PaymentMode
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
-from orders.models import OrderStatus, PaymentStatus
+from orders.models import Order, OrderStatus, PaymentStatus, RefillPlan
 
 from .. import intents, outcomes, premium, selectors
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from . import purchases
 from .common import ask, join, lines_text, set_step, spoken_name, tell, text_locale
 
 logger = logging.getLogger(__name__)
 
 
-def _contact(turn) -> str:
+def _contact(turn: Turn) -> str:
     store = turn.store
-    return turn.voice.contact(store.support_phone, store.support_email, store.support_url)
+    text: str = turn.voice.contact(store.support_phone, store.support_email, store.support_url)
+    return text
 
 
 class OrderStatusHandler(AbstractRequestHandler):
     """ "where is my order": the real latest order and what happened to it."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.ORDER_STATUS)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.customer)
+        order = selectors.latest_order(customer=turn.shopper)
         set_step(turn, Step.IDLE)
         if order is None:
             turn.outcome = Outcome.NO_ORDERS
@@ -61,13 +64,13 @@ class OrderStatusHandler(AbstractRequestHandler):
 class CancelOrderHandler(AbstractRequestHandler):
     """ "cancel my order" (not AMAZON.CancelIntent): say which order and ask to confirm."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.CANCEL_ORDER)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
         if order is None:
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.NOTHING_TO_CANCEL
@@ -93,9 +96,9 @@ class CancelOrderHandler(AbstractRequestHandler):
         )
 
 
-def cancel_confirmed(handler_input, turn):
+def cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     voice = turn.voice
-    order = turn.conversation.order
+    order = turn.shopper_conversation.order
     set_step(turn, Step.IDLE)
     if order is None:
         return ask(handler_input, join(voice.NOTHING_TO_CANCEL, voice.WHAT_NEXT))
@@ -135,15 +138,15 @@ class RefundHandler(AbstractRequestHandler):
     In a store that sells in-skill products, "refund the pro pack" goes to Amazon, and a
     plain "I want a refund" asks which when the shopper has both."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.REFUND)(handler_input) or (
             is_intent_name(intents.REFUND_ISP)(handler_input)
             and premium.isp_store(turn_of(handler_input))
         )
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
         if premium.isp_store(turn):
             named = is_intent_name(intents.REFUND_ISP)(handler_input)
             answer = purchases.refund(handler_input, turn, has_order=order is not None, named=named)
@@ -152,11 +155,11 @@ class RefundHandler(AbstractRequestHandler):
         return refund_guidance(handler_input, turn, order)
 
 
-def refund_guidance(handler_input, turn, order):
+def refund_guidance(handler_input: HandlerInput, turn: Turn, order: Order | None) -> Response:
     """The order refund answer (also "no" to "is this about the pro pack?")."""
     voice = turn.voice
     store = turn.store
-    orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
+    orders.refund_request_create(customer=turn.shopper, order=order, channel="voice")
     handler_input.response_builder.set_card(
         SimpleCard(
             title=voice.REFUND_CARD_TITLE,
@@ -176,17 +179,17 @@ def refund_guidance(handler_input, turn, order):
     )
 
 
-def refill_accepted(handler_input, turn):
+def refill_accepted(handler_input: HandlerInput, turn: Turn) -> Response:
     voice = turn.voice
-    product = turn.conversation.product
+    product = turn.shopper_conversation.product
     set_step(turn, Step.IDLE)
     if product is None or not product.refill_interval_weeks:
         return ask(handler_input, voice.WHAT_NEXT)
     try:
         plan = orders.refill_plan_create(
-            customer=turn.customer,
+            customer=turn.shopper,
             product=product,
-            quantity=max(1, turn.conversation.quantity),
+            quantity=max(1, turn.shopper_conversation.quantity),
             interval_weeks=product.refill_interval_weeks,
             actor_label="shopper",
         )
@@ -205,17 +208,15 @@ class CancelRefillsHandler(AbstractRequestHandler):
     subscriptions in the skill, "cancel my subscription" cancels that one when it is all
     the shopper has, and asks which when they also have a refill plan."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.CANCEL_REFILLS)(handler_input) or (
             is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
             and premium.isp_store(turn_of(handler_input))
         )
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        plans = selectors.active_refill_plans(
-            customer=turn.customer, locale=text_locale(turn) or ""
-        )
+        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
         if premium.isp_store(turn):
             named = is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
             answer = purchases.cancel_subscription(
@@ -226,13 +227,13 @@ class CancelRefillsHandler(AbstractRequestHandler):
         return offer_cancel_refills(handler_input, turn, plans)
 
 
-def offer_cancel_refills(handler_input, turn, plans=None):
+def offer_cancel_refills(
+    handler_input: HandlerInput, turn: Turn, plans: list[RefillPlan] | None = None
+) -> Response:
     """Name the refill plans and ask to confirm (also "no" to "cancel the shave club?")."""
     voice = turn.voice
     if plans is None:
-        plans = selectors.active_refill_plans(
-            customer=turn.customer, locale=text_locale(turn) or ""
-        )
+        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
     if not plans:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NO_REFILL_PLAN
@@ -243,9 +244,9 @@ def offer_cancel_refills(handler_input, turn, plans=None):
     return ask(handler_input, voice.confirm_cancel_refills(names))
 
 
-def refills_cancel_confirmed(handler_input, turn):
+def refills_cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     set_step(turn, Step.IDLE)
-    for plan in selectors.active_refill_plans(customer=turn.customer, locale=""):
+    for plan in selectors.active_refill_plans(customer=turn.shopper, locale=""):
         try:
             orders.refill_plan_cancel(plan=plan, actor_label="shopper")
         except OrderError as exc:  # cancelled meanwhile

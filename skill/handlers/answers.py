@@ -1,32 +1,34 @@
 """Yes and No: what they mean depends on the step the conversation is at."""
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 
 from orders import services as orders
 from orders.models import OrderStatus
 
-from .. import intents
+from .. import intents, selectors
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from . import after_sale, checkout, in_skill, purchases, shopping
 from .common import ask, join, set_step, tell
 
 
-def _step(turn) -> str:
+def _step(turn: Turn) -> str:
     return turn.conversation.step if turn.conversation else Step.IDLE
 
 
-def order_offered_product(handler_input, turn):
-    conversation = turn.conversation
+def order_offered_product(handler_input: HandlerInput, turn: Turn) -> Response:
+    conversation = turn.shopper_conversation
     product = conversation.product
     if product is None:
         return shopping.offer_choices(handler_input, turn)
     if not product.is_sellable(conversation.quantity):
         return shopping.not_available(handler_input, turn, product)
     cart = orders.cart_start(
-        customer=turn.customer, locale=turn.locale, source=turn.source, is_test=turn.is_test
+        customer=turn.shopper, locale=turn.locale, source=turn.source, is_test=turn.is_test
     )
     result = orders.cart_set_items(
         order=cart, items=[orders.CartItem(product=product, quantity=conversation.quantity)]
@@ -37,8 +39,8 @@ def order_offered_product(handler_input, turn):
     return checkout.start(handler_input, turn, result.order)
 
 
-def resume_cart(handler_input, turn):
-    order = turn.conversation.order
+def resume_cart(handler_input: HandlerInput, turn: Turn) -> Response:
+    order = turn.shopper_conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         return shopping.offer_choices(handler_input, turn)
     turn.outcome = Outcome.RESUME
@@ -46,10 +48,10 @@ def resume_cart(handler_input, turn):
 
 
 class YesHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.YES)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         step = _step(turn)
         if step == Step.OFFER_PRODUCT:
@@ -57,7 +59,7 @@ class YesHandler(AbstractRequestHandler):
         if step == Step.OFFER_RESUME:
             return resume_cart(handler_input, turn)
         if step == Step.OFFER_REORDER:
-            return shopping.reorder(handler_input, turn, turn.conversation.order)
+            return shopping.reorder(handler_input, turn, turn.shopper_conversation.order)
         if step == Step.CONFIRM_ORDER:
             return checkout.complete(handler_input, turn)
         if step == Step.OFFER_REFILL:
@@ -79,10 +81,10 @@ class YesHandler(AbstractRequestHandler):
 
 
 class NoHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.NO)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         step = _step(turn)
@@ -119,9 +121,7 @@ class NoHandler(AbstractRequestHandler):
         if step == Step.CHOOSE_CANCEL:
             return after_sale.offer_cancel_refills(handler_input, turn)
         if step == Step.CHOOSE_REFUND:
-            order = after_sale.selectors.latest_order(
-                customer=turn.customer, statuses=after_sale.selectors.KEPT
-            )
+            order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
             return after_sale.refund_guidance(handler_input, turn, order)
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.GOODBYE

@@ -8,8 +8,9 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestHandler,
     AbstractRequestInterceptor,
 )
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import IntentRequest
+from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 
 from orders import services as orders
@@ -24,7 +25,7 @@ from .common import ask, consent_status, join, request_of, set_step, tell, text_
 logger = logging.getLogger(__name__)
 
 # Steps and what a shopper hears again when lost there.
-REPROMPTS = {
+REPROMPTS: dict[str, str] = {
     Step.OFFER_PRODUCT: "PITCH_QUESTION",
     Step.CONFIRM_ORDER: "COMPLETE_QUESTION",
     Step.OFFER_RESUME: "RESUME_PROMPT",
@@ -47,7 +48,7 @@ class LoadShopper(AbstractRequestInterceptor):
     """The customer and their conversation for this turn (one query for a known shopper,
     a launch included)."""
 
-    def process(self, handler_input):
+    def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
         user_id = envelope.user_id(handler_input.request_envelope)
         if not user_id:
@@ -81,10 +82,10 @@ class LoadShopper(AbstractRequestInterceptor):
 class HelpHandler(AbstractRequestHandler):
     """Help for where the shopper is."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.HELP)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         step = turn.conversation.step if turn.conversation else Step.IDLE
@@ -110,10 +111,10 @@ class HelpHandler(AbstractRequestHandler):
 class FallbackHandler(AbstractRequestHandler):
     """Not understood: a gentle re-prompt for the current step."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.FALLBACK)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         step = turn.conversation.step if turn.conversation else Step.IDLE
@@ -132,12 +133,12 @@ class FallbackHandler(AbstractRequestHandler):
 class StopHandler(AbstractRequestHandler):
     """Stop and Cancel end politely; an unfinished cart stays for next time."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.STOP)(handler_input) or is_intent_name(intents.CANCEL)(
             handler_input
         )
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.GOODBYE
@@ -147,10 +148,10 @@ class StopHandler(AbstractRequestHandler):
 class SessionEndedHandler(AbstractRequestHandler):
     """No speech is allowed in answer to SessionEndedRequest."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         request = request_of(handler_input)
         reason = getattr(request, "reason", None)
@@ -163,10 +164,10 @@ class SessionEndedHandler(AbstractRequestHandler):
 class CanFulfillHandler(AbstractRequestHandler):
     """Name-free requests: the skill does not claim them."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("CanFulfillIntentRequest")(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn_of(handler_input).outcome = Outcome.CAN_FULFILL_NO
         builder = handler_input.response_builder
         builder.set_can_fulfill_intent(CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
@@ -176,10 +177,10 @@ class CanFulfillHandler(AbstractRequestHandler):
 class AnythingElseHandler(AbstractRequestHandler):
     """Last in line: intents this skill does not know and request types it ignores."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         turn.outcome = Outcome.UNHANDLED
         if isinstance(request_of(handler_input), IntentRequest):
@@ -190,10 +191,10 @@ class AnythingElseHandler(AbstractRequestHandler):
 class ApologyHandler(AbstractExceptionHandler):
     """Anything that went wrong mid-turn (a database error too): a spoken apology."""
 
-    def can_handle(self, handler_input, exception):
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
-    def handle(self, handler_input, exception):
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         turn = turn_of(handler_input)
         logger.exception("skill turn failed for store %s", turn.store.pk, exc_info=exception)
         turn.outcome = Outcome.ERROR

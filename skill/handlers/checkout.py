@@ -7,21 +7,27 @@ is always looked up within the store and the customer.
 """
 
 import logging
+from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.connections import ConnectionsResponse
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
+from catalog.models import Product
 from merchant.money import display
 from orders import services as orders
 from orders.amazon_pay_facts import AGREEMENT_OPEN, DECLINED
 from orders.errors import OrderError, OrderErrorCode
-from orders.models import OrderStatus
+from orders.models import Order, OrderLine, OrderStatus
+from orders.services import PaymentResult
 
 from .. import alexa_apis, amazon_pay, outcomes, selectors
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from .common import (
     ask,
     consent_status,
@@ -41,33 +47,35 @@ logger = logging.getLogger(__name__)
 # Starting checkout ------------------------------------------------------------------------
 
 
-def start(handler_input, turn, order, *prefix: str):
+def start(handler_input: HandlerInput, turn: Turn, order: Order, *prefix: str) -> Response:
     """The cart is built: go to the summary (pay on delivery, or an agreement we have),
     ask for permission, or send Setup."""
     store = turn.store
     set_step(turn, Step.IDLE, order=order)
     if not store.uses_amazon_pay:
-        if not turn.customer.shipping_address:
+        if not turn.shopper.shipping_address:
             refused = fetch_delivery_contact(handler_input, turn, *prefix)
             if refused is not None:
                 return refused
         return summary(handler_input, turn, order, *prefix)
     if consent_status(handler_input) != "GRANTED":
         return permission_needed(handler_input, turn, *prefix)
-    customer = turn.customer
+    customer = turn.shopper
     if customer.has_open_billing_agreement and customer.shipping_address:
         return summary(handler_input, turn, order, *prefix)
     return send_setup(handler_input, turn, order)
 
 
-def fetch_delivery_contact(handler_input, turn, *prefix: str):
+def fetch_delivery_contact(
+    handler_input: HandlerInput, turn: Turn, *prefix: str
+) -> Response | None:
     """Pay on delivery: the address to deliver to, and the email for the confirmation, from
     the shopper's Alexa settings. Returns the answer when the order cannot go on yet (the
     cart stays, and is offered again at the next launch)."""
     voice = turn.voice
     try:
         contact = alexa_apis.delivery_contact(
-            handler_input, turn, want_email=not turn.customer.email
+            handler_input, turn, want_email=not turn.shopper.email
         )
     except alexa_apis.PermissionMissing:
         turn.outcome = Outcome.ADDRESS_PERMISSION_NEEDED
@@ -83,12 +91,12 @@ def fetch_delivery_contact(handler_input, turn, *prefix: str):
         turn.outcome = Outcome.NO_DEVICE_ADDRESS
         return tell(handler_input, join(*prefix, voice.NO_DEVICE_ADDRESS))
     turn.customer = orders.customer_store_delivery_contact(
-        customer=turn.customer, address=contact.address, email=contact.email
+        customer=turn.shopper, address=contact.address, email=contact.email
     )
     return None
 
 
-def permission_needed(handler_input, turn, *prefix: str):
+def permission_needed(handler_input: HandlerInput, turn: Turn, *prefix: str) -> Response:
     turn.outcome = Outcome.PERMISSION_NEEDED
     set_step(turn, Step.IDLE)
     handler_input.response_builder.set_card(
@@ -97,10 +105,10 @@ def permission_needed(handler_input, turn, *prefix: str):
     return tell(handler_input, join(*prefix, turn.voice.NEED_PERMISSION))
 
 
-def send_setup(handler_input, turn, order):
+def send_setup(handler_input: HandlerInput, turn: Turn, order: Order) -> Response:
     token = amazon_pay.setup_token(order)
     directive = amazon_pay.setup_directive(
-        store=turn.store, customer=turn.customer, locale=turn.locale, token=token
+        store=turn.store, customer=turn.shopper, locale=turn.locale, token=token
     )
     set_step(turn, Step.AWAITING_SETUP, order=order, token=token)
     turn.outcome = Outcome.SETUP_SENT
@@ -108,7 +116,7 @@ def send_setup(handler_input, turn, order):
     return handler_input.response_builder.set_should_end_session(True).response
 
 
-def summary(handler_input, turn, order, *prefix: str):
+def summary(handler_input: HandlerInput, turn: Turn, order: Order, *prefix: str) -> Response:
     """Seller of record, items, total with tax and shipping, address, the question."""
     voice = turn.voice
     store = turn.store
@@ -117,7 +125,7 @@ def summary(handler_input, turn, order, *prefix: str):
         set_step(turn, Step.IDLE, order=None)
         turn.outcome = Outcome.EMPTY_CART
         return ask(handler_input, voice.EMPTY_CART)
-    address = turn.customer.shipping_address or order.shipping_address or {}
+    address = turn.shopper.shipping_address or order.shipping_address or {}
     text = voice.summary(
         seller=store.name,
         items_text=lines_text(turn, lines),
@@ -136,9 +144,9 @@ def summary(handler_input, turn, order, *prefix: str):
 # Completing the order -----------------------------------------------------------------------
 
 
-def complete(handler_input, turn):
+def complete(handler_input: HandlerInput, turn: Turn) -> Response:
     """The shopper said yes to the summary: Charge, or place a pay-on-delivery order."""
-    order = turn.conversation.order
+    order = turn.shopper_conversation.order
     if order is None or order.status != OrderStatus.DRAFT:
         set_step(turn, Step.IDLE, order=None)
         turn.outcome = Outcome.NOTHING_TO_COMPLETE
@@ -152,16 +160,16 @@ def complete(handler_input, turn):
         return placed(handler_input, turn, result.order)
     if consent_status(handler_input) != "GRANTED":
         return permission_needed(handler_input, turn)
-    if not turn.customer.has_open_billing_agreement:
+    if not turn.shopper.has_open_billing_agreement:
         return send_setup(handler_input, turn, order)
     return send_charge(handler_input, turn, order)
 
 
-def send_charge(handler_input, turn, order):
+def send_charge(handler_input: HandlerInput, turn: Turn, order: Order) -> Response:
     reference = amazon_pay.charge_reference(order)
     token = amazon_pay.charge_token(order, reference)
     directive = amazon_pay.charge_directive(
-        store=turn.store, customer=turn.customer, order=order, reference=reference, token=token
+        store=turn.store, customer=turn.shopper, order=order, reference=reference, token=token
     )
     set_step(turn, Step.AWAITING_CHARGE, order=order, token=token)
     turn.outcome = Outcome.CHARGE_SENT
@@ -169,7 +177,7 @@ def send_charge(handler_input, turn, order):
     return handler_input.response_builder.set_should_end_session(True).response
 
 
-def placed(handler_input, turn, order):
+def placed(handler_input: HandlerInput, turn: Turn, order: Order) -> Response:
     """The order is placed: say so, send the confirmation card, maybe offer refills."""
     voice = turn.voice
     store = turn.store
@@ -212,16 +220,16 @@ def placed(handler_input, turn, order):
         return ask(handler_input, join(text, offer), offer)
     if offers_order_updates(turn):
         # Asked once per shopper, whatever they answer (or if they answer nothing).
-        turn.customer = orders.customer_mark_order_updates_offered(customer=turn.customer)
+        turn.customer = orders.customer_mark_order_updates_offered(customer=turn.shopper)
         set_step(turn, Step.OFFER_ORDER_UPDATES, order=order)
         return ask(handler_input, join(text, voice.ORDER_UPDATES_OFFER), voice.ORDER_UPDATES_OFFER)
     return tell(handler_input, text)
 
 
-def offers_order_updates(turn) -> bool:
+def offers_order_updates(turn: Turn) -> bool:
     """Offer order notifications on Alexa: the store can send them and this shopper was
     never asked (and does not have them already)."""
-    customer = turn.customer
+    customer = turn.shopper
     return (
         turn.store.has_messaging_credentials
         and customer.order_updates_offered_at is None
@@ -229,7 +237,7 @@ def offers_order_updates(turn) -> bool:
     )
 
 
-def order_updates_accepted(handler_input, turn):
+def order_updates_accepted(handler_input: HandlerInput, turn: Turn) -> Response:
     """Yes: the permission card for notifications; Alexa reports the shopper's choice in a
     ProactiveSubscriptionChanged skill event."""
     set_step(turn, Step.IDLE)
@@ -240,25 +248,27 @@ def order_updates_accepted(handler_input, turn):
     return tell(handler_input, turn.voice.ORDER_UPDATES_PERMISSION)
 
 
-def order_updates_declined(handler_input, turn):
+def order_updates_declined(handler_input: HandlerInput, turn: Turn) -> Response:
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.ORDER_UPDATES_DECLINED
     return tell(handler_input, turn.voice.ORDER_UPDATES_DECLINED)
 
 
-def refill_candidate(turn, lines):
+def refill_candidate(turn: Turn, lines: Iterable[OrderLine]) -> Product | None:
     """A product of the order that can come on a refill plan the shopper does not have."""
-    if not turn.customer.has_open_billing_agreement:
+    if not turn.shopper.has_open_billing_agreement:
         return None
     for line in lines:
         product = line.product
         if product is not None and product.refill_interval_weeks and product.is_sellable():
-            if not selectors.has_active_refill_plan(customer=turn.customer, product=product):
+            if not selectors.has_active_refill_plan(customer=turn.shopper, product=product):
                 return product
     return None
 
 
-def sold_out_after_payment(handler_input, turn, order, payment, exc: OrderError):
+def sold_out_after_payment(
+    handler_input: HandlerInput, turn: Turn, order: Order, payment: PaymentResult, exc: OrderError
+) -> Response:
     """Amazon took the payment but the cart sold out meanwhile: give the money back."""
     orders.order_release_unplaceable_payment(
         order=order, payment=payment, reason=f"Sold out before placing: {exc.message}"
@@ -271,31 +281,34 @@ def sold_out_after_payment(handler_input, turn, order, payment, exc: OrderError)
     )
 
 
-def place_refused(handler_input, turn, exc: OrderError):
+def place_refused(handler_input: HandlerInput, turn: Turn, exc: OrderError) -> Response:
     turn.outcome = outcomes.place_refused(exc.code)
     turn.error_code = exc.code
     set_step(turn, Step.IDLE)
+    order_id = turn.conversation.order_id if turn.conversation else None
     if exc.code == OrderErrorCode.OUT_OF_STOCK:
-        logger.error("order %s could not be placed: %s", turn.conversation.order_id, exc)
+        logger.error("order %s could not be placed: %s", order_id, exc)
         return ask(handler_input, join(turn.voice.NOT_PLACED, turn.voice.DECLINE_CONTINUE))
     if exc.code == OrderErrorCode.NOT_A_CART:
         return tell(handler_input, turn.voice.ORDER_ALREADY_PLACED)
-    logger.error("order %s could not be placed: %s", turn.conversation.order_id, exc)
+    logger.error("order %s could not be placed: %s", order_id, exc)
     return tell(handler_input, turn.voice.APOLOGY)
 
 
 # Amazon Pay results -------------------------------------------------------------------------
 
 
-def _token_order(turn, token: str, kind: str):
+def _token_order(turn: Turn, token: str | None, kind: str) -> tuple[Order | None, str]:
     parts = amazon_pay.token_parts(token, kind)
     if parts is None:
         return None, ""
     order_id, rest = parts
-    return selectors.customer_order(customer=turn.customer, order_id=order_id), rest
+    return selectors.customer_order(customer=turn.shopper, order_id=order_id), rest
 
 
-def amazon_pay_error(handler_input, turn, request):
+def amazon_pay_error(
+    handler_input: HandlerInput, turn: Turn, request: ConnectionsResponse
+) -> Response:
     """Permission errors: say how to enable; Amazon's own: nothing to add; others are for
     the merchant (logged, in the interaction log) and a short apology for the shopper."""
     code = amazon_pay.error_code(request)
@@ -321,12 +334,13 @@ def amazon_pay_error(handler_input, turn, request):
 class SetupResultHandler(AbstractRequestHandler):
     """Setup came back: keep the agreement and address, then the order summary."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return amazon_pay.is_result(request_of(handler_input), amazon_pay.SETUP)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         request = request_of(handler_input)
+        assert isinstance(request, ConnectionsResponse)  # can_handle
         if turn.customer is None:
             return tell(handler_input, turn.voice.APOLOGY)
         if not amazon_pay.is_success(request):
@@ -363,12 +377,13 @@ class SetupResultHandler(AbstractRequestHandler):
 class ChargeResultHandler(AbstractRequestHandler):
     """Charge came back: place the order (once), or carry on after a decline."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return amazon_pay.is_result(request_of(handler_input), amazon_pay.CHARGE)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         request = request_of(handler_input)
+        assert isinstance(request, ConnectionsResponse)  # can_handle
         voice = turn.voice
         if turn.customer is None:
             return tell(handler_input, voice.APOLOGY)

@@ -4,8 +4,14 @@ The reads of the envelope itself are in ``skill.envelope``; these take a handler
 ``handler_input`` and delegate there.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import Request, Response, Slot
+
+from catalog.models import Product
+from orders.models import OrderLine
 
 from .. import envelope
 from ..models import Step
@@ -14,11 +20,13 @@ from ..turn import Turn
 MAX_QUANTITY = 10
 
 
-def request_of(handler_input: HandlerInput):
-    return handler_input.request_envelope.request
+def request_of(handler_input: HandlerInput) -> Request:
+    request = handler_input.request_envelope.request
+    assert request is not None  # envelope.parse refuses an envelope without one
+    return request
 
 
-def slot(handler_input: HandlerInput, name: str):
+def slot(handler_input: HandlerInput, name: str) -> Slot | None:
     return envelope.slot(request_of(handler_input), name)
 
 
@@ -36,19 +44,20 @@ def text_locale(turn: Turn) -> str | None:
     return None if turn.locale == turn.store.default_locale else turn.locale
 
 
-def spoken_name(turn: Turn, product) -> str:
+def spoken_name(turn: Turn, product: Product) -> str:
     return product.localized(text_locale(turn)).spoken_name
 
 
-def line_name(turn: Turn, line) -> str:
-    return spoken_name(turn, line.product) if line.product_id else line.name
+def line_name(turn: Turn, line: OrderLine) -> str:
+    return spoken_name(turn, line.product) if line.product is not None else line.name
 
 
-def lines_text(turn: Turn, lines) -> str:
-    return turn.voice.items([(line.quantity, line_name(turn, line)) for line in lines])
+def lines_text(turn: Turn, lines: Iterable[OrderLine]) -> str:
+    text: str = turn.voice.items([(line.quantity, line_name(turn, line)) for line in lines])
+    return text
 
 
-def set_step(turn: Turn, step: str, **fields) -> None:
+def set_step(turn: Turn, step: str, **fields: Any) -> None:
     """Move the conversation on; saved once at the end of the turn."""
     conversation = turn.conversation
     if conversation is None:

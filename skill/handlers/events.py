@@ -10,13 +10,15 @@ without keeping the shopper's data, the erasure of their personal data.
 """
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 
 from isp import services as isp_services
 from orders import services as orders
 
 from .. import envelope, services
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from .common import request_of
 
 ORDER_STATUS_EVENT = "AMAZON.OrderStatus.Updated"
@@ -28,10 +30,10 @@ class SkillEventHandler(AbstractRequestHandler):
     event_type = ""
     outcome = Outcome.SKILL_EVENT
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return envelope.request_type(request_of(handler_input)) == self.event_type
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         request = request_of(handler_input)
         _, new = services.skill_event_record(
@@ -48,7 +50,7 @@ class SkillEventHandler(AbstractRequestHandler):
             turn.outcome = self.apply(handler_input, turn) or self.outcome
         return handler_input.response_builder.response
 
-    def apply(self, handler_input, turn) -> str | None:
+    def apply(self, handler_input: HandlerInput, turn: Turn) -> str | None:
         return None
 
 
@@ -63,7 +65,7 @@ class SkillDisabledHandler(SkillEventHandler):
     event_type = envelope.SKILL_DISABLED
     outcome = Outcome.SKILL_DISABLED
 
-    def apply(self, handler_input, turn):
+    def apply(self, handler_input: HandlerInput, turn: Turn) -> str | None:
         status = envelope.persistence_status(turn.event_body)
         if status == envelope.NOT_PERSISTED and turn.customer is not None:
             isp_services.shopper_isp_forget(customer=turn.customer)
@@ -78,7 +80,7 @@ class PermissionsHandler(SkillEventHandler):
 
     outcome = Outcome.PERMISSIONS_CHANGED
 
-    def apply(self, handler_input, turn):
+    def apply(self, handler_input: HandlerInput, turn: Turn) -> str | None:
         if turn.customer is None:
             return None
         turn.customer = orders.customer_set_alexa_permissions(
@@ -110,7 +112,7 @@ class ProactiveSubscriptionHandler(SkillEventHandler):
     event_type = envelope.PROACTIVE_SUBSCRIPTION_CHANGED
     outcome = Outcome.SUBSCRIPTIONS_CHANGED
 
-    def apply(self, handler_input, turn):
+    def apply(self, handler_input: HandlerInput, turn: Turn) -> str | None:
         subscribed = ORDER_STATUS_EVENT in envelope.subscribed_events(turn.event_body)
         if turn.customer is None:
             if not subscribed:
@@ -132,10 +134,10 @@ class ProactiveSubscriptionHandler(SkillEventHandler):
 class OtherSkillEventHandler(AbstractRequestHandler):
     """A skill event this skill does not subscribe to: acknowledged, nothing else."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return envelope.is_skill_event(request_of(handler_input))
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn_of(handler_input).outcome = Outcome.SKILL_EVENT
         return handler_input.response_builder.response
 

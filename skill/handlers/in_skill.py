@@ -2,40 +2,50 @@
 "tell me about the pro pack", "buy the pro pack", "what have I bought", "how many sessions
 do I have left". The purchase results, cancels and refunds are in ``purchases.py``."""
 
+from collections.abc import Callable
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
 
 from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.errors import IspError, IspErrorCode
 from isp.facts import DirectiveName, ProductType
+from isp.models import ContentCollection, InSkillProduct
 
 from .. import content, intents, premium, selling
 from ..envelope import MATCH, resolution
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Premium, Turn, turn_of
 from .common import ask, join, set_step, slot
 
 
-def _for_isp_store(intent: str):
-    def predicate(handler_input):
+def _for_isp_store(intent: str) -> Callable[[HandlerInput], bool]:
+    def predicate(handler_input: HandlerInput) -> bool:
         return is_intent_name(intent)(handler_input) and premium.isp_store(turn_of(handler_input))
 
     return predicate
 
 
-def _set_pending(turn, step: str, product=None) -> None:
+def _set_pending(turn: Turn, step: str, product: InSkillProduct | None = None) -> None:
     set_step(turn, step)
-    isp_services.shopper_state_set(customer=turn.customer, product=product)
+    isp_services.shopper_state_set(customer=turn.shopper, product=product)
 
 
 # Content -------------------------------------------------------------------------------------
 
 
 def play_content(
-    handler_input, turn, collection=None, *prefix: str, may_suggest: bool = True, pick=None
-):
+    handler_input: HandlerInput,
+    turn: Turn,
+    collection: ContentCollection | None = None,
+    *prefix: str,
+    may_suggest: bool = True,
+    pick: content.Pick | None = None,
+) -> Response:
     """The next content item of ``collection`` (the shopper's current one by default), or
     ``pick`` when the caller chose it; when the free part is used up, one suggestion if the
     policy allows, else a repeat; never a dead end."""
@@ -54,7 +64,7 @@ def play_content(
             return suggest(handler_input, turn, isp, product, voice.UPSELL_FINISHED)
         repeat = content.least_recent_open(turn, isp, collection)
         if repeat is None:
-            isp_services.shopper_state_set(customer=turn.customer, collection=collection)
+            isp_services.shopper_state_set(customer=turn.shopper, collection=collection)
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.CONTENT_LOCKED
             locked = premium.name(turn, pick.extenders[0])
@@ -70,10 +80,12 @@ def play_content(
         if exc.code != IspErrorCode.NO_UNITS_LEFT:
             raise
         # Another device spent the last unit a moment ago: pick again.
+        assert pick.item.product_id is not None  # units are spent on a consumable
         isp.balances[pick.item.product_id] = 0
         return play_content(handler_input, turn, collection, *prefix, may_suggest=may_suggest)
     parts = [*prefix, voice.HEARD_BEFORE if pick.repeat else "", text]
     if pick.spend:
+        assert pick.item.product is not None  # units are spent on a consumable
         parts.append(voice.units_left(left, premium.name(turn, pick.item.product)))
     set_step(turn, Step.OFFER_MORE_CONTENT)
     turn.outcome = (
@@ -86,7 +98,9 @@ def play_content(
     return ask(handler_input, join(*parts, voice.ANOTHER_QUESTION), voice.ANOTHER_QUESTION)
 
 
-def suggest(handler_input, turn, isp, product, context: str):
+def suggest(
+    handler_input: HandlerInput, turn: Turn, isp: Premium, product: InSkillProduct, context: str
+) -> Response:
     """An Upsell: the skill's message (what it gives, a yes/no question, no price) is read by
     Alexa, then Amazon's offer follows."""
     message, experiment, arm = selling.suggestion(turn, isp, product, context)
@@ -107,10 +121,10 @@ def suggest(handler_input, turn, isp, product, context: str):
 class ContentHandler(AbstractRequestHandler):
     """ "give me a tip", "play a sleep session"."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.CONTENT)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         collection = content.collection_for(turn, isp, slot(handler_input, intents.COLLECTION_SLOT))
@@ -120,7 +134,7 @@ class ContentHandler(AbstractRequestHandler):
 # What can I buy, tell me about, buy, what have I bought, how many left -----------------------
 
 
-def which_one(handler_input, turn, isp, *prefix: str):
+def which_one(handler_input: HandlerInput, turn: Turn, isp: Premium, *prefix: str) -> Response:
     """A name the skill could not place: say what can be bought."""
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.CLARIFY_ISP_PRODUCT
@@ -131,10 +145,10 @@ def which_one(handler_input, turn, isp, *prefix: str):
 class WhatCanIBuyHandler(AbstractRequestHandler):
     """Every product the shopper can buy, by name and summary, then an offer to hear more."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.WHAT_CAN_I_BUY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         isp = premium.load(handler_input, turn)
@@ -156,7 +170,9 @@ class WhatCanIBuyHandler(AbstractRequestHandler):
         return ask(handler_input, voice.for_sale(listed), voice.HEAR_MORE_WHICH)
 
 
-def describe(handler_input, turn, isp, product):
+def describe(
+    handler_input: HandlerInput, turn: Turn, isp: Premium, product: InSkillProduct
+) -> Response:
     """The product's description and "Would you like to buy it?" (yes sends Buy)."""
     voice = turn.voice
     texts = product.texts(turn.locale)
@@ -173,10 +189,10 @@ def describe(handler_input, turn, isp, product):
 
 
 class IspProductInfoHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.ISP_PRODUCT_INFO)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         product, _ = premium.product_named(turn, isp, slot(handler_input, intents.ISP_PRODUCT_SLOT))
@@ -185,7 +201,7 @@ class IspProductInfoHandler(AbstractRequestHandler):
         return describe(handler_input, turn, isp, product)
 
 
-def buy(handler_input, turn, isp, product):
+def buy(handler_input: HandlerInput, turn: Turn, isp: Premium, product: InSkillProduct) -> Response:
     """A named product: straight to Amazon's offer (Buy), unless owned or not for sale."""
     voice = turn.voice
     name = premium.name(turn, product)
@@ -204,10 +220,10 @@ def buy(handler_input, turn, isp, product):
 
 
 class BuyHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.BUY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         product, _ = premium.product_named(turn, isp, slot(handler_input, intents.ISP_PRODUCT_SLOT))
@@ -221,7 +237,7 @@ class RerouteToIspHandler(AbstractRequestHandler):
     an in-skill product (the two slot types overlap in what shoppers say) go to Buy or to
     the product's description."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         intent = handler_input.request_envelope.request
         if not (
             is_intent_name(intents.ORDER_PRODUCT)(handler_input)
@@ -237,21 +253,24 @@ class RerouteToIspHandler(AbstractRequestHandler):
         products = isp_selectors.store_products(store=turn.store)
         return premium.product_for_words(turn, products, product_slot.value) is not None
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
-        words = slot(handler_input, intents.PRODUCT_SLOT).value
-        product = premium.product_for_words(turn, isp.products, words)
+        product_slot = slot(handler_input, intents.PRODUCT_SLOT)
+        words = product_slot.value if product_slot is not None else None
+        product = premium.product_for_words(turn, isp.products, words or "")
+        if product is None:  # can_handle found it by these words a moment ago
+            return which_one(handler_input, turn, isp)
         if is_intent_name(intents.ORDER_PRODUCT)(handler_input):
             return buy(handler_input, turn, isp, product)
         return describe(handler_input, turn, isp, product)
 
 
 class WhatHaveIBoughtHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.WHAT_HAVE_I_BOUGHT)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         isp = premium.load(handler_input, turn)
         owned = [p for p in isp.products if isp.owns(p)]
@@ -270,10 +289,10 @@ class WhatHaveIBoughtHandler(AbstractRequestHandler):
 class InventoryHandler(AbstractRequestHandler):
     """ "how many sessions do I have left": exact, from the ledger."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return _for_isp_store(intents.INVENTORY)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         isp = premium.load(handler_input, turn)
@@ -293,7 +312,7 @@ class InventoryHandler(AbstractRequestHandler):
         return ask(handler_input, join(voice.inventory(entries), voice.WHAT_NEXT))
 
 
-def isp_info_accepted(handler_input, turn):
+def isp_info_accepted(handler_input: HandlerInput, turn: Turn) -> Response:
     """Yes to "Would you like to buy it?" (Buy), or to "which one would you like to hear
     more about?" when one product was listed (its description)."""
     isp = premium.load(handler_input, turn)

@@ -8,17 +8,20 @@ and return None to let the order flow answer.
 """
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import ConnectionsResponse
 
 from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.errors import IspError
 from isp.facts import DirectiveName, PurchaseResult
+from isp.models import InSkillProduct
 
 from .. import content, intents, outcomes, premium, selling
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
+from ..turn import Premium, Turn, turn_of
 from .common import ask, join, request_of, set_step, slot
 from .in_skill import play_content
 
@@ -26,7 +29,9 @@ SUCCESS = "200"
 ISP_DIRECTIVES = {DirectiveName.BUY, DirectiveName.UPSELL, DirectiveName.CANCEL}
 
 
-def send_cancel(handler_input, turn, isp, product):
+def send_cancel(
+    handler_input: HandlerInput, turn: Turn, isp: Premium, product: InSkillProduct
+) -> Response:
     """Cancel ends a subscription, or sends the shopper to Amazon's customer service for a
     one-time product or consumable (Amazon's way to a refund)."""
     set_step(turn, Step.IDLE)
@@ -34,12 +39,14 @@ def send_cancel(handler_input, turn, isp, product):
     return selling.send(handler_input, turn, isp, DirectiveName.CANCEL, product)
 
 
-def _pending(turn, step, product) -> None:
+def _pending(turn: Turn, step: str, product: InSkillProduct | None) -> None:
     set_step(turn, step)
-    isp_services.shopper_state_set(customer=turn.customer, product=product)
+    isp_services.shopper_state_set(customer=turn.shopper, product=product)
 
 
-def cancel_subscription(handler_input, turn, *, has_plans: bool, named: bool):
+def cancel_subscription(
+    handler_input: HandlerInput, turn: Turn, *, has_plans: bool, named: bool
+) -> Response | None:
     """ "cancel my subscription" / "cancel the shave club": the Cancel directive, a question
     when a refill plan could be meant too, or None (the refill-plan flow answers)."""
     isp = premium.load(handler_input, turn)
@@ -66,7 +73,9 @@ def cancel_subscription(handler_input, turn, *, has_plans: bool, named: bool):
     return None
 
 
-def refund(handler_input, turn, *, has_order: bool, named: bool):
+def refund(
+    handler_input: HandlerInput, turn: Turn, *, has_order: bool, named: bool
+) -> Response | None:
     """ "refund the pro pack" / "I want a refund": Cancel for an in-skill product (Amazon's
     customer service refunds it), a question when an order could be meant too, or None."""
     isp = premium.load(handler_input, turn)
@@ -91,12 +100,15 @@ def refund(handler_input, turn, *, has_order: bool, named: bool):
     return None
 
 
-def _any_of(turn, products) -> str:
+def _any_of(turn: Turn, products: list[InSkillProduct]) -> str:
     names = premium.names(turn, products)
-    return names[0] if len(names) == 1 else turn.voice.one_of(names)
+    if len(names) == 1:
+        return names[0]
+    one_of: str = turn.voice.one_of(names)
+    return one_of
 
 
-def pending_cancel_confirmed(handler_input, turn):
+def pending_cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     """Yes to "cancel the shave club?" or "is this about the pro pack?"."""
     isp = premium.load(handler_input, turn)
     product = isp.state.product if isp.state is not None else None
@@ -111,10 +123,10 @@ def pending_cancel_confirmed(handler_input, turn):
 # Amazon's purchase dialogue came back --------------------------------------------------------
 
 
-def _resume(handler_input, turn, token: str, *prefix: str):
+def _resume(handler_input: HandlerInput, turn: Turn, token: str, *prefix: str) -> Response:
     """Free or owned content where the shopper was (kept with the directive's token), with
     no suggestion on this turn."""
-    attempt = isp_selectors.purchase_attempt(customer=turn.customer, token=token)
+    attempt = isp_selectors.purchase_attempt(customer=turn.shopper, token=token)
     collection = None
     if attempt is not None and attempt.resume.get("collection"):
         collection = isp_selectors.collection_by_id(
@@ -131,26 +143,28 @@ class PurchaseResultHandler(AbstractRequestHandler):
     the free content goes on. ERROR: Alexa already told the shopper; say nothing of it and
     go on. Cancel: a "what next?". A failed request: one short sentence and go on."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         request = request_of(handler_input)
         return isinstance(request, ConnectionsResponse) and request.name in ISP_DIRECTIVES
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         request = request_of(handler_input)
+        assert isinstance(request, ConnectionsResponse)  # can_handle
+        name = request.name or ""  # one of ISP_DIRECTIVES (can_handle)
         payload = request.payload if isinstance(request.payload, dict) else {}
         token = request.token or ""
-        result = payload.get("purchaseResult")
+        result = str(payload.get("purchaseResult") or "")
         status = str(request.status.code) if request.status is not None else ""
         failed = status != SUCCESS or result not in PurchaseResult.values
         row = None
         if not failed:
             try:
                 row = isp_services.purchase_result_record(
-                    customer=turn.customer,
+                    customer=turn.shopper,
                     product_id=str(payload.get("productId") or ""),
-                    name=request.name,
+                    name=name,
                     result=result,
                     token=token,
                     locale=turn.locale,
@@ -159,15 +173,15 @@ class PurchaseResultHandler(AbstractRequestHandler):
                 )
             except IspError:
                 failed = True
-        if failed:
+        if failed or row is None:
             response = _resume(handler_input, turn, token, voice.PURCHASE_DID_NOT_GO_THROUGH)
             turn.outcome = Outcome.PURCHASE_RESULT_FAILED
             return response
         attempt = row.attempt
         continues = attempt.resume.get("session", "") if attempt is not None else ""
         isp = premium.load(handler_input, turn, refresh=True, continues=str(continues))
-        outcome = outcomes.purchase_result(request.name, result)
-        if request.name == DirectiveName.CANCEL:
+        outcome = outcomes.purchase_result(name, result)
+        if name == DirectiveName.CANCEL:
             set_step(turn, Step.IDLE)
             response = ask(handler_input, voice.CANCEL_DONE_NEXT)
         elif result in (PurchaseResult.ACCEPTED, PurchaseResult.ALREADY_PURCHASED):

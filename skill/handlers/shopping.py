@@ -2,18 +2,21 @@
 re-orders, starting over and going home."""
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
 
+from catalog.models import Product
 from isp import selectors as isp_selectors
 from orders import services as orders
-from orders.models import OrderStatus
+from orders.models import Order, OrderLine, OrderStatus
 
 from .. import intents, premium, selectors
 from ..envelope import MATCH, WORDS, resolution
 from ..models import Step
 from ..outcomes import Outcome
 from ..speech.pitch import product_pitch
-from ..turn import turn_of
+from ..turn import Turn, turn_of
 from . import checkout
 from .common import (
     MAX_QUANTITY,
@@ -28,7 +31,7 @@ from .common import (
 )
 
 
-def choice_names(turn) -> list[str]:
+def choice_names(turn: Turn) -> list[str]:
     """At most three things to offer, from the catalog's categories, never what the shopper
     already owns and cannot use twice."""
     # A shopper without a single kept order owns nothing: skip the ownership check.
@@ -39,11 +42,11 @@ def choice_names(turn) -> list[str]:
     return [category.spoken(text_locale(turn)) for category in categories]
 
 
-def collection_names(turn) -> list[str]:
+def collection_names(turn: Turn) -> list[str]:
     return [c.spoken_name for c in isp_selectors.active_collections(store=turn.store)]
 
 
-def offer_choices(handler_input, turn, *prefix: str):
+def offer_choices(handler_input: HandlerInput, turn: Turn, *prefix: str) -> Response:
     set_step(turn, Step.IDLE)
     visit = turn.conversation.visits if turn.conversation else 0
     names = choice_names(turn)
@@ -52,19 +55,19 @@ def offer_choices(handler_input, turn, *prefix: str):
     return ask(handler_input, join(*prefix, turn.voice.choices(names, visit)))
 
 
-def reorderable_lines(turn, order) -> list:
+def reorderable_lines(turn: Turn, order: Order) -> list[OrderLine]:
     """Lines of a past order the shopper may buy again: repeat-purchase products only."""
     lines = selectors.order_lines(order=order, locale=text_locale(turn) or "")
-    return [line for line in lines if line.product_id and line.product.repeat_purchase]
+    return [line for line in lines if line.product is not None and line.product.repeat_purchase]
 
 
 class LaunchHandler(AbstractRequestHandler):
     """Welcome; then continue an interrupted cart, offer a re-order, or up to three choices."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
         conversation = turn.conversation
@@ -101,7 +104,9 @@ class LaunchHandler(AbstractRequestHandler):
             lines = [
                 line
                 for line in last
-                if line.product_id and line.product.repeat_purchase and line.product.is_sellable()
+                if line.product is not None
+                and line.product.repeat_purchase
+                and line.product.is_sellable()
             ]
             if lines:
                 set_step(turn, Step.OFFER_REORDER, order_id=lines[0].order_id)
@@ -114,7 +119,9 @@ class LaunchHandler(AbstractRequestHandler):
         return offer_choices(handler_input, turn, welcome)
 
 
-def pitch_product(handler_input, turn, product, wanted: int, *prefix: str):
+def pitch_product(
+    handler_input: HandlerInput, turn: Turn, product: Product, wanted: int, *prefix: str
+) -> Response:
     """The one-breath pitch and "Do you want to order it?"; remembers the offer."""
     voice = turn.voice
     pitch = product_pitch(product, turn.locale, translated=text_locale(turn) is not None)
@@ -128,7 +135,7 @@ def pitch_product(handler_input, turn, product, wanted: int, *prefix: str):
     return ask(handler_input, join(*parts, question), question)
 
 
-def product_from_slot(handler_input, turn):
+def product_from_slot(handler_input: HandlerInput, turn: Turn) -> tuple[Product | None, str]:
     """(product or None, status) from the Product slot, by entity id or by words."""
     product_slot = slot(handler_input, intents.PRODUCT_SLOT)
     status, entity_id = resolution(product_slot)
@@ -136,7 +143,7 @@ def product_from_slot(handler_input, turn):
         return selectors.product_for_voice(
             store=turn.store, product_id=entity_id, locale=text_locale(turn) or ""
         ), status
-    if status == WORDS:
+    if status == WORDS and product_slot is not None:
         return selectors.product_by_words(
             store=turn.store,
             words=product_slot.value,
@@ -146,7 +153,7 @@ def product_from_slot(handler_input, turn):
     return None, status
 
 
-def clarify_product(handler_input, turn):
+def clarify_product(handler_input: HandlerInput, turn: Turn) -> Response:
     products = selectors.products_to_suggest(
         store=turn.store, customer=turn.customer, locale=text_locale(turn) or ""
     )
@@ -155,14 +162,14 @@ def clarify_product(handler_input, turn):
     return ask(handler_input, turn.voice.which_product([spoken_name(turn, p) for p in products]))
 
 
-def not_available(handler_input, turn, product):
+def not_available(handler_input: HandlerInput, turn: Turn, product: Product) -> Response:
     alternatives = [
         p
         for p in selectors.products_to_suggest(
             store=turn.store,
             customer=turn.customer,
             locale=text_locale(turn) or "",
-            category=product.category_id and product.category,
+            category=product.category,
         )
         if p.pk != product.pk
     ] or [
@@ -182,7 +189,7 @@ def not_available(handler_input, turn, product):
     )
 
 
-def offer_product(handler_input, turn, *, with_quantity: bool):
+def offer_product(handler_input: HandlerInput, turn: Turn, *, with_quantity: bool) -> Response:
     product, status = product_from_slot(handler_input, turn)
     if product is None:
         return clarify_product(handler_input, turn)
@@ -215,30 +222,30 @@ def offer_product(handler_input, turn, *, with_quantity: bool):
 class OrderProductHandler(AbstractRequestHandler):
     """ "order a starter kit", "two packs of refills": the pitch, then the offer."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.ORDER_PRODUCT)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         return offer_product(handler_input, turn_of(handler_input), with_quantity=True)
 
 
 class ProductInfoHandler(AbstractRequestHandler):
     """ "tell me about the starter kit": the same one-breath pitch and offer."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.PRODUCT_INFO)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         return offer_product(handler_input, turn_of(handler_input), with_quantity=False)
 
 
 class BrowseHandler(AbstractRequestHandler):
     """ "what do you have", "what refills do you sell"."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.BROWSE)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         category_slot = slot(handler_input, intents.CATEGORY_SLOT)
         status, entity_id = resolution(category_slot)
@@ -277,10 +284,10 @@ class BrowseHandler(AbstractRequestHandler):
         )
 
 
-def reorder(handler_input, turn, order=None):
+def reorder(handler_input: HandlerInput, turn: Turn, order: Order | None = None) -> Response:
     """Rebuild the last order at today's prices; say what is unavailable; go to checkout."""
     voice = turn.voice
-    order = order or selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
+    order = order or selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
     if order is None:
         turn.outcome = Outcome.NO_ORDERS
         return offer_choices(handler_input, turn, voice.NO_ORDERS)
@@ -289,11 +296,15 @@ def reorder(handler_input, turn, order=None):
         turn.outcome = Outcome.NOTHING_TO_REORDER
         return offer_choices(handler_input, turn)
     cart = orders.cart_start(
-        customer=turn.customer, locale=turn.locale, source=turn.source, is_test=turn.is_test
+        customer=turn.shopper, locale=turn.locale, source=turn.source, is_test=turn.is_test
     )
     result = orders.cart_set_items(
         order=cart,
-        items=[orders.CartItem(product=line.product, quantity=line.quantity) for line in lines],
+        items=[
+            orders.CartItem(product=line.product, quantity=line.quantity)
+            for line in lines
+            if line.product is not None  # each is (reorderable_lines)
+        ],
     )
     missing = [spoken_name(turn, p) for p in result.unavailable]
     note = voice.unavailable_left_out(missing) if missing else ""
@@ -308,10 +319,10 @@ def reorder(handler_input, turn, order=None):
 class ReorderHandler(AbstractRequestHandler):
     """ "reorder", "order my usual"."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.REORDER)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         return reorder(handler_input, turn)
 
@@ -319,28 +330,29 @@ class ReorderHandler(AbstractRequestHandler):
 class StartOverHandler(AbstractRequestHandler):
     """ "start over", "new order": the unfinished cart is dropped."""
 
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.START_OVER)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         drop_cart(turn)
         turn.outcome = Outcome.START_OVER
         return offer_choices(handler_input, turn, turn.voice.FRESH_START)
 
 
-def drop_cart(turn) -> None:
+def drop_cart(turn: Turn) -> None:
     conversation = turn.conversation
-    if conversation and conversation.order_id and conversation.order.status == OrderStatus.DRAFT:
-        orders.cart_abandon(order=conversation.order)
+    order = conversation.order if conversation else None
+    if order is not None and order.status == OrderStatus.DRAFT:
+        orders.cart_abandon(order=order)
     set_step(turn, Step.IDLE, order=None)
 
 
 class NavigateHomeHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.NAVIGATE_HOME)(handler_input)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         turn.outcome = Outcome.HOME
         return offer_choices(handler_input, turn, turn.voice.HOME)

@@ -151,6 +151,7 @@ class Dialogue:
         ``simulate`` as ``amazon_pay_sandbox.respond`` takes it ("Declined:<reason>", ...)."""
         if self.last is None or self.last.pay_directive() is None:
             raise DialogueError("The skill's last answer carried no Amazon Pay request.")
+        assert self._last_sent is not None  # sent with the last answer
         sent = amazon_pay_sandbox.response_envelope(
             self._last_sent, self.last.response, simulate=simulate
         )

@@ -96,7 +96,7 @@ def heard(answer: Answer | None) -> str:
     if answer is None:
         return "Alexa did not answer"
     said = f'Alexa said "{answer.speech}"' if answer.speech else "Alexa said nothing"
-    names = [d.get("name") or d.get("type") for d in answer.directives]
+    names = [d.get("name") or d.get("type") or "?" for d in answer.directives]
     if names:
         said += f" and sent {', '.join(names)}"
     return f"{said}; the session {'stays open' if answer.session_open else 'ends'}"
@@ -112,6 +112,7 @@ def say(
     """The shopper's words, which the store's interaction model must send to ``intent``
     (noted as an expectation when ``note``, else only when it does not)."""
     answer = d.ask(text) if ask else d.say(text)
+    assert d.understood is not None  # set by ask() and say()
     understood = d.understood.intent
     if note or understood != intent:
         x.require(

@@ -82,6 +82,7 @@ def reach_suggestion(plan: Plan, d: Dialogue, x: Expect) -> dict:
         "After the free content, the skill suggests a product (an Upsell directive)",
         heard(answer),
     )
+    assert directive is not None  # required above
     return directive
 
 
@@ -98,6 +99,7 @@ def suggestion_without_price(plan: Plan, d: Dialogue, x: Expect) -> None:
         None,
     )
     x.require(product, "The suggestion is for a product on sale", f"it names {payload}")
+    assert product is not None  # required above
     name = plan.product_name(product)
     texts = product.texts(plan.locale)
     prompt = texts.purchase_prompt if texts else ""
@@ -122,6 +124,7 @@ def suggestion_without_price(plan: Plan, d: Dialogue, x: Expect) -> None:
         "The suggestion differs from the purchase prompt Amazon reads next",
         "they are the same",
     )
+    assert d.last is not None  # the suggestion's answer
     x.check(
         not d.last.speech,
         "The skill leaves the suggestion to Alexa (no speech of its own with the directive)",
@@ -188,7 +191,9 @@ def buy_and_use(plan: Plan, d: Dialogue, x: Expect) -> None:
 
 
 def cancel_subscription(plan: Plan, d: Dialogue, x: Expect) -> None:
-    product, words = plan.first_isp(ProductType.SUBSCRIPTION)
+    found = plan.first_isp(ProductType.SUBSCRIPTION)
+    assert found is not None  # the case runs for stores that sell one
+    product, words = found
     name = plan.product_name(product)
     open_skill(plan, d, x)
     buy(plan, d, x, product, words)
@@ -219,7 +224,9 @@ def cancel_subscription(plan: Plan, d: Dialogue, x: Expect) -> None:
 
 
 def refund_in_skill_product(plan: Plan, d: Dialogue, x: Expect) -> None:
-    product, words = plan.first_isp(ProductType.ENTITLEMENT, ProductType.CONSUMABLE)
+    found = plan.first_isp(ProductType.ENTITLEMENT, ProductType.CONSUMABLE)
+    assert found is not None  # the case runs for stores that sell one
+    product, words = found
     name = plan.product_name(product)
     open_skill(plan, d, x)
     buy(plan, d, x, product, words)

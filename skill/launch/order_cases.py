@@ -15,6 +15,7 @@ from .expectations import Expect, Plan, contains, heard, open_skill, say
 def place_order(plan: Plan, d: Dialogue, x: Expect, *, details: bool = False):
     """Open the skill, order the plan's product and pay for it (Amazon Pay sandbox or on
     delivery). Returns the placed order."""
+    assert plan.goods is not None  # the order cases run for stores that sell goods
     store, words = plan.store, plan.goods_words
     open_skill(plan, d, x)
     pitch = say(plan, d, x, f"order a {words}", i.ORDER_PRODUCT)
@@ -76,6 +77,7 @@ def place_order(plan: Plan, d: Dialogue, x: Expect, *, details: bool = False):
         f"the order is {order.get_status_display().lower() if order else 'missing'}; "
         + heard(answer),
     )
+    assert order is not None  # required above
     if details:
         x.check(
             contains(answer.speech, plan.money(order.total)),
@@ -120,6 +122,7 @@ def pay_on_delivery_order(plan: Plan, d: Dialogue, x: Expect) -> None:
 
 
 def declined_payment(plan: Plan, d: Dialogue, x: Expect) -> None:
+    assert plan.goods is not None  # the order cases run for stores that sell goods
     store = plan.store
     open_skill(plan, d, x)
     say(plan, d, x, f"order a {plan.goods_words}", i.ORDER_PRODUCT)

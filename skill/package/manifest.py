@@ -10,6 +10,8 @@ it sells, without a price or a call to action (ISP certification guide). A digit
 it ships nothing, takes no Amazon Pay payment and sends no order notifications.
 """
 
+from typing import Any
+
 from django.conf import settings
 
 from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
@@ -53,7 +55,8 @@ ORDER_STATUS_EVENT = "AMAZON.OrderStatus.Updated"
 DISTRIBUTION_COUNTRY = {"en-US": "US", "en-GB": "GB", "de-DE": "DE"}
 MAX_NAME, MAX_SUMMARY, MAX_DESCRIPTION, MAX_KEYWORDS = 50, 160, 4000, 30
 
-_TEXT = {
+# Per language: sentences, and per product type the in-skill purchasing sentences.
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "open": "Alexa, open {inv}",
         "order": "Alexa, ask {inv} to order the {product}",
@@ -189,7 +192,7 @@ def build_manifest(
                 *([text["what_can_i_buy"].format(inv=inv)] if sells_isp else []),
             ]
             listed = [c.value for c in collections.get(locale, [])]
-        if sells_isp:
+        if sells_isp and premium is not None:
             description += " " + _isp_description(text, premium.names_by_type(locale))
         if amazon_pay:
             description += " " + AMAZON_PAY_SENTENCE.get(lang, AMAZON_PAY_SENTENCE["en"])

@@ -25,6 +25,7 @@ is never dropped: a clash there is the owner's to fix, and the package validatio
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from isp.facts import ProductType
@@ -127,7 +128,7 @@ class PremiumSnapshot:
 
     def names_by_type(self, locale: str) -> dict[str, list[str]]:
         """Product type -> the names of its products in ``locale`` (types in Amazon's order)."""
-        names = {kind: [] for kind in ProductType.values}
+        names: dict[str, list[str]] = {kind: [] for kind in ProductType.values}
         for product in self.products:
             row = self.localization(product, locale)
             names[product.type].append(_clean(row.name) if row else product.reference_name)
@@ -136,7 +137,9 @@ class PremiumSnapshot:
     def collection_names(self) -> list[str]:
         return [_clean(spoken) for _pk, _name, spoken in self.collections]
 
-    def product_entities(self, locale: str, reserved: set[str] = frozenset()) -> list[Entity]:
+    def product_entities(
+        self, locale: str, reserved: AbstractSet[str] = frozenset()
+    ) -> list[Entity]:
         """``IN_SKILL_PRODUCT`` values; ``reserved``: normalized phrases of other slot types
         whose samples share frames with these (physical products and categories)."""
         values, names, candidates, consumables = [], {}, {}, set()
@@ -166,7 +169,7 @@ class PremiumSnapshot:
             for product, value in values
         ]
 
-    def collection_entities(self, reserved: set[str] = frozenset()) -> list[Entity]:
+    def collection_entities(self, reserved: AbstractSet[str] = frozenset()) -> list[Entity]:
         """``CONTENT_COLLECTION`` values (collections have one spoken name for every locale,
         written in the store's default language)."""
         lang = language(self.store.default_locale)
@@ -289,7 +292,7 @@ def _english_plural(word: str) -> str:
     return word + "s"
 
 
-def _usable(value: str, found: list[str], lang: str, reserved: set[str]) -> list[str]:
+def _usable(value: str, found: list[str], lang: str, reserved: AbstractSet[str]) -> list[str]:
     """Candidates in order, once each (case-insensitively), without the value itself or
     anything that names no product or belongs to another slot type."""
     seen, out = {value.lower()}, []

@@ -26,11 +26,6 @@ MAX_SAMPLE_CHARS = 200
 # slots used in the interaction model" (per locale's model; synonyms are not values).
 MAX_CUSTOM_SLOT_VALUES = 50_000
 
-_SAMPLE_CHARS = 200
-# Alexa: "a skill can have a total of 50,000 custom slot values, totaled across all custom
-# slots used in the interaction model" (per locale's model; synonyms are not values).
-MAX_CUSTOM_SLOT_VALUES = 50_000
-
 _INVOCATION_CHARS = {
     "en": re.compile(r"^[a-z' .]+$"),
     "de": re.compile(r"^[a-zäöüß' .]+$"),

@@ -35,7 +35,8 @@ def plain(ssml: str) -> str:
 
 
 def money(amount: Decimal, currency: str, locale: str) -> str:
-    return for_locale(locale).money(Decimal(amount), currency)
+    text: str = for_locale(locale).money(Decimal(amount), currency)
+    return text
 
 
 def split_money(amount: Decimal) -> tuple[int, int]:

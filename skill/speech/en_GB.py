@@ -12,7 +12,7 @@ CURRENCY_NAMES = {
 }
 
 
-def money(amount: Decimal, currency: str) -> str:
+def money(amount: Decimal, currency: str) -> str:  # type: ignore[no-redef]  # en_US's, in pounds
     whole, minor = split_money(amount)
     one, many, minor_one, minor_many = CURRENCY_NAMES.get(currency, CURRENCY_NAMES["GBP"])
     if whole == 0 and minor:

@@ -175,7 +175,7 @@ ADDRESS_UNAVAILABLE = (
 )
 
 
-def address(destination: dict) -> str:
+def address(destination: dict[str, str]) -> str:
     parts = [
         destination.get("addressLine1"),
         destination.get("addressLine2"),

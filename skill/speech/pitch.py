@@ -16,8 +16,10 @@ it from ``live_preview_data``.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from alexa import one_breath
+from catalog.models import Product
 from skill import speech
 
 
@@ -57,7 +59,7 @@ def pitch_for(
     return Pitch(ssml=ssml, question=voice.PITCH_QUESTION, words=words, seconds=seconds_for(words))
 
 
-def product_pitch(product, locale: str | None = None, *, translated: bool = True) -> Pitch:
+def product_pitch(product: Product, locale: str | None = None, *, translated: bool = True) -> Pitch:
     """The pitch in ``locale``; ``translated=False`` when the product's own text is already
     in that language (saves looking up translations on the skill's hot path)."""
     locale = locale or product.store.default_locale
@@ -71,7 +73,7 @@ def product_pitch(product, locale: str | None = None, *, translated: bool = True
     )
 
 
-def store_pitches(product) -> dict[str, Pitch]:
+def store_pitches(product: Product) -> dict[str, Pitch]:
     """The pitch in every locale the product's store speaks, default first, exactly as the
     skill says it: in the default locale the product's own text, elsewhere its translation
     (falling back to the own text where there is none)."""
@@ -100,14 +102,14 @@ _MONEY_SHAPES = {
 
 
 def _money_templates(currency: str, locale: str) -> dict[str, str]:
-    templates = {}
+    templates: dict[str, str] = {}
     for shape, amount in _MONEY_SHAPES.items():
         words = speech.plain(speech.money(Decimal(amount), currency, locale))
         templates[shape] = re.sub(r"\b33\b", "{minor}", re.sub(r"\b222\b", "{whole}", words))
     return templates
 
 
-def live_preview_data(*, price: Decimal, currency: str, locale: str) -> dict:
+def live_preview_data(*, price: Decimal, currency: str, locale: str) -> dict[str, Any]:
     """What the product page's script needs to rebuild the pitch in ``locale`` while the
     owner types: the sentence with ``{name}``, ``{description}`` and ``{price}`` to fill
     (with and without a description), the words of a price per shape (see

@@ -4,6 +4,7 @@ shopper that posts them to ``/alexa/`` and walks Amazon Pay through the embedded
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import (
@@ -108,7 +109,7 @@ def envelope(
         ),
         request=request,
     )
-    return serializer.serialize(env)
+    return cast(dict[str, Any], serializer.serialize(env))
 
 
 def launch(locale="en-US"):
@@ -172,8 +173,8 @@ class Shopper:
         self.consent = consent
         self.api_endpoint = api_endpoint  # where the skill reaches Alexa's APIs
         self.api_token = api_token  # what this shopper granted there
-        self.last_envelope = None
-        self.last_answer = None
+        self.last_envelope: dict[str, Any] | None = None
+        self.last_answer: dict[str, Any] | None = None
         self.session_id = None  # None: every request in a new session; set to keep one
 
     def post(self, env: dict) -> dict:
@@ -230,9 +231,9 @@ class Shopper:
 
     def amazon_pay(self, *, simulate: str | None = None, answer: dict | None = None) -> dict:
         """Alexa's answer to the directive in the last response, from the sandbox."""
-        env = amazon_pay_sandbox.response_envelope(
-            self.last_envelope, answer or self.last_answer, simulate=simulate
-        )
+        previous, answer = self.last_envelope, answer or self.last_answer
+        assert previous is not None and answer is not None, "no request was sent yet"
+        env = amazon_pay_sandbox.response_envelope(previous, answer, simulate=simulate)
         return self.post(env)
 
 
@@ -251,7 +252,7 @@ def skill_event(
     and the API endpoint, ``request.body`` (built as a dict: ask_sdk_model's classes drop
     parts of the body, such as ``userInformationPersistenceStatus``)."""
     stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    request = {
+    request: dict[str, Any] = {
         "type": f"AlexaSkillEvent.{event_type}",
         "requestId": request_id or f"amzn1.echo-api.request.{uuid.uuid4()}",
         "timestamp": stamp,

@@ -59,7 +59,8 @@ class IspShopper(Shopper):
         self.live_server = live_server
 
     def directive(self) -> dict | None:
-        for directive in (self.last_answer.get("response") or {}).get("directives") or []:
+        answer = self.last_answer or {}
+        for directive in (answer.get("response") or {}).get("directives") or []:
             if directive.get("type") == "Connections.SendRequest":
                 return directive
         return None
@@ -88,4 +89,4 @@ class IspShopper(Shopper):
         return self.say(i.CONTENT)
 
     def speech(self) -> str:
-        return speech_of(self.last_answer)
+        return speech_of(self.last_answer or {})

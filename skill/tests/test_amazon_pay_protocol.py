@@ -5,6 +5,7 @@ read. No database: stores, customers and orders are plain stand-ins."""
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
@@ -44,7 +45,7 @@ ORDER = SimpleNamespace(pk=31, number="NN-000031", total=Decimal("9.00"), curren
 
 
 def _as_alexa_sends(directive) -> dict:
-    return serializer.serialize(directive)
+    return cast(dict, serializer.serialize(directive))
 
 
 def _result_request(result: dict):

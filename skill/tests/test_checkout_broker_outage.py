@@ -48,7 +48,7 @@ def at_the_charge(make_shopper):
 
 
 def confirmation_emails() -> list[str]:
-    return [m.subject for m in mail.outbox if "is confirmed" in m.subject]
+    return [str(m.subject) for m in mail.outbox if "is confirmed" in m.subject]
 
 
 def test_a_paid_order_is_confirmed_in_words_and_emailed_once_the_broker_is_back(at_the_charge):

@@ -33,7 +33,7 @@ class Fetcher:
 
     def __init__(self, chains: dict):
         self.chains = chains
-        self.calls = []
+        self.calls: list[tuple[str, float]] = []
 
     def __call__(self, url, timeout):
         self.calls.append((url, timeout))

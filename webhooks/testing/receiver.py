@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -27,11 +28,12 @@ class Receiver:
         self.port = port or free_port()
         self.status = status
         self.delay = 0.0
-        self.headers_extra = {}
-        self.received, self.rejected = [], []
-        self.unique = {}
+        self.headers_extra: dict[str, str] = {}
+        self.received: list[dict[str, Any]] = []
+        self.rejected: list[str] = []
+        self.unique: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
-        self.server = None
+        self.server: ThreadingHTTPServer | None = None
         self.arrived = threading.Event()
 
     @property
@@ -78,9 +80,10 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.server = server
         return self
 
     def stop(self):
