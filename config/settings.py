@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "isp",
     "skill",
+    "voicelab",
     "analytics",
     "demo",
 ]

@@ -8,7 +8,7 @@ database, rather than only in session attributes.
 the portal read it. It never holds access tokens or the raw envelope.
 
 ``SkillPackageExport`` and ``CertificationRun`` belong to the launch checklist
-(``skill/launch/``): when the package was last exported, and the certification cases played.
+(``voicelab/launch/``): when the package was last exported, and the certification cases played.
 """
 
 from django.conf import settings
@@ -138,7 +138,7 @@ class SkillEvent(models.Model):
         return f"{self.type} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
-# The launch checklist (skill/launch/) ---------------------------------------------------------
+# The launch checklist (voicelab/launch/) ---------------------------------------------------------
 
 
 class SkillPackageExport(models.Model):
@@ -179,7 +179,7 @@ CERTIFICATION_RUN_ACTIVE = [CertificationRunStatus.QUEUED, CertificationRunStatu
 
 class CertificationRun(models.Model):
     """One run of the certification conversations against a store's skill
-    (``skill.launch.runner``). ``results`` holds one entry per case played, appended as each
+    (``voicelab.launch.runner``). ``results`` holds one entry per case played, appended as each
     finishes: its status, the expectations checked (in words) and the transcript."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="certification_runs")

@@ -16,6 +16,7 @@ LAYERS = [
     "notifications",
     "isp",
     "skill",
+    "voicelab",
     "analytics",
     "demo",
     "config",
