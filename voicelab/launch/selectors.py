@@ -4,7 +4,7 @@ certification case looks up about its test shopper."""
 from merchant.models import Area
 from merchant.selectors import stores_for_user
 from orders.models import Order, OrderStatus, RefundRequest
-from skill.models import CERTIFICATION_RUN_ACTIVE, CertificationRun, SkillPackageExport
+from voicelab.models import CERTIFICATION_RUN_ACTIVE, CertificationRun, SkillPackageExport
 
 PAST_RUNS = 20  # runs listed on the page
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.selectors import catalog_revision
-from skill.models import (
+from voicelab.models import (
     CERTIFICATION_RUN_ACTIVE,
     CertificationRun,
     CertificationRunStatus,

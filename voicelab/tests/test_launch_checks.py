@@ -16,9 +16,9 @@ from isp.models import IspSettings
 from isp.tests.factories import ProductFactory as IspProductFactory
 from merchant.models import PaymentMode, Role
 from merchant.tests.factories import MembershipFactory, SkillIdFactory, StoreFactory, UserFactory
-from skill.models import SkillPackageExport
 from voicelab.launch.checks import launch_checklist, package_warnings
 from voicelab.launch.services import skill_package_export_record
+from voicelab.models import SkillPackageExport
 
 
 def summary(store):

@@ -16,10 +16,10 @@ from isp.models import IspSettings, SandboxEntitlement
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from orders.models import Order, OrderStatus
-from skill.models import CertificationRun
 from skill.speech import en_US
 from voicelab.launch import tasks
 from voicelab.launch.cases import NOT_IN_ISP_SANDBOX
+from voicelab.models import CertificationRun
 
 AMAZON_PAY_ROWS = [
     "amazon_pay_order",

@@ -9,8 +9,8 @@ import pytest
 from catalog.tests.factories import ProductFactory
 from merchant.models import PaymentMode, Role
 from merchant.tests.factories import MembershipFactory, StoreFactory, UserFactory
-from skill.models import CertificationRun
 from voicelab.launch import tasks
+from voicelab.models import CertificationRun
 
 
 @pytest.fixture
