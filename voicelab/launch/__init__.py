@@ -7,7 +7,8 @@ store stands; and the certification conversations, played against the store's ow
 - ``cases.py``: which certification cases apply to a store; the rows are in
   ``order_cases.py`` (Amazon Pay and orders) and ``isp_cases.py`` (in-skill purchasing),
   their expectations and conversation helpers in ``expectations.py``.
-- ``runner.py``: plays the cases of one ``CertificationRun``; ``tasks.py`` is its Celery task.
+- ``runner.py``: plays the cases of one ``CertificationRun``; its Celery task is
+  ``voicelab.tasks.run_certification``, queued by name from ``services.py``.
 - ``services.py`` / ``selectors.py``: writes and reads (export records, runs).
 - ``views.py`` / ``urls.py``: the owner's page under ``/console/launch/``.
 """

@@ -1,15 +1,16 @@
 """Writes of the launch checklist: skill package exports and certification runs.
 
 A run is started by ``certification_run_start`` (one queued or running run per store, a
-database constraint: a double click starts one), its task queued after commit (``tasks.py``
-is imported when queuing: it imports the runner, which calls these services), taken up by
-``certification_run_claim``, filled case by case
+database constraint: a double click starts one), its task queued by name after commit (the
+task, ``voicelab.tasks``, imports the runner and these services; this module imports
+neither), taken up by ``certification_run_claim``, filled case by case
 (``certification_run_record_case``) and closed by ``certification_run_finish``.
 """
 
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +24,9 @@ from voicelab.models import (
 
 logger = logging.getLogger(__name__)
 
-RUN_CERTIFICATION = "voicelab.launch.tasks.run_certification"
+# The task's name: ``VoicelabConfig.ready`` registers it in every process (web, worker,
+# tests); under CELERY_TASK_ALWAYS_EAGER ``delay`` plays the run in place.
+RUN_CERTIFICATION = "voicelab.tasks.run_certification"
 # A queued run no worker took up, or a running one not updated (after each case), for this
 # long has lost its worker: a new run may start, and a redelivered task starts it again.
 STALE_AFTER = timedelta(minutes=10)
@@ -70,12 +73,8 @@ def certification_run_start(*, store, started_by) -> tuple[CertificationRun, boo
 def _queue(run_id: int) -> None:
     """Queue the run's task (eager: play it here and now). A broker that cannot be reached
     closes the run with the reason instead of failing the page."""
-    # Imported here: tasks.py imports the runner, which imports this module; importing it
-    # also registers the task in a process that never ran Celery's autodiscovery (web).
-    from . import tasks
-
     try:
-        tasks.run_certification.delay(run_id)
+        current_app.tasks[RUN_CERTIFICATION].delay(run_id)
     except Exception as exc:  # kombu's connection errors have no common base worth naming
         logger.exception("Certification run %s could not be queued", run_id)
         certification_run_finish(

@@ -17,7 +17,7 @@ from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from orders.models import Order, OrderStatus
 from skill.speech import en_US
-from voicelab.launch import tasks
+from voicelab import tasks
 from voicelab.launch.cases import NOT_IN_ISP_SANDBOX
 from voicelab.models import CertificationRun
 

@@ -9,7 +9,7 @@ import pytest
 from catalog.tests.factories import ProductFactory
 from merchant.models import PaymentMode, Role
 from merchant.tests.factories import MembershipFactory, StoreFactory, UserFactory
-from voicelab.launch import tasks
+from voicelab import tasks
 from voicelab.models import CertificationRun
 
 
