@@ -1,7 +1,7 @@
-from django.contrib import admin
-from django.urls import path
+"""The voice test console, mounted at ``/console/`` with the rest of the voice tooling
+(``voicelab.urls`` adds the skill package download to this namespace)."""
 
-from voicelab.package.views import skill_package_download
+from django.urls import path
 
 from . import views
 
@@ -9,10 +9,4 @@ app_name = "console"
 urlpatterns = [
     path("", views.console_page, name="page"),
     path("turn/", views.console_turn, name="turn"),
-    # The owner's download, linked from the store's admin page: behind the admin's login.
-    path(
-        "stores/<int:store_id>/skill-package.zip",
-        admin.site.admin_view(skill_package_download),
-        name="skill_package",
-    ),
 ]

@@ -10,5 +10,7 @@ store stands; and the certification conversations, played against the store's ow
 - ``runner.py``: plays the cases of one ``CertificationRun``; its Celery task is
   ``voicelab.tasks.run_certification``, queued by name from ``services.py``.
 - ``services.py`` / ``selectors.py``: writes and reads (export records, runs).
-- ``views.py`` / ``urls.py``: the owner's page under ``/console/launch/``.
+- ``views.py`` / ``urls.py``: the owner's page under ``/console/launch/``;
+  ``package_views.py``: the skill package download the export item links to (its address,
+  ``console:skill_package``, is joined to the console's in ``voicelab.urls``).
 """

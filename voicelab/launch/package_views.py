@@ -1,7 +1,9 @@
-"""The store owner's download of their skill package (``skill-package.zip``).
+"""The store owner's download of their skill package (``skill-package.zip``), beside the
+launch checklist's pages: each download is recorded (``services.skill_package_export_record``)
+for the checklist's export item, which links here.
 
 Reached from the store's page in the admin ("Download skill package"), behind the admin's
-login (``admin.site.admin_view``, see ``voicelab.console.urls``), for the owners of that store
+login (``admin.site.admin_view``, see ``voicelab.urls``), for the owners of that store
 only (the settings area; superusers: every store). An invalid package sends the owner back
 to the store page with every problem as an error message.
 
@@ -17,9 +19,9 @@ from django.shortcuts import redirect, render
 
 from merchant.models import Area
 from merchant.selectors import stores_for_user
-from voicelab.launch.services import skill_package_export_record
+from voicelab.package import PackageInvalid, build_skill_package, skill_package_zip
 
-from . import PackageInvalid, build_skill_package, skill_package_zip
+from .services import skill_package_export_record
 
 
 def skill_package_download(request, store_id: int):
