@@ -38,8 +38,8 @@ from orders.selectors import customer_orders_placed_since
 from skill import amazon_pay, amazon_pay_sandbox, runtime
 from skill import intents as i
 from skill import selectors as skill_selectors
+from skill.testing.envelopes import ConsoleShopper, build_envelope, connections_envelope
 from voicelab.console import words
-from voicelab.console.envelopes import ConsoleShopper, build_envelope, connections_envelope
 from voicelab.console.matcher import Matcher
 from voicelab.package import PackageInvalid, build_skill_package
 

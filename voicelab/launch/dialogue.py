@@ -18,7 +18,7 @@ from isp import sandbox as isp_sandbox
 from isp import selectors as isp_selectors
 from isp.facts import DirectiveName
 from skill import amazon_pay, amazon_pay_sandbox, runtime
-from voicelab.console.envelopes import ConsoleShopper, build_envelope, connections_envelope
+from skill.testing.envelopes import ConsoleShopper, build_envelope, connections_envelope
 from voicelab.console.matcher import LAUNCH, Matcher, Understood
 
 PAY_DIRECTIVES = {amazon_pay.SETUP, amazon_pay.CHARGE}

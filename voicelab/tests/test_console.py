@@ -14,7 +14,7 @@ from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import Order, OrderSource, OrderStatus
 from skill import intents
 from skill.models import Interaction
-from voicelab.console.envelopes import ConsoleShopper, build_envelope
+from skill.testing.envelopes import ConsoleShopper, build_envelope
 from voicelab.console.matcher import LAUNCH, Matcher
 from voicelab.package import build_skill_package
 
