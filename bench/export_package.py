@@ -116,7 +116,7 @@ def floor_seconds(store, package) -> float:
 def console_seconds(store) -> tuple[float, float]:
     """A console turn's matching: after a catalog change, then with nothing changed."""
     from catalog.services import catalog_revision_bump
-    from skill.console import views
+    from voicelab.console import views
 
     def understand() -> float:
         started = time.perf_counter()
@@ -147,7 +147,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from skill.package import build_skill_package, write_skill_package
+    from voicelab.package import build_skill_package, write_skill_package
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

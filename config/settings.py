@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notifications",
     "isp",
     "skill",
+    "voicelab",
     "analytics",
     "demo",
 ]

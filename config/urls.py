@@ -17,8 +17,8 @@ api.register("orders", OrderViewSet, basename="api-order")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("alexa/", include("skill.urls")),
-    path("console/launch/", include("skill.launch.urls")),
-    path("console/", include("skill.console.urls")),
+    # The merchant's voice tooling: the launch checklist, the voice console, the package zip.
+    path("console/", include("voicelab.urls")),
     path("support/", include("orders.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),

@@ -73,7 +73,7 @@ _LINKS = [
             "Talk to your store as a shopper would (owners).",
             sections=("console:page", "console:turn"),
         ),
-        # skill/console/views.py console_stores: Area.SETTINGS, else 403
+        # voicelab/console/views.py console_stores: Area.SETTINGS, else 403
         lambda areas: Area.SETTINGS in areas,
     ),
     (
@@ -86,7 +86,7 @@ _LINKS = [
             "played against your skill (owners).",
             sections=("launch:",),
         ),
-        # skill/launch/selectors.py launch_stores: Area.SETTINGS, else 403
+        # voicelab/launch/selectors.py launch_stores: Area.SETTINGS, else 403
         lambda areas: Area.SETTINGS in areas,
     ),
     (

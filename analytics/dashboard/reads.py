@@ -27,8 +27,8 @@ from isp.models import (
     UpsellEventKind,
 )
 from orders.models import RefillPlan, RefillPlanEvent, RefillPlanEventType, RefillPlanStatus
-from skill.launch.selectors import latest_export
 from skill.outcomes import Outcome
+from voicelab.launch.selectors import latest_export
 
 from ..raw import session_requests
 from .isp_reads import (

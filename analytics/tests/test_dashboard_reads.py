@@ -19,8 +19,8 @@ from isp.tests.factories import ProductFactory as IspProductFactory
 from isp.tests.factories import sandbox_on
 from merchant.tests.factories import StoreFactory
 from orders.tests.factories import CustomerFactory
-from skill.launch.services import skill_package_export_record
 from skill.models import Interaction
+from voicelab.launch.services import skill_package_export_record
 
 from .dashboard_shop import END, NOW, START, build_shop
 from .factories import InteractionFactory, PurchaseResultFactory, launch, utc

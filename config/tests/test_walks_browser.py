@@ -33,9 +33,9 @@ from merchant.tests.staff_steps import (
 )
 from orders.models import Order, OrderStatus, PaymentKind, PaymentTransaction
 from orders.tests.helpers import decline_checkout, make_customer, open_cart, place_order
-from skill.models import CertificationRun
-from skill.tests.console_steps import last_speech, press, say
 from testing import admin_login
+from voicelab.models import CertificationRun
+from voicelab.tests.console_steps import last_speech, press, say
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

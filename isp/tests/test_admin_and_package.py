@@ -12,7 +12,7 @@ from isp.tests.factories import ItemFactory, PriceFactory, ProductFactory, consu
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory
 from orders.tests.factories import CustomerFactory
-from skill.package import PackageInvalid, build_skill_package
+from voicelab.package import PackageInvalid, build_skill_package
 
 pytestmark = pytest.mark.django_db
 

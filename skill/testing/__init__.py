@@ -1,2 +1,3 @@
-"""Helpers that drive the skill the way Alexa does, for the test suite and the benchmarks
-(``bench/``): not test modules themselves, so both can import them."""
+"""Helpers that drive the skill the way Alexa does: real request envelopes and the shoppers
+that send them, for the test suite, the benchmarks (``bench/``), the demo's history and the
+voice test console. Not test modules themselves, so all of them can import them."""

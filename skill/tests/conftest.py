@@ -4,7 +4,6 @@ import pytest
 
 from demo.seed import DEMO_SKILL_ID
 from skill import runtime, selectors, verification
-from skill.console import views as console_views
 from skill.testing.envelopes import Shopper
 
 from .alexa_api_stub import start_stub
@@ -38,18 +37,15 @@ def alexa_api(_alexa_api_server, settings, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    """Each test starts with no process verifier (no certificate cache), no cached stores,
-    catalog outlines or console matchers, and leaves none: database rows do not outlive a
-    test."""
+    """Each test starts with no process verifier (no certificate cache), no cached stores
+    or catalog outlines, and leaves none: database rows do not outlive a test."""
     verification.set_verifier(None)
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
-    console_views._matchers.clear()
     yield
     verification.set_verifier(None)
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
-    console_views._matchers.clear()
 
 
 @pytest.fixture

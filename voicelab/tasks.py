@@ -1,0 +1,28 @@
+"""The voice tooling's Celery tasks, where Celery's autodiscovery looks for them
+(``<app>.tasks``): the certification run of the launch checklist.
+
+The task takes the run's id and loads a fresh row (``runner.run_certification`` claims it
+under a row lock), so running it twice is safe: a run that is finished, or being played by
+another worker, is left alone; one whose worker went away is played again from the start
+with fresh test shoppers. ``launch.services`` queues it by name (``RUN_CERTIFICATION``) and
+never imports this module: the task imports the services, not the other way round."""
+
+import logging
+
+from celery import shared_task
+
+from voicelab.launch import runner, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name=services.RUN_CERTIFICATION, acks_late=True)
+def run_certification(run_id: int) -> str:
+    try:
+        return runner.run_certification(run_id)
+    except Exception as exc:  # never leave the page waiting on a run that cannot finish
+        logger.exception("Certification run %s failed", run_id)
+        services.certification_run_finish(
+            run_id=run_id, error=f"The run stopped on an error: {type(exc).__name__}: {exc}"
+        )
+        return "error"
