@@ -350,8 +350,8 @@ class StaffAuditEvent(models.Model):
             return f"removed the access of {email} ({_role_words(data)})"
         if self.action == StaffAuditAction.INVITATION_RESENT:
             return f"sent the invitation to {email} again"
-        if self.action == StaffAuditAction.ADDED:
-            return f"gave {email} (an existing login) access as {_role_words(data)}"
+        # INVITED and ADDED read alike: whether the email has a login for another store is
+        # that store's business, not this one's.
         return f"invited {email} as {_role_words(data)}"
 
 

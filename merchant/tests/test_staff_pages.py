@@ -61,15 +61,52 @@ def test_an_owner_invites_a_colleague_from_the_staff_page(
         )
     assert response.redirect_chain == [(staff_url(store), 302)]
     html = response.content.decode()
-    assert (
-        "Invited sam@example.com: an email with a link to choose a password is on its way." in html
-    )
+    assert "Invited sam@example.com: an email on its way tells them how to log in." in html
     assert "invited, has not set a password yet" in html
     assert "invited sam@example.com as Support agent (may refund)" in html  # the audit
     membership = StaffMembership.objects.get(store=store, user__email="sam@example.com")
     assert (membership.role, membership.can_refund) == (Role.SUPPORT_AGENT, True)
     (email,) = mail.outbox
     assert "http://testserver/account/welcome/" in email.body
+
+
+def test_inviting_an_email_with_a_login_elsewhere_answers_the_same_words_as_a_new_one(
+    client, store, owner, django_capture_on_commit_callbacks
+):
+    """Whether an email has a login for another store is that store's business: the page
+    answers alike; each email says what is right (a link to choose a password, or log in)."""
+    MembershipFactory(
+        store=StoreFactory(name="Bravo Blades"),
+        role=Role.OWNER,
+        user__username="eve",
+        user__email="eve@x.com",
+    )
+    client.force_login(owner)
+
+    def invite(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                staff_url(store), {"email": email, "role": Role.SUPPORT_AGENT}, follow=True
+            )
+        html = response.content.decode()
+        [message] = [str(m) for m in response.context["messages"]]
+        [audit] = re.findall(r"<td>(invited [^<]*)</td>", html)[:1]
+        return message.replace(email, "EMAIL"), audit.replace(email, "EMAIL")
+
+    new_login = invite("sam@x.com")
+    login_elsewhere = invite("eve@x.com")
+    assert (
+        new_login
+        == login_elsewhere
+        == (
+            "Invited EMAIL: an email on its way tells them how to log in.",
+            "invited EMAIL as Support agent (may not refund)",
+        )
+    )
+    sam_email, eve_email = mail.outbox
+    assert "/account/welcome/" in sam_email.body
+    assert "/account/welcome/" not in eve_email.body
+    assert "Alpha Shaves is now among your stores." in eve_email.body
 
 
 @pytest.mark.parametrize(
