@@ -13,6 +13,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from isp import services as isp_services
 from orders import services as orders
+from orders.models import CustomerEventSource
 
 from .. import envelope, services
 from ..outcomes import Outcome
@@ -119,7 +120,10 @@ class ProactiveSubscriptionHandler(SkillEventHandler):
             if not user_id:
                 return None
             turn.customer = orders.customer_get_or_create(
-                store=turn.store, alexa_user_id=user_id, locale=turn.locale
+                store=turn.store,
+                alexa_user_id=user_id,
+                locale=turn.locale,
+                source=CustomerEventSource.ALEXA,
             )
         turn.customer = orders.customer_set_order_updates(
             customer=turn.customer,
