@@ -98,14 +98,16 @@ def play(turn: Turn, premium: Premium, item, *, spend: bool) -> tuple[str, int |
     """Record the play (spending a unit when asked) and return the item's SSML and the
     units left. Raises ``isp.errors.IspError`` (NO_UNITS_LEFT) when another device spent
     the last unit first."""
-    left = isp_services.content_play_record(
-        customer=turn.customer, item=item, session_id=premium.session_id, spend=spend
-    )
-    if spend:
-        premium.balances[item.product_id] = left
-    state = premium.state
-    if state is None or state.collection_id != item.collection_id:
-        isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
+    left = None
+    if turn.customer is not None:  # a request naming no user hears it; nothing is recorded
+        left = isp_services.content_play_record(
+            customer=turn.customer, item=item, session_id=premium.session_id, spend=spend
+        )
+        if spend:
+            premium.balances[item.product_id] = left
+        state = premium.state
+        if state is None or state.collection_id != item.collection_id:
+            isp_services.shopper_state_set(customer=turn.customer, collection=item.collection)
     text = ssml_escape(item.text_for(turn.locale))
     if item.audio_url:
         src = ssml_escape(item.audio_url).replace('"', "&quot;")

@@ -80,6 +80,10 @@ def load(handler_input, turn: Turn, *, refresh: bool = False, continues: str = "
     customer = turn.customer
     session = envelope.session_id(request_envelope)
     products = isp_selectors.store_products(store=turn.store)
+    if customer is None:  # a request naming no user: nobody to ask Amazon about
+        unknown = monetization.ProductsResult(available=False, reason="no user in the request")
+        turn.isp = Premium(products=products, states=unknown, state=None, session_id=session)
+        return turn.isp
     state = isp_selectors.shopper_state(customer=customer)
     if not refresh and state is not None and session and state.session_id == session:
         states = monetization.products_from_records(

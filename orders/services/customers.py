@@ -127,7 +127,9 @@ def customer_store_billing_agreement(
     customer.billing_agreement_status = status
     if address:
         customer.shipping_address = address
-        customer.name = customer.name or address.get("name", "")
+        name = address.get("name")
+        if not customer.name and isinstance(name, str):
+            customer.name = name[: Customer._meta.get_field("name").max_length]
     if email:
         customer.email = email
     customer.save(update_fields=[*BILLING_FIELDS, "updated_at"])

@@ -156,7 +156,8 @@ def refund_guidance(handler_input, turn, order):
     """The order refund answer (also "no" to "is this about the pro pack?")."""
     voice = turn.voice
     store = turn.store
-    orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
+    if turn.customer is not None:  # a request naming no user: guidance, nothing to record
+        orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
     handler_input.response_builder.set_card(
         SimpleCard(
             title=voice.REFUND_CARD_TITLE,
@@ -172,7 +173,13 @@ def refund_guidance(handler_input, turn, order):
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.REFUND_GUIDANCE
     return tell(
-        handler_input, voice.refund_guidance(store.name, store.refund_policy, _contact(turn))
+        handler_input,
+        voice.refund_guidance(
+            store.name,
+            store.refund_policy,
+            _contact(turn),
+            recorded=turn.customer is not None,
+        ),
     )
 
 
