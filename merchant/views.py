@@ -148,7 +148,8 @@ def staff_member(request, store_id, membership_id):
             "who": who,
             "form": form,
             "errors": errors,
-            "pending": not membership.user.has_usable_password(),
+            "pending": membership.awaiting_first_login()
+            or not membership.user.has_usable_password(),
         },
     )
 
