@@ -8,6 +8,10 @@ class IspErrorCode(WordedCode):
     NO_UNITS_LEFT = "no_units_left", "No units of {product} are left."
     NOT_CONSUMABLE = "not_consumable", "{product} is not a consumable."
     OTHER_STORE = "other_store", "That product belongs to another store."
+    NEEDS_REFUND_PERMISSION = (
+        "needs_refund_permission",
+        "Granting units gives value away: it needs the refund permission.",
+    )
     BAD_UNITS = "bad_units", "Grant between 1 and {max} units."
     REASON_REQUIRED = "reason_required", "Say why the units are granted."
     UNKNOWN_PRODUCT = "unknown_product", "This store has no product {product_id}."

@@ -51,8 +51,11 @@ def product_has_buyers(product: InSkillProduct) -> bool:
     return product.has_buyers()
 
 
-def consumable_balance(*, customer: Customer, product: InSkillProduct) -> int:
-    """Units the shopper has left: the sum of the ledger (never below zero)."""
+def consumable_balance(*, customer: Customer | None, product: InSkillProduct) -> int:
+    """Units the shopper has left: the sum of the ledger (never below zero); none for a
+    request that names no shopper."""
+    if customer is None:
+        return 0
     total = ConsumableLedgerEntry.objects.filter(customer=customer, product=product).aggregate(
         total=Sum("units")
     )["total"]
@@ -227,8 +230,11 @@ def collection_items(*, collection: ContentCollection) -> list[ContentItem]:
     )
 
 
-def recently_played(*, customer: Customer) -> dict[int, int]:
-    """Item id -> how recently it was played (0: the last one), over ``RECENT_PLAYS``."""
+def recently_played(*, customer: Customer | None) -> dict[int, int]:
+    """Item id -> how recently it was played (0: the last one), over ``RECENT_PLAYS``;
+    nothing for a request that names no shopper."""
+    if customer is None:
+        return {}
     ids = ContentPlay.objects.filter(customer=customer).order_by("-created_at", "-pk")
     recent: dict[int, int] = {}
     for age, item_id in enumerate(ids.values_list("item_id", flat=True)[:RECENT_PLAYS]):

@@ -14,6 +14,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from merchant.models import Area
+from merchant.selectors import user_can
 from orders.models import Customer
 
 from . import facts
@@ -133,7 +135,10 @@ def consumable_goodwill_grant(
     *, customer: Customer, product: InSkillProduct, units: int, reason: str, actor: User
 ) -> int:
     """Support gives ``units`` for free, with the reason and the agent on the ledger;
-    returns the new balance."""
+    returns the new balance. Giving value away needs the refund permission in the
+    shopper's store, as a refund does."""
+    if actor is None or not user_can(user=actor, store=customer.store, area=Area.REFUNDS):
+        raise IspError(IspErrorCode.NEEDS_REFUND_PERMISSION)
     if product.type != ProductType.CONSUMABLE:
         raise IspError(IspErrorCode.NOT_CONSUMABLE, product=product)
     if not isinstance(units, int) or not 1 <= units <= MAX_GOODWILL_UNITS:

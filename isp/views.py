@@ -2,7 +2,9 @@
 subscriptions as the skill last saw them at Amazon, consumable inventory with its ledger,
 purchase results, and the goodwill form (units granted with a reason, audited on the
 ledger with the agent). Support staff of the shopper's store only (orders area, like the
-rest of the support console: a catalog editor gets 403); another store's shopper is a 404,
+rest of the support console: a catalog editor gets 403); granting units gives value away, so
+it needs the refund permission as refunds do (without it the form is not offered and a post
+is a 403); another store's shopper is a 404,
 like the customer page it is linked from. Products are shown by their name in the
 shopper's locale and the reference name Amazon and the skill use."""
 
@@ -15,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from merchant.models import Area
+from merchant.selectors import user_can
 from orders.selectors import customer_for_staff, staff_store_ids
 
 from . import selectors, services
@@ -71,6 +75,9 @@ def customer_purchases(request, pk: int):
     if not staff_store_ids(user=request.user):
         raise PermissionDenied("You do not work on orders.")
     customer = customer_for_staff(user=request.user, pk=pk)
+    may_grant = user_can(user=request.user, store=customer.store, area=Area.REFUNDS)
+    if request.method == "POST" and not may_grant:
+        raise PermissionDenied("Granting units gives value away: it needs the refund permission.")
     products = selectors.store_products(store=customer.store)
     names = _product_names(products, customer.locale)
     form = GoodwillForm(request.POST or None, store=customer.store, names=names)
@@ -114,6 +121,7 @@ def customer_purchases(request, pk: int):
             "results": results,
             "form": form,
             "sells_consumables": any(p.type == ProductType.CONSUMABLE for p in products),
+            "may_grant": may_grant,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from . import crypto
 from .invocation import invocation_name_errors
@@ -288,6 +289,10 @@ class StaffMembership(models.Model):
     can_refund = models.BooleanField(
         default=False, help_text="Support agents may refund only with this permission."
     )
+    # When the membership was made (empty for memberships older than this column): until the
+    # member logs in after it, the store's staff page shows them as invited, whether or not
+    # they already had a login for another store (that is no business of this store).
+    created_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False)
 
     class Meta:
         constraints = [
@@ -296,6 +301,12 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} of {self.store}"
+
+    def awaiting_first_login(self) -> bool:
+        """Invited, and not logged in since: the same for a new login and for someone who
+        already had one for another store."""
+        last_login = self.user.last_login
+        return self.created_at is not None and (last_login is None or last_login < self.created_at)
 
     def areas(self) -> set[str]:
         if self.role == Role.OWNER:
@@ -350,8 +361,8 @@ class StaffAuditEvent(models.Model):
             return f"removed the access of {email} ({_role_words(data)})"
         if self.action == StaffAuditAction.INVITATION_RESENT:
             return f"sent the invitation to {email} again"
-        if self.action == StaffAuditAction.ADDED:
-            return f"gave {email} (an existing login) access as {_role_words(data)}"
+        # INVITED and ADDED read alike: whether the email has a login for another store is
+        # that store's business, not this one's.
         return f"invited {email} as {_role_words(data)}"
 
 

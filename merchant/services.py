@@ -55,7 +55,7 @@ class StaffErrorCode(WordedCode):
     )
     PASSWORD_ALREADY_SET = (
         "password_already_set",
-        "{email} has already set a password and logs in as usual.",
+        "{email} has already logged in since the invitation.",
     )
 
 
@@ -254,11 +254,12 @@ def staff_invite(
 def staff_invitation_resend(
     *, store: Store, actor: User | AnonymousUser, membership_id: int, portal_url: str
 ) -> StaffMembership:
-    """A new one-time link for a colleague who has not set a password yet."""
+    """The invitation again, for a colleague who has not logged in since it (a new one-time
+    link when they have no password yet)."""
     store = _lock_store(store)
     _check_owner(actor=actor, store=store)
     membership = _locked_membership(store=store, membership_id=membership_id)
-    if membership.user.has_usable_password():
+    if membership.user.has_usable_password() and not membership.awaiting_first_login():
         raise StaffError(StaffErrorCode.PASSWORD_ALREADY_SET, email=_email(membership.user))
     _audit(
         store=store,

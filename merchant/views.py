@@ -62,7 +62,7 @@ def staff_list(request, store_id):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.staff_invite(
+            services.staff_invite(
                 store=store,
                 actor=request.user,
                 email=form.cleaned_data["email"],
@@ -73,17 +73,11 @@ def staff_list(request, store_id):
         except services.StaffError as exc:
             _refused(form, exc)
         else:
-            user = invitation.membership.user
-            if invitation.new_login:
-                text = (
-                    f"Invited {user.email}: an email with a link to choose a password is on "
-                    "its way."
-                )
-            else:
-                text = (
-                    f"Added {user.email}, who already had a login: {store.name} is now among "
-                    "their stores."
-                )
+            # The same words whether or not the email already had a login (for another
+            # store), with the address as the owner wrote it: that is no business of this
+            # store. The email itself says which (a link to choose a password, or log in).
+            email = services.normalize_email(form.cleaned_data["email"])
+            text = f"Invited {email}: an email on its way tells them how to log in."
             messages.success(request, text)
             return redirect("admin:merchant_store_staff", store.pk)
     return _render(
@@ -154,7 +148,8 @@ def staff_member(request, store_id, membership_id):
             "who": who,
             "form": form,
             "errors": errors,
-            "pending": not membership.user.has_usable_password(),
+            "pending": membership.awaiting_first_login()
+            or not membership.user.has_usable_password(),
         },
     )
 

@@ -68,6 +68,7 @@ def customer_detail(request, pk: int):
                 customer.refill_plans.select_related("product").prefetch_related("events")
             ),
             "refund_requests": list(customer.refund_requests.select_related("order")),
+            "customer_events": list(customer.events.select_related("actor")),
         },
     )
 

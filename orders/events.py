@@ -13,6 +13,8 @@ from webhooks.services import webhook_event_emit
 
 from . import serializers
 from .models import (
+    Customer,
+    CustomerEvent,
     Order,
     OrderEvent,
     OrderEventType,
@@ -303,6 +305,24 @@ def plan_renewal_retrying(
 def plan_renewal_failed(plan: RefillPlan, *, reason_code: str, attempts: int) -> RefillPlanEvent:
     return _plan_event(
         plan, RefillPlanEventType.RENEWAL_FAILED, reason_code=reason_code, attempts=attempts
+    )
+
+
+# Customers ------------------------------------------------------------------------------------
+
+
+def customer_event(
+    customer: Customer, type_: str, *, source: str, actor=None, **data
+) -> CustomerEvent:
+    """One row of the customer's audit, written by the service that makes the change in its
+    transaction. ``data`` names what changed, never the personal values themselves."""
+    return CustomerEvent.objects.create(
+        store_id=customer.store_id,
+        customer=customer,
+        type=type_,
+        actor=actor,
+        source=source,
+        data=data,
     )
 
 

@@ -70,6 +70,49 @@ class Customer(models.Model):
         return bool(self.billing_agreement_id) and self.billing_agreement_status == "OPEN"
 
 
+class CustomerEventType(models.TextChoices):
+    CREATED = "created", "First seen"
+    PAYMENT_CONSENT_CHANGED = "payment_consent_changed", "Voice purchase consent changed"
+    DELIVERY_CONTACT_STORED = "delivery_contact_stored", "Delivery address or email kept"
+    BILLING_AGREEMENT_STORED = "billing_agreement_stored", "Amazon Pay billing agreement kept"
+    PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
+    ORDER_UPDATES_OFFERED = "order_updates_offered", "Order notifications offered"
+    ORDER_UPDATES_CHANGED = "order_updates_changed", "Order notifications changed"
+    ERASED = "erased", "Personal data erased"
+
+
+class CustomerEventSource(models.TextChoices):
+    VOICE = "voice", "The shopper, by voice"
+    ALEXA = "alexa", "The shopper, in the Alexa app (a skill event)"
+    SUPPORT = "support", "Support console"
+    API = "api", "REST API"
+    SYSTEM = "system", "System"
+
+
+class CustomerEvent(models.Model):
+    """Append-only audit of every change to a customer, written by the service that makes it
+    in the same transaction: what, through which channel, by which staff user (none when
+    the shopper or the system acted), when. ``data`` names the changed fields and carries
+    no personal data (no address, email or agreement id), so erasure leaves it as it is."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30, choices=CustomerEventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    source = models.CharField(max_length=10, choices=CustomerEventSource.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["customer", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", "In progress (cart)"
     PLACED = "placed", "Placed"

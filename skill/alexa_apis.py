@@ -5,7 +5,9 @@
 Calls go to the request's ``apiEndpoint`` with its ``apiAccessToken`` through the one client
 for Amazon (``alexa.http``): over HTTPS, only to the hosts in ``ALEXA_API_HOSTS`` (Amazon's
 three regions), each within ``ALEXA_API_TIMEOUT_SECONDS``. Amazon answers 200 with the value,
-204 when the shopper has set none, 403 when the permission is not granted. The calls are made
+204 when the shopper has set none, 403 when the permission is not granted. An answer of
+another shape (not an object of strings, a value longer than any address line, an email that
+is not one) is treated as "not available", as Amazon being unreachable is. The calls are made
 here rather than through ask-sdk's service clients because those fail to read the error
 bodies Amazon sends with a 403 (``{"code": "ACCESS_DENIED", ...}`` is not in their
 error-code enum), which would turn "not granted" into an exception.
@@ -23,11 +25,14 @@ from urllib.parse import quote
 
 from ask_sdk_core.handler_input import HandlerInput
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from alexa import http
 from alexa.scopes import ADDRESS_SCOPE
 
 from . import amazon_pay_sandbox, envelope
+from .envelope_rules import clean_text
 from .turn import Turn
 
 logger = logging.getLogger(__name__)
@@ -36,6 +41,8 @@ ADDRESS_PATH = "/v1/devices/{device_id}/settings/address"
 EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
 ADDRESS_FIELDS = ("addressLine1", "addressLine2", "addressLine3", "city", "stateOrRegion",
                   "districtOrCounty", "postalCode", "countryCode")  # fmt: skip
+MAX_EMAIL = 254  # what the customer's and the order's email hold
+MAX_ADDRESS_FIELD = 200  # longer than any line Amazon keeps (its address lines hold 60)
 
 
 class PermissionMissing(Exception):
@@ -65,13 +72,29 @@ def delivery_contact(handler_input: HandlerInput, turn: Turn, *, want_email: boo
     if status not in (200, 204):
         logger.warning("device address for store %s: HTTP %s", turn.store.pk, status)
         raise Unavailable(f"HTTP {status}")
-    found = _json(body) if status == 200 else {}
-    address = {
-        key: str(found[key]).strip()
-        for key in ADDRESS_FIELDS
-        if isinstance(found, dict) and found.get(key) and str(found[key]).strip()
-    }
+    address = _address(_json(body)) if status == 200 else {}
+    if address is None:
+        logger.warning("device address for store %s: an answer of another shape", turn.store.pk)
+        raise Unavailable("device address of another shape")
     return Contact(address=address, email=profile_email(handler_input, turn) if want_email else "")
+
+
+def _address(found: object) -> dict[str, str] | None:
+    """The Device Settings API's address as Amazon documents it (an object whose fields are
+    strings or null, without control characters), its non-blank fields stripped; None for
+    any other shape."""
+    if not isinstance(found, dict):
+        return None
+    address: dict[str, str] = {}
+    for key in ADDRESS_FIELDS:
+        value = found.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > MAX_ADDRESS_FIELD or not clean_text(value):
+            return None
+        if value.strip():
+            address[key] = value.strip()
+    return address
 
 
 def profile_email(handler_input: HandlerInput, turn: Turn) -> str:
@@ -88,7 +111,13 @@ def profile_email(handler_input: HandlerInput, turn: Turn) -> str:
             logger.warning("profile email for store %s: HTTP %s", turn.store.pk, status)
         return ""
     email = _json(body)
-    return email.strip() if isinstance(email, str) and "@" in email else ""
+    if not isinstance(email, str) or len(email.strip()) > MAX_EMAIL or not clean_text(email):
+        return ""
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        return ""
+    return email.strip()
 
 
 def _get(handler_input: HandlerInput, path: str) -> tuple[int, str]:

@@ -225,17 +225,29 @@ def is_success(request: ConnectionsResponse) -> bool:
 
 
 def _payload(request: ConnectionsResponse) -> dict[str, Any]:
-    return request.payload if isinstance(request.payload, dict) else {}
+    return _object(request.payload)
+
+
+# The envelope rules (``envelope_rules``) refuse results whose members have other JSON types;
+# the readers below still take only what has the documented type, so that a result built
+# elsewhere (a test, the voice console) is never half-read.
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def error_code(request: ConnectionsResponse) -> str:
     status = request.status
-    return str(_payload(request).get("errorCode") or (status.message if status else "") or "")
+    return _text(_payload(request).get("errorCode")) or _text(status.message if status else "")
 
 
 def error_message(request: ConnectionsResponse) -> str:
-    message: str = _payload(request).get("errorMessage", "")
-    return message
+    return _text(_payload(request).get("errorMessage"))
 
 
 @dataclass(frozen=True)
@@ -246,11 +258,12 @@ class SetupResult:
 
 
 def read_setup(request: ConnectionsResponse) -> SetupResult:
-    details = _payload(request).get("billingAgreementDetails") or {}
+    details = _object(_payload(request).get("billingAgreementDetails"))
+    destination = _object(details.get("destination"))
     return SetupResult(
-        agreement_id=str(details.get("billingAgreementId") or ""),
-        status=str(details.get("billingAgreementStatus") or ""),
-        address=details.get("destination") or {},
+        agreement_id=_text(details.get("billingAgreementId")),
+        status=_text(details.get("billingAgreementStatus")),
+        address={key: value for key, value in destination.items() if isinstance(value, str)},
     )
 
 
@@ -269,29 +282,43 @@ def read_charge(
 ) -> ChargeResult:
     """The authorization in a successful Charge result (``authorizationDetails``)."""
     payload = _payload(request)
-    details = payload.get("authorizationDetails") or {}
-    status = details.get("authorizationStatus") or {}
-    state = str(status.get("state") or "")
-    reference = str(details.get("authorizationReferenceId") or token_reference)
+    details = _object(payload.get("authorizationDetails"))
+    status = _object(details.get("authorizationStatus"))
+    state = _text(status.get("state"))
+    reference = _text(details.get("authorizationReferenceId")) or token_reference
+    capture_now = details.get("captureNow")
+    ids = details.get("idList")
+    capture_ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
     payment = PaymentResult(
         reference_id=reference[:MAX_REFERENCE_LENGTH],
-        external_id=str(details.get("amazonAuthorizationId") or ""),
+        external_id=_text(details.get("amazonAuthorizationId")),
         amount=_amount(details.get("authorizationAmount"), fallback_amount),
-        captured=state == CLOSED and bool(details.get("captureNow", True)),
+        captured=state == CLOSED and capture_now is not False,
         declined=state == DECLINED,
-        reason_code=str(status.get("reasonCode") or ""),
+        reason_code=_text(status.get("reasonCode")),
         raw=payload,
-        capture_external_id=str((details.get("idList") or [""])[0]),
+        capture_external_id=capture_ids[0] if capture_ids else "",
         expires_at=_expiry(details),
     )
     return ChargeResult(state=state, payment=payment)
 
 
-def _amount(price: dict[str, Any] | None, fallback: Decimal) -> Decimal:
-    try:
-        return Decimal(str((price or {}).get("amount")))
-    except (InvalidOperation, TypeError, ValueError):
+MAX_AMOUNT = Decimal("9999999999.99")  # what a payment row holds (12 digits, 2 decimals)
+
+
+def _amount(price: object, fallback: Decimal) -> Decimal:
+    """The price's amount when it is a finite, non-negative amount a payment row can hold;
+    else ``fallback`` (the order's total, which the directive asked for)."""
+    value = _object(price).get("amount")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         return fallback
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return fallback
+    if not amount.is_finite() or not Decimal(0) <= amount <= MAX_AMOUNT:
+        return fallback
+    return amount
 
 
 def _expiry(details: dict[str, Any]) -> datetime | None:

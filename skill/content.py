@@ -55,7 +55,7 @@ def pick_content(turn: Turn, premium: Premium, collection: ContentCollection) ->
     """Fresh free or owned items first (in the owner's order), then consumable items while
     units last; when the free part is used up, what would open more, and an item to repeat."""
     items = isp_selectors.collection_items(collection=collection)
-    recent = isp_selectors.recently_played(customer=turn.shopper)
+    recent = isp_selectors.recently_played(customer=turn.customer)
     access = {i.pk: isp_selectors.content_access(item=i, states=premium.states) for i in items}
     openable = [i for i in items if access[i.pk] == "open"]
     for item in openable:
@@ -98,7 +98,7 @@ def least_recent_open(
     turn: Turn, premium: Premium, collection: ContentCollection
 ) -> ContentItem | None:
     items = isp_selectors.collection_items(collection=collection)
-    recent = isp_selectors.recently_played(customer=turn.shopper)
+    recent = isp_selectors.recently_played(customer=turn.customer)
     playable = [
         i for i in items if isp_selectors.content_access(item=i, states=premium.states) == "open"
     ]
@@ -109,15 +109,18 @@ def play(turn: Turn, premium: Premium, item: ContentItem, *, spend: bool) -> tup
     """Record the play (spending a unit when asked) and return the item's SSML and the
     units left. Raises ``isp.errors.IspError`` (NO_UNITS_LEFT) when another device spent
     the last unit first."""
-    left = isp_services.content_play_record(
-        customer=turn.shopper, item=item, session_id=premium.session_id, spend=spend
-    )
-    if left is not None:  # a unit was spent
-        assert item.product_id is not None  # consumable content names its product
-        premium.balances[item.product_id] = left
-    state = premium.state
-    if state is None or state.collection_id != item.collection_id:
-        isp_services.shopper_state_set(customer=turn.shopper, collection=item.collection)
+    left = None
+    customer = turn.customer
+    if customer is not None:  # a request naming no user hears it; nothing is recorded
+        left = isp_services.content_play_record(
+            customer=customer, item=item, session_id=premium.session_id, spend=spend
+        )
+        if left is not None:  # a unit was spent
+            assert item.product_id is not None  # consumable content names its product
+            premium.balances[item.product_id] = left
+        state = premium.state
+        if state is None or state.collection_id != item.collection_id:
+            isp_services.shopper_state_set(customer=customer, collection=item.collection)
     text = ssml_escape(item.text_for(turn.locale))
     if item.audio_url:
         src = ssml_escape(item.audio_url).replace('"', "&quot;")
@@ -134,7 +137,7 @@ def content_for_product(
     current = premium.state.collection if premium.state is not None else None
     if current is not None:
         collections = [current] + [c for c in collections if c.pk != current.pk]
-    recent = isp_selectors.recently_played(customer=turn.shopper)
+    recent = isp_selectors.recently_played(customer=turn.customer)
     for collection in collections:
         opened = []
         for item in isp_selectors.collection_items(collection=collection):

@@ -7,10 +7,16 @@ than any real envelope. Unknown fields are allowed (Alexa adds fields over time)
 strings and depth are checked like the rest. ``check_envelope`` is pure and cheap: one walk
 over the parsed JSON.
 
+The payloads of Amazon Pay's results (``Connections.Response`` named ``Setup`` or ``Charge``)
+are typed too: each member the skill reads has the JSON type Amazon documents and at most
+the length the portal keeps (an agreement id, an authorization id, a reason code), so a
+result of another shape is refused here rather than half-read by a handler.
+
 Sources: the Alexa request and response JSON reference (``userId`` "is never more than 255
 characters"; ids are ``amzn1.`` strings; ``timestamp`` is ISO 8601; ``locale`` is a
-language-region code), the entity-resolution and Connections.Response shapes, and the skill
-events' shapes.
+language-region code), the entity-resolution and Connections.Response shapes, Amazon Pay
+for Alexa's Setup and Charge results (``billingAgreementDetails``,
+``authorizationDetails``), and the skill events' shapes.
 """
 
 import re
@@ -31,6 +37,7 @@ _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})", re.ASCII
 )
 _NAME = re.compile(r"[A-Za-z0-9_.:-]+")
+_CODE = re.compile(r"[A-Za-z0-9_.:-]*")  # Amazon Pay's states and codes ("" when none)
 
 
 class EnvelopeInvalid(ValueError):
@@ -81,6 +88,14 @@ def timestamp(value: object, path: str) -> None:
             _fail(path, "is not a time")
         return
     text(40, _TIMESTAMP)(value, path)
+
+
+def amount(value: object, path: str) -> None:
+    """A price's amount: Amazon Pay sends a decimal string ("9.72"); a number is read too."""
+    if isinstance(value, str):
+        text(40)(value, path)
+    else:
+        number(value, path)
 
 
 def free(value: object, path: str) -> None:
@@ -210,6 +225,79 @@ _BY_TYPE: dict[str, Rule] = {
         }
     ),
 }
+# Amazon Pay's results (``Connections.Response`` payloads), by the request's ``name``. Ids and
+# codes are bounded by what the portal keeps of them (orders.models: Customer,
+# PaymentTransaction); timestamps are read leniently (verification.parse_timestamp).
+_PRICE = obj({"amount": amount, "currencyCode": text(3)})
+_ADDRESS = obj(
+    {
+        key: text(MAX_NAME)
+        for key in (
+            "name",
+            "addressLine1",
+            "addressLine2",
+            "addressLine3",
+            "city",
+            "districtOrCounty",
+            "stateOrRegion",
+            "postalCode",
+            "countryCode",
+            "phone",
+        )
+    },
+    values=free,
+)
+_ERROR_FIELDS = {"errorCode": text(MAX_NAME), "errorMessage": text()}
+_SETUP_PAYLOAD = obj(
+    {
+        "billingAgreementDetails": obj(
+            {
+                "billingAgreementId": text(60),
+                "billingAgreementStatus": text(20, _CODE),
+                "creationTimestamp": text(40),
+                "destination": _ADDRESS,
+                "checkoutLanguage": text(10),
+                "releaseEnvironment": text(20),
+            },
+            values=free,
+        ),
+        **_ERROR_FIELDS,
+    },
+    values=free,
+)
+_CHARGE_PAYLOAD = obj(
+    {
+        "amazonOrderReferenceId": text(MAX_ID),
+        "authorizationDetails": obj(
+            {
+                "amazonAuthorizationId": text(80),
+                "authorizationReferenceId": text(MAX_ID),
+                "sellerAuthorizationNote": text(),
+                "authorizationAmount": _PRICE,
+                "capturedAmount": _PRICE,
+                "authorizationFee": _PRICE,
+                "idList": items(text(80)),
+                "creationTimestamp": text(40),
+                "expirationTimestamp": text(40),
+                "authorizationStatus": obj(
+                    {
+                        "state": text(20, _CODE),
+                        "lastUpdateTimestamp": text(40),
+                        "reasonCode": text(60, _CODE),
+                        "reasonDescription": text(),
+                    }
+                ),
+                "softDecline": flag,
+                "captureNow": flag,
+                "softDescriptor": text(),
+            },
+            values=free,
+        ),
+        **_ERROR_FIELDS,
+    },
+    values=free,
+)
+_CONNECTIONS_PAYLOADS: dict[str, Rule] = {"Setup": _SETUP_PAYLOAD, "Charge": _CHARGE_PAYLOAD}
 _REQUEST = obj(_COMMON, required=["type"])
 # Skill events: the documented members of ``body`` are typed; anything else Alexa adds is
 # walked like the rest.
@@ -249,6 +337,16 @@ def check_envelope(envelope: Any) -> None:
         type_rule(request, "request")
     elif request["type"].startswith("AlexaSkillEvent."):
         _SKILL_EVENT(request, "request")
+    if request["type"] == "Connections.Response":  # its ``name`` is a string by now
+        payload_rule = _CONNECTIONS_PAYLOADS.get(request.get("name"))
+        if payload_rule is not None:
+            payload_rule(request.get("payload") or {}, "request.payload")
+
+
+def clean_text(value: str) -> bool:
+    """No control character (but tab and newlines) and no unpaired surrogate: what the
+    database and the speech can hold. Also for what Amazon's APIs answer."""
+    return not _FORBIDDEN.search(value)
 
 
 def _walk(value: Any, path: str, depth: int) -> None:

@@ -35,9 +35,13 @@ def load(
     if turn.isp is not None and not refresh:
         return turn.isp
     request_envelope = handler_input.request_envelope
-    customer = turn.shopper
+    customer = turn.customer
     session = envelope.session_id(request_envelope)
     products = isp_selectors.store_products(store=turn.store)
+    if customer is None:  # a request naming no user: nobody to ask Amazon about
+        unknown = monetization.ProductsResult(available=False, reason="no user in the request")
+        turn.isp = Premium(products=products, states=unknown, state=None, session_id=session)
+        return turn.isp
     state = isp_selectors.shopper_state(customer=customer)
     if not refresh and state is not None and session and state.session_id == session:
         states = monetization.products_from_records(
@@ -63,7 +67,7 @@ def load(
 def balance(turn: Turn, premium: Premium, product: InSkillProduct) -> int:
     if product.pk not in premium.balances:
         premium.balances[product.pk] = isp_selectors.consumable_balance(
-            customer=turn.shopper, product=product
+            customer=turn.customer, product=product
         )
     return premium.balances[product.pk]
 

@@ -360,7 +360,11 @@ def owns_one_off(*, customer: Customer | None, product: Product) -> bool:
     ).exists()
 
 
-def latest_order(*, customer: Customer, statuses: Sequence[str] = MADE) -> Order | None:
+def latest_order(*, customer: Customer | None, statuses: Sequence[str] = MADE) -> Order | None:
+    """The customer's latest order in ``statuses``; None without a shopper (a request that
+    names no user has no orders to speak of)."""
+    if customer is None:
+        return None
     return (
         Order.objects.filter(store_id=customer.store_id, customer=customer, status__in=statuses)
         .order_by("-created_at", "-pk")
@@ -401,7 +405,9 @@ def customer_order(*, customer: Customer, order_id: str) -> Order | None:
     return Order.objects.filter(pk=pk, store_id=customer.store_id, customer=customer).first()
 
 
-def active_refill_plans(*, customer: Customer, locale: str) -> list[RefillPlan]:
+def active_refill_plans(*, customer: Customer | None, locale: str) -> list[RefillPlan]:
+    if customer is None:  # a request that names no user: no plans to speak of
+        return []
     return list(
         RefillPlan.objects.filter(
             store_id=customer.store_id, customer=customer, status=RefillPlanStatus.ACTIVE

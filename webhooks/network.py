@@ -4,7 +4,12 @@ address that was checked.
 A webhook URL is written by a merchant, so the portal must not become a way to reach its own
 network (server-side request forgery). At delivery time the host name is resolved once; every
 address it resolves to must be public (not loopback, private, link-local, shared, reserved,
-multicast or unspecified: ``ipaddress``' ``is_global``), else nothing is sent. The request
+multicast or unspecified: ``ipaddress``' ``is_global``), and an IPv6 address that carries an
+IPv4 address (IPv4-mapped, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``, a Teredo client) must
+carry a public one: ``is_global`` holds for NAT64 and 6to4 whatever they carry, so
+``[64:ff9b::127.0.0.1]`` would reach loopback through a NAT64 gateway. The deprecated
+IPv4-compatible range ``::/96`` and the local-use NAT64 range ``64:ff9b:1::/48`` (RFC 8215) are
+never on the internet and are refused whole. Else nothing is sent. The request
 then connects to that checked address (``PinnedAdapter``) while the ``Host`` header, TLS SNI
 and certificate check still use the name in the URL: a second DNS answer (DNS rebinding)
 never reaches the socket. Redirects are not followed, proxies from the environment are not
@@ -59,10 +64,31 @@ def url_problem(url: str) -> str:
     return ""
 
 
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def _is_public(ip) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in IPV4_COMPATIBLE or ip in NAT64_LOCAL:
+            return False
+        if not all(_is_public(carried) for carried in _carried_ipv4(ip)):
+            return False
     return ip.is_global and not ip.is_multicast
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: mapped, NAT64, 6to4, Teredo's client."""
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip in NAT64:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return [ip.teredo[1]]
+    return []
 
 
 def resolve_checked(host: str, port: int) -> str:

@@ -67,7 +67,9 @@ def test_audits_add_purchases_and_take_back_returns_never_below_zero(shopper):
 
 def test_goodwill_is_audited_with_reason_and_agent(shopper):
     customer, pack = shopper
-    agent = MembershipFactory(store=customer.store, role=Role.SUPPORT_AGENT).user
+    agent = MembershipFactory(  # granting units needs the refund permission
+        store=customer.store, role=Role.SUPPORT_AGENT, can_refund=True
+    ).user
     assert (
         services.consumable_goodwill_grant(
             customer=customer, product=pack, units=2, reason="  Session   cut off ", actor=agent
@@ -167,7 +169,9 @@ def test_purchase_results_are_recorded_once_with_price_and_cooldown(db, settings
 def test_support_sees_the_ledger_and_grants_goodwill(client, shopper):
     customer, pack = shopper
     services.entitlements_observe(customer=customer, products=[state(pack, 1)])
-    agent = MembershipFactory(store=customer.store, role=Role.SUPPORT_AGENT).user
+    agent = MembershipFactory(  # granting units needs the refund permission
+        store=customer.store, role=Role.SUPPORT_AGENT, can_refund=True
+    ).user
     client.force_login(agent)
     url = reverse("isp_support:customer_purchases", args=[customer.pk])
     assert (

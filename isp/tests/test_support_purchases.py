@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from isp import services
+from isp import selectors, services
+from isp.errors import IspError, IspErrorCode
 from isp.facts import ProductType
 from isp.models import ConsumableLedgerEntry, LedgerKind
 from isp.monetization import IspProductState
@@ -100,7 +101,8 @@ def customer(store, catalog):
 
 @pytest.fixture
 def agent(store):
-    return MembershipFactory(store=store, role=Role.SUPPORT_AGENT).user
+    """A support agent with the refund permission, which granting units needs."""
+    return MembershipFactory(store=store, role=Role.SUPPORT_AGENT, can_refund=True).user
 
 
 def url(customer):
@@ -276,14 +278,39 @@ def test_support_elsewhere_does_not_open_this_stores_shopper_to_its_editor(
     assert grant(client, customer, product=catalog["guided"].pk).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["owner", "agent_who_cannot_refund", "superuser"])
+@pytest.mark.parametrize("who", ["owner", "agent_who_may_refund", "superuser"])
 def test_the_stores_support_staff_grant(client, store, customer, catalog, who):
     if who == "superuser":
         user = UserFactory(is_superuser=True)
     else:
         role = Role.OWNER if who == "owner" else Role.SUPPORT_AGENT
-        user = MembershipFactory(store=store, role=role, can_refund=False).user
+        user = MembershipFactory(store=store, role=role, can_refund=who != "owner").user
     client.force_login(user)
     assert client.get(url(customer)).status_code == 200
     assert grant(client, customer, product=catalog["guided"].pk).status_code == 302
     assert ConsumableLedgerEntry.objects.get(kind=LedgerKind.GOODWILL).actor == user
+
+
+def test_an_agent_without_the_refund_permission_sees_the_page_but_grants_nothing(
+    client, store, customer, catalog
+):
+    """Granting units gives value away: the refund permission is needed, in the view and in
+    the service; the agent still sees what the shopper owns."""
+    user = MembershipFactory(store=store, role=Role.SUPPORT_AGENT, can_refund=False).user
+    MembershipFactory(user=user, role=Role.SUPPORT_AGENT, can_refund=True)  # refunds elsewhere
+    client.force_login(user)
+    before = list(ConsumableLedgerEntry.objects.values_list("pk", "kind", "units"))
+
+    page = client.get(url(customer)).content.decode()
+    assert 'id="goodwill"' not in page
+    assert "Granting units gives value away: it needs the refund permission." in page
+    assert "Three Guided Shaves · guided_shaves: 5 left" in page
+    assert grant(client, customer, product=catalog["guided"].pk).status_code == 403
+    with pytest.raises(IspError) as refused:
+        services.consumable_goodwill_grant(
+            customer=customer, product=catalog["guided"], units=2, reason="r", actor=user
+        )
+    assert refused.value.code == IspErrorCode.NEEDS_REFUND_PERMISSION
+    assert str(refused.value) == "Granting units gives value away: it needs the refund permission."
+    assert list(ConsumableLedgerEntry.objects.values_list("pk", "kind", "units")) == before
+    assert selectors.consumable_balance(customer=customer, product=catalog["guided"]) == 5

@@ -61,15 +61,72 @@ def test_an_owner_invites_a_colleague_from_the_staff_page(
         )
     assert response.redirect_chain == [(staff_url(store), 302)]
     html = response.content.decode()
-    assert (
-        "Invited sam@example.com: an email with a link to choose a password is on its way." in html
-    )
-    assert "invited, has not set a password yet" in html
+    assert "Invited sam@example.com: an email on its way tells them how to log in." in html
+    assert "invited, has not logged in yet" in html
     assert "invited sam@example.com as Support agent (may refund)" in html  # the audit
     membership = StaffMembership.objects.get(store=store, user__email="sam@example.com")
     assert (membership.role, membership.can_refund) == (Role.SUPPORT_AGENT, True)
     (email,) = mail.outbox
     assert "http://testserver/account/welcome/" in email.body
+
+
+def test_inviting_an_email_with_a_login_elsewhere_answers_the_same_words_as_a_new_one(
+    client, store, owner, django_capture_on_commit_callbacks
+):
+    """Whether an email has a login for another store is that store's business: the page
+    answers alike; each email says what is right (a link to choose a password, or log in)."""
+    MembershipFactory(
+        store=StoreFactory(name="Bravo Blades"),
+        role=Role.OWNER,
+        user__username="eve",
+        user__email="eve@x.com",
+    )
+    client.force_login(owner)
+
+    def invite(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                staff_url(store), {"email": email, "role": Role.SUPPORT_AGENT}, follow=True
+            )
+        html = response.content.decode()
+        [message] = [str(m) for m in response.context["messages"]]
+        [audit] = re.findall(r"<td>(invited [^<]*)</td>", html)[:1]
+        return message.replace(email, "EMAIL"), audit.replace(email, "EMAIL")
+
+    new_login = invite("sam@x.com")
+    login_elsewhere = invite("eve@x.com")
+    assert (
+        new_login
+        == login_elsewhere
+        == (
+            "Invited EMAIL: an email on its way tells them how to log in.",
+            "invited EMAIL as Support agent (may not refund)",
+        )
+    )
+
+    # The staff list and each member's page tell nothing more: both are "invited" under the
+    # email address until they log in, with the same offer to send the invitation again.
+    def seen(email):
+        membership = StaffMembership.objects.get(store=store, user__email=email)
+        rows = client.get(staff_url(store)).content.decode()
+        [row] = re.findall(rf'<tr class="staff-row" data-login="{email}">(.*?)</tr>', rows, re.S)
+        page = client.get(
+            reverse("admin:merchant_store_staff_member", args=[store.pk, membership.pk])
+        ).content.decode()
+        [intro] = re.findall(r"<p>(Invited as .*?)</p>", page, re.S)
+        return [
+            text.replace(email, "EMAIL").replace(str(membership.pk), "ID")
+            for text in (row, intro, str("resend-form" in page))
+        ]
+
+    assert seen("sam@x.com") == seen("eve@x.com")
+    assert "invited, has not logged in yet" in seen("eve@x.com")[0]
+    assert "eve</th>" not in seen("eve@x.com")[0]
+
+    sam_email, eve_email, *_ = mail.outbox
+    assert "/account/welcome/" in sam_email.body
+    assert "/account/welcome/" not in eve_email.body
+    assert "Alpha Shaves is now among your stores." in eve_email.body
 
 
 @pytest.mark.parametrize(
@@ -252,3 +309,28 @@ def test_a_password_reset_token_does_not_open_an_invitation(client, store):
     html = client.get(f"/account/welcome/{uid}/{reset_token}/", follow=True).content.decode()
     assert "This link no longer works" in html
     assert invitation_path(user).startswith(f"/account/welcome/{uid}/")
+
+
+def test_an_invited_colleague_shows_under_their_login_once_they_have_logged_in(
+    client, store, owner, django_capture_on_commit_callbacks
+):
+    eve = MembershipFactory(
+        store=StoreFactory(name="Bravo Blades"), user__username="eve", user__email="eve@x.com"
+    ).user
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(staff_url(store), {"email": "eve@x.com", "role": Role.SUPPORT_AGENT})
+    assert 'data-login="eve@x.com"' in client.get(staff_url(store)).content.decode()
+
+    client.force_login(eve)  # Django sets last_login on every login
+    client.force_login(owner)
+    html = client.get(staff_url(store)).content.decode()
+    [row] = re.findall(r'<tr class="staff-row" data-login="eve">(.*?)</tr>', html, re.S)
+    assert "<td>active</td>" in row
+
+
+def test_memberships_from_before_the_column_are_not_waiting_for_a_login(store):
+    membership = MembershipFactory(store=store, user__username="old")
+    StaffMembership.objects.filter(pk=membership.pk).update(created_at=None)
+    membership.refresh_from_db()
+    assert membership.awaiting_first_login() is False

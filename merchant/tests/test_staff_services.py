@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from merchant import services
 from merchant.invitations import invitation_tokens
@@ -323,7 +324,7 @@ def test_a_membership_of_another_store_cannot_be_reached_through_this_one(store,
 # Sending the invitation again ----------------------------------------------------------------
 
 
-def test_the_invitation_is_sent_again_until_the_password_is_set(
+def test_the_invitation_is_sent_again_until_the_colleague_has_logged_in(
     store, owner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -339,6 +340,7 @@ def test_the_invitation_is_sent_again_until_the_password_is_set(
     ]
 
     membership.user.set_password("a-fine-long-password")
+    membership.user.last_login = timezone.now()
     membership.user.save()
     with pytest.raises(StaffError) as refused:
         services.staff_invitation_resend(

@@ -1,8 +1,16 @@
-"""Customers: the shoppers of a store, known by their Alexa user id."""
+"""Customers: the shoppers of a store, known by their Alexa user id.
+
+Every change leaves a row of the customer's audit (``CustomerEvent``) in the same
+transaction: what changed (field and scope names, never the personal values), through which
+channel (``source``: by voice, a skill event from the Alexa app, the support console, the
+API), and which staff user made it (``actor``; none when the shopper or the system did).
+Nothing unchanged is audited.
+"""
 
 import uuid
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -10,70 +18,168 @@ from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATION
 from merchant.models import Store
 from webhooks.services import webhook_event_emit
 
-from ..events import SYSTEM
-from ..models import Customer, Order, OrderEvent, OrderEventType, RefillPlan, RefillPlanStatus
+from ..events import SYSTEM, customer_event
+from ..models import (
+    Customer,
+    CustomerEventSource,
+    CustomerEventType,
+    Order,
+    OrderEvent,
+    OrderEventType,
+    RefillPlan,
+    RefillPlanStatus,
+)
 from .refill_plans import refill_plan_cancel
 
+VOICE = CustomerEventSource.VOICE
+ALEXA = CustomerEventSource.ALEXA
 
-def customer_get_or_create(*, store: Store, alexa_user_id: str, locale: str) -> Customer:
+
+def _values(customer: Customer, fields: list[str]) -> dict[str, Any]:
+    return {field: getattr(customer, field) for field in fields}
+
+
+def _changed(customer: Customer, before: dict[str, Any]) -> list[str]:
+    """The fields (of ``before``) whose value differs now, in ``before``'s order."""
+    return [field for field, value in before.items() if getattr(customer, field) != value]
+
+
+def customer_get_or_create(
+    *,
+    store: Store,
+    alexa_user_id: str,
+    locale: str,
+    source: str = VOICE,
+    actor: AbstractBaseUser | None = None,
+) -> Customer:
     customer = Customer.objects.filter(store=store, alexa_user_id=alexa_user_id).first()
     if customer:
         return customer
     try:
         with transaction.atomic():
-            return Customer.objects.create(store=store, alexa_user_id=alexa_user_id, locale=locale)
+            customer = Customer.objects.create(
+                store=store, alexa_user_id=alexa_user_id, locale=locale
+            )
+            customer_event(
+                customer, CustomerEventType.CREATED, source=source, actor=actor, locale=locale
+            )
+            return customer
     except IntegrityError:  # the same shopper's request raced us
         return Customer.objects.get(store=store, alexa_user_id=alexa_user_id)
 
 
-def customer_set_payment_consent(*, customer: Customer, status: str) -> Customer:
+@transaction.atomic
+def customer_set_payment_consent(
+    *, customer: Customer, status: str, source: str = VOICE, actor: AbstractBaseUser | None = None
+) -> Customer:
     if customer.payment_consent != status:
+        before = customer.payment_consent
         customer.payment_consent = status
         customer.save(update_fields=["payment_consent", "updated_at"])
+        customer_event(
+            customer,
+            CustomerEventType.PAYMENT_CONSENT_CHANGED,
+            source=source,
+            actor=actor,
+            before=before,
+            after=status,
+        )
     return customer
 
 
+@transaction.atomic
 def customer_store_delivery_contact(
-    *, customer: Customer, address: dict[str, Any], email: str = ""
+    *,
+    customer: Customer,
+    address: dict[str, Any],
+    email: str = "",
+    source: str = VOICE,
+    actor: AbstractBaseUser | None = None,
 ) -> Customer:
     """Keep the delivery address (and the email, when known) from the shopper's Alexa
     settings, for stores paid on delivery."""
+    before = _values(customer, ["shipping_address", "email"])
     customer.shipping_address = address
     if email:
         customer.email = email
     customer.save(update_fields=["shipping_address", "email", "updated_at"])
+    changed = _changed(customer, before)
+    if changed:
+        customer_event(
+            customer,
+            CustomerEventType.DELIVERY_CONTACT_STORED,
+            source=source,
+            actor=actor,
+            changed=changed,
+        )
     return customer
 
 
+BILLING_FIELDS = [
+    "billing_agreement_id",
+    "billing_agreement_status",
+    "shipping_address",
+    "name",
+    "email",
+]
+
+
+@transaction.atomic
 def customer_store_billing_agreement(
-    *, customer: Customer, agreement_id: str, status: str, address: dict[str, Any], email: str = ""
+    *,
+    customer: Customer,
+    agreement_id: str,
+    status: str,
+    address: dict[str, Any],
+    email: str = "",
+    source: str = VOICE,
+    actor: AbstractBaseUser | None = None,
 ) -> Customer:
     """Keep the Amazon Pay billing agreement and the shipping address from a Setup result."""
+    before = _values(customer, BILLING_FIELDS)
     customer.billing_agreement_id = agreement_id
     customer.billing_agreement_status = status
     if address:
         customer.shipping_address = address
-        customer.name = customer.name or address.get("name", "")
+        name = address.get("name")
+        if not customer.name and isinstance(name, str):
+            customer.name = name[: Customer._meta.get_field("name").max_length]
     if email:
         customer.email = email
-    customer.save(
-        update_fields=[
-            "billing_agreement_id",
-            "billing_agreement_status",
-            "shipping_address",
-            "name",
-            "email",
-            "updated_at",
-        ]
-    )
+    customer.save(update_fields=[*BILLING_FIELDS, "updated_at"])
+    changed = _changed(customer, before)
+    if changed:
+        customer_event(
+            customer,
+            CustomerEventType.BILLING_AGREEMENT_STORED,
+            source=source,
+            actor=actor,
+            status=status,
+            changed=changed,
+        )
     return customer
 
 
 # What the shopper allowed the skill (Alexa skill events) ------------------------------------
 
 
+PERMISSION_FIELDS = [
+    "alexa_permissions",
+    "shipping_address",
+    "email",
+    "payment_consent",
+    "order_updates_subscribed",
+    "alexa_api_endpoint",
+]
+
+
 def customer_set_alexa_permissions(
-    *, customer: Customer, scopes: list[str], api_endpoint: str = ""
+    *,
+    customer: Customer,
+    scopes: list[str],
+    api_endpoint: str = "",
+    source: str = ALEXA,
+    actor: AbstractBaseUser | None = None,
 ) -> Customer:
     """Keep the scopes the shopper has granted now (SkillPermissionAccepted/Changed).
 
@@ -85,6 +191,7 @@ def customer_set_alexa_permissions(
         customer = Customer.objects.select_for_update().get(
             pk=customer.pk, store_id=customer.store_id
         )
+        before = _values(customer, PERMISSION_FIELDS)
         granted = sorted(set(scopes))
         fields = ["alexa_permissions", "updated_at"]
         customer.alexa_permissions = granted
@@ -104,28 +211,63 @@ def customer_set_alexa_permissions(
             customer.alexa_api_endpoint = api_endpoint[:200]
             fields.append("alexa_api_endpoint")
         customer.save(update_fields=fields)
+        changed = _changed(customer, before)
+        if changed:
+            had = set(before["alexa_permissions"] or [])
+            customer_event(
+                customer,
+                CustomerEventType.PERMISSIONS_CHANGED,
+                source=source,
+                actor=actor,
+                granted=sorted(set(granted) - had),
+                revoked=sorted(had - set(granted)),
+                changed=changed,
+            )
     return customer
 
 
-def customer_mark_order_updates_offered(*, customer: Customer) -> Customer:
+@transaction.atomic
+def customer_mark_order_updates_offered(
+    *, customer: Customer, source: str = VOICE, actor: AbstractBaseUser | None = None
+) -> Customer:
     """The skill asked once whether to notify the shopper about their orders."""
     if customer.order_updates_offered_at is None:
         customer.order_updates_offered_at = timezone.now()
         customer.save(update_fields=["order_updates_offered_at", "updated_at"])
+        customer_event(
+            customer, CustomerEventType.ORDER_UPDATES_OFFERED, source=source, actor=actor
+        )
     return customer
 
 
+@transaction.atomic
 def customer_set_order_updates(
-    *, customer: Customer, subscribed: bool, api_endpoint: str = ""
+    *,
+    customer: Customer,
+    subscribed: bool,
+    api_endpoint: str = "",
+    source: str = ALEXA,
+    actor: AbstractBaseUser | None = None,
 ) -> Customer:
     """ProactiveSubscriptionChanged: the shopper does (or no longer does) take order
     notifications; ``api_endpoint`` is where Alexa reaches them."""
+    before = _values(customer, ["order_updates_subscribed", "alexa_api_endpoint"])
     fields = ["order_updates_subscribed", "updated_at"]
     customer.order_updates_subscribed = subscribed
     if api_endpoint and api_endpoint != customer.alexa_api_endpoint:
         customer.alexa_api_endpoint = api_endpoint[:200]
         fields.append("alexa_api_endpoint")
     customer.save(update_fields=fields)
+    changed = _changed(customer, before)
+    if changed:
+        customer_event(
+            customer,
+            CustomerEventType.ORDER_UPDATES_CHANGED,
+            source=source,
+            actor=actor,
+            subscribed=subscribed,
+            changed=changed,
+        )
     return customer
 
 
@@ -136,7 +278,9 @@ def customer_set_order_updates(
 KEPT_ADDRESS_FIELDS = ("countryCode", "stateOrRegion")
 
 
-def customer_erase(*, customer: Customer) -> Customer:
+def customer_erase(
+    *, customer: Customer, source: str = ALEXA, actor: AbstractBaseUser | None = None
+) -> Customer:
     """Erase a shopper's personal data, keeping what accounting needs.
 
     Blanked on the customer: name, email, shipping address, Amazon Pay billing agreement and
@@ -147,7 +291,8 @@ def customer_erase(*, customer: Customer) -> Customer:
     tax, currency, dates and the payment ledger; each order's copy of the email and of the
     delivery address goes, except the address's country and state (the tax jurisdiction);
     the recipient of every "email sent" timeline entry is redacted. The ``customer.erased``
-    webhook event is written in the same transaction. Running it again changes nothing.
+    webhook event and the customer's audit row are written in the same transaction (the
+    audit names no personal data, so it stays). Running it again changes nothing.
     """
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(
@@ -186,11 +331,21 @@ def customer_erase(*, customer: Customer) -> Customer:
         ):
             event.data = {**event.data, "to": "erased"}
             event.save(update_fields=["data"])
-        plans = RefillPlan.objects.filter(
-            store_id=customer.store_id, customer=customer, status=RefillPlanStatus.ACTIVE
-        ).order_by("pk")
+        plans = list(
+            RefillPlan.objects.filter(
+                store_id=customer.store_id, customer=customer, status=RefillPlanStatus.ACTIVE
+            ).order_by("pk")
+        )
         for plan in plans:
             refill_plan_cancel(plan=plan, actor_label=SYSTEM)
+        customer_event(
+            customer,
+            CustomerEventType.ERASED,
+            source=source,
+            actor=actor,
+            orders=len(orders),
+            refill_plans_cancelled=len(plans),
+        )
         webhook_event_emit(
             store=customer.store,
             type="customer.erased",

@@ -220,3 +220,47 @@ def address_lines(address) -> list[str]:
 @register.filter(name="address_lines")
 def address_lines_filter(address) -> list[str]:
     return address_lines(address)
+
+
+# A customer's audit (``CustomerEvent.data``): field and scope names in words. -----------------
+
+CUSTOMER_FIELDS = {
+    "shipping_address": "delivery address",
+    "email": "email",
+    "name": "name",
+    "billing_agreement_id": "billing agreement",
+    "billing_agreement_status": "agreement status",
+    "payment_consent": "voice purchase consent",
+    "alexa_permissions": "permissions",
+    "order_updates_subscribed": "order notifications",
+    "alexa_api_endpoint": "Alexa API host",
+}
+
+
+def _listed(names, words=None) -> str:
+    return ", ".join((words or {}).get(name, name) for name in names) or "none"
+
+
+def customer_event_words(data: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs for the support console's customer page, in a fixed order."""
+    pairs = []
+    if "locale" in data:
+        pairs.append(("Locale", data["locale"]))
+    if "before" in data or "after" in data:
+        pairs.append(("From", data.get("before") or "not reported"))
+        pairs.append(("To", data.get("after") or "not reported"))
+    if "status" in data:
+        pairs.append(("Agreement status", data["status"] or "—"))
+    if "subscribed" in data:
+        pairs.append(("Subscribed", "yes" if data["subscribed"] else "no"))
+    if data.get("granted"):
+        pairs.append(("Granted", _listed(data["granted"])))
+    if data.get("revoked"):
+        pairs.append(("Revoked", _listed(data["revoked"])))
+    if "changed" in data:
+        pairs.append(("Changed", _listed(data["changed"], CUSTOMER_FIELDS)))
+    if "orders" in data:
+        pairs.append(("Orders kept (without personal data)", str(data["orders"])))
+    if "refill_plans_cancelled" in data:
+        pairs.append(("Refill plans cancelled", str(data["refill_plans_cancelled"])))
+    return pairs

@@ -2,7 +2,7 @@ from django import template
 
 from merchant.money import display
 
-from .order_words import event_data_words
+from .order_words import customer_event_words, event_data_words
 
 register = template.Library()
 
@@ -31,3 +31,17 @@ def event_details(event, currency=""):
     key called "items" (the restock event has one) instead of the method.
     """
     return event_data_words(event.data, currency=currency)
+
+
+@register.filter
+def customer_event_details(event):
+    """A customer audit row's data as (label, value) pairs in words."""
+    return customer_event_words(event.data)
+
+
+@register.filter
+def customer_event_actor(event):
+    """Who did it: the staff member's name, else the channel (the shopper by voice, ...)."""
+    if event.actor_id:
+        return event.actor.get_full_name() or event.actor.get_username()
+    return event.get_source_display()

@@ -38,7 +38,7 @@ class OrderStatusHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.shopper)
+        order = selectors.latest_order(customer=turn.customer)
         set_step(turn, Step.IDLE)
         if order is None:
             turn.outcome = Outcome.NO_ORDERS
@@ -70,7 +70,7 @@ class CancelOrderHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         voice = turn.voice
-        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
         if order is None:
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.NOTHING_TO_CANCEL
@@ -146,7 +146,7 @@ class RefundHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        order = selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
+        order = selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
         if premium.isp_store(turn):
             named = is_intent_name(intents.REFUND_ISP)(handler_input)
             answer = purchases.refund(handler_input, turn, has_order=order is not None, named=named)
@@ -159,7 +159,8 @@ def refund_guidance(handler_input: HandlerInput, turn: Turn, order: Order | None
     """The order refund answer (also "no" to "is this about the pro pack?")."""
     voice = turn.voice
     store = turn.store
-    orders.refund_request_create(customer=turn.shopper, order=order, channel="voice")
+    if turn.customer is not None:  # a request naming no user: guidance, nothing to record
+        orders.refund_request_create(customer=turn.customer, order=order, channel="voice")
     handler_input.response_builder.set_card(
         SimpleCard(
             title=voice.REFUND_CARD_TITLE,
@@ -175,7 +176,13 @@ def refund_guidance(handler_input: HandlerInput, turn: Turn, order: Order | None
     set_step(turn, Step.IDLE)
     turn.outcome = Outcome.REFUND_GUIDANCE
     return tell(
-        handler_input, voice.refund_guidance(store.name, store.refund_policy, _contact(turn))
+        handler_input,
+        voice.refund_guidance(
+            store.name,
+            store.refund_policy,
+            _contact(turn),
+            recorded=turn.customer is not None,
+        ),
     )
 
 
@@ -216,7 +223,9 @@ class CancelRefillsHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
-        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
+        plans = selectors.active_refill_plans(
+            customer=turn.customer, locale=text_locale(turn) or ""
+        )
         if premium.isp_store(turn):
             named = is_intent_name(intents.CANCEL_SUBSCRIPTION)(handler_input)
             answer = purchases.cancel_subscription(
@@ -233,7 +242,9 @@ def offer_cancel_refills(
     """Name the refill plans and ask to confirm (also "no" to "cancel the shave club?")."""
     voice = turn.voice
     if plans is None:
-        plans = selectors.active_refill_plans(customer=turn.shopper, locale=text_locale(turn) or "")
+        plans = selectors.active_refill_plans(
+            customer=turn.customer, locale=text_locale(turn) or ""
+        )
     if not plans:
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.NO_REFILL_PLAN
@@ -246,7 +257,7 @@ def offer_cancel_refills(
 
 def refills_cancel_confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     set_step(turn, Step.IDLE)
-    for plan in selectors.active_refill_plans(customer=turn.shopper, locale=""):
+    for plan in selectors.active_refill_plans(customer=turn.customer, locale=""):
         try:
             orders.refill_plan_cancel(plan=plan, actor_label="shopper")
         except OrderError as exc:  # cancelled meanwhile

@@ -15,6 +15,7 @@ from ask_sdk_model import Response
 
 from isp import services as isp_services
 from orders import services as orders
+from orders.models import CustomerEventSource
 
 from .. import envelope, services
 from ..outcomes import Outcome
@@ -121,7 +122,10 @@ class ProactiveSubscriptionHandler(SkillEventHandler):
             if not user_id:
                 return None
             turn.customer = orders.customer_get_or_create(
-                store=turn.store, alexa_user_id=user_id, locale=turn.locale
+                store=turn.store,
+                alexa_user_id=user_id,
+                locale=turn.locale,
+                source=CustomerEventSource.ALEXA,
             )
         turn.customer = orders.customer_set_order_updates(
             customer=turn.customer,

@@ -287,7 +287,7 @@ class BrowseHandler(AbstractRequestHandler):
 def reorder(handler_input: HandlerInput, turn: Turn, order: Order | None = None) -> Response:
     """Rebuild the last order at today's prices; say what is unavailable; go to checkout."""
     voice = turn.voice
-    order = order or selectors.latest_order(customer=turn.shopper, statuses=selectors.KEPT)
+    order = order or selectors.latest_order(customer=turn.customer, statuses=selectors.KEPT)
     if order is None:
         turn.outcome = Outcome.NO_ORDERS
         return offer_choices(handler_input, turn, voice.NO_ORDERS)

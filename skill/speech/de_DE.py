@@ -167,7 +167,8 @@ def address(destination: dict[str, str]) -> str:
         destination.get("postalCode"),
         destination.get("city"),
     ]
-    return ssml_escape(", ".join(p for p in parts if p))
+    # Only text is spoken: an address kept by an older release may hold other values.
+    return ssml_escape(", ".join(p for p in parts if isinstance(p, str) and p))
 
 
 def summary(
@@ -360,13 +361,19 @@ def cannot_cancel_shipped(number: str, policy: str, contact_text: str) -> str:
     return f"{text} Sobald der Shop die Ware hat, bekommst du dein Geld zurück."
 
 
-def refund_guidance(store: str, policy: str, contact_text: str) -> str:
+def refund_guidance(store: str, policy: str, contact_text: str, *, recorded: bool = True) -> str:
+    """``recorded`` False: no shopper was named (nothing was passed to support)."""
     text = ssml_escape(policy) if policy else f"{ssml_escape(store)} erstattet auf Anfrage."
     if contact_text:
         text += f" Für eine Erstattung {contact_text}."
+    told = (
+        "Ich habe dem Support-Team Bescheid gegeben und dir die Details"
+        if recorded
+        else "Ich habe dir die Details"
+    )
     return (
-        f"{text} Ich habe dem Support-Team Bescheid gegeben und dir die Details in die Alexa "
-        "App geschickt. Erstattungen gehen an die Zahlungsart zurück, mit der du bezahlt hast."
+        f"{text} {told} in die Alexa App geschickt. Erstattungen gehen an die Zahlungsart "
+        "zurück, mit der du bezahlt hast."
     )
 
 

@@ -183,7 +183,8 @@ def address(destination: dict[str, str]) -> str:
         destination.get("stateOrRegion"),
         destination.get("postalCode"),
     ]
-    return ssml_escape(", ".join(p for p in parts if p))
+    # Only text is spoken: an address kept by an older release may hold other values.
+    return ssml_escape(", ".join(p for p in parts if isinstance(p, str) and p))
 
 
 def summary(
@@ -374,13 +375,15 @@ def cannot_cancel_shipped(number: str, policy: str, contact_text: str) -> str:
     return f"{text} Once the store has your return, your money goes back to your payment method."
 
 
-def refund_guidance(store: str, policy: str, contact_text: str) -> str:
+def refund_guidance(store: str, policy: str, contact_text: str, *, recorded: bool = True) -> str:
+    """``recorded`` False: no shopper was named (nothing was passed to support)."""
     text = ssml_escape(policy) if policy else f"{ssml_escape(store)} handles refunds by request."
     if contact_text:
         text += f" To get a refund, {contact_text}."
+    told = "I've told the support team about your request and sent" if recorded else "I've sent"
     return (
-        f"{text} I've told the support team about your request and sent the details to the "
-        "Alexa app. Refunds go back to the payment method you used."
+        f"{text} {told} the details to the Alexa app. Refunds go back to the payment method you "
+        "used."
     )
 
 

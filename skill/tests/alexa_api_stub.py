@@ -1,7 +1,9 @@
 """Amazon's Alexa APIs as the skill reaches them, on a local HTTPS server: the Device
 Settings API's full address and the Customer Profile API's email, answering as Amazon
 documents (200 with the value, 204 when the shopper set none, 403 when the token does not
-carry the permission). Each access token stands for what one shopper granted and set."""
+carry the permission), and the Monetization API's product list when a test gives one (any
+JSON, answered with 200; 404 otherwise). Each access token stands for what one shopper
+granted and set."""
 
 import ipaddress
 import json
@@ -23,6 +25,7 @@ from skill.testing.certs import make_root
 
 ADDRESS_PATH = "/v1/devices/{device}/settings/address"
 EMAIL_PATH = "/v2/accounts/~current/settings/Profile.email"
+PRODUCTS_PATH = "/v1/users/~current/skills/~current/inSkillProducts"
 DENIED = "denied"
 
 US_ADDRESS = {
@@ -44,6 +47,7 @@ class Grant:
     address: dict | str | None = DENIED
     email: str | None = DENIED
     delay: float = 0.0  # seconds Amazon takes to answer
+    products: object = None  # the Monetization API's answer (None: 404)
 
 
 @dataclass
@@ -131,6 +135,8 @@ def start_stub() -> tuple[AlexaApiStub, ThreadingHTTPServer]:
                             "message": "Access denied with reason: FORBIDDEN",
                         },  # fmt: skip
                     )
+            elif self.path.startswith(PRODUCTS_PATH) and grant and grant.products is not None:
+                return self._answer(200, grant.products)
             else:
                 return self._answer(404, {"type": "NOT_FOUND", "message": self.path})
             if value is None:

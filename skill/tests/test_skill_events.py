@@ -340,3 +340,37 @@ def test_a_signed_skill_event_fifty_minutes_old_is_verified_and_applied(client, 
     unsigned = post(client, body, signature="")
     assert unsigned.status_code == 400
     assert SkillEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_each_change_to_the_shopper_leaves_an_audit_row_with_its_channel(
+    client, regular, corner_shop, unverified
+):
+    """By voice (first seen, the delivery contact, the offer of notifications) and by the
+    Alexa app (the subscription, a revoked permission): one row each, in order."""
+    store, _ = corner_shop
+    body = {"subscriptions": [{"eventName": "AMAZON.OrderStatus.Updated"}]}
+    post_event(client, store, "ProactiveSubscriptionChanged", body)
+    post_event(client, store, "SkillPermissionChanged", {"acceptedPermissions": []})
+    customer = Customer.objects.get()
+    assert list(customer.events.values_list("type", "source", "actor", "data")) == [
+        ("created", "voice", None, {"locale": "en-US"}),
+        ("delivery_contact_stored", "voice", None, {"changed": ["shipping_address", "email"]}),
+        ("order_updates_offered", "voice", None, {}),
+        (
+            "order_updates_changed",
+            "alexa",
+            None,
+            {"subscribed": True, "changed": ["order_updates_subscribed", "alexa_api_endpoint"]},
+        ),
+        (
+            "permissions_changed",
+            "alexa",
+            None,
+            {
+                "granted": [],
+                "revoked": [],
+                "changed": ["shipping_address", "email", "order_updates_subscribed"],
+            },
+        ),
+    ]

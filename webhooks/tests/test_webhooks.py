@@ -3,6 +3,7 @@
 retries after the receiver was down; nothing lost while the broker is down; the address
 rules; backoff, giving up and disabling; replay and the secret shown once in the admin."""
 
+import ipaddress
 import socket
 from datetime import timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from orders import services as orders
 from orders.models import SandboxSimulation
 from orders.tests.helpers import make_customer, place_order
 from webhooks import services
+from webhooks.admin import WebhookEndpointForm
 from webhooks.models import (
     AttemptOutcome,
     DeliveryState,
@@ -30,6 +32,7 @@ from webhooks.models import (
     WebhookEvent,
     WebhookEventType,
 )
+from webhooks.network import AddressRefused, resolve_checked
 from webhooks.testing.receiver import Receiver
 from webhooks.tests.factories import WebhookEndpointFactory
 
@@ -324,6 +327,87 @@ def test_a_private_address_endpoint_is_refused_with_a_logged_reason(
             services.webhook_endpoint_create(store=endpoint.store, url=url, events=["order.placed"])
         assert str(exc.value) == sentence
     assert WebhookEndpoint.objects.count() == 1
+
+
+# IPv6 addresses that lead to a loopback or private IPv4 address, though ``is_global`` holds
+# for most of them: IPv4-compatible, NAT64 (well-known and local-use), 6to4, Teredo, mapped.
+IPV6_TO_PRIVATE_IPV4 = [
+    "::127.0.0.1",
+    "::8.8.8.8",  # the deprecated IPv4-compatible range is never on the internet
+    "64:ff9b::127.0.0.1",
+    "64:ff9b::10.0.0.1",
+    "64:ff9b::169.254.169.254",
+    "64:ff9b:1::a00:1",
+    "64:ff9b:1:ffff::8.8.8.8",  # local-use NAT64 (RFC 8215), whatever it carries
+    "2002:7f00:1::1",
+    "2002:c0a8:101::1",
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+    "::ffff:10.0.0.1",
+]
+PUBLIC = ["8.8.8.8", "2606:4700:4700::1111", "64:ff9b::8.8.8.8", "2002:808:808::1"]
+
+
+def _resolving_to(monkeypatch, address):
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(
+        "webhooks.network.socket.getaddrinfo",
+        lambda host, port, **kw: [(family, socket.SOCK_STREAM, 6, "", (address, port))],
+    )
+
+
+@pytest.mark.parametrize("address", IPV6_TO_PRIVATE_IPV4)
+def test_an_ipv6_address_leading_to_a_private_ipv4_address_is_refused_saved_and_dialled(
+    settings, monkeypatch, address
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    store = StoreFactory()
+    written = ipaddress.ip_address(address)
+    with pytest.raises(services.WebhookError) as exc:
+        services.webhook_endpoint_create(
+            store=store, url=f"https://[{address}]/in", events=["order.placed"]
+        )
+    assert str(exc.value) == (
+        f"{written} is not a public address: webhooks go to the internet only."
+    )
+    assert WebhookEndpoint.objects.count() == 0
+    # Saved under a name that DNS later answers with the address: refused when dialled.
+    _resolving_to(monkeypatch, address)
+    with pytest.raises(AddressRefused) as refused:
+        resolve_checked("hooks.example.com", 443)
+    assert str(refused.value) == (
+        f"hooks.example.com resolves to {written}: loopback, private, link-local and "
+        "reserved addresses are refused."
+    )
+
+
+@pytest.mark.parametrize("address", PUBLIC)
+def test_a_public_address_is_saved_and_dialled(settings, monkeypatch, address):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    host = f"[{address}]" if ":" in address else address
+    endpoint = services.webhook_endpoint_create(
+        store=StoreFactory(), url=f"https://{host}/in", events=["order.placed"]
+    )
+    assert endpoint.url == f"https://{host}/in"
+    _resolving_to(monkeypatch, address)
+    assert resolve_checked("hooks.example.com", 443) == str(ipaddress.ip_address(address))
+
+
+def test_the_admin_form_refuses_a_nat64_loopback_address_in_words(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    store = StoreFactory()
+    form = WebhookEndpointForm(
+        data={
+            "store": store.pk,
+            "url": "https://[64:ff9b::127.0.0.1]/in",
+            "events": ["order.placed"],
+            "enabled": True,
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors["url"] == [
+        "64:ff9b::7f00:1 is not a public address: webhooks go to the internet only."
+    ]
 
 
 def test_the_connection_goes_to_the_checked_address_with_the_original_host(
