@@ -68,6 +68,22 @@ def isp_product(store: Store, reference_name: str, kind: str = ProductType.ENTIT
     )
 
 
+def product(store: Store, *, name: str, sku: str, price: str = "9.00", stock: int | None = None):
+    """A product of ``store`` said as its name, in a category of its own (stock None:
+    unlimited)."""
+    category = Category.objects.create(store=store, name=f"{name} range", spoken_name=name)
+    return Product.objects.create(
+        store=store,
+        category=category,
+        name=name,
+        sku=sku,
+        spoken_description=f"a {name}",
+        price=Decimal(price),
+        currency=store.currency,
+        stock=stock,
+    )
+
+
 def place_orders(store: Store, count: int) -> list[Order]:
     """``count`` orders of two $10 razors by as many shoppers with a billing agreement,
     placed through the orders services and paid the way the store's payment mode pays
