@@ -16,6 +16,7 @@ from .models import RefillPlan, RefundRequest
 from .selectors import (
     customer_for_staff,
     open_refund_requests,
+    with_decline_reason,
 )
 from .views import store_ids_or_403
 
@@ -63,7 +64,11 @@ def customer_detail(request, pk: int):
         "support/customer_detail.html",
         {
             "customer": customer,
-            "orders": list(customer.orders.exclude(status="draft").order_by("-created_at")[:50]),
+            "orders": list(
+                with_decline_reason(customer.orders.exclude(status="draft")).order_by(
+                    "-created_at"
+                )[:50]
+            ),
             "plans": list(
                 customer.refill_plans.select_related("product").prefetch_related("events")
             ),

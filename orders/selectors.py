@@ -65,12 +65,14 @@ def _declined_authorizations() -> QuerySet[PaymentTransaction]:
 
 def with_decline_reason(qs: QuerySet[Order]) -> QuerySet[Order]:
     """Each order with the reason code of its latest declined payment as ``decline_reason``
-    ("" when none was declined)."""
+    ("" when none was declined or it came without one) and ``payment_declined``: whether a
+    payment of it was declined (the label ``payment_label`` shows reads it)."""
     return qs.annotate(
         decline_reason=Coalesce(
             Subquery(_declined_authorizations().order_by("-pk").values("reason_code")[:1]),
             Value(""),
-        )
+        ),
+        payment_declined=Exists(_declined_authorizations()),
     )
 
 
@@ -123,7 +125,7 @@ def order_for_staff(
     A number is 100000 + the id (``services.cart_start``), so the two overlap only past the
     100,000th order; there the id wins, so that every link the console makes (by id) keeps
     opening the order it named."""
-    orders = Order.objects.select_related("store", "customer").filter(
+    orders = with_decline_reason(Order.objects.select_related("store", "customer")).filter(
         Q(pk=pk) | Q(number=str(pk)), store_id__in=staff_store_ids(user=user, area=area)
     )
     if not include_carts:

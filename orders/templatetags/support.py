@@ -1,7 +1,9 @@
 from django import template
+from django.utils.html import format_html
 
 from merchant.money import display
 
+from ..selectors import CART_STATUSES
 from .order_words import customer_event_words, event_data_words
 
 register = template.Library()
@@ -12,6 +14,21 @@ def money(amount, currency):
     if amount is None or amount == "":
         return ""
     return display(amount, currency)
+
+
+def payment_label(order) -> tuple[str, str]:
+    """The payment badge's class and words, the same on every page: a checkout whose payment
+    was declined stays pending (the shopper may try again) but reads "Declined". Reads the
+    ``payment_declined`` annotation of ``selectors.with_decline_reason`` when present."""
+    if order.status in CART_STATUSES and getattr(order, "payment_declined", False):
+        return "declined", "Declined"
+    return order.payment_status, order.get_payment_status_display()
+
+
+@register.filter
+def payment_badge(order):
+    css, words = payment_label(order)
+    return format_html('<span class="badge {}">{}</span>', css, words)
 
 
 @register.filter

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
-from orders.tests.helpers import place_order, snapshot
+from orders import services
+from orders.tests.helpers import decline_checkout, open_cart, place_order, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,31 @@ def test_an_id_wins_over_a_number_it_equals(client, agent, store):
     twin.number = str(order.pk)  # a number equal to another order's id
     twin.save(update_fields=["number"])
     assert client.get(reverse("support:order_detail", args=[order.pk])).context["order"] == order
+
+
+# One label for a declined checkout -----------------------------------------------------------
+
+
+def test_a_declined_checkout_reads_declined_on_every_page(client, agent, store):
+    declined = decline_checkout(open_cart(store))
+    services.cart_abandon(order=declined)
+    declined.refresh_from_db()
+    assert declined.payment_status == "pending"  # the shopper may still try again
+    badge = '<span class="badge declined">Declined</span>'
+    pages = {
+        "list": reverse("support:order_list") + "?checkout=declined",
+        "checkout": reverse("support:order_detail", args=[declined.pk]),
+        "action": reverse("support:order_action", args=[declined.pk, "note"]),
+        "customer": reverse("support:customer_detail", args=[declined.customer_id]),
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert html.count(badge) == 1, name
+        assert "Pending</span>" not in html and "<td>Pending</td>" not in html, name
+
+
+def test_a_checkout_never_declined_still_reads_pending(client, agent, store):
+    cart = open_cart(store)
+    html = client.get(reverse("support:order_detail", args=[cart.pk])).content.decode()
+    assert '<span class="badge pending">Pending</span>' in html
+    assert "Declined" not in html
