@@ -20,24 +20,27 @@ from .refunds import issue_refund
 def put_back_in_stock(
     order: Order, lines: list[OrderLine], *, actor: User | None, actor_label: str
 ) -> None:
-    """Put what was not refunded back in stock, once per order (order and lines locked)."""
+    """Put what was not refunded back in stock, once per order (order and lines locked).
+
+    The event lists every item put back by SKU, also those whose stock is not counted (the
+    count then stays as it is)."""
     if order.restocked_at is not None:
         return
     quantities: dict[int, int] = {}
+    items: dict[str, int] = {}
     for line in lines:
+        items[line.sku] = items.get(line.sku, 0) + line.quantity
         if line.product_id:
             quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
     products = Product.objects.select_for_update().filter(
         pk__in=sorted(quantities), store_id=order.store_id
     )
-    restocked = {}
     for product in products.order_by("pk"):
         if product.stock is not None:
             product.stock += quantities[product.pk]
             product.save(update_fields=["stock", "updated_at"])
-            restocked[product.sku] = quantities[product.pk]
     order.restocked_at = timezone.now()
-    events.order_restocked(order, items=restocked, actor=actor, actor_label=actor_label)
+    events.order_restocked(order, items=items, actor=actor, actor_label=actor_label)
 
 
 @transaction.atomic

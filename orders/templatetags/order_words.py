@@ -174,7 +174,7 @@ def event_data_words(data, *, currency: str = "", line_names: dict | None = None
     return [
         (_label(key), _value(key, data[key], currency=currency, line_names=names))
         for key in keys
-        if data[key] not in ("", None)
+        if data[key] not in ("", None, {}, [])
     ]
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders import services
+from orders.templatetags.order_words import event_data_words
 from orders.tests.helpers import decline_checkout, open_cart, place_order, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,22 @@ def test_a_checkout_never_declined_still_reads_pending(client, agent, store):
     html = client.get(reverse("support:order_detail", args=[cart.pk])).content.decode()
     assert '<span class="badge pending">Pending</span>' in html
     assert "Declined" not in html
+
+
+# The restocked items --------------------------------------------------------------------------
+
+
+def test_a_restocked_cancellation_lists_its_items_also_when_stock_is_not_counted(
+    client, agent, store
+):
+    order = place_order(store, quantity=3, stock=None)  # stock not counted
+    services.order_cancel(order=order, actor=agent, restock=True, reason="Changed mind")
+    sku = order.lines.get().sku
+    html = client.get(reverse("support:order_detail", args=[order.pk])).content.decode()
+    assert f"Items: {sku} × 3</div>" in html
+    assert "Items: </div>" not in html
+
+
+def test_an_empty_item_list_of_an_older_event_is_left_out_not_shown_bare():
+    assert event_data_words({"items": {}, "reason": "Changed mind"}) == [("Reason", "Changed mind")]
+    assert event_data_words({"items": []}) == []
