@@ -210,11 +210,14 @@ def order_detail(request, pk: int):
 
 class Action:
     """One action of the order page: its guard (the model's ``can_...()``), the service it
-    runs, and ``refused``: the code whose wording says why the guard refuses it now."""
+    runs, and ``refused``: the code whose wording says why the guard refuses it now;
+    ``over``: whether what the action does is already done for good (its page then says so
+    and offers no form)."""
 
-    def __init__(self, title, form, guard, run, done, explain="", refused=None):
+    def __init__(self, title, form, guard, run, done, explain="", refused=None, over=None):
         self.title, self.form, self.guard, self.run = title, form, guard, run
         self.done, self.explain, self.refused = done, explain, refused
+        self.over = over or (lambda o: False)
 
     def refusal(self, order) -> str:
         """Why the action is not possible for the order as it is now ("" when it is)."""
@@ -241,6 +244,7 @@ ORDER_ACTIONS = {
             if o.status == OrderStatus.CANCELLED
             else OrderErrorCode.CANNOT_CANCEL
         ),
+        over=lambda o: o.status == OrderStatus.CANCELLED,
     ),
     "ship": Action(
         "Mark shipped",
@@ -340,6 +344,7 @@ def order_action(request, pk: int, action: str):
             "form": form,
             "action": spec,
             "allowed": allowed,
+            "over": spec.over(order),
             "refusal": spec.refusal(order),
         },
         status=400 if request.method == "POST" else 200,

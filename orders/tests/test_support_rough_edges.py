@@ -104,3 +104,22 @@ def test_a_restocked_cancellation_lists_its_items_also_when_stock_is_not_counted
 def test_an_empty_item_list_of_an_older_event_is_left_out_not_shown_bare():
     assert event_data_words({"items": {}, "reason": "Changed mind"}) == [("Reason", "Changed mind")]
     assert event_data_words({"items": []}) == []
+
+
+# The cancel page of a cancelled order ---------------------------------------------------------
+
+
+def test_the_cancel_page_of_a_cancelled_order_says_so_without_a_form(client, agent, store):
+    order = place_order(store)
+    services.order_cancel(order=order, actor=agent, restock=False)
+    before = snapshot(order)
+    url = reverse("support:order_action", args=[order.pk, "cancel"])
+    html = client.get(url).content.decode()
+    assert "This order is already cancelled." in html
+    assert 'name="restock"' not in html and 'name="confirm"' not in html
+    back = reverse("support:order_detail", args=[order.pk])
+    assert f'href="{back}">Back to the order</a>' in html
+    response = client.post(url, {"restock": "on", "reason": "again"})
+    assert response.status_code == 400
+    assert "This order is already cancelled." in response.content.decode()
+    assert snapshot(order) == before
