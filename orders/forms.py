@@ -90,10 +90,17 @@ class RefundForm(forms.Form):
     becomes the same refund (it is the refund's reference id at Amazon, 32 characters).
     """
 
+    required_css_class = "required"
+
     amount = forms.DecimalField(
         required=False, min_value=Decimal("0.01"), decimal_places=2, max_digits=12
     )
-    reason = forms.CharField(max_length=255)
+    # The reason goes to the timeline and, as its note, with the refund to Amazon Pay.
+    reason = forms.CharField(
+        max_length=255,
+        label="Reason (required)",
+        error_messages={"required": "Say why the money goes back."},
+    )
     key = forms.CharField(widget=forms.HiddenInput, max_length=32, min_length=32)
 
     def __init__(self, *args, order, lines, **kwargs):

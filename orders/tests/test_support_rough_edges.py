@@ -123,3 +123,22 @@ def test_the_cancel_page_of_a_cancelled_order_says_so_without_a_form(client, age
     assert response.status_code == 400
     assert "This order is already cancelled." in response.content.decode()
     assert snapshot(order) == before
+
+
+# The refund form --------------------------------------------------------------------------------
+
+
+def test_the_refund_form_marks_reason_as_required_as_its_validation_does(client, agent, store):
+    order = place_order(store)
+    url = reverse("support:order_refund", args=[order.pk])
+    html = client.get(url).content.decode()
+    assert (
+        '<label for="id_reason" class="required">Reason (required):</label>'
+        '<input type="text" name="reason" maxlength="255" required id="id_reason">' in html
+    )
+    assert '<label for="id_amount">Amount:</label>' in html  # optional: not marked
+    before = snapshot(order)
+    response = client.post(url, {"key": "a" * 32, "reason": ""})
+    assert response.status_code == 400
+    assert "Say why the money goes back." in response.content.decode()
+    assert snapshot(order) == before
