@@ -60,3 +60,20 @@ def test_catalog_editor_is_refused_the_refund_page(page, live_server):
     assert response.status == 403
     assert "Refundable" not in page.content()
     assert snapshot(order) == before
+
+
+def test_the_cancel_forms_checkbox_sits_beside_its_label(page, live_server):
+    store = StoreFactory(payment_mode="charge_now")
+    agent = MembershipFactory(store=store, role=Role.SUPPORT_AGENT).user
+    order = place_order(store)
+    log_in(page, live_server, agent)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/support/orders/{order.pk}/cancel/")
+        box = page.locator("#id_restock").bounding_box()
+        words = page.locator("label[for=id_restock]").bounding_box()
+        assert box and words
+        # The same line: the box's middle within the label's height, and the words after it.
+        assert words["y"] <= box["y"] + box["height"] / 2 <= words["y"] + words["height"]
+        assert box["x"] < box["x"] + box["width"] <= words["x"] + words["width"]
+        assert words["height"] < 2.5 * box["height"]

@@ -142,3 +142,16 @@ def test_the_refund_form_marks_reason_as_required_as_its_validation_does(client,
     assert response.status_code == 400
     assert "Say why the money goes back." in response.content.decode()
     assert snapshot(order) == before
+
+
+# The cancel form's checkbox -------------------------------------------------------------------
+
+
+def test_the_cancel_forms_checkbox_sits_inside_its_label(client, agent, store):
+    order = place_order(store)
+    html = client.get(reverse("support:order_action", args=[order.pk, "cancel"])).content.decode()
+    assert (
+        '<div class="field check"><label for="id_restock">'
+        '<input type="checkbox" name="restock" id="id_restock" checked> '
+        "Put the items back in stock</label></div>" in html
+    )
