@@ -37,7 +37,7 @@ from .forms import (
     ShipForm,
     SupportOrderFilter,
 )
-from .models import OrderEvent, OrderEventType, OrderStatus
+from .models import OrderEvent, OrderEventType, OrderStatus, PaymentState, PaymentTransaction
 from .selectors import (
     CART_STATUSES,
     COUNT_CAP,
@@ -351,12 +351,19 @@ def order_action(request, pk: int, action: str):
     )
 
 
-def _refund_sent_message(order) -> str:
-    """Pay-on-delivery money goes back by hand and the refund is booked at once; Amazon Pay
-    refunds start pending and complete shortly."""
+def _refund_sent_message(order, refund: PaymentTransaction) -> str:
+    """The words and amount of the timeline's entry for the refund just made: pay-on-delivery
+    money goes back by hand and the refund is booked at once; Amazon Pay refunds start
+    pending and complete shortly."""
+    amount = display(refund.amount, refund.currency)
+    if refund.state != PaymentState.SUCCEEDED:
+        return f"{OrderEventType.REFUND_PENDING.label}: {amount}; Amazon Pay completes it shortly."
     if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
-        return "Refund recorded; give the money back to the shopper directly."
-    return "Refund sent to Amazon Pay; it completes shortly."
+        return (
+            f"{OrderEventType.REFUND_COMPLETED.label}: {amount}; "
+            "give the money back to the shopper directly."
+        )
+    return f"{OrderEventType.REFUND_COMPLETED.label}: {amount}."
 
 
 @login_required
@@ -381,7 +388,7 @@ def order_refund(request, pk: int):
                         "made; nothing more was refunded.",
                     )
                     return redirect("support:order_detail", pk=order.pk)
-                services.order_refund(
+                refund = services.order_refund(
                     order=order,
                     amount=amount,
                     lines=quantities or None,
@@ -389,7 +396,7 @@ def order_refund(request, pk: int):
                     actor=request.user,
                     reference_id=form.cleaned_data["key"],
                 )
-                messages.success(request, _refund_sent_message(order))
+                messages.success(request, _refund_sent_message(order, refund))
                 return redirect("support:order_detail", pk=order.pk)
             if amount is None:
                 amount = (

@@ -118,7 +118,7 @@ def test_a_refund_in_the_support_console_shows_success(client, charge_now_store)
     assert done.status_code == 200
     assert done.redirect_chain == [(reverse("support:order_detail", args=[order.pk]), 302)]
     assert [str(m) for m in done.context["messages"]] == [
-        "Refund sent to Amazon Pay; it completes shortly."
+        "Refund pending: $5.00; Amazon Pay completes it shortly."
     ]
     refund = order.transactions.get(kind=PaymentKind.REFUND)
     assert (refund.amount, refund.state) == (Decimal("5.00"), PaymentState.PENDING)

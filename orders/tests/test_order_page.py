@@ -84,9 +84,9 @@ def test_a_refund_form_sent_twice_says_the_second_time_that_nothing_more_was_ref
     key = client.get(url).context["form"].initial["key"]
     data = {"amount": "5.00", "reason": "Arrived late", "key": key, "confirm": "1"}
     first = client.post(url, data, follow=True).content.decode()
-    assert "Refund sent to Amazon Pay; it completes shortly." in first
+    assert "Refund pending: $5.00; Amazon Pay completes it shortly." in first
     second = client.post(url, data, follow=True).content.decode()
     assert "This refund of $5.00 was already made; nothing more was refunded." in second
-    assert "Refund sent to Amazon Pay" not in second
+    assert "Amazon Pay completes it shortly" not in second
     refunds = PaymentTransaction.objects.filter(order=order, kind=PaymentKind.REFUND)
     assert list(refunds.values_list("amount", flat=True)) == [Decimal("5.00")]

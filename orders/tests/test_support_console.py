@@ -399,7 +399,7 @@ def _refund_messages(client, order, key):
 def test_refund_message_of_an_amazon_pay_order_names_amazon_pay(client, agent, order):
     login(client, agent)
     assert _refund_messages(client, order, "a" * 32) == [
-        "Refund sent to Amazon Pay; it completes shortly."
+        "Refund pending: $5.00; Amazon Pay completes it shortly."
     ]
 
 
@@ -411,7 +411,7 @@ def test_refund_message_of_a_pay_on_delivery_order_does_not_name_amazon_pay(clie
     services.order_mark_collected(order=order)
     login(client, agent)
     assert _refund_messages(client, order, "p" * 32) == [
-        "Refund recorded; give the money back to the shopper directly."
+        "Refund completed: $5.00; give the money back to the shopper directly."
     ]
     refund = PaymentTransaction.objects.get(order=order, kind=PaymentKind.REFUND)
     assert (refund.amount, refund.state, refund.gateway) == (D("5.00"), "succeeded", "manual")

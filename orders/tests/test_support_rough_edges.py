@@ -155,3 +155,38 @@ def test_the_cancel_forms_checkbox_sits_inside_its_label(client, agent, store):
         '<input type="checkbox" name="restock" id="id_restock" checked> '
         "Put the items back in stock</label></div>" in html
     )
+
+
+# The refund's flash message ----------------------------------------------------------------------
+
+
+def _timeline_entry(html, label):
+    start = html.index(f"<strong>{label}</strong>")
+    return html[start : html.index("</li>", start)]
+
+
+def test_the_refund_message_has_the_timelines_words_and_amount(client, agent, store):
+    order = place_order(store)
+    url = reverse("support:order_refund", args=[order.pk])
+    data = {"amount": "5.00", "reason": "Arrived late", "key": "r" * 32, "confirm": "1"}
+    done = client.post(url, data, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "Refund pending: $5.00; Amazon Pay completes it shortly."
+    ]
+    entry = _timeline_entry(done.content.decode(), "Refund pending")
+    assert "Amount: $5.00 · Reason: Arrived late" in entry
+
+
+def test_a_pay_on_delivery_refund_message_has_the_timelines_words_and_amount(client, db):
+    store = StoreFactory(payment_mode="pay_on_delivery")
+    agent = MembershipFactory(store=store, role=Role.SUPPORT_AGENT, can_refund=True).user
+    order = place_order(store)
+    services.order_mark_collected(order=order)
+    client.force_login(agent)
+    data = {"amount": "5.00", "reason": "Arrived late", "key": "p" * 32, "confirm": "1"}
+    done = client.post(reverse("support:order_refund", args=[order.pk]), data, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "Refund completed: $5.00; give the money back to the shopper directly."
+    ]
+    entry = _timeline_entry(done.content.decode(), "Refund completed")
+    assert "Amount: $5.00 · Reason: Arrived late" in entry
