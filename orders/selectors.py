@@ -120,18 +120,12 @@ def order_search(qs: QuerySet[Order], *, store_ids: list[int], term: str) -> Que
 def order_for_staff(
     *, user: User | AnonymousUser, pk: int, area: str = Area.ORDERS, include_carts: bool = False
 ) -> Order:
-    """The order whose id, or else whose number (the one shown everywhere), is ``pk``.
-
-    A number is 100000 + the id (``services.cart_start``), so the two overlap only past the
-    100,000th order; there the id wins, so that every link the console makes (by id) keeps
-    opening the order it named."""
     orders = with_decline_reason(Order.objects.select_related("store", "customer")).filter(
-        Q(pk=pk) | Q(number=str(pk)), store_id__in=staff_store_ids(user=user, area=area)
+        pk=pk, store_id__in=staff_store_ids(user=user, area=area)
     )
     if not include_carts:
         orders = orders.exclude(status=OrderStatus.DRAFT)
-    found = list(orders[:2])
-    order = next((o for o in found if o.pk == pk), found[0] if found else None)
+    order = orders.first()
     if order is None:
         raise Http404("No such order.")
     return order

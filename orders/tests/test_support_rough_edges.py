@@ -27,38 +27,6 @@ def agent(client, store):
     return user
 
 
-# An order by its number -----------------------------------------------------------------------
-
-
-def test_an_order_opens_by_its_number_as_well_as_its_id(client, agent, store):
-    order = place_order(store)
-    assert order.number == str(100000 + order.pk)
-    by_id = client.get(f"/support/orders/{order.pk}/")
-    by_number = client.get(f"/support/orders/{order.number}/")
-    assert by_id.status_code == 200 and by_number.status_code == 200
-    assert by_number.context["order"] == order
-    assert client.get(f"/support/orders/{order.number}/refund/").context["order"] == order
-    assert client.get(f"/support/orders/{order.number}/cancel/").context["order"] == order
-
-
-def test_another_stores_order_is_a_404_by_its_number_too(client, agent, store):
-    other = place_order(StoreFactory())
-    assert client.get(f"/support/orders/{other.number}/").status_code == 404
-    assert client.get(f"/support/orders/{other.number}/refund/").status_code == 404
-    before = snapshot(other)
-    response = client.post(f"/support/orders/{other.number}/cancel/", {"restock": "on"})
-    assert response.status_code == 404
-    assert snapshot(other) == before
-
-
-def test_an_id_wins_over_a_number_it_equals(client, agent, store):
-    order = place_order(store)
-    twin = place_order(store)
-    twin.number = str(order.pk)  # a number equal to another order's id
-    twin.save(update_fields=["number"])
-    assert client.get(reverse("support:order_detail", args=[order.pk])).context["order"] == order
-
-
 # One label for a declined checkout -----------------------------------------------------------
 
 
