@@ -133,8 +133,9 @@ class ProductForm(forms.ModelForm):
             chosen = self.data.get(self.add_prefix("store"))
         else:
             chosen = self.instance.store_id or self.initial.get("store")
+        chosen = getattr(chosen, "pk", chosen)
         try:
-            return int(getattr(chosen, "pk", chosen))
+            return int(chosen) if chosen is not None else None
         except (TypeError, ValueError):
             return None
 
@@ -142,13 +143,15 @@ class ProductForm(forms.ModelForm):
         """The Category choices are the chosen store's categories (from those the staff
         member may see); with no store chosen yet, each choice names its store."""
         field = self.fields.get("category")
-        if field is None:
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             return
         store_id = self._chosen_store_id()
         queryset = field.queryset.select_related("store")
         if store_id is None:
             field.queryset = queryset
-            field.label_from_instance = lambda category: f"{category.store.name}: {category}"
+            field.label_from_instance = lambda category: (  # type: ignore[method-assign, assignment]
+                f"{category.store.name}: {category}"
+            )
             return
         field.queryset = queryset.filter(store_id=store_id)
         field.error_messages["invalid_choice"] = (
