@@ -129,10 +129,13 @@ class Product(models.Model):
         ordering = ["store", "category__position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_in_store"),
+            # Negative prices are refused by the database too; a price of zero is refused by
+            # the validator above (forms, admin, services) but left possible in the table, so
+            # that upgrading a database that holds one never fails its migration.
             models.CheckConstraint(
-                condition=Q(price__gt=0),
-                name="product_price_gt_0",
-                violation_error_message="The price must be above zero.",
+                condition=Q(price__gte=0),
+                name="product_price_gte_0",
+                violation_error_message="The price cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(stock__isnull=True) | Q(stock__gte=0),
