@@ -3,6 +3,7 @@ checks against or sends, each written once.
 
 - ``scopes``: the permission scopes as Amazon names them;
 - ``one_breath``: the one-breath rule of Amazon's voice design guide, in the portal's numbers;
+- ``cards``: how many characters an Alexa app card holds;
 - ``currency``: the minor units of the currencies Amazon's marketplaces sell in;
 - ``http``: the one HTTP client for Amazon's APIs (allow-listed hosts, TLS, timeouts, and
   every failure ending the same way): the skill's calls to Alexa's APIs, the Monetization

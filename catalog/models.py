@@ -10,6 +10,28 @@ from django.db.models.functions import Lower
 
 from merchant.models import CURRENCIES, LOCALES, Store
 
+from .text_rules import card_text_error, spoken_text_error
+
+
+def validate_price_above_zero(value):
+    """A price of zero is refused in words (a negative one by the minimum's own message)."""
+    if value == 0:
+        raise ValidationError(
+            "The price must be above zero: Alexa cannot sell a product for nothing."
+        )
+
+
+def _text_errors(*, spoken_description: str, card_title: str, card_description: str) -> dict:
+    """The spoken description's unsayable characters and the card's length, per field."""
+    errors = {}
+    spoken = spoken_text_error(spoken_description)
+    if spoken:
+        errors["spoken_description"] = spoken
+    card = card_text_error(title=card_title, text=card_description)
+    if card:
+        errors["card_description"] = card
+    return errors
+
 
 class Category(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="categories")
@@ -76,7 +98,10 @@ class Product(models.Model):
     price = models.DecimalField(
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"), message="The price cannot be negative.")],
+        validators=[
+            MinValueValidator(Decimal("0"), message="The price cannot be negative."),
+            validate_price_above_zero,
+        ],
     )
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
     stock = models.PositiveIntegerField(
@@ -104,6 +129,9 @@ class Product(models.Model):
         ordering = ["store", "category__position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["store", "sku"], name="product_sku_unique_in_store"),
+            # Negative prices are refused by the database too; a price of zero is refused by
+            # the validator above (forms, admin, services) but left possible in the table, so
+            # that upgrading a database that holds one never fails its migration.
             models.CheckConstraint(
                 condition=Q(price__gte=0),
                 name="product_price_gte_0",
@@ -148,10 +176,20 @@ class Product(models.Model):
         return text
 
     def clean(self):
+        errors = _text_errors(
+            spoken_description=self.spoken_description,
+            card_title=self.name,
+            card_description=self.card_description,
+        )
         if self.store_id and self.currency != self.store.currency:
-            raise ValidationError({"currency": f"The store sells in {self.store.currency}."})
+            errors["currency"] = f"The store sells in {self.store.currency}."
         if self.store_id and self.category_id and self.category.store_id != self.store_id:
-            raise ValidationError({"category": "The category belongs to another store."})
+            errors["category"] = (
+                f"The category “{self.category.name}” belongs to another store: choose one "
+                f"of the categories of {self.store.name}."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProductText:
@@ -182,6 +220,16 @@ class ProductLocalization(models.Model):
 
     def __str__(self):
         return f"{self.product} ({self.locale})"
+
+    def clean(self):
+        product = getattr(self, "product", None)  # unset: RelatedObjectDoesNotExist
+        errors = _text_errors(
+            spoken_description=self.spoken_description,
+            card_title=product.name if product is not None else "",
+            card_description=self.card_description,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProductSynonym(models.Model):

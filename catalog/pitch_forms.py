@@ -122,6 +122,42 @@ class ProductForm(forms.ModelForm):
             "refill_interval_weeks",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._categories_follow_the_store()
+
+    def _chosen_store_id(self) -> int | None:
+        """The store the form is about: the one posted, else the product's, else the one
+        the page was opened for (``?store=``)."""
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("store"))
+        else:
+            chosen = self.instance.store_id or self.initial.get("store")
+        chosen = getattr(chosen, "pk", chosen)
+        try:
+            return int(chosen) if chosen is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def _categories_follow_the_store(self) -> None:
+        """The Category choices are the chosen store's categories (from those the staff
+        member may see); with no store chosen yet, each choice names its store."""
+        field = self.fields.get("category")
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+            return
+        store_id = self._chosen_store_id()
+        queryset = field.queryset.select_related("store")
+        if store_id is None:
+            field.queryset = queryset
+            field.label_from_instance = lambda category: (  # type: ignore[method-assign, assignment]
+                f"{category.store.name}: {category}"
+            )
+            return
+        field.queryset = queryset.filter(store_id=store_id)
+        field.error_messages["invalid_choice"] = (
+            "Choose one of the store's own categories: that one belongs to another store."
+        )
+
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data

@@ -39,6 +39,30 @@ DAYS = 90
 USER_PREFIX = "amzn1.ask.account.demo-history-"
 UNHEARD = ["beard oil", "safety razor", "shaving brush", "aftershave balm", "razor for women"]
 CARRIERS = ["UPS", "USPS", "FedEx"]
+# The shoppers' names, so that the customer pages can be told apart: every pair once.
+FIRST_NAMES = [
+    "Ava", "Ben", "Chloe", "Daniel", "Emma", "Felix", "Grace", "Henry", "Isla", "Jack",
+    "Lena", "Max", "Mia", "Noah", "Olivia", "Paul", "Ruby", "Sam", "Sophie", "Tom",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adams", "Becker", "Clarke", "Diaz", "Evans", "Fischer", "Garcia", "Hughes",
+    "Ito", "Jones", "Klein", "Lewis", "Meyer", "Novak", "Owens", "Patel",
+]  # fmt: skip
+
+
+def shopper_identity(number: int) -> tuple[str, str]:
+    """The name and email of the demo's ``number``-th shopper (from 1), distinct for every
+    number: each first name meets each last name once (5 steps round 16 last names visit
+    them all), then the names come round again with a number."""
+    k = number - 1
+    pairs = len(FIRST_NAMES) * len(LAST_NAMES)
+    first = FIRST_NAMES[k % len(FIRST_NAMES)]
+    turn = k % pairs // len(FIRST_NAMES)
+    last = LAST_NAMES[(k % len(FIRST_NAMES) + 5 * turn) % len(LAST_NAMES)]
+    again = f" {k // pairs + 1}" if k >= pairs else ""
+    name = f"{first} {last}{again}"
+    email = f"{first}.{last}{again.strip()}@example.com".lower()
+    return name, email
 
 
 @dataclass
@@ -46,6 +70,7 @@ class Summary:
     sessions: int = 0
     orders: int = 0
     purchases: int = 0
+    shoppers: int = 0
 
 
 class _Shopper:
@@ -106,6 +131,7 @@ def seed_history(store, *, days: int = DAYS, seed: int = 2019, now: datetime | N
             with time_machine.travel(moment, tick=True), _quiet("isp.monetization"):
                 history.session(moment)
     history.run_due(now - timedelta(hours=1))
+    history.summary.shoppers = len(history.shoppers)
     return history.summary
 
 
@@ -152,9 +178,21 @@ class _History:
     def shopper(self) -> _Shopper:
         if not self.shoppers or self.rng.random() < 0.35:
             locale = self.rng.choice(self.locales) if self.rng.random() < 0.2 else self.locales[0]
-            user = f"{USER_PREFIX}{len(self.shoppers) + 1:04d}"
+            number = len(self.shoppers) + 1
+            user = f"{USER_PREFIX}{number:04d}"
+            self._introduce(user, locale, number)
             self.shoppers.append(_Shopper(self.skill_id, user, locale))
         return self.rng.choice(self.shoppers)
+
+    def _introduce(self, user: str, locale: str, number: int) -> None:
+        """The shopper's customer row with a name and email of their own before the first
+        session (the skill keeps both; the store's sandbox email would be everyone's)."""
+        customer = orders.customer_get_or_create(
+            store=self.store, alexa_user_id=user, locale=locale
+        )
+        name, email = shopper_identity(number)
+        # A demo identity, not an event of the shopper's: no service records it.
+        Customer.objects.filter(pk=customer.pk).update(name=name, email=email)
 
     def session(self, moment: datetime) -> None:
         shopper = self.shopper()

@@ -47,8 +47,8 @@ PRODUCTS: list[dict[str, Any]] = [
         "category": "Starter kits",
         "name": "No Nicks Starter Kit",
         "spoken_name": "starter kit",
-        "spoken_description": "a weighted razor handle, three blades and a two-ounce tube of "
-        "menthol shaving cream",
+        # 16 words with "for 9 dollars": room for any price ("9 dollars and 99 cents").
+        "spoken_description": "a weighted razor handle, three blades and menthol shaving cream",
         "card_description": "Weighted razor handle, 3 blades, 2 oz menthol shaving cream.",
         "price": Decimal("9.00"),
         "stock": 500,

@@ -15,7 +15,7 @@ def test_owner_edits_price_and_synonyms_and_sees_the_change(page, live_server, d
     admin_login(page, live_server, "owner")
     page.goto(f"{live_server.url}/admin/catalog/product/{kit.pk}/change/")
     assert "The starter kit: a weighted razor handle" in page.content()
-    page.fill("#id_price", "10.00")  # "10 dollars" keeps the pitch at 20 words
+    page.fill("#id_price", "10.00")  # "10 dollars": the pitch stays at 16 words
     page.locator("#synonyms-group input[name$='-value']:visible").first.fill("razor set")
     page.locator("#synonyms-group input[name$='-value']:visible").last.fill("shave starter")
     page.click("input[name=_save]")

@@ -239,12 +239,12 @@ def test_the_list_shows_the_seconds_the_page_shows(client, demo_store):
     listing = client.get(reverse("admin:catalog_product_changelist"))
     row = next(r for r in listing.context["cl"].result_list if r.pk == kit.pk)
     admin_ = listing.context["cl"].model_admin
-    assert admin_.speaking_time(row) == "8.0 s"  # was 5.6 s: the description alone
+    assert admin_.speaking_time(row) == "6.4 s"  # not 4.0 s: the description alone
     html = text(listing)
-    assert '<td class="field-speaking_time">8.0 s</td>' in html
-    assert "5.6 s" not in html
+    assert '<td class="field-speaking_time">6.4 s</td>' in html
+    assert "4.0 s" not in html
     page = text(client.get(change_url(kit)))
-    assert "20 words, about 8.0 s at 150 words a minute: fits in one breath." in page
+    assert "16 words, about 6.4 s at 150 words a minute: fits in one breath." in page
 
 
 def test_the_list_names_the_locale_of_the_longest_pitch(client, store, owner):

@@ -31,24 +31,24 @@ def test_the_preview_follows_typing_and_agrees_with_the_save(page, live_server, 
     page.goto(f"{live_server.url}/admin/catalog/product/{kit.pk}/change/")
     en = "#pitch-preview .pitch[data-locale='en-US']"
     assert numbers(page, "en-US") == (
-        "20 words, about 8.0 s at 150 words a minute: fits in one breath."
+        "16 words, about 6.4 s at 150 words a minute: fits in one breath."
     )
 
     page.fill("#id_spoken_description", kit.spoken_description + " and a free travel pouch")
     assert numbers(page, "en-US") == (
-        "25 words, about 10.0 s at 150 words a minute: too long for one breath: shorten the "
+        "21 words, about 8.4 s at 150 words a minute: too long for one breath: shorten the "
         "spoken description."
     )
     assert "too-long" in page.get_attribute(en, "class")
     assert page.inner_text(f"{en} .pitch-text").endswith(
         "menthol shaving cream and a free travel pouch, for 9 dollars. Do you want to order it?"
     )
-    assert numbers(page, "en-GB").startswith("25 words, about 10.0 s")  # the same English text
+    assert numbers(page, "en-GB").startswith("21 words, about 8.4 s")  # the same English text
     assert numbers(page, "de-DE").startswith("13 words, about 5.2 s")  # its own translation
 
     page.fill("#id_price", "9.99")
-    assert numbers(page, "en-US").startswith("28 words, about 11.2 s")
-    assert numbers(page, "en-GB").startswith("26 words, about 10.4 s")  # "9 dollars 99"
+    assert numbers(page, "en-US").startswith("24 words, about 9.6 s")
+    assert numbers(page, "en-GB").startswith("22 words, about 8.8 s")  # "9 dollars 99"
     assert page.inner_text(f"{en} .pitch-text").endswith(
         "for 9 dollars and 99 cents. Do you want to order it?"
     )
@@ -60,18 +60,18 @@ def test_the_preview_follows_typing_and_agrees_with_the_save(page, live_server, 
     assert page.inner_text(de_missing) == (
         "de-DE: no German spoken description, so Alexa says the English one."
     )
-    assert numbers(page, "de-DE").startswith("24 words, about 9.6 s")
+    assert numbers(page, "de-DE").startswith("20 words, about 8.0 s")
 
     page.click("input[name=_save]")
     page.wait_for_selector(".errornote")
     error = page.inner_text(".field-active .errorlist")
     assert error.startswith(
-        "The pitch does not fit one breath (en-US: 28 words, about 11.2 s; en-GB: 26 words, "
-        "about 10.4 s; de-DE: 24 words, about 9.6 s; the limit is 8 s"
+        "The pitch does not fit one breath (en-US: 24 words, about 9.6 s; en-GB: 22 words, "
+        "about 8.8 s; the limit is 8 s"
     )
     # The page sent back shows what was typed; its preview follows it, translation included.
-    assert numbers(page, "en-US").startswith("28 words, about 11.2 s")
-    assert numbers(page, "de-DE").startswith("24 words, about 9.6 s")
+    assert numbers(page, "en-US").startswith("24 words, about 9.6 s")
+    assert numbers(page, "de-DE").startswith("20 words, about 8.0 s")
     kit.refresh_from_db()
     assert kit.spoken_description.endswith("menthol shaving cream")
     assert errors == []

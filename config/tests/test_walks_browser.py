@@ -175,7 +175,7 @@ def test_catalog_editor_edits_a_product_and_is_never_shown_a_refused_link(
     editor.goto(f"{url}/admin/catalog/product/")
     link(editor, kit.name).click()
     editor.wait_for_url(f"{url}/admin/catalog/product/{kit.pk}/change/")
-    editor.fill("#id_price", "10.00")  # "10 dollars" keeps the pitch at 20 words
+    editor.fill("#id_price", "10.00")  # "10 dollars": the pitch stays at 16 words
     shoot(editor, "06-catalog-product.png")
     editor.get_by_role("button", name="Save", exact=True).click()
     editor.wait_for_url(f"{url}/admin/catalog/product/")

@@ -1,4 +1,6 @@
+from django.core import mail
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from demo.history import DAYS
 from demo.isp_seed import SLEEP_SKILL_ID
@@ -22,15 +24,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        result = seed_demos(history=not options["no_history"], days=options["days"])
+        # The history's orders send their shoppers emails: kept in memory and counted, so
+        # that the console backend does not print each one (the shoppers are made up).
+        outbox = getattr(mail, "outbox", None)  # a test's own outbox, put back after
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                mail.outbox = []
+                result = seed_demos(history=not options["no_history"], days=options["days"])
+                emails = len(mail.outbox)
+        finally:
+            if outbox is None:
+                del mail.outbox
+            else:
+                mail.outbox = outbox
         verb = "Created" if result.created else "Kept"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo store '{result.store.name}'."))
         self.stdout.write(f"  skill id: {DEMO_SKILL_ID}")
         self.stdout.write(f"  Sleep Well (in-skill purchases only) skill id: {SLEEP_SKILL_ID}")
         for store, summary in zip(["No Nicks", "Sleep Well"], result.history, strict=False):
             self.stdout.write(
-                f"  {store} history: {summary.sessions} sessions, {summary.orders} orders, "
-                f"{summary.purchases} in-skill purchases (0 when kept from before)"
+                f"  {store} history: {summary.shoppers} shoppers, {summary.sessions} sessions, "
+                f"{summary.orders} orders, {summary.purchases} in-skill purchases "
+                "(0 when kept from before)"
             )
+        self.stdout.write(f"  emails to the demo's shoppers: {emails}, kept back (not sent)")
         for username, role, _ in DEMO_USERS:
             self.stdout.write(f"  login: {username} / {DEMO_PASSWORD} ({role.label})")
