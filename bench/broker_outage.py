@@ -47,7 +47,6 @@ import os
 import socket
 import statistics
 import sys
-import threading
 import time
 import warnings
 from collections import Counter
@@ -63,7 +62,6 @@ from celery import current_app
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connections
-from kombu import pools
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -95,42 +93,6 @@ def refusing_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-@contextmanager
-def silent_broker():
-    """A server that accepts connections and never answers: yields its Redis URL."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.2)
-    held, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    finally:
-        stop.set()
-        thread.join(2)
-        for connection in held:
-            connection.close()
-        server.close()
-
-
-def forget_connections(app) -> None:
-    """Close the process's broker connections, so the next publish uses ``broker_write_url``
-    (kombu's and Celery's pools are private attributes: no public call resets them)."""
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def no_publish(task, args=(), kwargs=None) -> str:
     """The floor's hand-over: accepted, nothing sent."""
     return ""
@@ -139,7 +101,9 @@ def no_publish(task, args=(), kwargs=None) -> str:
 @contextmanager
 def condition(name: str, broker_url: str):
     """Celery as ``name`` has it; on exit no recent failure and fresh connections."""
-    from outbox import broker  # the apps load after django.setup()
+    # The apps load after django.setup().
+    from outbox import broker
+    from outbox.testing import forget_connections, silent_broker
 
     app = current_app
     forget_connections(app)
@@ -423,6 +387,8 @@ def run(n: int, broker_url: str, queue) -> bool:
 
 
 def forget_connections_and_resume(broker, broker_url: str) -> None:
+    from outbox.testing import forget_connections  # the apps load after django.setup()
+
     forget_connections(current_app)
     current_app.conf.task_always_eager = False
     current_app.conf["broker_write_url"] = broker_url

@@ -17,7 +17,7 @@ from orders.signals import order_status_changed
 from orders.tests.factories import CustomerFactory, OrderFactory
 from outbox.models import OutboxMessage
 from outbox.services import outbox_messages_sweep
-from outbox.tests.helpers import broker_down
+from outbox.testing import broker_down
 
 CLIENT_ID = "amzn1.application-oa2-client.notify"
 CLIENT_SECRET = "messaging-secret-never-logged"

@@ -23,7 +23,7 @@ from orders.models import OrderEvent, OrderEventType, OrderStatus, PaymentKind, 
 from orders.tests.helpers import place_order
 from outbox.models import OutboxMessage
 from outbox.services import outbox_messages_sweep
-from outbox.tests.helpers import broker_down
+from outbox.testing import broker_down
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

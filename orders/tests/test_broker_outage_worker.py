@@ -30,7 +30,7 @@ from orders.tests.test_celery_worker import Worker, wait_until
 from outbox import broker
 from outbox.models import OutboxMessage
 from outbox.services import outbox_messages_sweep
-from outbox.tests.helpers import broker_at
+from outbox.testing import broker_at
 from skill.testing.envelopes import Shopper, directive_of, product_slot, speech_of
 from testing import require
 from webhooks.models import DeliveryState, WebhookDelivery

@@ -13,8 +13,7 @@ from django.utils import timezone
 from outbox import broker, services
 from outbox.models import OutboxMessage
 from outbox.tasks import sweep_outbox
-
-from .helpers import broker_at, broker_down, silent_broker
+from outbox.testing import broker_at, broker_down, silent_broker
 
 RECORD = "outbox.tests.record"
 ran: list[tuple] = []

@@ -19,7 +19,7 @@ from merchant.tests.factories import StoreFactory
 from orders.models import Order, OrderStatus, PaymentKind
 from outbox.models import OutboxMessage
 from outbox.services import outbox_messages_sweep
-from outbox.tests.helpers import broker_at, broker_down, silent_broker
+from outbox.testing import broker_at, broker_down, silent_broker
 from skill.speech import en_US
 from skill.testing.envelopes import directive_of, product_slot, speech_of
 

@@ -1,4 +1,6 @@
-"""A broker outage for the tests of every app: Celery pointed at a broker that is not there."""
+"""A broker outage for the tests and benches of every app: Celery pointed at a broker that is
+not there, or at one that never answers. Test helpers, kept out of ``tests`` so that `bench/`
+may use them too."""
 
 import socket
 import threading
