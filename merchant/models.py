@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -83,6 +84,24 @@ class Store(models.Model):
         validators=[validate_time_zone],
         help_text="IANA name, e.g. America/Los_Angeles: the store's days in analytics start "
         "at its local midnight.",
+    )
+
+    # The web shop (/shop/<slug>/) and voice purchases from a linked account.
+    brand_color = models.CharField(
+        "brand colour",
+        max_length=7,
+        default="#1F5FA8",
+        validators=[
+            RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Give the colour as # and six hex digits.")
+        ],
+        help_text="The web shop's header and buttons, as #RRGGBB.",
+    )
+    voice_purchase_code_required = models.BooleanField(
+        default=False,
+        help_text=(
+            "Ask for the shopper's four-digit voice purchase code before a saved card is "
+            "charged by voice."
+        ),
     )
 
     # Amazon Pay for Alexa.

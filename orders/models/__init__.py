@@ -9,7 +9,16 @@ which are the only code that writes these tables.
 
 from .customers import Customer, CustomerEvent, CustomerEventSource, CustomerEventType
 from .events import OrderEvent, OrderEventType, RefundRequest, RefundRequestStatus
-from .orders import ZERO, Order, OrderLine, OrderSource, OrderStatus, PaymentStatus
+from .orders import (
+    CHANNEL_OF_SOURCE,
+    ZERO,
+    Order,
+    OrderChannel,
+    OrderLine,
+    OrderSource,
+    OrderStatus,
+    PaymentStatus,
+)
 from .payments import PaymentKind, PaymentState, PaymentTransaction
 from .refill_plans import (
     RefillPlan,
@@ -22,6 +31,7 @@ from .refill_plans import (
 from .sandbox import SandboxObject, SandboxSimulation
 
 __all__ = [
+    "CHANNEL_OF_SOURCE",
     "ZERO",
     "Customer",
     "CustomerEvent",
@@ -30,6 +40,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderEventType",
+    "OrderChannel",
     "OrderLine",
     "OrderSource",
     "OrderStatus",

@@ -43,6 +43,33 @@ class OrderSource(models.TextChoices):
     CONSOLE = "console", "Voice test console"
     REFILL = "refill", "Refill plan"
     BACK_OFFICE = "back_office", "Back office"
+    WEB = "web", "Web shop"
+    AGENT = "agent", "Shopping agent"
+    API = "api", "REST API"
+
+
+class OrderChannel(models.TextChoices):
+    """Where the shopper (or staff) placed the order: what the back office filters and the
+    dashboard splits by. ``source`` says more finely how (the voice test console, a refill
+    plan's renewal); ``channel`` is one of five."""
+
+    VOICE = "voice", "Voice"
+    WEB = "web", "Web"
+    AGENT = "agent", "Agent"
+    SUPPORT = "support", "Support"
+    API = "api", "API"
+
+
+# The channel of each source: the test console and refill renewals are voice orders.
+CHANNEL_OF_SOURCE = {
+    "voice": OrderChannel.VOICE,
+    "console": OrderChannel.VOICE,
+    "refill": OrderChannel.VOICE,
+    "back_office": OrderChannel.SUPPORT,
+    "web": OrderChannel.WEB,
+    "agent": OrderChannel.AGENT,
+    "api": OrderChannel.API,
+}
 
 
 class Order(models.Model):
@@ -55,6 +82,11 @@ class Order(models.Model):
     )
     payment_mode = models.CharField(max_length=20, choices=PaymentMode.choices)
     source = models.CharField(max_length=20, choices=OrderSource.choices, default=OrderSource.VOICE)
+    channel = models.CharField(
+        max_length=10, choices=OrderChannel.choices, default=OrderChannel.VOICE, db_default="voice"
+    )
+    # The shopping agent's name (UCP platform) for agent orders, else blank.
+    agent_name = models.CharField(max_length=120, blank=True, db_default="")
     is_test = models.BooleanField(default=False, help_text="Placed from the voice test console.")
     locale = models.CharField(max_length=5, choices=LOCALES, default="en-US")
 
@@ -113,6 +145,7 @@ class Order(models.Model):
             models.Index(fields=["store", "payment_status", "-created_at"]),
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["store", "is_test", "-created_at"]),
+            models.Index(fields=["store", "channel", "-created_at"], name="order_store_channel"),
             models.Index(Upper("email"), name="order_email_upper"),
             # Analytics: orders placed and cancelled over a range of the store's days.
             models.Index(fields=["store", "placed_at"], name="order_store_placed_at"),

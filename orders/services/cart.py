@@ -11,7 +11,7 @@ from catalog.models import Product
 from .. import events
 from ..errors import OrderError, OrderErrorCode
 from ..events import SHOPPER
-from ..models import Customer, Order, OrderLine, OrderSource, OrderStatus
+from ..models import CHANNEL_OF_SOURCE, Customer, Order, OrderLine, OrderSource, OrderStatus
 from ..pricing import order_totals
 from ._locks import lock_order
 
@@ -35,6 +35,7 @@ def cart_start(
         currency=store.currency,
         locale=locale,
         source=source,
+        channel=CHANNEL_OF_SOURCE[source],
         is_test=is_test,
     )
     order.number = str(100000 + order.pk)

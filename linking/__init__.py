@@ -1,0 +1,1 @@
+"""Account linking: the portal as the OAuth 2.0 server of each store's skill."""

@@ -1,0 +1,1 @@
+"""The web shop of each store at /shop/<store-slug>/: pages for shoppers."""
