@@ -13,8 +13,8 @@ from functools import cached_property
 from django.utils import timezone
 
 from isp.selectors import store_in_isp_sandbox
-from orders.models import OrderChannel
 from merchant.money import display
+from orders.models import OrderChannel
 
 from .. import periods
 from ..metrics import SESSION_ENDS, earnings

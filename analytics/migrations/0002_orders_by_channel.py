@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_initial'),
+        ("analytics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailyrollup',
-            name='orders_by_channel',
-            field=models.JSONField(blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict, help_text='{"voice": {"orders": 3, "gross": "32.40"}, "web": {...}}'),
+            model_name="dailyrollup",
+            name="orders_by_channel",
+            field=models.JSONField(
+                blank=True,
+                db_default=models.Value({}, output_field=models.JSONField()),
+                default=dict,
+                help_text='{"voice": {"orders": 3, "gross": "32.40"}, "web": {...}}',
+            ),
         ),
     ]
