@@ -174,10 +174,13 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Axes counts failed logins first; the model backend then checks the password.
+# Axes counts failed logins first; then the portal's password login (Django's ModelBackend
+# refusing shopper accounts) and the shops' login (store + email + password, shoppers only):
+# a staff login is never a shopper login, nor the reverse (shoppers/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "shoppers.auth.StaffModelBackend",
+    "shoppers.auth.ShopperBackend",
 ]
 
 # A product page with its full synonym list (at most 1,000 rows of five fields each, see
@@ -186,7 +189,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's SessionAuthentication, refusing shoppers' sessions (shoppers/auth.py).
+        "shoppers.auth.StaffSessionAuthentication",
         "merchant.two_factor.BasicAuthenticationWithoutSecondFactor",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -496,3 +500,15 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # The shop's public address, put in front of the link that finishes a card payment needing
 # 3-D Secure (emailed to the shopper, shown in the Alexa app).
 CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
+# The shop's address in the links of account emails (verify the email, reset the password),
+# which are sent by a worker with no request to read it from. Default: the origin of
+# ALEXA_SKILL_ENDPOINT_URL, where the portal (and its /shop/ pages) is served.
+SHOPPERS_SITE_URL = env.str(
+    "SHOPPERS_SITE_URL",
+    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
+)
+# django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
+# per user name and address (AXES_LOCKOUT_PARAMETERS above).
+AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
