@@ -1,0 +1,84 @@
+"""Checkout: the cart priced as the voice flow prices it, an address from the address book,
+a saved card (or "add a card"), place the order.
+
+Placing is ``shoppers.services.checkout_cart``: it locks the cart, so a form posted twice
+(a double click, two tabs) places one order and the second finds the cart empty. A card
+that needs the shopper (3-D Secure) leaves the order a draft and the shopper finishes on
+the cards app's page (``finish_url``).
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+
+from cards import selectors as card_reads
+from cards.errors import CardDeclined, CardNeedsAuthentication
+from merchant.models import PaymentMode
+from shoppers import selectors as shopper_reads
+from shoppers import services as shoppers
+from shoppers.errors import CheckoutError
+
+from ..forms import CheckoutForm
+from ..pages import SignedInRequest, render_page, shopper_page
+
+SOURCE = "web"
+
+
+@require_http_methods(["GET", "POST"])
+@shopper_page
+def checkout(request: SignedInRequest) -> HttpResponse:
+    account = request.shopper
+    customer = account.customer
+    summary = shopper_reads.cart_summary(customer)
+    addresses = list(account.addresses.order_by("-is_default", "pk"))
+    cards = card_reads.customer_cards(customer)
+    pay_on_delivery = request.store.payment_mode == PaymentMode.PAY_ON_DELIVERY
+    form_options = {"addresses": addresses, "cards": cards, "card_required": not pay_on_delivery}
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, **form_options)
+        if form.is_valid():
+            address = next(a for a in addresses if a.pk == form.cleaned_data["address"])
+            card = next((c for c in cards if c.pk == form.cleaned_data["card"]), None)
+            try:
+                result = shoppers.checkout_cart(
+                    account=account,
+                    address=address,
+                    card=card,
+                    source=SOURCE,
+                    locale=request.store.default_locale,
+                )
+            except CardNeedsAuthentication as exc:
+                return redirect(exc.finish_url)
+            except CardDeclined as exc:
+                form.add_error("card", f"The card was declined: {exc}. Nothing was charged.")
+            except CheckoutError as exc:
+                form.add_error(None, exc.message)
+            else:
+                order = result.order
+                messages.success(request, f"Thank you! Order {order.number} is placed.")
+                return redirect("shop:order", request.store.slug, order.number)
+    else:
+        default_card = card_reads.default_card(customer)
+        default_address = next((a for a in addresses if a.is_default), None)
+        form = CheckoutForm(
+            initial={
+                "address": (default_address or (addresses[0] if addresses else None)).pk
+                if addresses
+                else None,
+                "card": default_card.pk if default_card else None,
+            },
+            **form_options,
+        )
+    return render_page(
+        request,
+        "shop/checkout.html",
+        {
+            "summary": summary,
+            "addresses": addresses,
+            "cards": cards,
+            "pay_on_delivery": pay_on_delivery,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
