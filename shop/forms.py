@@ -1,12 +1,13 @@
 """The shop's own forms: what a page asks and how it answers a mistake, in words. They parse
-input only; every change is a service of the shoppers, cards, linking or orders app. (The
-sign-up, verification and password-reset forms scoped to one store are in
-``shoppers/forms.py``.)"""
+input only; every change is a service of the shoppers, cards, linking or orders app. The
+sign-up and password forms check passwords with Django's password validators; the store
+they belong to is the page's, passed to the service.)"""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 
 MAX_QUANTITY = 99
 # Where the shop delivers: ISO 3166 codes, as Amazon writes them in addresses.
@@ -187,3 +188,85 @@ class PasswordConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Type your password to confirm."},
     )
+
+
+def _password_errors(password: str, user: Any = None) -> list[str]:
+    try:
+        password_validation.validate_password(password, user)
+    except forms.ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Fill in your name."},
+    )
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Fill in your email address.",
+            "invalid": "That is not an email address.",
+        },
+    )
+    password1 = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a password."},
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password a second time."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ: type the same one twice.")
+        elif first:
+            probe = get_user_model()(email=cleaned.get("email", ""), first_name=cleaned.get("name", ""))
+            for message in _password_errors(first, probe):
+                self.add_error("password1", message)
+        return cleaned
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Fill in the email of your account.",
+            "invalid": "That is not an email address.",
+        },
+    )
+
+
+class NewPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a new password."},
+    )
+    new_password2 = forms.CharField(
+        label="The same password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password a second time."},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two passwords differ: type the same one twice.")
+        elif first:
+            for message in _password_errors(first, self.user):
+                self.add_error("new_password1", message)
+        return cleaned

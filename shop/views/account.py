@@ -60,7 +60,7 @@ def account(request: SignedInRequest) -> HttpResponse:
             "addresses": list(shopper.addresses.order_by("-is_default", "pk")),
             "cards": card_reads.customer_cards(shopper.customer),
             "linked": linking_reads.account_is_linked(shopper),
-            "voice_code_set": bool(shopper.voice_code_hash),
+            "voice_code_set": shopper_reads.voice_code_is_set(shopper),
         },
     )
 
@@ -210,7 +210,7 @@ def voice_code(request: SignedInRequest) -> HttpResponse:
     return render_page(
         request,
         "shop/voice_code.html",
-        {"form": form, "locked": shoppers.voice_code_locked(request.shopper)},
+        {"form": form, "locked": shopper_reads.voice_code_locked(request.shopper)},
         status=400 if form.is_bound else 200,
     )
 

@@ -1,5 +1,5 @@
 """Signing up, confirming the email, signing in and out, resetting a password: always at one
-store. The forms scoped to the store are the shoppers app's; the login goes through
+store (the store of the page goes to the shoppers app's services). The login goes through
 Django's ``authenticate`` (so django-axes counts and throttles it) with the store in the
 credentials, which only ``shoppers.auth.ShopperBackend`` answers."""
 
@@ -12,13 +12,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shoppers import forms as shopper_forms
+from shoppers import selectors as shopper_reads
 from shoppers import services as shoppers
+from shoppers.emails import RESET
 from shoppers.errors import ShopperError
 
-from ..forms import LoginForm
+from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm, SignUpForm
 from ..pages import ShopRequest, render_page, shop_page
 
 BACKEND = "shoppers.auth.ShopperBackend"
@@ -74,11 +75,11 @@ def logout(request: ShopRequest) -> HttpResponse:
     return redirect("shop:home", request.store.slug)
 
 
-@sensitive_post_parameters("password1", "password2", "password")
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 @shop_page
 def signup(request: ShopRequest) -> HttpResponse:
-    form = shopper_forms.SignUpForm(request.POST or None, store=request.store)
+    form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             account = shoppers.account_sign_up(
@@ -91,13 +92,21 @@ def signup(request: ShopRequest) -> HttpResponse:
             form.add_error("email", exc.message)
         else:
             auth_login(request, account.user, backend=BACKEND)
-            return render_page(request, "shop/signup_done.html", {"account": account})
+            request.shopper = account
+            return render_page(
+                request,
+                "shop/signup_done.html",
+                {"account": account, "next": _safe_next(request)},
+            )
     return render_page(
-        request, "shop/signup.html", {"form": form}, status=400 if form.is_bound else 200
+        request,
+        "shop/signup.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=400 if form.is_bound else 200,
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @shop_page
 def verify_email(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
     try:
@@ -110,10 +119,12 @@ def verify_email(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @shop_page
 def password_reset(request: ShopRequest) -> HttpResponse:
-    form = shopper_forms.PasswordResetForm(request.POST or None, store=request.store)
+    form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save(request=request)
-        return render_page(request, "shop/password_reset_sent.html", {})
+        shoppers.account_password_reset_start(
+            store=request.store, email=form.cleaned_data["email"]
+        )
+        return render_page(request, "shop/password_reset_sent.html")
     return render_page(
         request, "shop/password_reset.html", {"form": form}, status=400 if form.is_bound else 200
     )
@@ -123,12 +134,26 @@ def password_reset(request: ShopRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @shop_page
 def password_reset_confirm(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
-    user = shopper_forms.user_for_reset_link(store=request.store, uidb64=uidb64, token=token)
-    if user is None:
-        return render_page(request, "shop/password_reset_confirm.html", {"bad_link": True}, status=400)
-    form = shopper_forms.SetPasswordForm(user, request.POST or None)
+    account = shopper_reads.account_for_link(
+        store=request.store, uidb64=uidb64, token=token, kind=RESET
+    )
+    if account is None:
+        return render_page(
+            request, "shop/password_reset_confirm.html", {"bad_link": True}, status=400
+        )
+    form = NewPasswordForm(request.POST or None, user=account.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            shoppers.account_password_reset_finish(
+                store=request.store,
+                uidb64=uidb64,
+                token=token,
+                password=form.cleaned_data["new_password1"],
+            )
+        except ShopperError:
+            return render_page(
+                request, "shop/password_reset_confirm.html", {"bad_link": True}, status=400
+            )
         messages.success(request, "Your password is changed. Sign in with it.")
         return redirect("shop:login", request.store.slug)
     return render_page(
