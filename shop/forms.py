@@ -81,7 +81,9 @@ class AddressForm(forms.Form):
         choices=SHIPPING_COUNTRIES,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
-    phone = forms.CharField(label="Phone (for the courier, optional)", max_length=40, required=False)
+    phone = forms.CharField(
+        label="Phone (for the courier, optional)", max_length=40, required=False
+    )
     is_default = forms.BooleanField(label="Deliver here unless I say otherwise", required=False)
 
     def clean_phone(self) -> str:
@@ -229,7 +231,9 @@ class SignUpForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The two passwords differ: type the same one twice.")
         elif first:
-            probe = get_user_model()(email=cleaned.get("email", ""), first_name=cleaned.get("name", ""))
+            probe = get_user_model()(
+                email=cleaned.get("email", ""), first_name=cleaned.get("name", "")
+            )
             for message in _password_errors(first, probe):
                 self.add_error("password1", message)
         return cleaned

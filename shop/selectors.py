@@ -5,10 +5,12 @@ is simply not found. Page sizes are fixed, so no page reads more rows as the cat
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Generic, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from catalog.models import Category, Product
 from merchant.models import Store
@@ -16,6 +18,7 @@ from orders.models import (
     Customer,
     Order,
     OrderEvent,
+    OrderChannel,
     OrderEventType,
     OrderStatus,
     RefillPlan,
@@ -28,6 +31,7 @@ PAGE_SIZE = 24
 ORDERS_PAGE_SIZE = 20
 BEST_SELLERS = 8
 SEARCH_MIN = 2
+JUST_PLACED = timedelta(minutes=2)
 T = TypeVar("T")
 
 # What a shopper reads on the order page's timeline (the rest is the back office's business).
@@ -144,6 +148,20 @@ def shopper_orders(*, customer: Customer, page: int) -> Page[Order]:
         store_id=customer.store_id, customer=customer, status__in=SHOWN
     ).order_by("-created_at", "-pk")
     return _page(orders, page, ORDERS_PAGE_SIZE)
+
+
+def recent_web_order(*, customer: Customer, within: timedelta = JUST_PLACED) -> Order | None:
+    """The shopper's web order placed in the last moments (a checkout posted twice)."""
+    return (
+        Order.objects.filter(
+            store_id=customer.store_id,
+            customer=customer,
+            channel=OrderChannel.WEB,
+            placed_at__gte=timezone.now() - within,
+        )
+        .order_by("-placed_at", "-pk")
+        .first()
+    )
 
 
 def shopper_order(*, customer: Customer, number: str) -> Order:

@@ -96,7 +96,9 @@ def test_adding_an_address_from_checkout_goes_back_there(store, ada):
     checkout = url("checkout", store)
     response = signed_in(ada).post(url("address_add", store), {**ADDRESS, "next": checkout})
     assert response["Location"] == checkout
-    evil = signed_in(ada).post(url("address_add", store), {**ADDRESS, "next": "https://evil.example/"})
+    evil = signed_in(ada).post(
+        url("address_add", store), {**ADDRESS, "next": "https://evil.example/"}
+    )
     assert evil["Location"] == url("account", store)
 
 
@@ -135,7 +137,9 @@ def test_download_my_data(store, ada):
     order = order_for(ada)
     response = signed_in(ada).get(url("data_download", store))
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"].startswith(f'attachment; filename="{store.slug}-my-data-')
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="{store.slug}-my-data-'
+    )
     data = json.loads(response.content)
     text = json.dumps(data)
     assert "ada@example.com" in text and order.number in text and "1 Main St" in text

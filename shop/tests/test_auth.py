@@ -14,7 +14,12 @@ from .helpers import PASSWORD, make_shopper, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
-SIGN_UP = {"name": "Ada Park", "email": "Ada@Example.com", "password1": PASSWORD, "password2": PASSWORD}
+SIGN_UP = {
+    "name": "Ada Park",
+    "email": "Ada@Example.com",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
 
 
 @pytest.fixture
@@ -63,11 +68,15 @@ def test_a_bad_link_says_so(client, store):
     assert ShopperAccount.objects.get().email_verified_at is None
 
 
-def test_the_link_of_one_store_does_not_verify_at_another(client, store, django_capture_on_commit_callbacks):
+def test_the_link_of_one_store_does_not_verify_at_another(
+    client, store, django_capture_on_commit_callbacks
+):
     other = StoreFactory()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("signup", store), SIGN_UP)
-    link = link_in(mail.outbox[0], store, "verify").replace(f"/shop/{store.slug}/", f"/shop/{other.slug}/")
+    link = link_in(mail.outbox[0], store, "verify").replace(
+        f"/shop/{store.slug}/", f"/shop/{other.slug}/"
+    )
     assert client.get(link).status_code == 400
     assert ShopperAccount.objects.get().email_verified_at is None
 
@@ -128,7 +137,9 @@ def test_a_staff_login_is_not_a_shopper_login(client, store):
     staff = MembershipFactory(
         store=store, user__username="owner@example.com", user__password=PASSWORD
     ).user
-    response = client.post(url("login", store), {"email": "owner@example.com", "password": PASSWORD})
+    response = client.post(
+        url("login", store), {"email": "owner@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 400
     client.force_login(staff)
     assert client.get(url("account", store))["Location"].startswith(url("login", store))
@@ -144,7 +155,10 @@ def test_password_reset_by_the_emailed_link(client, store, django_capture_on_com
     page = client.get(link, follow=True)
     assert page.status_code == 200
     new = "a-new-one-77-shave"
-    done = client.post(page.redirect_chain[-1][0] if page.redirect_chain else link, {"new_password1": new, "new_password2": new})
+    done = client.post(
+        page.redirect_chain[-1][0] if page.redirect_chain else link,
+        {"new_password1": new, "new_password2": new},
+    )
     assert done.status_code == 302 and done["Location"] == url("login", store)
     login = client.post(url("login", store), {"email": "ada@example.com", "password": new})
     assert login.status_code == 302

@@ -144,7 +144,5 @@ def test_each_shopper_sees_their_own_cart(store, ada):
 def test_cart_and_wishlist_need_a_signed_in_shopper(client, store):
     razor = product(store)
     assert client.get(url("cart", store))["Location"].startswith(url("login", store))
-    assert client.post(url("cart_add", store, razor.pk))["Location"].startswith(
-        url("login", store)
-    )
+    assert client.post(url("cart_add", store, razor.pk))["Location"].startswith(url("login", store))
     assert client.get(url("wishlist", store)).status_code == 302

@@ -163,4 +163,7 @@ def test_order_pages_need_a_signed_in_shopper(client, store, ada):
     order = order_for(ada)
     response = client.get(url("order", store, order.number))
     assert response.status_code == 302
-    assert response["Location"] == f"/shop/{store.slug}/login/?next=%2Fshop%2F{store.slug}%2Forders%2F{order.number}%2F"
+    assert (
+        response["Location"]
+        == f"/shop/{store.slug}/login/?next=%2Fshop%2F{store.slug}%2Forders%2F{order.number}%2F"
+    )

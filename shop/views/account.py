@@ -17,6 +17,7 @@ from cards import selectors as card_reads
 from cards import services as cards
 from cards.errors import CardDeclined
 from cards.models import SavedCard
+from cards.web import allow_stripe_js
 from linking import selectors as linking_reads
 from linking import services as linking
 from shoppers import selectors as shopper_reads
@@ -35,7 +36,9 @@ def _address(request: SignedInRequest, address_id: int) -> ShopperAddress:
 
 
 def _card(request: SignedInRequest, card_id: int) -> SavedCard:
-    card = next((c for c in card_reads.customer_cards(request.shopper.customer) if c.pk == card_id), None)
+    card = next(
+        (c for c in card_reads.customer_cards(request.shopper.customer) if c.pk == card_id), None
+    )
     if card is None:
         raise Http404("No such card.")
     return card
@@ -155,9 +158,11 @@ def card_add(request: SignedInRequest) -> HttpResponse:
                 error = f"The card was not saved: {exc}"
             else:
                 messages.success(request, f"{card.describe()} is saved.")
-                return redirect(_next_or(request, reverse("shop:account", args=[request.store.slug])))
+                return redirect(
+                    _next_or(request, reverse("shop:account", args=[request.store.slug]))
+                )
     setup = cards.card_setup_start(customer=customer)
-    return render_page(
+    response = render_page(
         request,
         "shop/card_form.html",
         {
@@ -168,6 +173,7 @@ def card_add(request: SignedInRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+    return allow_stripe_js(response, request.store)
 
 
 @require_POST
@@ -205,7 +211,9 @@ def voice_code(request: SignedInRequest) -> HttpResponse:
     form = VoiceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         shoppers.voice_code_set(account=request.shopper, code=form.cleaned_data["code"])
-        messages.success(request, "Your voice purchase code is set. Alexa asks for it before paying.")
+        messages.success(
+            request, "Your voice purchase code is set. Alexa asks for it before paying."
+        )
         return redirect("shop:account", request.store.slug)
     return render_page(
         request,
@@ -241,7 +249,10 @@ def delete_account(request: SignedInRequest) -> HttpResponse:
             store = request.store
             shoppers.account_delete(account=request.shopper)
             logout(request)
-            messages.success(request, "Your account is deleted. Orders you placed stay on record without your details.")
+            messages.success(
+                request,
+                "Your account is deleted. Orders you placed stay on record without your details.",
+            )
             return redirect("shop:home", store.slug)
     return render_page(
         request, "shop/delete_account.html", {"form": form}, status=400 if form.is_bound else 200

@@ -121,9 +121,7 @@ def verify_email(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
 def password_reset(request: ShopRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        shoppers.account_password_reset_start(
-            store=request.store, email=form.cleaned_data["email"]
-        )
+        shoppers.account_password_reset_start(store=request.store, email=form.cleaned_data["email"])
         return render_page(request, "shop/password_reset_sent.html")
     return render_page(
         request, "shop/password_reset.html", {"form": form}, status=400 if form.is_bound else 200

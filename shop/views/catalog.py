@@ -27,9 +27,7 @@ def home(request: ShopRequest) -> HttpResponse:
 def category(request: ShopRequest, category_id: int) -> HttpResponse:
     store = request.store
     found = selectors.shop_category(store=store, category_id=category_id)
-    page = selectors.category_products(
-        store=store, category=found, page=page_number(request.GET)
-    )
+    page = selectors.category_products(store=store, category=found, page=page_number(request.GET))
     return render_page(request, "shop/category.html", {"category": found, "page": page})
 
 

@@ -17,8 +17,9 @@ from cards.errors import CardDeclined, CardNeedsAuthentication
 from merchant.models import PaymentMode
 from shoppers import selectors as shopper_reads
 from shoppers import services as shoppers
-from shoppers.errors import CheckoutError
+from shoppers.errors import CheckoutError, CheckoutErrorCode
 
+from .. import selectors
 from ..forms import CheckoutForm
 from ..pages import SignedInRequest, render_page, shopper_page
 
@@ -53,20 +54,23 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             except CardDeclined as exc:
                 form.add_error("card", f"The card was declined: {exc}. Nothing was charged.")
             except CheckoutError as exc:
+                just_placed = selectors.recent_web_order(customer=customer)
+                if exc.code == CheckoutErrorCode.EMPTY_CART and just_placed is not None:
+                    # The same form posted twice (a double click, a second tab): the first
+                    # placed the order and emptied the cart; show that order.
+                    return redirect("shop:order", request.store.slug, just_placed.number)
                 form.add_error(None, exc.message)
             else:
                 order = result.order
                 messages.success(request, f"Thank you! Order {order.number} is placed.")
                 return redirect("shop:order", request.store.slug, order.number)
     else:
-        default_card = card_reads.default_card(customer)
-        default_address = next((a for a in addresses if a.is_default), None)
+        card = card_reads.default_card(customer)
+        address = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
         form = CheckoutForm(
             initial={
-                "address": (default_address or (addresses[0] if addresses else None)).pk
-                if addresses
-                else None,
-                "card": default_card.pk if default_card else None,
+                "address": address.pk if address else None,
+                "card": card.pk if card else None,
             },
             **form_options,
         )
