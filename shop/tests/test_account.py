@@ -159,3 +159,36 @@ def test_delete_account_asks_for_the_password(store, ada):
     order.refresh_from_db()
     assert order.email == "" and Customer.objects.get(pk=order.customer_id).email == ""
     assert client.get(url("account", store)).status_code == 302  # signed out
+
+
+def test_unlink_alexa_revokes_the_accounts_tokens(store, ada):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    from linking.services import alexa_client_rotate
+
+    client_app, _secret = alexa_client_rotate(
+        store=store, redirect_uris=["https://pitangui.amazon.com/api/skill/link/M2TEST"]
+    )
+    access = AccessToken.objects.create(
+        user=ada.user,
+        application=client_app.application,
+        token="alexa-access-token",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="profile cart orders",
+    )
+    RefreshToken.objects.create(
+        user=ada.user, application=client_app.application, token="alexa-refresh", access_token=access
+    )
+    client = signed_in(ada)
+    page = client.get(url("account", store)).content.decode()
+    assert "Alexa is linked" in page and "Unlink Alexa" in page
+
+    response = client.post(url("unlink", store), follow=True)
+
+    assert "Alexa is no longer linked to your account." in response.content.decode()
+    assert "Alexa is not linked." in response.content.decode()
+    assert not AccessToken.objects.filter(user=ada.user).exists()
+    assert RefreshToken.objects.get(user=ada.user).revoked is not None
