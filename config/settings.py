@@ -549,3 +549,16 @@ SHOPPERS_SITE_URL = env.str(
 # django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
 # per user name and address (AXES_LOCKOUT_PARAMETERS above).
 AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
+
+# --- Cards: Stripe (cards app) ------------------------------------------------------------------
+# The environment's Stripe account, used by every store without keys of its own (a store's
+# own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
+# and Stripe.js at localstripe, the embedded fake Stripe.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# The shop's public address, put in front of the link that finishes a card payment needing
+# 3-D Secure (emailed to the shopper, shown in the Alexa app).
+CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
