@@ -17,8 +17,8 @@ from merchant.models import Store
 from orders.models import (
     Customer,
     Order,
-    OrderEvent,
     OrderChannel,
+    OrderEvent,
     OrderEventType,
     OrderStatus,
     RefillPlan,

@@ -180,7 +180,10 @@ def test_unlink_alexa_revokes_the_accounts_tokens(store, ada):
         scope="profile cart orders",
     )
     RefreshToken.objects.create(
-        user=ada.user, application=client_app.application, token="alexa-refresh", access_token=access
+        user=ada.user,
+        application=client_app.application,
+        token="alexa-refresh",
+        access_token=access,
     )
     client = signed_in(ada)
     page = client.get(url("account", store)).content.decode()

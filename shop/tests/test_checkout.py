@@ -47,7 +47,9 @@ def placed(account):
 
 def cart_of(account):
     return list(
-        CartLine.objects.filter(cart__customer=account.customer).values_list("product__name", "quantity")
+        CartLine.objects.filter(cart__customer=account.customer).values_list(
+            "product__name", "quantity"
+        )
     )
 
 
@@ -62,12 +64,12 @@ def test_checkout_page_prices_the_cart_and_chooses_the_defaults(store, ada, razo
     page = response.content.decode()
     assert response.status_code == 200
     assert '<dd id="subtotal">$40.00</dd>' in page
-    assert '<dd id="tax">$3.20</dd>' in page
+    assert '<dd id="tax">$3.60</dd>' in page
     assert '<dd id="shipping">$4.99</dd>' in page
-    assert '<dd id="total">$48.19</dd>' in page
+    assert '<dd id="total">$48.59</dd>' in page
     assert response.context["form"].initial == {"address": home.pk, "card": card.pk}
     assert "Visa ending in 4242" in page
-    assert "Place order · $48.19" in page
+    assert "Place order · $48.59" in page
 
 
 def test_place_an_order_with_a_saved_card(store, ada, razor):
@@ -83,7 +85,7 @@ def test_place_an_order_with_a_saved_card(store, ada, razor):
     assert response["Location"] == url("order", store, order.number)
     assert (order.channel, order.total, order.shipping_address["addressLine1"]) == (
         OrderChannel.WEB,
-        Decimal("48.19"),
+        Decimal("48.59"),
         "1 Main St",
     )
     assert cart_of(ada) == []
@@ -93,7 +95,7 @@ def test_place_an_order_with_a_saved_card(store, ada, razor):
     # The same form again (a double click): the same order, no second one.
     again = client.post(url("checkout", store), {"address": address.pk, "card": card.pk})
     assert again["Location"] == url("order", store, order.number)
-    assert placed(ada) == [(OrderChannel.WEB, Decimal("48.19"))]
+    assert placed(ada) == [(OrderChannel.WEB, Decimal("48.59"))]
 
 
 def test_a_declined_card_places_nothing(store, ada, razor):

@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import requests
 from django.core import mail
 
 from catalog.models import Product
@@ -129,11 +128,7 @@ def test_a_shopper_signs_up_orders_with_a_card_and_support_refunds_part(
         PaymentState.SUCCEEDED,
         "stripe",
     )
-    at_stripe = requests.get(
-        f"{localstripe.url}/v1/refunds",
-        auth=(localstripe.secret_key, ""),
-        timeout=10,
-    ).json()["data"]
+    at_stripe = localstripe.call("GET", "/v1/refunds")["data"]
     assert [(r["id"], r["amount"]) for r in at_stripe] == [(refund.external_id, 500)]
 
     # The shopper sees the shipment and the refund on the order page.

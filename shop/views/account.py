@@ -83,9 +83,11 @@ def address_add(request: SignedInRequest) -> HttpResponse:
         initial={"name": request.shopper.name, "country": _home_country(request)},
     )
     if request.method == "POST" and form.is_valid():
-        address = shoppers.address_add(account=request.shopper, **_address_fields(form))
-        if form.cleaned_data["is_default"] and not address.is_default:
-            shoppers.address_set_default(account=request.shopper, address=address)
+        shoppers.address_add(
+            account=request.shopper,
+            is_default=form.cleaned_data["is_default"],
+            **_address_fields(form),
+        )
         messages.success(request, "The address is in your address book.")
         return redirect(_next_or(request, reverse("shop:account", args=[request.store.slug])))
     return render_page(
@@ -108,7 +110,9 @@ def address_edit(request: SignedInRequest, address_id: int) -> HttpResponse:
     initial = {key: getattr(address, key) for key in AddressForm.base_fields}
     form = AddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        shoppers.address_update(address=address, **_address_fields(form))
+        shoppers.address_update(
+            account=request.shopper, address=address, **_address_fields(form)
+        )
         if form.cleaned_data["is_default"] and not address.is_default:
             shoppers.address_set_default(account=request.shopper, address=address)
         messages.success(request, "The address is saved.")
@@ -124,7 +128,7 @@ def address_edit(request: SignedInRequest, address_id: int) -> HttpResponse:
 @require_POST
 @shopper_page
 def address_delete(request: SignedInRequest, address_id: int) -> HttpResponse:
-    shoppers.address_delete(address=_address(request, address_id))
+    shoppers.address_delete(account=request.shopper, address=_address(request, address_id))
     messages.success(request, "The address is out of your address book.")
     return redirect("shop:account", request.store.slug)
 

@@ -7,6 +7,8 @@ that needs the shopper (3-D Secure) leaves the order a draft and the shopper fin
 the cards app's page (``finish_url``).
 """
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -50,7 +52,9 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                     locale=request.store.default_locale,
                 )
             except CardNeedsAuthentication as exc:
-                return redirect(exc.finish_url)
+                # The finishing page is on this site; its link in the email is absolute.
+                finish = urlsplit(exc.finish_url)
+                return redirect(urlunsplit(("", "", finish.path, finish.query, "")))
             except CardDeclined as exc:
                 form.add_error("card", f"The card was declined: {exc}. Nothing was charged.")
             except CheckoutError as exc:
