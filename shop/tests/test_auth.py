@@ -168,3 +168,20 @@ def test_password_reset_for_an_unknown_email_says_the_same(client, store):
     response = client.post(url("password_reset", store), {"email": "nobody@example.com"})
     assert "a link to choose a new password is on its way" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_logins_are_throttled_per_store_and_email(client, store, settings):
+    make_shopper(store)
+    other = StoreFactory()
+    make_shopper(other, email="ada@example.com")
+    wrong = {"email": "ada@example.com", "password": "not-it"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url("login", store), wrong)
+
+    locked = client.post(url("login", store), {"email": "ada@example.com", "password": PASSWORD})
+
+    assert locked.status_code in (403, 429)
+    assert client.get(url("account", store)).status_code == 302
+    # The same email at another store is another account, not locked.
+    there = client.post(url("login", other), {"email": "ada@example.com", "password": PASSWORD})
+    assert there.status_code == 302

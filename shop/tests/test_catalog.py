@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from merchant.tests.factories import StoreFactory
 
-from .helpers import make_shopper, product, signed_in, url
+from shoppers import services as shoppers
+
+from .helpers import add_address, make_shopper, product, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -102,15 +104,33 @@ def test_queries_per_page_do_not_grow_with_the_catalog(store):
     client = signed_in(account)
     category = CategoryFactory(store=store)
     first = ProductFactory(store=store, category=category, best_seller=True)
+    shoppers.cart_add(customer=account.customer, product=first, quantity=1)
+    add_address(account)
+    pages = (
+        ("home", ()),
+        ("product", (first.pk,)),
+        ("category", (category.pk,)),
+        ("search", ()),
+        ("cart", ()),
+        ("checkout", ()),
+    )
 
     def counts():
         counted = {}
-        for name, args in (("home", ()), ("product", (first.pk,)), ("category", (category.pk,))):
+        for name, args in pages:
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(url(name, store, *args)).status_code == 200
+                assert client.get(url(name, store, *args), {"q": "product"}).status_code == 200
             counted[name] = len(queries)
         return counted
 
     small = counts()
+    assert small == {
+        "home": 7,
+        "product": 7,
+        "category": 7,
+        "search": 6,
+        "cart": 8,
+        "checkout": 11,
+    }
     ProductFactory.create_batch(60, store=store, category=category, best_seller=True)
     assert counts() == small

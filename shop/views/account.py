@@ -110,9 +110,7 @@ def address_edit(request: SignedInRequest, address_id: int) -> HttpResponse:
     initial = {key: getattr(address, key) for key in AddressForm.base_fields}
     form = AddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        shoppers.address_update(
-            account=request.shopper, address=address, **_address_fields(form)
-        )
+        shoppers.address_update(account=request.shopper, address=address, **_address_fields(form))
         if form.cleaned_data["is_default"] and not address.is_default:
             shoppers.address_set_default(account=request.shopper, address=address)
         messages.success(request, "The address is saved.")
