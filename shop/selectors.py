@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ BEST_SELLERS = 8
 SEARCH_MIN = 2
 JUST_PLACED = timedelta(minutes=2)
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # What a shopper reads on the order page's timeline (the rest is the back office's business).
 SHOPPER_EVENTS = (
@@ -66,7 +67,7 @@ class Page(Generic[T]):
         return self.number > 1
 
 
-def _page(queryset: "QuerySet[T]", number: int, size: int) -> Page[T]:
+def _page(queryset: QuerySet[M], number: int, size: int) -> Page[M]:
     number = max(1, number)
     rows = list(queryset[(number - 1) * size : number * size + 1])
     return Page(items=rows[:size], number=number, has_next=len(rows) > size)

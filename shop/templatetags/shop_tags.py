@@ -11,13 +11,13 @@ from orders.models import Order, OrderStatus, RefillPlanStatus
 
 register = template.Library()
 
-ORDER_STATUS_WORDS = {
+ORDER_STATUS_WORDS: dict[str, str] = {
     OrderStatus.PLACED: "Placed, not shipped yet",
     OrderStatus.SHIPPED: "Shipped",
     OrderStatus.DELIVERED: "Delivered",
     OrderStatus.CANCELLED: "Cancelled",
 }
-PLAN_STATUS_WORDS = {
+PLAN_STATUS_WORDS: dict[str, str] = {
     RefillPlanStatus.ACTIVE: "Active",
     RefillPlanStatus.PAUSED: "Paused",
     RefillPlanStatus.CANCELLED: "Cancelled",

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from merchant.tests.factories import StoreFactory
-
 from shoppers import services as shoppers
 
 from .helpers import add_address, make_shopper, product, signed_in, url

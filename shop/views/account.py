@@ -175,7 +175,8 @@ def card_add(request: SignedInRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-    return allow_stripe_js(response, request.store)
+    allow_stripe_js(response, request.store)
+    return response
 
 
 @require_POST

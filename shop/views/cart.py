@@ -77,7 +77,7 @@ def cart_update(request: SignedInRequest, product_id: int) -> HttpResponse:
         except (CheckoutError, ShopperError) as exc:
             error = exc.message
     else:
-        error = " ".join(form.errors["quantity"])
+        error = " ".join(str(message) for message in form.errors["quantity"])
     if error:
         summary = shopper_reads.cart_summary(request.shopper.customer)
         return render_page(

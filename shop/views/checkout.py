@@ -37,9 +37,11 @@ def checkout(request: SignedInRequest) -> HttpResponse:
     addresses = list(account.addresses.order_by("-is_default", "pk"))
     cards = card_reads.customer_cards(customer)
     pay_on_delivery = request.store.payment_mode == PaymentMode.PAY_ON_DELIVERY
-    form_options = {"addresses": addresses, "cards": cards, "card_required": not pay_on_delivery}
+    card_required = not pay_on_delivery
     if request.method == "POST":
-        form = CheckoutForm(request.POST, **form_options)
+        form = CheckoutForm(
+            request.POST, addresses=addresses, cards=cards, card_required=card_required
+        )
         if form.is_valid():
             address = next(a for a in addresses if a.pk == form.cleaned_data["address"])
             card = next((c for c in cards if c.pk == form.cleaned_data["card"]), None)
@@ -69,14 +71,18 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 messages.success(request, f"Thank you! Order {order.number} is placed.")
                 return redirect("shop:order", request.store.slug, order.number)
     else:
-        card = card_reads.default_card(customer)
-        address = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+        default_card = card_reads.default_card(customer)
+        default_address = next(
+            (a for a in addresses if a.is_default), addresses[0] if addresses else None
+        )
         form = CheckoutForm(
             initial={
-                "address": address.pk if address else None,
-                "card": card.pk if card else None,
+                "address": default_address.pk if default_address else None,
+                "card": default_card.pk if default_card else None,
             },
-            **form_options,
+            addresses=addresses,
+            cards=cards,
+            card_required=card_required,
         )
     return render_page(
         request,
