@@ -31,6 +31,7 @@ from ..models import (
     RefillPlanStatus,
     RefundRequest,
 )
+from ..signals import customer_erased
 from .refill_plans import refill_plan_cancel
 
 VOICE = CustomerEventSource.VOICE
@@ -315,6 +316,7 @@ def customer_erase(
         customer.order_updates_subscribed = False
         customer.erased_at = now
         customer.save()
+        customer_erased.send(sender=Customer, customer=customer)
         orders = list(
             Order.objects.select_for_update()
             .filter(store_id=customer.store_id, customer=customer)
