@@ -6,102 +6,252 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0004_price_above_zero'),
-        ('merchant', '0008_shop_settings'),
-        ('orders', '0008_customer_merge_and_web_source'),
+        ("catalog", "0004_price_above_zero"),
+        ("merchant", "0008_shop_settings"),
+        ("orders", "0008_customer_merge_and_web_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cart',
+            name="Cart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shared_cart', to='orders.customer')),
-                ('pending_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.order')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shared_cart",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "pending_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ShopperAccount',
+            name="ShopperAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(help_text='Lower-cased; the sign-in name at this store.', max_length=254)),
-                ('name', models.CharField(blank=True, max_length=120)),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True)),
-                ('voice_code_hash', models.CharField(blank=True, max_length=128)),
-                ('voice_code_failures', models.PositiveSmallIntegerField(default=0)),
-                ('voice_code_locked_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shopper_account', to='orders.customer')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shopper_accounts', to='merchant.store')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shopper_account', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="Lower-cased; the sign-in name at this store.", max_length=254
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=120)),
+                ("email_verified_at", models.DateTimeField(blank=True, null=True)),
+                ("voice_code_hash", models.CharField(blank=True, max_length=128)),
+                ("voice_code_failures", models.PositiveSmallIntegerField(default=0)),
+                ("voice_code_locked_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shopper_account",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shopper_accounts",
+                        to="merchant.store",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shopper_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ShopperAddress',
+            name="ShopperAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('line1', models.CharField(max_length=180)),
-                ('line2', models.CharField(blank=True, max_length=180)),
-                ('city', models.CharField(max_length=100)),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='state or region')),
-                ('postal_code', models.CharField(max_length=20)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2, e.g. US.', max_length=2)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_default', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='shoppers.shopperaccount')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("line1", models.CharField(max_length=180)),
+                ("line2", models.CharField(blank=True, max_length=180)),
+                ("city", models.CharField(max_length=100)),
+                (
+                    "region",
+                    models.CharField(blank=True, max_length=100, verbose_name="state or region"),
+                ),
+                ("postal_code", models.CharField(max_length=20)),
+                (
+                    "country",
+                    models.CharField(help_text="ISO 3166-1 alpha-2, e.g. US.", max_length=2),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("is_default", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="shoppers.shopperaccount",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_default', 'created_at', 'id'],
+                "ordering": ["-is_default", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WishListItem',
+            name="WishListItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wishlist_items', to='orders.customer')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="wishlist_items",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-added_at', '-id'],
+                "ordering": ["-added_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CartLine',
+            name="CartLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('cart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shoppers.cart')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shoppers.cart",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('cart', 'product'), name='cart_line_unique_product'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='cart_line_quantity_gte_1')],
+                "ordering": ["added_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cart", "product"), name="cart_line_unique_product"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gte", 1)), name="cart_line_quantity_gte_1"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='shopperaccount',
-            constraint=models.UniqueConstraint(fields=('store', 'email'), name='shopper_account_unique_email_in_store'),
+            model_name="shopperaccount",
+            constraint=models.UniqueConstraint(
+                fields=("store", "email"), name="shopper_account_unique_email_in_store"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shopperaddress',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('account',), name='shopper_address_one_default'),
+            model_name="shopperaddress",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)),
+                fields=("account",),
+                name="shopper_address_one_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wishlistitem',
-            constraint=models.UniqueConstraint(fields=('customer', 'product'), name='wishlist_item_unique_product'),
+            model_name="wishlistitem",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "product"), name="wishlist_item_unique_product"
+            ),
         ),
     ]
