@@ -16,7 +16,7 @@ committed, then the error is raised to the caller.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import transaction
 
@@ -33,7 +33,7 @@ from ..errors import CheckoutError, CheckoutErrorCode
 from ..models import Cart, ShopperAccount, ShopperAddress
 from .cart import lock_cart
 
-CardFailure = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
+CardFailure: TypeAlias = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
 # An address given as a dict (Amazon's shape) needs at least these.
 REQUIRED_ADDRESS_KEYS = ("name", "addressLine1", "city", "postalCode", "countryCode")
 SOURCES = (OrderSource.WEB, OrderSource.VOICE)

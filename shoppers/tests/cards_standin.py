@@ -28,6 +28,9 @@ class CardNeedsAuthentication(Exception):
 class SavedCard:
     """An unsaved card's attributes, as the real model has them."""
 
+    brand: str
+    last4: str
+
     def __init__(self, *, store: Any, customer: Any, **fields: Any) -> None:
         self.store, self.customer = store, customer
         self.store_id, self.customer_id = store.pk, customer.pk
@@ -53,14 +56,14 @@ def order_pay_with_card(*, order: Any, card: Any, off_session: bool, actor_label
 
 def install_cards_standin() -> None:
     try:
-        import cards.services  # noqa: F401
+        import cards.services  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         pass
     else:
         return
     import cards
 
-    for name, members in {
+    interface: dict[str, dict[str, Any]] = {
         "errors": {
             "CardDeclined": CardDeclined,
             "CardNeedsAuthentication": CardNeedsAuthentication,
@@ -71,7 +74,8 @@ def install_cards_standin() -> None:
             "order_pay_with_card": order_pay_with_card,
             "customer_stripe_forget": customer_stripe_forget,
         },
-    }.items():
+    }
+    for name, members in interface.items():
         module = types.ModuleType(f"cards.{name}")
         module.__dict__.update(members)
         sys.modules[module.__name__] = module

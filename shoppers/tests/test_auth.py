@@ -4,7 +4,8 @@ address)."""
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth import SESSION_KEY, authenticate, login
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import RequestFactory
 
@@ -25,7 +26,7 @@ STAFF_PASSWORD = "secret-pass-123"  # merchant.tests.factories.UserFactory
 
 def login_request(ip: str = "10.0.0.1"):
     request = RequestFactory().post("/shop/login/", REMOTE_ADDR=ip)
-    request.session = {}  # axes reads the session key of the request
+    request.session = SessionStore()  # axes reads the session key of the request
     return request
 
 
@@ -198,11 +199,7 @@ def test_a_successful_login_clears_the_failures():
         store=account.store,
     )
     assert form.is_valid()
-    from django.contrib.auth import login  # the view's call, here in the test
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request.session = SessionStore()
-    login(request, form.get_user())
+    login(request, form.get_user())  # what the shop's view does
     assert not AccessAttempt.objects.exists()
 
 
