@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import RequestFactory
 
+from merchant import services as staff
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import Customer
@@ -290,3 +291,25 @@ def test_password_reset_link_sets_a_new_password_once(django_capture_on_commit_c
     assert not reused.is_valid()
     account.user.refresh_from_db()
     assert account.user.check_password("n3w-pass-phrase!")
+
+
+def test_inviting_staff_by_a_shoppers_email_makes_a_new_staff_login(
+    django_capture_on_commit_callbacks,
+):
+    owner = MembershipFactory(role=Role.OWNER)
+    at_this_store = ShopperAccountFactory(store=owner.store, email="ada@example.com")
+    ShopperAccountFactory(email="ada@example.com")  # and at another store
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = staff.staff_invite(
+            store=owner.store,
+            actor=owner.user,
+            email="ada@example.com",
+            role=Role.CATALOG_EDITOR,
+            portal_url="https://portal.example.com/",
+        )
+    assert invitation.new_login
+    assert invitation.membership.user_id != at_this_store.user_id
+    assert invitation.membership.user.username == "ada@example.com"
+    at_this_store.user.refresh_from_db()
+    assert not at_this_store.user.is_staff
+    assert not at_this_store.user.memberships.exists()
