@@ -8,7 +8,8 @@ delivery address and the account's email, and placed: charged to a saved card wi
 payment. ``checkout_cart`` holds the cart's row lock from reading the cart to placing the
 order, so two devices checking out one cart at once place one order: the second finds the
 cart emptied and is refused with EMPTY_CART. The ordered lines leave the cart when the order
-is placed (``shoppers.signals``), also when that happens later, after 3-D Secure.
+is placed (``CartCheckout``, ``shoppers.signals``), also when that happens later, after
+3-D Secure.
 
 A declined card or one needing the shopper (``CardDeclined``, ``CardNeedsAuthentication``
 from cards) places nothing: the draft order (and what cards recorded about the attempt) is
@@ -30,7 +31,7 @@ from orders.errors import OrderError, OrderErrorCode
 from orders.models import Order, OrderSource
 
 from ..errors import CheckoutError, CheckoutErrorCode
-from ..models import Cart, ShopperAccount, ShopperAddress
+from ..models import Cart, CartCheckout, ShopperAccount, ShopperAddress
 from .cart import lock_cart
 
 CardFailure: TypeAlias = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
@@ -124,9 +125,9 @@ def _order(
     order.shipping_address = delivery
     order.email = account.email
     order.save(update_fields=["shipping_address", "email", "updated_at"])
+    checkout = None
     if cart is not None:
-        cart.pending_order = order
-        cart.save(update_fields=["pending_order", "updated_at"])
+        checkout = CartCheckout.objects.create(store_id=store.pk, cart=cart, order=order)
 
     if pay_on_delivery:
         try:
@@ -147,11 +148,11 @@ def _order(
             actor_label=orders.SHOPPER,
         )
     except card_errors.CardDeclined as exc:
-        if cart is not None:
-            Cart.objects.filter(pk=cart.pk, pending_order=order).update(pending_order=None)
+        if checkout is not None:
+            checkout.delete()  # this order will not be placed
         return order, exc
     except card_errors.CardNeedsAuthentication as exc:
-        return order, exc  # the cart waits for this order (pending_order)
+        return order, exc  # the cart keeps its lines until this order is placed
     return placed.order, None
 
 

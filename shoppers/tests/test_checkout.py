@@ -17,7 +17,7 @@ from orders.models import Order, OrderChannel, OrderStatus, PaymentStatus
 from orders.services.placing import PlaceResult
 from shoppers import services
 from shoppers.errors import CheckoutError
-from shoppers.models import Cart, CartLine, WishListItem
+from shoppers.models import CartCheckout, CartLine, WishListItem
 
 from .factories import ShopperAccountFactory, ShopperAddressFactory
 
@@ -148,7 +148,8 @@ def test_pay_on_delivery_places_the_cart_at_voice_prices_and_empties_it(pod_acco
     assert order.shipping_address == ADA and order.email == "ada@example.com"
     assert order.customer_id == pod_account.customer_id
     assert cart_state(pod_account) == []
-    assert Cart.objects.get(customer=pod_account.customer).pending_order is None
+    (checkout,) = CartCheckout.objects.filter(cart__customer=pod_account.customer)
+    assert checkout.order_id == order.pk and checkout.lines_taken_at is not None
     soap.refresh_from_db()
     assert soap.stock == 7
 
@@ -273,7 +274,7 @@ def test_a_declined_card_places_nothing_and_keeps_the_cart(card_account, pay_wit
     (draft,) = Order.objects.filter(customer=card_account.customer)
     assert draft.status == OrderStatus.DRAFT
     assert cart_state(card_account) == [("SOAP", 2)]
-    assert Cart.objects.get(customer=card_account.customer).pending_order is None
+    assert not CartCheckout.objects.filter(cart__customer=card_account.customer).exists()
     soap.refresh_from_db()
     assert soap.stock == 10
 
@@ -296,8 +297,8 @@ def test_a_card_needing_authentication_keeps_the_cart_until_the_order_is_placed(
     assert needs.value.finish_url == "https://shop.example.com/pay/t0ken/"
     (draft,) = Order.objects.filter(customer=card_account.customer)
     assert draft.status == OrderStatus.DRAFT and draft.shipping_address == ADA
-    cart = Cart.objects.get(customer=card_account.customer)
-    assert cart.pending_order_id == draft.pk
+    (checkout,) = CartCheckout.objects.filter(cart__customer=card_account.customer)
+    assert (checkout.order_id, checkout.lines_taken_at) == (draft.pk, None)
     assert cart_state(card_account) == [("BRUSH", 1), ("SOAP", 2)]
 
     # Meanwhile one more soap goes in; then the shopper finishes 3-D Secure and cards places
@@ -308,7 +309,13 @@ def test_a_card_needing_authentication_keeps_the_cart_until_the_order_is_placed(
         payment=orders.PaymentResult(reference_id="card-3ds", amount=draft.total),
     )
     assert cart_state(card_account) == [("SOAP", 1)]
-    assert Cart.objects.get(customer=card_account.customer).pending_order is None
+    checkout.refresh_from_db()
+    assert checkout.lines_taken_at is not None
+    # Later saves of the placed order (a capture, a note) take nothing more.
+    services.cart_add(customer=card_account.customer, product=brush)
+    draft.refresh_from_db()
+    draft.save()
+    assert cart_state(card_account) == [("BRUSH", 1), ("SOAP", 1)]
 
 
 def test_an_order_placed_elsewhere_leaves_the_cart_alone(pod_account):
