@@ -1,4 +1,5 @@
-"""Saved cards and the Stripe gateway: the store's Stripe keys, cards saved with SetupIntents, off-session charges, the Stripe webhook."""
+"""Saved cards and the Stripe gateway: the store's Stripe keys, cards saved with
+SetupIntents, off-session charges, the Stripe webhook."""
 
 from django.apps import AppConfig
 

@@ -87,5 +87,7 @@ def csp_additions(config: StripeConfig) -> dict[str, list[str]]:
     return {
         "script-src": [js],
         "connect-src": sorted({js, api}),
-        "frame-src": sorted({js, "https://hooks.stripe.com"} if not config.is_localstripe else {js}),
+        "frame-src": sorted(
+            {js, "https://hooks.stripe.com"} if not config.is_localstripe else {js}
+        ),
     }

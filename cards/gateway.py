@@ -104,9 +104,7 @@ class StripeGateway:
         client = client_for(_store(authorization))
         pi_id = authorization.amazon_id
         try:
-            intent = client.v1.payment_intents.cancel(
-                pi_id, {}, {"idempotency_key": reference_id}
-            )
+            intent = client.v1.payment_intents.cancel(pi_id, {}, {"idempotency_key": reference_id})
         except stripe.StripeError as exc:
             intent = self._retrieve_after_error(client, pi_id, exc)
             if intent.status != "canceled":

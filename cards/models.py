@@ -101,7 +101,7 @@ class SavedCard(models.Model):
         return self.BRANDS.get(self.brand.lower(), self.brand.title() or "Card")
 
     def describe(self) -> str:
-        """"Visa ending in 4242"."""
+        """The words shoppers read and hear: "Visa ending in 4242"."""
         return f"{self.brand_name()} ending in {self.last4}"
 
 

@@ -4,7 +4,7 @@ bank wants authenticated (3-D Secure)."""
 import json
 
 import stripe
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,9 +31,7 @@ def stripe_webhook(request: HttpRequest, store_slug: str) -> HttpResponse:
         return JsonResponse({"error": "no webhook secret"}, status=400)
     payload = request.body
     try:
-        stripe.Webhook.construct_event(
-            payload, request.headers.get("Stripe-Signature", ""), secret
-        )
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature", ""), secret)
         event = json.loads(payload)
     except (ValueError, stripe.SignatureVerificationError):
         return JsonResponse({"error": "bad signature or payload"}, status=400)
@@ -42,7 +40,7 @@ def stripe_webhook(request: HttpRequest, store_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def finish_payment(request: HttpRequest, store_slug: str, token: str) -> HttpResponse:
+def finish_payment(request: HttpRequest, store_slug: str, token: str) -> HttpResponseBase:
     payment = payment_for_token(store_slug=store_slug, token=token)
     if payment is None:
         raise Http404("This payment link is not valid.")
@@ -67,8 +65,7 @@ def finish_payment(request: HttpRequest, store_slug: str, token: str) -> HttpRes
         "card": payment.card.describe() if payment.card else "",
         "error": error,
         "waiting": payment.status == StripePaymentStatus.REQUIRES_ACTION,
-        "placed": payment.status
-        in (StripePaymentStatus.AUTHORIZED, StripePaymentStatus.CAPTURED),
+        "placed": payment.status in (StripePaymentStatus.AUTHORIZED, StripePaymentStatus.CAPTURED),
     }
     if context["waiting"]:
         config = stripe_config(store)

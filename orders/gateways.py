@@ -27,10 +27,10 @@ hand (collected cash, handed money back) and completes at once.
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Protocol
 
 from django.conf import settings

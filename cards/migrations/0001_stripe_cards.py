@@ -5,132 +5,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('merchant', '0008_shop_settings'),
-        ('orders', '0007_order_channel'),
+        ("merchant", "0008_shop_settings"),
+        ("orders", "0007_order_channel"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedCard',
+            name="SavedCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stripe_payment_method_id', models.CharField(max_length=255, unique=True)),
-                ('brand', models.CharField(max_length=30)),
-                ('last4', models.CharField(max_length=4)),
-                ('exp_month', models.PositiveSmallIntegerField()),
-                ('exp_year', models.PositiveSmallIntegerField()),
-                ('is_default', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_cards', to='orders.customer')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stripe_payment_method_id", models.CharField(max_length=255, unique=True)),
+                ("brand", models.CharField(max_length=30)),
+                ("last4", models.CharField(max_length=4)),
+                ("exp_month", models.PositiveSmallIntegerField()),
+                ("exp_year", models.PositiveSmallIntegerField()),
+                ("is_default", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_cards",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_default', 'created_at', 'id'],
+                "ordering": ["-is_default", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StripeCustomer',
+            name="StripeCustomer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stripe_id', models.CharField(max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='stripe_customer', to='orders.customer')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stripe_id", models.CharField(max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stripe_customer",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StripeDispute',
+            name="StripeDispute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dispute_id', models.CharField(max_length=255, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('currency', models.CharField(choices=[('USD', 'US dollar'), ('GBP', 'Pound sterling'), ('EUR', 'Euro')], max_length=3)),
-                ('reason', models.CharField(blank=True, max_length=60)),
-                ('status', models.CharField(max_length=40)),
-                ('event_created', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stripe_disputes', to='orders.order')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dispute_id", models.CharField(max_length=255, unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("USD", "US dollar"), ("GBP", "Pound sterling"), ("EUR", "Euro")],
+                        max_length=3,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=60)),
+                ("status", models.CharField(max_length=40)),
+                ("event_created", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stripe_disputes",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StripeEvent',
+            name="StripeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=255)),
-                ('type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=255)),
-                ('created', models.DateTimeField(help_text='When Stripe created the event.')),
-                ('outcome', models.CharField(blank=True, max_length=60)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=255)),
+                ("type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=255)),
+                ("created", models.DateTimeField(help_text="When Stripe created the event.")),
+                ("outcome", models.CharField(blank=True, max_length=60)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StripePayment',
+            name="StripePayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payment_method_id', models.CharField(max_length=255)),
-                ('reference_id', models.CharField(max_length=32, unique=True)),
-                ('payment_intent_id', models.CharField(blank=True, max_length=255)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('currency', models.CharField(choices=[('USD', 'US dollar'), ('GBP', 'Pound sterling'), ('EUR', 'Euro')], max_length=3)),
-                ('capture_at_once', models.BooleanField()),
-                ('status', models.CharField(choices=[('creating', 'Being sent to Stripe'), ('requires_action', 'Waiting for the shopper to authenticate'), ('authorized', 'Authorized'), ('captured', 'Captured'), ('failed', 'Failed'), ('released', 'Given back (the order could not be placed)')], default='creating', max_length=20)),
-                ('failure_code', models.CharField(blank=True, max_length=60)),
-                ('link_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('card', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='cards.savedcard')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stripe_payments', to='orders.order')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("payment_method_id", models.CharField(max_length=255)),
+                ("reference_id", models.CharField(max_length=32, unique=True)),
+                ("payment_intent_id", models.CharField(blank=True, max_length=255)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("USD", "US dollar"), ("GBP", "Pound sterling"), ("EUR", "Euro")],
+                        max_length=3,
+                    ),
+                ),
+                ("capture_at_once", models.BooleanField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("creating", "Being sent to Stripe"),
+                            ("requires_action", "Waiting for the shopper to authenticate"),
+                            ("authorized", "Authorized"),
+                            ("captured", "Captured"),
+                            ("failed", "Failed"),
+                            ("released", "Given back (the order could not be placed)"),
+                        ],
+                        default="creating",
+                        max_length=20,
+                    ),
+                ),
+                ("failure_code", models.CharField(blank=True, max_length=60)),
+                ("link_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "card",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="cards.savedcard",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stripe_payments",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StripeSettings',
+            name="StripeSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret_key_encrypted', models.TextField(blank=True, editable=False)),
-                ('publishable_key', models.CharField(blank=True, max_length=255)),
-                ('webhook_secret_encrypted', models.TextField(blank=True, editable=False)),
-                ('capture', models.CharField(choices=[('on_shipping', 'Authorize when ordering, capture when shipping'), ('at_once', 'Capture when ordering')], default='on_shipping', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('store', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='stripe_settings', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret_key_encrypted", models.TextField(blank=True, editable=False)),
+                ("publishable_key", models.CharField(blank=True, max_length=255)),
+                ("webhook_secret_encrypted", models.TextField(blank=True, editable=False)),
+                (
+                    "capture",
+                    models.CharField(
+                        choices=[
+                            ("on_shipping", "Authorize when ordering, capture when shipping"),
+                            ("at_once", "Capture when ordering"),
+                        ],
+                        default="on_shipping",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "store",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stripe_settings",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Stripe settings',
-                'verbose_name_plural': 'Stripe settings',
+                "verbose_name": "Stripe settings",
+                "verbose_name_plural": "Stripe settings",
             },
         ),
         migrations.AddConstraint(
-            model_name='savedcard',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('customer',), name='saved_card_one_default'),
+            model_name="savedcard",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)),
+                fields=("customer",),
+                name="saved_card_one_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stripeevent',
-            constraint=models.UniqueConstraint(fields=('store', 'event_id'), name='stripe_event_once'),
+            model_name="stripeevent",
+            constraint=models.UniqueConstraint(
+                fields=("store", "event_id"), name="stripe_event_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stripepayment',
-            constraint=models.UniqueConstraint(condition=models.Q(('payment_intent_id', ''), _negated=True), fields=('payment_intent_id',), name='stripe_payment_intent_unique'),
+            model_name="stripepayment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("payment_intent_id", ""), _negated=True),
+                fields=("payment_intent_id",),
+                name="stripe_payment_intent_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stripepayment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='stripe_payment_gt_0'),
+            model_name="stripepayment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="stripe_payment_gt_0"
+            ),
         ),
     ]

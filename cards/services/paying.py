@@ -20,6 +20,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from stripe.params import PaymentIntentCreateParams
 
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
@@ -110,7 +111,7 @@ def order_pay_with_card(
     config = stripe_config(order.store)
     client = stripe_client(config)
     stripe_customer = StripeCustomer.objects.get(customer_id=card.customer_id)
-    params: dict = {
+    params: PaymentIntentCreateParams = {
         "amount": to_minor(payment.amount, payment.currency),
         "currency": payment.currency.lower(),
         "customer": stripe_customer.stripe_id,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import stripe
 from django.db import transaction
 from django.utils import timezone
+from stripe.params import SetupIntentCreateParams
 
 from orders.models import Customer
 
@@ -55,14 +56,12 @@ def card_setup_start(*, customer: Customer) -> CardSetup:
     config = stripe_config(customer.store)
     client = stripe_client(config)
     customer = _lock_customer(customer)
-    setup = client.v1.setup_intents.create(
-        {
-            "customer": stripe_customer_id(customer, client),
-            "usage": "off_session",
-            "payment_method_types": ["card"],
-            "metadata": {"store": customer.store.slug, "customer": str(customer.pk)},
-        }
-    )
+    params: SetupIntentCreateParams = {
+        "customer": stripe_customer_id(customer, client),
+        "usage": "off_session",
+        "metadata": {"store": customer.store.slug, "customer": str(customer.pk)},
+    }
+    setup = client.v1.setup_intents.create(params)
     return CardSetup(
         setup_intent_id=setup.id,
         client_secret=setup.client_secret or "",
@@ -193,7 +192,8 @@ def card_save_for_test(
             setup.setup_intent_id, {"payment_method": method.id}
         )
     except stripe.CardError as exc:
-        raise CardDeclined(exc.user_message or "Your card was declined.", code="card_declined")
+        message = exc.user_message or "Your card was declined."
+        raise CardDeclined(message, code="card_declined") from exc
     if confirmed.status == "requires_action":
         client.v1.setup_intents.confirm(setup.setup_intent_id, {})
     return card_save(customer=customer, setup_intent_id=setup.setup_intent_id)

@@ -1,8 +1,10 @@
 from decimal import Decimal
+from typing import cast
 
 import factory
 
 from cards.models import SavedCard, StripeSettings
+from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from merchant.tests.factories import StoreFactory
 from orders import services as orders
@@ -34,7 +36,7 @@ class SavedCardFactory(factory.django.DjangoModelFactory):
 
 def draft_order(customer, *, price: str = "10.00", quantity: int = 2, stock: int | None = 50):
     """The shopper's cart, priced by orders (8 % tax in the default store), with an email."""
-    product = ProductFactory(store=customer.store, price=Decimal(price), stock=stock)
+    product = cast(Product, ProductFactory(store=customer.store, price=Decimal(price), stock=stock))
     order = orders.cart_start(customer=customer, locale="en-US", source="web")
     order = orders.cart_set_items(
         order=order, items=[orders.CartItem(product=product, quantity=quantity)]

@@ -61,8 +61,9 @@ def test_card_setup_start_makes_a_stripe_customer_and_a_setup_intent(customer, l
     assert at_stripe["usage"] == "off_session"
     # The same Stripe customer for the next card.
     cards.card_setup_start(customer=customer)
-    assert customer.__class__.objects.get(pk=customer.pk).stripe_customer.stripe_id == (
-        at_stripe["customer"]
+    assert (
+        customer.__class__.objects.get(pk=customer.pk).stripe_customer.stripe_id
+        == (at_stripe["customer"])
     )
 
 
@@ -237,9 +238,8 @@ def test_declined_card_places_nothing(customer, localstripe):
         order=order, card=good, off_session=True, actor_label=orders.SHOPPER
     )
     assert placed.order.status == OrderStatus.PLACED
-    assert sorted(StripePayment.objects.filter(order=order).values_list("reference_id", flat=True)) == [
-        f"o{order.pk}-s1", f"o{order.pk}-s2",
-    ]  # fmt: skip
+    references = StripePayment.objects.filter(order=order).values_list("reference_id", flat=True)
+    assert sorted(references) == [f"o{order.pk}-s1", f"o{order.pk}-s2"]
 
 
 @pytest.mark.parametrize("number", [NEEDS_AUTH, NEEDS_AUTH_TOO])
@@ -267,4 +267,7 @@ def test_card_needing_authentication_leaves_a_draft_and_emails_the_link(
     assert payment.status == "requires_action"
     assert [m.to for m in mail.outbox] == [["ada@example.com"]]
     assert prefix in mail.outbox[0].body
-    assert mail.outbox[0].subject == f"Confirm your payment for {order.store.name} order {order.number}"
+    assert (
+        mail.outbox[0].subject
+        == f"Confirm your payment for {order.store.name} order {order.number}"
+    )

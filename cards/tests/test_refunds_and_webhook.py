@@ -167,9 +167,7 @@ def test_a_bad_signature_is_refused_and_nothing_is_booked(
     assert money(paid_order) == (Decimal("21.60"), Decimal("0"), Decimal("5.00"))
 
 
-def test_a_store_with_its_own_webhook_secret_refuses_the_environments(
-    client, store, localstripe
-):
+def test_a_store_with_its_own_webhook_secret_refuses_the_environments(client, store, localstripe):
     own = StripeSettings.objects.get(store=store)
     own.set_webhook_secret("whsec_store_own")
     own.save()
@@ -209,7 +207,7 @@ def test_3ds_finished_on_the_page_then_the_webhook_places_once(client, customer,
     assert page.status_code == 200
     assert b"Confirm the payment" in page.content
     policy = page["Content-Security-Policy"]
-    assert f"script-src 'self' 'nonce-" in policy and localstripe.api_base in policy
+    assert "script-src 'self' 'nonce-" in policy and localstripe.api_base in policy
 
     assert authenticate(localstripe, payment)["status"] == "succeeded"
     done = client.post(page_url)
@@ -221,7 +219,9 @@ def test_3ds_finished_on_the_page_then_the_webhook_places_once(client, customer,
     succeeded = event("payment_intent.succeeded", {"id": payment.payment_intent_id})
     assert post_event(client, customer.store, succeeded).json() == {"outcome": "already booked"}
     assert OrderEvent.objects.filter(order=order, type="placed").count() == 1
-    assert PaymentTransaction.objects.filter(order=order, kind=PaymentKind.AUTHORIZATION).count() == 1
+    assert (
+        PaymentTransaction.objects.filter(order=order, kind=PaymentKind.AUTHORIZATION).count() == 1
+    )
 
 
 def test_3ds_failure_then_success_with_the_webhook_first(client, customer, localstripe):
@@ -305,5 +305,7 @@ def test_another_stores_events_and_links_find_nothing(client, store, paid_order,
 
     payment = StripePayment.objects.get(order=paid_order)
     path = cards.finish_path(payment)
-    assert client.get(path.replace(f"/shop/{store.slug}/", f"/shop/{other.slug}/")).status_code == 404
+    assert (
+        client.get(path.replace(f"/shop/{store.slug}/", f"/shop/{other.slug}/")).status_code == 404
+    )
     assert client.get(path[:-3] + "xx/").status_code == 404
