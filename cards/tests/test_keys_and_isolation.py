@@ -14,6 +14,7 @@ from cards.tests.factories import draft_order
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from orders import services as orders
+from orders.customer_sections import CustomerSection, customer_sections
 from orders.models import OrderStatus, PaymentTransaction
 from orders.tests.factories import CustomerFactory
 
@@ -161,3 +162,40 @@ def test_test_cards_only_on_localstripe(store, settings):
     with pytest.raises(NotLocalStripe):
         cards.card_save_for_test(customer=CustomerFactory(store=store))
     assert SavedCard.objects.count() == 0
+
+
+def test_erasing_a_customer_forgets_their_cards_and_stripe_customer(
+    store, localstripe, django_capture_on_commit_callbacks
+):
+    ada = CustomerFactory(store=store)
+    cards.card_save_for_test(customer=ada)
+    stripe_id = ada.stripe_customer.stripe_id
+    bob = CustomerFactory(store=store)
+    bobs = cards.card_save_for_test(customer=bob)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.customer_erase(customer=ada)
+
+    assert SavedCard.objects.filter(customer=ada).count() == 0
+    assert StripeCustomer.objects.filter(customer=ada).count() == 0
+    assert localstripe.call("GET", f"/v1/customers/{stripe_id}")["http_status"] == 404
+    assert list(SavedCard.objects.all()) == [bobs]
+
+
+def test_the_support_console_shows_saved_cards(store, localstripe):
+    ada = CustomerFactory(store=store)
+    assert customer_sections(ada) == []
+    cards.card_save_for_test(customer=ada, exp_month=3, exp_year=2031)
+    cards.card_save_for_test(customer=ada, number="5555555555554444", exp_month=11, exp_year=2032)
+
+    assert customer_sections(ada) == [
+        CustomerSection(
+            title="Saved cards",
+            rows=[
+                ("Visa ending in 4242", "expires 03/2031, default"),
+                ("Visa ending in 4444", "expires 11/2032"),
+            ],
+            empty="No saved cards.",
+            order=40,
+        )
+    ]
