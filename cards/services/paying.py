@@ -126,6 +126,11 @@ def order_pay_with_card(
     }
     if off_session:
         params["off_session"] = True
+    if not config.is_localstripe:
+        # Stripe enables automatic payment methods by default, and confirming then needs a
+        # return_url unless redirects are ruled out; a saved card never redirects.
+        # localstripe knows neither parameter and refuses unknown ones.
+        params["automatic_payment_methods"] = {"enabled": True, "allow_redirects": "never"}
     try:
         intent = client.v1.payment_intents.create(params, {"idempotency_key": payment.reference_id})
     except stripe.CardError as exc:
