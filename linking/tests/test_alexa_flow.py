@@ -18,7 +18,7 @@ from requests_oauthlib import OAuth2Session
 from linking.selectors import account_is_linked, linked_access
 
 from .conftest import ALEXA_REDIRECT
-from .factories import make_alexa_client
+from .factories import make_alexa_client, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,7 +30,7 @@ SCOPES = ["profile", "cart", "orders"]
 def shopper_consents(shopper, authorization_url: str) -> str:
     """The shopper signs in and allows: returns where the browser is sent (Alexa's URI)."""
     browser = Client()
-    browser.force_login(shopper.user)
+    sign_in(browser, shopper)
     parts = urlsplit(authorization_url)
     page = browser.get(f"{parts.path}?{parts.query}")
     assert page.status_code == 200, page.content
@@ -123,7 +123,7 @@ def test_a_wrong_redirect_uri_gets_no_code(live_server, shopper, alexa):
     )
     url, _state = evil.authorization_url(f"{live_server.url}/o/authorize/")
     browser = Client()
-    browser.force_login(shopper.user)
+    sign_in(browser, shopper)
     parts = urlsplit(url)
 
     page = browser.get(f"{parts.path}?{parts.query}")
