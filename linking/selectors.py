@@ -42,7 +42,9 @@ def alexa_client_by_client_id(client_id: str) -> StoreAlexaClient | None:
     )
 
 
-def shopper_of_store(user: AbstractBaseUser | AnonymousUser, store: Store) -> "ShopperAccount | None":
+def shopper_of_store(
+    user: AbstractBaseUser | AnonymousUser, store: Store
+) -> "ShopperAccount | None":
     """The user's shopper account when it belongs to ``store`` (a staff login has none)."""
     if not user.is_authenticated or not user.is_active:
         return None

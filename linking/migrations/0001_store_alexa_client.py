@@ -6,44 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('merchant', '0008_shop_settings'),
+        ("merchant", "0008_shop_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.OAUTH2_PROVIDER_APPLICATION_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoreAlexaClient',
+            name="StoreAlexaClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pkce_required', models.BooleanField(default=False, help_text="On only when the skill's account-linking settings switch PKCE on: Alexa sends a code challenge then, and not otherwise.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('rotated_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='store_alexa_client', to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL)),
-                ('store', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='alexa_client', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pkce_required",
+                    models.BooleanField(
+                        default=False,
+                        help_text="On only when the skill's account-linking settings switch PKCE on: Alexa sends a code challenge then, and not otherwise.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("rotated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="store_alexa_client",
+                        to=settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+                    ),
+                ),
+                (
+                    "store",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alexa_client",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Alexa account-linking client',
+                "verbose_name": "Alexa account-linking client",
             },
         ),
         migrations.CreateModel(
-            name='AlexaClientEvent',
+            name="AlexaClientEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Client created'), ('rotated', 'Secret rotated'), ('changed', 'Settings changed'), ('unlinked', 'Shopper unlinked')], max_length=20)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alexa_client_events', to='merchant.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Client created"),
+                            ("rotated", "Secret rotated"),
+                            ("changed", "Settings changed"),
+                            ("unlinked", "Shopper unlinked"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alexa_client_events",
+                        to="merchant.store",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['store', '-created_at'], name='alexa_client_event_store_time')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["store", "-created_at"], name="alexa_client_event_store_time"
+                    )
+                ],
             },
         ),
     ]

@@ -94,7 +94,9 @@ def test_the_export_writes_account_linking_json_beside_the_skill_package(
 def test_a_store_without_a_client_exports_no_account_linking(store, tmp_path):
     ProductFactory(store=store, name="Green tea")
 
-    call_command("export_skill_package", "--store", "tea-house", str(tmp_path), stdout=io.StringIO())
+    call_command(
+        "export_skill_package", "--store", "tea-house", str(tmp_path), stdout=io.StringIO()
+    )
 
     assert not (tmp_path / "account-linking.json").exists()
     assert "account-linking.json" not in build_skill_package(store=store).files()
