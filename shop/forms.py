@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 
 MAX_QUANTITY = 99
 # Where the shop delivers: ISO 3166 codes, as Amazon writes them in addresses.
@@ -137,51 +136,6 @@ class CheckoutForm(forms.Form):
         return int(card)
 
 
-class VoiceCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Four-digit code",
-        min_length=4,
-        max_length=4,
-        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": "Choose four digits.",
-            "min_length": "The code has exactly four digits.",
-            "max_length": "The code has exactly four digits.",
-        },
-    )
-    repeat = forms.CharField(
-        label="The same four digits again",
-        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": "Type the code a second time."},
-    )
-
-    def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"]
-        if not code.isdigit():
-            raise forms.ValidationError("The code is four digits, 0 to 9, nothing else.")
-        return code
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("code") and cleaned.get("repeat") and cleaned["code"] != cleaned["repeat"]:
-            self.add_error("repeat", "The two codes differ: type the same four digits twice.")
-        return cleaned
-
-
-class LoginForm(forms.Form):
-    email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Fill in your email address.",
-            "invalid": "That is not an email address.",
-        },
-    )
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Fill in your password."},
-    )
-
-
 class PasswordConfirmForm(forms.Form):
     """Deleting the account asks for the password again."""
 
@@ -190,87 +144,3 @@ class PasswordConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Type your password to confirm."},
     )
-
-
-def _password_errors(password: str, user: Any = None) -> list[str]:
-    try:
-        password_validation.validate_password(password, user)
-    except forms.ValidationError as exc:
-        return list(exc.messages)
-    return []
-
-
-class SignUpForm(forms.Form):
-    name = forms.CharField(
-        label="Your name",
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Fill in your name."},
-    )
-    email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Fill in your email address.",
-            "invalid": "That is not an email address.",
-        },
-    )
-    password1 = forms.CharField(
-        label="Password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a password."},
-    )
-    password2 = forms.CharField(
-        label="The same password again",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password a second time."},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords differ: type the same one twice.")
-        elif first:
-            probe = get_user_model()(
-                email=cleaned.get("email", ""), first_name=cleaned.get("name", "")
-            )
-            for message in _password_errors(first, probe):
-                self.add_error("password1", message)
-        return cleaned
-
-
-class PasswordResetRequestForm(forms.Form):
-    email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Fill in the email of your account.",
-            "invalid": "That is not an email address.",
-        },
-    )
-
-
-class NewPasswordForm(forms.Form):
-    new_password1 = forms.CharField(
-        label="New password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a new password."},
-    )
-    new_password2 = forms.CharField(
-        label="The same password again",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password a second time."},
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if first and second and first != second:
-            self.add_error("new_password2", "The two passwords differ: type the same one twice.")
-        elif first:
-            for message in _password_errors(first, self.user):
-                self.add_error("new_password1", message)
-        return cleaned

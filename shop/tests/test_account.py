@@ -117,16 +117,17 @@ def test_another_shoppers_address_is_not_found_and_unchanged(store, ada):
 
 def test_voice_code(store, ada):
     client = signed_in(ada)
-    mismatch = client.post(url("voice_code", store), {"code": "1234", "repeat": "1243"})
-    letters = client.post(url("voice_code", store), {"code": "12a4", "repeat": "12a4"})
-    short = client.post(url("voice_code", store), {"code": "123", "repeat": "123"})
-    assert "The two codes differ: type the same four digits twice." in mismatch.content.decode()
-    assert "The code is four digits, 0 to 9, nothing else." in letters.content.decode()
-    assert "The code has exactly four digits." in short.content.decode()
+    mismatch = client.post(url("voice_code", store), {"code": "1234", "code_again": "1243"})
+    letters = client.post(url("voice_code", store), {"code": "12a4", "code_again": "12a4"})
+    short = client.post(url("voice_code", store), {"code": "123", "code_again": "123"})
+    assert mismatch.status_code == 400
+    assert "The two codes differ." in mismatch.content.decode()
+    assert "Four digits, please." in letters.content.decode()
+    assert "Four digits, please." in short.content.decode()
     ada.refresh_from_db()
     assert ada.voice_code_hash == ""
 
-    done = client.post(url("voice_code", store), {"code": "4821", "repeat": "4821"})
+    done = client.post(url("voice_code", store), {"code": "4821", "code_again": "4821"})
     assert done.status_code == 302
     ada.refresh_from_db()
     assert ada.voice_code_hash != "" and "4821" not in ada.voice_code_hash

@@ -20,11 +20,12 @@ from cards.models import SavedCard
 from cards.web import allow_stripe_js
 from linking import selectors as linking_reads
 from linking import services as linking
+from shoppers import forms as shopper_forms
 from shoppers import selectors as shopper_reads
 from shoppers import services as shoppers
 from shoppers.models import ShopperAddress
 
-from ..forms import AddressForm, PasswordConfirmForm, VoiceCodeForm
+from ..forms import AddressForm, PasswordConfirmForm
 from ..pages import SignedInRequest, render_page, shopper_page
 
 
@@ -211,9 +212,9 @@ def unlink(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @shopper_page
 def voice_code(request: SignedInRequest) -> HttpResponse:
-    form = VoiceCodeForm(request.POST or None)
+    form = shopper_forms.VoiceCodeForm(request.POST or None, account=request.shopper)
     if request.method == "POST" and form.is_valid():
-        shoppers.voice_code_set(account=request.shopper, code=form.cleaned_data["code"])
+        form.save()
         messages.success(
             request, "Your voice purchase code is set. Alexa asks for it before paying."
         )

@@ -1,12 +1,12 @@
 """Signing up, confirming the email, signing in and out, resetting a password: always at one
-store (the store of the page goes to the shoppers app's services). The login goes through
-Django's ``authenticate`` (so django-axes counts and throttles it) with the store in the
-credentials, which only ``shoppers.auth.ShopperBackend`` answers."""
+store. The forms are the shoppers app's, each scoped to the page's store; the login form
+authenticates through Django's ``authenticate`` with the store in the credentials (only
+``shoppers.auth.ShopperBackend`` answers it, and django-axes counts and throttles it)."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,26 +14,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shoppers import selectors as shopper_reads
+from shoppers import forms as shopper_forms
 from shoppers import services as shoppers
-from shoppers.emails import RESET
 from shoppers.errors import ShopperError
 
-from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm, SignUpForm
 from ..pages import ShopRequest, render_page, shop_page
 
 BACKEND = "shoppers.auth.ShopperBackend"
 
 
+def _next(request: ShopRequest) -> str:
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
 def _safe_next(request: ShopRequest) -> str:
-    """Where to go after signing in: ``next`` when it is a page of this store's shop (or the
-    account-linking consent page), else the shop's home."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    """Where to go after signing in: ``next`` when it is a page of this site (a shop page,
+    the account-linking consent page), else the shop's home."""
+    target = _next(request)
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return reverse("shop:home", args=[request.store.slug])
+
+
+def _sign_in(request: ShopRequest, user: AbstractBaseUser) -> None:
+    auth_login(request, user, backend=BACKEND)
 
 
 @sensitive_post_parameters("password")
@@ -42,27 +48,16 @@ def _safe_next(request: ShopRequest) -> str:
 def login(request: ShopRequest) -> HttpResponse:
     if request.shopper is not None and request.method == "GET":
         return redirect(_safe_next(request))
-    form = LoginForm(request.POST or None)
+    form = shopper_forms.LoginForm(request.POST or None, request=request, store=request.store)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            store=request.store,
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-        )
-        if user is None:
-            form.add_error(
-                None,
-                "That email and password do not match an account at this shop. "
-                "Check both, or reset your password.",
-            )
-        else:
-            auth_login(request, user, backend=BACKEND)
-            return redirect(_safe_next(request))
+        user = form.get_user()
+        assert user is not None  # a valid form authenticated someone
+        _sign_in(request, user)
+        return redirect(_safe_next(request))
     return render_page(
         request,
         "shop/login.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {"form": form, "next": _next(request)},
         status=400 if form.is_bound else 200,
     )
 
@@ -79,19 +74,11 @@ def logout(request: ShopRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @shop_page
 def signup(request: ShopRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
+    form = shopper_forms.SignUpForm(request.POST or None, store=request.store)
     if request.method == "POST" and form.is_valid():
-        try:
-            account = shoppers.account_sign_up(
-                store=request.store,
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                name=form.cleaned_data["name"],
-            )
-        except ShopperError as exc:
-            form.add_error("email", exc.message)
-        else:
-            auth_login(request, account.user, backend=BACKEND)
+        account = form.save()
+        if account is not None:
+            _sign_in(request, account.user)
             request.shopper = account
             return render_page(
                 request,
@@ -101,7 +88,7 @@ def signup(request: ShopRequest) -> HttpResponse:
     return render_page(
         request,
         "shop/signup.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {"form": form, "next": _next(request)},
         status=400 if form.is_bound else 200,
     )
 
@@ -119,36 +106,30 @@ def verify_email(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @shop_page
 def password_reset(request: ShopRequest) -> HttpResponse:
-    form = PasswordResetRequestForm(request.POST or None)
+    form = shopper_forms.PasswordResetForm(request.POST or None, store=request.store)
     if request.method == "POST" and form.is_valid():
-        shoppers.account_password_reset_start(store=request.store, email=form.cleaned_data["email"])
+        form.save()
         return render_page(request, "shop/password_reset_sent.html")
     return render_page(
         request, "shop/password_reset.html", {"form": form}, status=400 if form.is_bound else 200
     )
 
 
-@sensitive_post_parameters("new_password1", "new_password2")
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 @shop_page
 def password_reset_confirm(request: ShopRequest, uidb64: str, token: str) -> HttpResponse:
-    account = shopper_reads.account_for_link(
-        store=request.store, uidb64=uidb64, token=token, kind=RESET
+    form = shopper_forms.SetPasswordForm(
+        request.POST or None, store=request.store, uidb64=uidb64, token=token
     )
-    if account is None:
+    if not form.link_is_valid:
         return render_page(
             request, "shop/password_reset_confirm.html", {"bad_link": True}, status=400
         )
-    form = NewPasswordForm(request.POST or None, user=account.user)
     if request.method == "POST" and form.is_valid():
         try:
-            shoppers.account_password_reset_finish(
-                store=request.store,
-                uidb64=uidb64,
-                token=token,
-                password=form.cleaned_data["new_password1"],
-            )
-        except ShopperError:
+            form.save()
+        except ShopperError:  # the link was used a moment ago (another tab)
             return render_page(
                 request, "shop/password_reset_confirm.html", {"bad_link": True}, status=400
             )
