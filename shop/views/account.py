@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cards import selectors as card_reads
 from cards import services as cards
-from cards.errors import CardDeclined
+from cards.errors import CardError
 from cards.models import SavedCard
 from cards.web import allow_stripe_js
 from linking import selectors as linking_reads
@@ -153,18 +153,22 @@ def card_add(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         setup_intent_id = request.POST.get("setup_intent_id", "").strip()
         if not setup_intent_id:
-            error = "The card was not saved: fill in the card's details and try again."
+            error = "The card was not saved: fill in the card details and try again."
         else:
             try:
                 card = cards.card_save(customer=customer, setup_intent_id=setup_intent_id)
-            except CardDeclined as exc:
-                error = f"The card was not saved: {exc}"
+            except CardError as exc:
+                error = f"The card was not saved: {exc.message}"
             else:
                 messages.success(request, f"{card.describe()} is saved.")
                 return redirect(
                     _next_or(request, reverse("shop:account", args=[request.store.slug]))
                 )
-    setup = cards.card_setup_start(customer=customer)
+    try:
+        setup = cards.card_setup_start(customer=customer)
+    except CardError as exc:  # no Stripe keys for this store, or Stripe unreachable
+        messages.error(request, f"Cards cannot be added at the moment: {exc.message}")
+        return redirect("shop:account", request.store.slug)
     response = render_page(
         request,
         "shop/card_form.html",
@@ -184,8 +188,12 @@ def card_add(request: SignedInRequest) -> HttpResponse:
 @shopper_page
 def card_remove(request: SignedInRequest, card_id: int) -> HttpResponse:
     card = _card(request, card_id)
-    cards.card_remove(customer=request.shopper.customer, card=card)
-    messages.success(request, f"{card.describe()} is removed from your account.")
+    try:
+        cards.card_remove(customer=request.shopper.customer, card=card)
+    except CardError as exc:
+        messages.error(request, f"{card.describe()} was not removed: {exc.message}")
+    else:
+        messages.success(request, f"{card.describe()} is removed from your account.")
     return redirect("shop:account", request.store.slug)
 
 

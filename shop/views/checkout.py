@@ -26,6 +26,7 @@ from ..forms import CheckoutForm
 from ..pages import SignedInRequest, render_page, shopper_page
 
 SOURCE = "web"
+RETRY = "choose another card, or try again in a moment."
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +59,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 finish = urlsplit(exc.finish_url)
                 return redirect(urlunsplit(("", "", finish.path, finish.query, "")))
             except CardDeclined as exc:
-                form.add_error("card", f"The card was declined: {exc}. Nothing was charged.")
+                form.add_error("card", f"{exc.message} Nothing was charged: {RETRY}")
             except CheckoutError as exc:
                 just_placed = selectors.recent_web_order(customer=customer)
                 if exc.code == CheckoutErrorCode.EMPTY_CART and just_placed is not None:
