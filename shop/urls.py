@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     # The account.
     path(S + "account/", account.account, name="account"),
+    path(S + "account/verify-again/", account.resend_verification, name="resend_verification"),
     path(S + "account/addresses/add/", account.address_add, name="address_add"),
     path(S + "account/addresses/<int:address_id>/", account.address_edit, name="address_edit"),
     path(

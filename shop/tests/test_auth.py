@@ -185,3 +185,19 @@ def test_logins_are_throttled_per_store_and_email(client, store, settings):
     # The same email at another store is another account, not locked.
     there = client.post(url("login", other), {"email": "ada@example.com", "password": PASSWORD})
     assert there.status_code == 302
+
+
+def test_send_the_verification_link_again(store, django_capture_on_commit_callbacks):
+    account = make_shopper(store, verified=False)
+    client = signed_in(account)
+    assert "Your email is not confirmed yet" in client.get(url("account", store)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("resend_verification", store), follow=True)
+    assert "A new link is on its way to ada@example.com." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    client.get(link_in(mail.outbox[0], store, "verify"))
+    account.refresh_from_db()
+    assert account.is_verified
+    assert (
+        "Your email is not confirmed yet" not in client.get(url("account", store)).content.decode()
+    )

@@ -38,6 +38,7 @@ def test_order_list_shows_only_the_shoppers_placed_orders(store, ada, grace):
 
     assert [o.number for o in response.context["page"].items] == [mine.number]
     assert f"Order {mine.number}" in response.content.decode()
+    assert "ordered with Alexa" in response.content.decode()  # a voice order, same history
 
 
 def test_order_page_shows_lines_totals_timeline_and_tracking(store, ada):

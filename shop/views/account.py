@@ -69,6 +69,17 @@ def account(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@shopper_page
+def resend_verification(request: SignedInRequest) -> HttpResponse:
+    if request.shopper.is_verified:
+        messages.info(request, "Your email is already confirmed.")
+    else:
+        shoppers.account_send_verification(account=request.shopper)
+        messages.success(request, f"A new link is on its way to {request.shopper.email}.")
+    return redirect("shop:account", request.store.slug)
+
+
 # The address book ------------------------------------------------------------------------------
 
 
