@@ -12,6 +12,8 @@ shopper is found by (store, email), never by the portal-wide user name. A shoppe
 - ``StaffModelBackend`` is Django's ``ModelBackend`` for the portal's logins (the admin, the
   consoles, the API's Basic auth) refusing every user that has a shopper account, at login
   and when a session is restored.
+- ``StaffSessionAuthentication`` is DRF's session authentication for the portal's API,
+  refusing a shopper's session (the API is the staff's).
 - ``axes_username`` is django-axes' user name: a shopper login is counted per (store, email)
   (with the client address, per ``AXES_LOCKOUT_PARAMETERS``), a staff login per user name.
 """
@@ -21,12 +23,17 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from drf_spectacular.authentication import SessionScheme
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
 from merchant.models import Store
 
 from .models import ShopperAccount
 
 SHOPPER_USERNAME_PREFIX = "shopper-"
+# For ``login(request, user, backend=SHOPPER_BACKEND)`` without a password (just signed up).
+SHOPPER_BACKEND = "shoppers.auth.ShopperBackend"
 
 
 def normalize_email(email: str) -> str:
@@ -101,6 +108,22 @@ class StaffModelBackend(ModelBackend):
     def get_user(self, user_id: int) -> User | None:
         user = User._default_manager.filter(pk=user_id, shopper_account__isnull=True).first()
         return user if user is not None and super().user_can_authenticate(user) else None
+
+
+class StaffSessionAuthentication(SessionAuthentication):
+    """The API's browser-session authentication; a shopper's session is no API session."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is not None and is_shopper(result[0]):
+            return None
+        return result
+
+
+class StaffSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the cookie session it is."""
+
+    target_class = "shoppers.auth.StaffSessionAuthentication"
 
 
 def is_shopper(user: Any) -> bool:

@@ -137,7 +137,11 @@ def test_a_shopper_signed_in_to_the_shop_cannot_open_the_admin(client):
     assert client.session[SESSION_KEY] == str(account.user.pk)
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
-    assert client.get("/support/").status_code in (302, 403)
+    for staff_only in ("/support/", "/console/", "/dashboard/"):
+        assert client.get(staff_only).status_code == 403
+    api = client.get("/api/orders/")
+    assert api.status_code == 403
+    assert api.json() == {"detail": "Authentication credentials were not provided."}
 
 
 def test_the_shop_login_refuses_a_staff_user_and_staff_is_no_shopper():
