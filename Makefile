@@ -61,6 +61,7 @@ run: $(VENV)/.deps
 	$(BIN)/python manage.py collectstatic --no-input -v0; \
 	$(BIN)/python manage.py localstripe_webhooks --base-url http://$(HOST):$(PORT); \
 	ISP_SANDBOX_BASE_URL=$${ISP_SANDBOX_BASE_URL:-http://$(HOST):$(PORT)/sandbox/monetization} \
+	SHOPPERS_SITE_URL=$${SHOPPERS_SITE_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: test-deps
