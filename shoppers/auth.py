@@ -93,9 +93,11 @@ class ShopperBackend(BaseBackend):
         return None
 
     def get_user(self, user_id: int) -> User | None:
-        user = User._default_manager.filter(
-            pk=user_id, shopper_account__isnull=False, is_staff=False
-        ).first()
+        user = (
+            User._default_manager.select_related("shopper_account")
+            .filter(pk=user_id, shopper_account__isnull=False, is_staff=False)
+            .first()
+        )
         return user if user is not None and user.is_active else None
 
 

@@ -5,11 +5,11 @@ The order is built with orders' own cart services (``cart_start`` with source "w
 "voice", then ``cart_set_items``: today's prices, the store's tax and shipping), given the
 delivery address and the account's email, and placed: charged to a saved card with
 ``cards.services.order_pay_with_card``, or, in a store paid on delivery, placed without a
-payment. ``checkout_cart`` holds the cart's row lock from reading the cart to placing the
-order, so two devices checking out one cart at once place one order: the second finds the
-cart emptied and is refused with EMPTY_CART. The ordered lines leave the cart when the order
-is placed (``CartCheckout``, ``shoppers.signals``), also when that happens later, after
-3-D Secure.
+payment (a card given there is not charged). ``checkout_cart`` holds the cart's row lock
+from reading the cart to placing the order, so two devices checking out one cart at once
+place one order: the second finds the cart emptied and is refused with EMPTY_CART. The
+ordered lines leave the cart when the order is placed (``CartCheckout``,
+``shoppers.signals``), also when that happens later, after 3-D Secure.
 
 A declined card or one needing the shopper (``CardDeclined``, ``CardNeedsAuthentication``
 from cards) places nothing: the draft order (and what cards recorded about the attempt) is
