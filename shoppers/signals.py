@@ -52,8 +52,14 @@ def move_cart_and_wish_list(sender: Any, into: Customer, other: Customer, **kwar
 
 
 @receiver(post_save, sender=Order, dispatch_uid="shoppers_take_placed_lines_out_of_cart")
-def take_placed_order_out_of_cart(sender: Any, instance: Order, **kwargs: Any) -> None:
-    if instance.status != OrderStatus.PLACED:
+def take_placed_order_out_of_cart(
+    sender: Any, instance: Order, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
+    # Placing writes the status (orders' order_place saves the whole row); saves of other
+    # fields (the skill's turn, a tracking number) cost no query here.
+    if instance.status != OrderStatus.PLACED or (
+        update_fields is not None and "status" not in update_fields
+    ):
         return
     checkout = (
         CartCheckout.objects.select_for_update()
