@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stripe.params import PaymentIntentCreateParams
 
+from merchant.models import PaymentMode
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
 from orders.models import Order
@@ -79,6 +80,10 @@ def _attempt(*, order: Order, card: SavedCard) -> StripePayment:
         raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
     if order.total <= 0:
         raise OrderError(OrderErrorCode.BAD_AMOUNT, "There is nothing to pay.")
+    if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
+        raise OrderError(
+            OrderErrorCode.NO_PAYMENT_EXPECTED, "Pay-on-delivery orders are paid on delivery."
+        )
     config = stripe_config(order.store)
     unanswered = StripePayment.objects.filter(
         order=order,

@@ -14,6 +14,7 @@ from cards.tests.factories import draft_order
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
 from orders import services as orders
+from orders.errors import OrderError, OrderErrorCode
 from orders.models import (
     OrderStatus,
     PaymentKind,
@@ -271,3 +272,54 @@ def test_card_needing_authentication_leaves_a_draft_and_emails_the_link(
         mail.outbox[0].subject
         == f"Confirm your payment for {order.store.name} order {order.number}"
     )
+
+
+def test_a_pay_on_delivery_order_is_not_charged(localstripe):
+    store = StoreFactory(payment_mode=PaymentMode.PAY_ON_DELIVERY)
+    customer = CustomerFactory(store=store)
+    card = cards.card_save_for_test(customer=customer)
+    order = draft_order(customer)
+
+    with pytest.raises(OrderError) as refused:
+        cards.order_pay_with_card(
+            order=order, card=card, off_session=True, actor_label=orders.SHOPPER
+        )
+
+    assert refused.value.code == OrderErrorCode.NO_PAYMENT_EXPECTED
+    assert StripePayment.objects.filter(order=order).count() == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT
+
+
+def test_sold_out_while_authenticating_gives_the_money_back(customer, localstripe, client):
+    card = cards.card_save_for_test(customer=customer, number=NEEDS_AUTH)
+    order = draft_order(customer, stock=5)
+    with pytest.raises(CardNeedsAuthentication):
+        cards.order_pay_with_card(
+            order=order, card=card, off_session=True, actor_label=orders.SHOPPER
+        )
+    payment = StripePayment.objects.get(order=order)
+    intent = localstripe.call("GET", f"/v1/payment_intents/{payment.payment_intent_id}")
+    localstripe.call(
+        "POST",
+        f"/v1/payment_intents/{payment.payment_intent_id}/_authenticate?success=true",
+        {"key": localstripe.publishable_key, "client_secret": intent["client_secret"]},
+    )
+    product = order.lines.get().product
+    product.stock = 0
+    product.save(update_fields=["stock"])
+
+    answer = client.post(cards.finish_path(payment))
+
+    assert answer.status_code == 200
+    assert b"is no longer available" in answer.content
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (OrderStatus.CANCELLED, PaymentStatus.VOIDED)
+    assert [row[:2] for row in ledger(order)] == [
+        (PaymentKind.AUTHORIZATION, PaymentState.SUCCEEDED),
+        (PaymentKind.VOID, PaymentState.SUCCEEDED),
+    ]
+    payment.refresh_from_db()
+    assert payment.status == "released"
+    at_stripe = localstripe.call("GET", f"/v1/payment_intents/{payment.payment_intent_id}")
+    assert at_stripe["status"] == "canceled"
