@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -28,6 +29,13 @@ from merchant.models import Area
 from . import endpoints, services
 from .errors import LinkingError, LinkingErrorCode
 from .models import StoreAlexaClient
+
+
+def _staff(request: HttpRequest) -> AbstractBaseUser:
+    """The signed-in staff member (the admin lets no one else in)."""
+    user = request.user
+    assert isinstance(user, AbstractBaseUser)
+    return user
 
 
 class AlexaClientForm(forms.ModelForm):
@@ -75,7 +83,7 @@ class StoreAlexaClientAdmin(StoreScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[StoreAlexaClient]:
         return super().get_queryset(request).select_related("store", "application")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["store", "redirect_uris_text", "pkce_required"]
         return ["client_id", "redirect_uris_text", "pkce_required", "created_at", "rotated_at"]
@@ -96,18 +104,18 @@ class StoreAlexaClientAdmin(StoreScopedAdmin):
         pkce_required = form.cleaned_data["pkce_required"]
         if change:
             services.alexa_client_update(
-                client=obj, redirect_uris=uris, pkce_required=pkce_required, actor=request.user
+                client=obj, redirect_uris=uris, pkce_required=pkce_required, actor=_staff(request)
             )
             return
         client, secret = services.alexa_client_rotate(
-            store=obj.store, redirect_uris=uris, actor=request.user
+            store=obj.store, redirect_uris=uris, actor=_staff(request)
         )
         if pkce_required:
             client = services.alexa_client_update(
                 client=client,
                 redirect_uris=client.redirect_uris(),
                 pkce_required=True,
-                actor=request.user,
+                actor=_staff(request),
             )
         obj.pk = client.pk
         request._linking_secret = (client, secret)  # type: ignore[attr-defined]  # shown once
@@ -131,7 +139,7 @@ class StoreAlexaClientAdmin(StoreScopedAdmin):
         if not self.has_change_permission(request, client):
             raise PermissionDenied
         client, secret = services.alexa_client_rotate(
-            store=client.store, redirect_uris=None, actor=request.user
+            store=client.store, redirect_uris=None, actor=_staff(request)
         )
         return self._secret_page(request, client, secret)
 

@@ -157,4 +157,4 @@ def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -
             actor_label=actor_label,
             data={"account_id": account.pk, "refresh_tokens": refreshed, "access_tokens": accessed},
         )
-    return refreshed + accessed
+    return int(refreshed + accessed)

@@ -18,7 +18,7 @@ from requests_oauthlib import OAuth2Session
 from linking.selectors import account_is_linked, linked_access
 
 from .conftest import ALEXA_REDIRECT
-from .factories import make_alexa_client, sign_in
+from .factories import ShopperAccountFactory, make_alexa_client, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -163,6 +163,7 @@ def test_the_same_refresh_token_twice_within_the_grace_period(live_server, store
     assert renewed["access_token"] != first["access_token"]
     assert retried["access_token"] == renewed["access_token"]
     assert retried["refresh_token"] == renewed["refresh_token"]
+    assert (retried["scope"], retried["expires_in"]) == (SCOPES, 3600)
     assert linked_access(store=store, access_token=retried["access_token"]).account == shopper
     assert linked_access(store=store, access_token=first["access_token"]) is None
     assert account_is_linked(shopper) is True
@@ -171,19 +172,24 @@ def test_the_same_refresh_token_twice_within_the_grace_period(live_server, store
     assert linked_access(store=store, access_token=again["access_token"]).account == shopper
 
 
-def test_an_old_refresh_token_after_the_grace_period_is_refused(
-    live_server, settings, shopper, alexa
+def test_an_old_refresh_token_after_the_grace_period_unlinks_its_family(
+    live_server, store, shopper, alexa
 ):
     client, secret = alexa
     client_id = client.application.client_id
     first = link(live_server, shopper, client_id, secret)
-    refresh(live_server, client_id, secret, first["refresh_token"])
+    renewed = refresh(live_server, client_id, secret, first["refresh_token"])
     RefreshToken.objects.filter(revoked__isnull=False).update(
         revoked=timezone.now() - timedelta(seconds=301)
     )
 
     with pytest.raises(InvalidGrantError):
         refresh(live_server, client_id, secret, first["refresh_token"])
+    # A replay after the grace period is a stolen token or a broken client: the family goes.
+    assert linked_access(store=store, access_token=renewed["access_token"]) is None
+    with pytest.raises(InvalidGrantError):
+        refresh(live_server, client_id, secret, renewed["refresh_token"])
+    assert account_is_linked(shopper) is False
 
 
 def test_a_revoked_token_is_refused(live_server, store, shopper, alexa):
@@ -259,3 +265,33 @@ def test_the_token_endpoint_answers_well_within_alexas_limit(live_server, shoppe
 
     assert exchange < 1.0, exchange
     assert refreshed < 1.0, refreshed
+
+
+def test_a_code_held_by_another_stores_shopper_gets_no_token(live_server, other_store, alexa):
+    """The token endpoint holds the store rule too (linking.oauth): a code whose user is not
+    a shopper of the client's store is refused, however it came to exist."""
+    client, secret = alexa
+    stranger = ShopperAccountFactory(store=other_store)
+    Grant.objects.create(
+        user=stranger.user,
+        application=client.application,
+        code="code-of-a-stranger",
+        expires=timezone.now() + timedelta(seconds=60),
+        redirect_uri=ALEXA_REDIRECT,
+        scope="profile cart orders",
+    )
+
+    answer = requests.post(
+        f"{live_server.url}/o/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": "code-of-a-stranger",
+            "redirect_uri": ALEXA_REDIRECT,
+        },
+        auth=(client.application.client_id, secret),
+        timeout=10,
+    )
+
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "invalid_grant"}
+    assert AccessToken.objects.count() == 0

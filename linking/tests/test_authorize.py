@@ -124,6 +124,7 @@ def test_allow_redirects_to_alexa_with_a_code_and_the_state(client, alexa, shopp
     assert f"{target.scheme}://{target.netloc}{target.path}" == ALEXA_REDIRECT
     query = parse_qs(target.query)
     assert query["state"] == ["alexa-state-123"]
+    assert query["iss"] == ["http://testserver"]  # RFC 9207
     grant = Grant.objects.get()
     assert query["code"] == [grant.code]
     assert (grant.user, grant.scope) == (shopper.user, SCOPE)
@@ -224,4 +225,5 @@ def test_the_server_metadata_follows_rfc_8414(client):
             "client_secret_post",
         ],
         "client_id_metadata_document_supported": False,
+        "authorization_response_iss_parameter_supported": True,
     }
