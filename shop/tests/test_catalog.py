@@ -129,7 +129,7 @@ def test_queries_per_page_do_not_grow_with_the_catalog(store):
         "category": 6,
         "search": 5,
         "cart": 7,
-        "checkout": 10,
+        "checkout": 9,
     }
     ProductFactory.create_batch(60, store=store, category=category, best_seller=True)
     assert counts() == small

@@ -37,9 +37,7 @@ def _address(request: SignedInRequest, address_id: int) -> ShopperAddress:
 
 
 def _card(request: SignedInRequest, card_id: int) -> SavedCard:
-    card = next(
-        (c for c in card_reads.customer_cards(request.shopper.customer) if c.pk == card_id), None
-    )
+    card = card_reads.customer_card(request.shopper.customer, card_id)
     if card is None:
         raise Http404("No such card.")
     return card

@@ -72,7 +72,8 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 messages.success(request, f"Thank you! Order {order.number} is placed.")
                 return redirect("shop:order", request.store.slug, order.number)
     else:
-        default_card = card_reads.default_card(customer)
+        # customer_cards lists the default card first.
+        default_card = next((c for c in cards if c.is_default), None)
         default_address = next(
             (a for a in addresses if a.is_default), addresses[0] if addresses else None
         )
