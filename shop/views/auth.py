@@ -6,7 +6,7 @@ authenticates through Django's ``authenticate`` with the store in the credential
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,7 +38,7 @@ def _safe_next(request: ShopRequest) -> str:
     return reverse("shop:home", args=[request.store.slug])
 
 
-def _sign_in(request: ShopRequest, user: AbstractBaseUser) -> None:
+def _sign_in(request: ShopRequest, user: User) -> None:
     auth_login(request, user, backend=BACKEND)
 
 
@@ -51,7 +51,7 @@ def login(request: ShopRequest) -> HttpResponse:
     form = shopper_forms.LoginForm(request.POST or None, request=request, store=request.store)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        assert user is not None  # a valid form authenticated someone
+        assert isinstance(user, User)  # a valid form authenticated someone
         _sign_in(request, user)
         return redirect(_safe_next(request))
     return render_page(
