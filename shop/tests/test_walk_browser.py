@@ -74,6 +74,7 @@ def test_a_shopper_signs_up_orders_with_a_card_and_support_refunds_part(
     button(page, "Add to wish list").click()
     page.wait_for_url(f"{shop}/wishlist/")
     assert cream.name in page.inner_text("#wishlist-items")
+    fits_the_phone(page)
 
     # Checkout: add an address, then a card with localstripe's Stripe.js, then place it.
     page.goto(f"{shop}/checkout/")
@@ -136,3 +137,9 @@ def test_a_shopper_signs_up_orders_with_a_card_and_support_refunds_part(
     assert page.inner_text("#order-status") == "Shipped"
     assert page.inner_text("#refunded") == "$5.00"
     assert "Tracking: UPS 1Z999AA10123456784" in page.inner_text("#tracking")
+
+    # The account page: the address book and the saved card, on the phone's width.
+    page.goto(f"{shop}/account/")
+    assert "1 Main St" in page.inner_text("#address-book")
+    assert "Visa ending in 4242" in page.inner_text("#saved-cards")
+    fits_the_phone(page)
