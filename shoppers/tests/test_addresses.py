@@ -2,6 +2,9 @@
 
 import pytest
 
+from merchant.models import Role
+from merchant.tests.factories import MembershipFactory
+from orders.tests.factories import CustomerFactory
 from shoppers import forms, services
 from shoppers.errors import ShopperError
 from shoppers.models import ShopperAddress
@@ -101,3 +104,23 @@ def test_the_address_form_adds_and_updates_through_the_services():
     assert (home.city, home.is_default, default_address(account)) == ("Tacoma", False, work)
     missing = forms.AddressForm(data={**HOME, "line1": ""}, account=account)
     assert not missing.is_valid() and list(missing.errors) == ["line1"]
+
+
+def test_the_support_console_shows_the_web_account_and_its_addresses(client):
+    account = ShopperAccountFactory(email="ada@example.com", name="Ada")
+    services.address_add(account=account, **HOME)
+    services.voice_code_set(account=account, code="4711")
+    other = ShopperAccountFactory(store=account.store, email="grace@example.com")
+    services.address_add(account=other, **{**HOME, "line1": "99 Other Road"})
+    staff = MembershipFactory(store=account.store, role=Role.SUPPORT_AGENT).user
+    client.force_login(staff)
+    page = client.get(f"/support/customers/{account.customer_id}/").content.decode()
+    assert "<h2>Web account</h2>" in page and "<h2>Address book</h2>" in page
+    assert "<dt>Email</dt><dd>ada@example.com (not verified)</dd>" in page
+    assert "<dt>Alexa</dt><dd>not linked</dd>" in page
+    assert "<dt>Voice purchase code</dt><dd>set</dd>" in page
+    assert "<dt>Default</dt><dd>Ada Lovelace, 12 Analytical Row, 98101 Seattle, WA, US</dd>" in page
+    assert "99 Other Road" not in page and "grace@example.com" not in page
+    voice_only = CustomerFactory(store=account.store)
+    page = client.get(f"/support/customers/{voice_only.pk}/").content.decode()
+    assert "Web account" not in page and "Address book" not in page
