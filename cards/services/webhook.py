@@ -123,6 +123,18 @@ def _refund_changed(store: Store, obj: dict[str, Any]) -> str:
     ).first()
     if txn is None:
         return "unknown refund"
+    if txn.state == PaymentState.SUCCEEDED and obj.get("status") in ("failed", "canceled"):
+        # Stripe fails a refund after it succeeded when the card can no longer take it: the
+        # ledger keeps the refund, and staff read on the timeline that the money came back.
+        orders.order_add_note(
+            order=txn.order,
+            text=(
+                f"Stripe reports that refund {txn.reference_id} ({txn.amount} {txn.currency}) "
+                "failed after it had succeeded: the money did not reach the shopper."
+            ),
+            actor_label=STRIPE,
+        )
+        return "refund failed after success"
     if txn.state != PaymentState.PENDING:
         return "already settled"
     settled = orders.refund_settle(transaction_id=txn.pk)

@@ -309,3 +309,21 @@ def test_another_stores_events_and_links_find_nothing(client, store, paid_order,
         client.get(path.replace(f"/shop/{store.slug}/", f"/shop/{other.slug}/")).status_code == 404
     )
     assert client.get(path[:-3] + "xx/").status_code == 404
+
+
+def test_a_refund_failing_after_it_succeeded_is_told_on_the_timeline(
+    client, store, paid_order, localstripe
+):
+    txn = orders.order_refund(order=paid_order, amount=Decimal("5.00"), reason="Dented")
+    assert txn.state == PaymentState.SUCCEEDED
+    failed = localstripe.call("POST", f"/v1/refunds/{txn.external_id}", {"status": "failed"})
+
+    answer = post_event(client, store, event("refund.failed", failed))
+
+    assert answer.json() == {"outcome": "refund failed after success"}
+    note = OrderEvent.objects.filter(order=paid_order, type="note").get()
+    assert note.data["text"] == (
+        f"Stripe reports that refund {txn.reference_id} (5.00 USD) failed after it had "
+        "succeeded: the money did not reach the shopper."
+    )
+    assert money(paid_order) == (Decimal("21.60"), Decimal("5.00"), Decimal("0"))
