@@ -107,13 +107,19 @@ def test_card_save_refuses_an_unconfirmed_or_foreign_setup(customer, store, loca
         cards.card_save(customer=customer, setup_intent_id=setup.setup_intent_id)
     assert refused.value.code == "requires_payment_method"
 
+    # Another shopper's confirmed setup (its id seen somewhere) is not this shopper's card.
     other = CustomerFactory(store=store)
-    theirs = cards.card_save_for_test(customer=other)
-    setup_of_other = SavedCard.objects.get(pk=theirs.pk)
-    with pytest.raises(CardSetupFailed):
-        cards.card_save(customer=customer, setup_intent_id=setup.setup_intent_id)
-    assert SavedCard.objects.filter(customer=customer).count() == 0
-    assert setup_of_other.customer_id == other.pk
+    theirs = cards.card_setup_start(customer=other)
+    localstripe.call(
+        "POST",
+        f"/v1/setup_intents/{theirs.setup_intent_id}/confirm",
+        {"payment_method": "pm_card_visa"},
+    )
+    with pytest.raises(CardSetupFailed) as refused:
+        cards.card_save(customer=customer, setup_intent_id=theirs.setup_intent_id)
+    assert refused.value.code == "not_yours"
+    assert SavedCard.objects.count() == 0
+    assert cards.card_save(customer=other, setup_intent_id=theirs.setup_intent_id).customer == other
 
 
 def test_a_card_declined_when_saved_is_not_saved(customer):
