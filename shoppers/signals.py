@@ -1,5 +1,9 @@
 """Receivers of orders' signals and of the order's own saves.
 
+- ``customer_erased`` (a shopper disabled the skill without keeping their data, staff erased
+  them, or they deleted their account): their cart and wish list go, and so does their web
+  account (addresses, login records, the auth user and with it its OAuth tokens), inside the
+  erasure's transaction.
 - ``customers_merged``: the cart and the wish list of the merged customer move onto the
   account's customer (quantities of one product in both carts add up; an entry on both wish
   lists is kept once).
@@ -13,14 +17,34 @@
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from orders.models import Customer, Order, OrderStatus
-from orders.signals import customers_merged
+from orders.signals import customer_erased, customers_merged
 
-from .models import Cart, CartCheckout, CartLine, WishListItem
+from .auth import throttle_key
+from .models import Cart, CartCheckout, CartLine, ShopperAccount, WishListItem
+
+
+@receiver(customer_erased, sender=Customer, dispatch_uid="shoppers_erase_web_account")
+def erase_web_account(sender: Any, customer: Customer, **kwargs: Any) -> None:
+    store_id = customer.store_id
+    Cart.objects.filter(store_id=store_id, customer=customer).delete()
+    WishListItem.objects.filter(store_id=store_id, customer=customer).delete()
+    account = (
+        ShopperAccount.objects.select_related("user")
+        .filter(store_id=store_id, customer=customer)
+        .first()
+    )
+    if account is None:
+        return
+    names = [throttle_key(store_id, account.email), account.user.get_username()]
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=names).delete()
+    account.user.delete()  # the account and its addresses go with it (CASCADE)
 
 
 @receiver(customers_merged, sender=Customer, dispatch_uid="shoppers_move_cart_and_wish_list")

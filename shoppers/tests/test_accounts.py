@@ -13,6 +13,7 @@ from cards import services as cards
 from catalog.tests.factories import ProductFactory
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
+from orders import services as orders
 from orders.models import CustomerEvent, CustomerEventType, Order, OrderStatus
 from shoppers import services
 from shoppers.models import Cart, CartLine, ShopperAccount, ShopperAddress, WishListItem
@@ -210,3 +211,23 @@ def test_the_export_holds_nothing_of_another_shopper(account):
     services.wishlist_add(customer=neighbour.customer, product=ProductFactory(store=account.store))
     data = account_export(account)
     assert (data["orders"], data["cart"], data["wish_list"], data["addresses"]) == ([], [], [], [])
+
+
+def test_erasing_the_customer_by_voice_takes_the_linked_web_account(account):
+    """SkillDisabled without keeping data erases the customer; the web account linked to it
+    goes in the same transaction (orders.signals.customer_erased)."""
+    ShopperAddressFactory(account=account)
+    soap = ProductFactory(store=account.store)
+    services.cart_add(customer=account.customer, product=soap)
+    services.wishlist_add(customer=account.customer, product=soap)
+    user_id, customer = account.user_id, account.customer
+    neighbour = ShopperAccountFactory(store=account.store)
+
+    orders.customer_erase(customer=customer)
+
+    assert not get_user_model().objects.filter(pk=user_id).exists()
+    assert not ShopperAccount.objects.filter(pk=account.pk).exists()
+    assert not ShopperAddress.objects.filter(account_id=account.pk).exists()
+    assert not Cart.objects.filter(customer=customer).exists()
+    assert not WishListItem.objects.filter(customer=customer).exists()
+    assert ShopperAccount.objects.filter(pk=neighbour.pk).exists()
