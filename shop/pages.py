@@ -9,15 +9,16 @@ and comes back). Both put ``request.store`` and ``request.shopper`` on the reque
 A shopper signed in to another store is nobody here: ``shopper_for_request`` answers None.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Protocol, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from catalog.models import Product
 from merchant.models import Store
 from shoppers.models import ShopperAccount
 from shoppers.selectors import shopper_for_request
@@ -71,13 +72,27 @@ def shopper_page(view: _View) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+def image_origins(products: Iterable[Product]) -> list[str]:
+    """The origins of the products' images (the merchant's image host), for the page's CSP."""
+    origins = set()
+    for product in products:
+        parts = urlsplit(product.image_url)
+        if parts.scheme == "https" and parts.netloc:
+            origins.add(f"https://{parts.netloc}")
+    return sorted(origins)
+
+
 def render_page(
     request: ShopRequest,
     template: str,
     context: dict[str, Any] | None = None,
     *,
     status: int = 200,
+    images_of: Iterable[Product] = (),
 ) -> HttpResponse:
+    """The page, with ``store``, ``shopper`` and ``cart_count`` in its context; the
+    products' image hosts are added to the page's ``img-src`` (the portal's policy allows
+    only this site's images)."""
     shopper = request.shopper
     page = {
         "store": request.store,
@@ -86,4 +101,10 @@ def render_page(
         "shop_language": request.store.default_locale.split("-")[0],
         **(context or {}),
     }
-    return render(request, template, page, status=status)
+    response = render(request, template, page, status=status)
+    origins = image_origins(images_of)
+    if origins:
+        update = {"img-src": origins}
+        response._csp_update = update  # type: ignore[attr-defined]  # read by django-csp
+        response._csp_update_ro = update  # type: ignore[attr-defined]
+    return response

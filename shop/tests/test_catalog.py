@@ -133,3 +133,17 @@ def test_queries_per_page_do_not_grow_with_the_catalog(store):
     }
     ProductFactory.create_batch(60, store=store, category=category, best_seller=True)
     assert counts() == small
+
+
+def test_product_images_are_allowed_by_the_pages_content_security_policy(client, store):
+    shown = ProductFactory(
+        store=store, best_seller=True, image_url="https://cdn.example.com/img/kit.jpg"
+    )
+    ProductFactory(store=store, image_url="http://plain.example.com/x.jpg")  # not https
+
+    for page in (url("home", store), url("product", store, shown.pk)):
+        policy = client.get(page)["Content-Security-Policy"]
+        img_src = next(d for d in policy.split("; ") if d.startswith("img-src"))
+        assert img_src == "img-src 'self' data: https://cdn.example.com"
+    policy = client.get(url("search", store))["Content-Security-Policy"]
+    assert "cdn.example.com" not in policy

@@ -42,6 +42,7 @@ def cart_add(request: SignedInRequest, product_id: int) -> HttpResponse:
             "shop/product.html",
             {"product": product, "form": form, "on_wishlist": False},
             status=400,
+            images_of=[product],
         )
     try:
         shoppers.cart_add(
@@ -56,6 +57,7 @@ def cart_add(request: SignedInRequest, product_id: int) -> HttpResponse:
             "shop/product.html",
             {"product": product, "form": form, "on_wishlist": False},
             status=409,
+            images_of=[product],
         )
     messages.success(request, f"{product.name} is in your cart.")
     return _back_to_cart(request)

@@ -12,13 +12,12 @@ from ..pages import ShopRequest, render_page, shop_page
 @shop_page
 def home(request: ShopRequest) -> HttpResponse:
     store = request.store
+    best = selectors.best_sellers(store=store)
     return render_page(
         request,
         "shop/home.html",
-        {
-            "categories": selectors.shop_categories(store=store),
-            "best_sellers": selectors.best_sellers(store=store),
-        },
+        {"categories": selectors.shop_categories(store=store), "best_sellers": best},
+        images_of=best,
     )
 
 
@@ -28,7 +27,9 @@ def category(request: ShopRequest, category_id: int) -> HttpResponse:
     store = request.store
     found = selectors.shop_category(store=store, category_id=category_id)
     page = selectors.category_products(store=store, category=found, page=page_number(request.GET))
-    return render_page(request, "shop/category.html", {"category": found, "page": page})
+    return render_page(
+        request, "shop/category.html", {"category": found, "page": page}, images_of=page.items
+    )
 
 
 @require_GET
@@ -42,6 +43,7 @@ def product(request: ShopRequest, product_id: int) -> HttpResponse:
         request,
         "shop/product.html",
         {"product": found, "form": AddToCartForm(), "on_wishlist": on_wishlist},
+        images_of=[found],
     )
 
 
@@ -54,4 +56,5 @@ def search(request: ShopRequest) -> HttpResponse:
         request,
         "shop/search.html",
         {"term": term, "page": page, "too_short": 0 < len(term.strip()) < selectors.SEARCH_MIN},
+        images_of=page.items,
     )
