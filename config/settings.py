@@ -488,6 +488,31 @@ WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3
 WEBHOOKS_SWEEP_GRACE_SECONDS = env.int("WEBHOOKS_SWEEP_GRACE_SECONDS", default=30)
 WEBHOOKS_SWEEP_BATCH = env.int("WEBHOOKS_SWEEP_BATCH", default=10_000)
 
+# --- Cards: Stripe (cards app) ------------------------------------------------------------------
+# The environment's Stripe account, used by every store without keys of its own (a store's
+# own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
+# and Stripe.js at localstripe, the embedded fake Stripe.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# The shop's public address, put in front of the link that finishes a card payment needing
+# 3-D Secure (emailed to the shopper, shown in the Alexa app).
+CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
+# The shop's address in the links of account emails (verify the email, reset the password),
+# which are sent by a worker with no request to read it from. Default: the origin of
+# ALEXA_SKILL_ENDPOINT_URL, where the portal (and its /shop/ pages) is served.
+SHOPPERS_SITE_URL = env.str(
+    "SHOPPERS_SITE_URL",
+    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
+)
+# django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
+# per user name and address (AXES_LOCKOUT_PARAMETERS above).
+AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
+
 # --- Account linking (linking app): django-oauth-toolkit as each store's OAuth 2.0 server ------
 # Alexa links a shopper's account with the authorization code grant: /o/authorize/ (the shop's
 # login, then a consent page), /o/token/, /o/revoke_token/, RFC 8414 metadata at
@@ -547,32 +572,6 @@ OAUTH2_PROVIDER = {
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
     "OAUTH2_VALIDATOR_CLASS": "linking.oauth.StoreOAuth2Validator",
 }
-
-# --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
-# The shop's address in the links of account emails (verify the email, reset the password),
-# which are sent by a worker with no request to read it from. Default: the origin of
-# ALEXA_SKILL_ENDPOINT_URL, where the portal (and its /shop/ pages) is served.
-SHOPPERS_SITE_URL = env.str(
-    "SHOPPERS_SITE_URL",
-    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
-)
-# django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
-# per user name and address (AXES_LOCKOUT_PARAMETERS above).
-AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
-
-# --- Cards: Stripe (cards app) ------------------------------------------------------------------
-# The environment's Stripe account, used by every store without keys of its own (a store's
-# own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
-# and Stripe.js at localstripe, the embedded fake Stripe.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-# The shop's public address, put in front of the link that finishes a card payment needing
-# 3-D Secure (emailed to the shopper, shown in the Alexa app).
-CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-
 # DOT warns that tokens are stored in plain text (W006). Hashed storage cannot answer a
 # refresh retried within the grace period (DOT returns the stored, blank, value: Alexa gets
 # no token and the shopper is unlinked; DOT's own check E001 forbids the combination), and a
