@@ -201,3 +201,20 @@ def test_send_the_verification_link_again(store, django_capture_on_commit_callba
     assert (
         "Your email is not confirmed yet" not in client.get(url("account", store)).content.decode()
     )
+
+
+def test_signing_in_from_a_page_comes_back_to_it(client, store):
+    make_shopper(store)
+    product_page = url("search", store) + "?q=razor"
+    link = re.search(
+        r'href="([^"]*/login/[^"]*)">Sign in', client.get(product_page).content.decode()
+    )
+    assert (
+        link.group(1) == url("login", store) + "?next=/shop/" + store.slug + "/search/%3Fq%3Drazor"
+    )
+    login_page = client.get(link.group(1).replace("&amp;", "&"))
+    response = client.post(
+        link.group(1),
+        {"email": "ada@example.com", "password": PASSWORD, "next": login_page.context["next"]},
+    )
+    assert response["Location"] == product_page
