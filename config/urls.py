@@ -21,6 +21,8 @@ urlpatterns = [
     path("console/", include("voicelab.urls")),
     path("support/", include("orders.urls")),
     path("shop/", include("shop.urls")),
+    # Every store's Universal Commerce Protocol root: /ucp/<store-slug>/ (ucp app).
+    path("ucp/", include("ucp.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
     path("api/analytics/", include("analytics.urls")),

@@ -25,9 +25,15 @@ class AppliedDiscount:
 
 
 @dataclass(frozen=True)
+class RejectedCode:
+    code: str  # as the shopper typed it
+    reason: str  # "unknown" | "expired" | "not_yet_valid" | "used_up" | "inactive"
+
+
+@dataclass(frozen=True)
 class DiscountEvaluation:
     applied: list[AppliedDiscount] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)  # as the shopper typed them
+    rejected: list[RejectedCode] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -67,12 +73,12 @@ def discounts_evaluate(
     wanted = normalized_codes(codes)
     known = discounts_by_code(store=store, codes=wanted)
     applied: list[AppliedDiscount] = []
-    rejected: list[str] = []
+    rejected: list[RejectedCode] = []
     left = subtotal
     for code in wanted:
         discount = known.get(code.upper())
         if discount is None or not discount.is_valid_at(at):
-            rejected.append(code)
+            rejected.append(RejectedCode(code=code, reason=rejection_reason(discount, at)))
             continue
         if discount.kind == DiscountKind.PERCENTAGE:
             amount = quantize(subtotal * discount.value / 100, store.currency)
@@ -82,3 +88,15 @@ def discounts_evaluate(
         left -= amount
         applied.append(AppliedDiscount(code=discount.code, title=discount.title, amount=amount))
     return DiscountEvaluation(applied=applied, rejected=rejected)
+
+
+def rejection_reason(discount: Discount | None, at: datetime) -> str:
+    if discount is None:
+        return "unknown"
+    if not discount.active:
+        return "inactive"
+    if discount.starts_at is not None and at < discount.starts_at:
+        return "not_yet_valid"
+    if discount.ends_at is not None and at >= discount.ends_at:
+        return "expired"
+    return "used_up"

@@ -19,9 +19,15 @@ from ._locks import lock_order
 
 @transaction.atomic
 def cart_start(
-    *, customer: Customer, locale: str, source: str = OrderSource.VOICE, is_test: bool = False
+    *,
+    customer: Customer,
+    locale: str,
+    source: str = OrderSource.VOICE,
+    is_test: bool = False,
+    agent_name: str = "",
 ) -> Order:
-    """Start a new cart; an earlier unfinished cart of the customer is abandoned."""
+    """Start a new cart; an earlier unfinished cart of the customer is abandoned.
+    ``agent_name`` names the shopping agent (UCP platform) of an agent order."""
     store = customer.store
     for stale in Order.objects.select_for_update().filter(
         store=store, customer=customer, status=OrderStatus.DRAFT
@@ -38,6 +44,7 @@ def cart_start(
         source=source,
         channel=CHANNEL_OF_SOURCE[source],
         is_test=is_test,
+        agent_name=agent_name[:120],
     )
     order.number = str(100000 + order.pk)
     order.save(update_fields=["number"])
@@ -165,4 +172,18 @@ def cart_abandon(*, order: Order) -> Order:
     if order.status == OrderStatus.DRAFT:
         order.status = OrderStatus.ABANDONED
         order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def cart_set_contact(*, order: Order, email: str, shipping_address: dict) -> Order:
+    """The cart's delivery contact as the shopper gave it at checkout (an address in
+    Amazon's shape, see ``Customer.shipping_address``); the customer's own record is left
+    as it is."""
+    order = lock_order(order)
+    if not order.can_place():
+        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    order.email = email[:254]
+    order.shipping_address = shipping_address
+    order.save(update_fields=["email", "shipping_address", "updated_at"])
     return order
