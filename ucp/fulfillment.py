@@ -60,8 +60,19 @@ def address_id(address: dict[str, str]) -> str:
     return "addr_" + hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
+PLACE_FIELDS = (
+    "street_address",
+    "extended_address",
+    "address_locality",
+    "address_region",
+    "postal_code",
+    "address_country",
+)
+
+
 def same_address(a: dict[str, str], b: dict[str, str]) -> bool:
-    return all(a.get(k, "") == b.get(k, "") for k in ADDRESS_FIELDS)
+    """The same place (names and phone aside): a resubmitted address keeps its id."""
+    return all(a.get(k, "") == b.get(k, "") for k in PLACE_FIELDS)
 
 
 def from_portal_address(stored: dict[str, Any]) -> dict[str, str]:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from merchant.models import Store
@@ -64,23 +63,15 @@ def stored_reply(*, store: Store, key: str, request_hash: str) -> Reply | None:
 
 
 def remember(*, store: Store, key: str, request_hash: str, reply: Reply) -> Reply:
-    """Keep the reply (in the caller's transaction); when a request with the same key won the
-    race, its reply is the answer (or 409 for another request)."""
+    """Keep the reply in the caller's transaction: when a request with the same key won the
+    race, this raises ``IntegrityError`` and the caller's change rolls back (the caller
+    answers the winner's reply instead)."""
     IdempotencyRecord.objects.filter(
         store=store,
         key=key,
         created_at__lt=timezone.now() - timedelta(hours=settings.UCP_IDEMPOTENCY_KEEP_HOURS),
     ).delete()
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                store=store,
-                key=key,
-                request_hash=request_hash,
-                status_code=reply.status,
-                body=reply.body,
-            )
-    except IntegrityError:
-        transaction.set_rollback(True)
-        raise
+    IdempotencyRecord.objects.create(
+        store=store, key=key, request_hash=request_hash, status_code=reply.status, body=reply.body
+    )
     return reply

@@ -95,9 +95,9 @@ def _run(request: HttpRequest, slug: str, operation: Operation, *, idempotent: b
         try:
             with transaction.atomic():
                 try:
-                    status, body = operation(request, store, platform)
+                    with transaction.atomic():  # a refusal undoes the operation's writes only
+                        status, body = operation(request, store, platform)
                 except UcpError as exc:
-                    transaction.set_rollback(True)
                     status, body = exc.status, error_body(exc)
                 text = json.dumps(body, separators=(",", ":"))
                 idempotency.remember(
