@@ -23,7 +23,7 @@ class OrderErrorCode(WordedCode):
     NO_PAYMENT_EXPECTED = "no_payment_expected", "Pay-on-delivery orders are paid on delivery."
     DISCOUNT_UNAVAILABLE = (
         "discount_unavailable",
-        "The discount code {code} can no longer be used.",
+        "The discount code {discount_code} can no longer be used.",
     )
     BAD_SHIPPING_FEE = "bad_shipping_fee", "Shipping fees are not negative."
     REFERENCE_CONFLICT = (

@@ -79,7 +79,7 @@ def order_place(
             discounts_redeem(store=order.store, codes=order.discount_codes)
         except DiscountUnavailable as exc:
             raise OrderError(
-                OrderErrorCode.DISCOUNT_UNAVAILABLE, str(exc), code=exc.code
+                OrderErrorCode.DISCOUNT_UNAVAILABLE, str(exc), discount_code=exc.code
             ) from exc
     for line in lines:
         product = products[line.product_id]
