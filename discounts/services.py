@@ -53,7 +53,7 @@ def discounts_redeem(
     wanted = {c.upper() for c in normalized_codes(codes)}
     if not wanted:
         return []
-    locked = list(
+    locked: list[Discount] = list(
         Discount.objects.select_for_update()
         .annotate(code_upper=Upper("code"))
         .filter(store=store, code_upper__in=wanted)

@@ -152,9 +152,7 @@ class OrderWebhook(models.Model):
     fixed when the event happens, so every retry sends the same message."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(
-        CheckoutSession, on_delete=models.CASCADE, related_name="webhooks"
-    )
+    session = models.ForeignKey(CheckoutSession, on_delete=models.CASCADE, related_name="webhooks")
     event = models.CharField(max_length=30)  # order_created, shipped, delivered, ...
     message_id = models.CharField(max_length=40, unique=True)
     timestamp = models.PositiveBigIntegerField()

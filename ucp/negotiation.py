@@ -66,7 +66,7 @@ def check_profile_url(url: str) -> None:
         raise UcpError(
             400,
             "invalid_profile_url",
-            "The UCP-Agent header must name the platform profile: profile=\"https://...\".",
+            'The UCP-Agent header must name the platform profile: profile="https://...".',
             severity="unrecoverable",
         )
     if parts.scheme == "http" and not loopback_allowed():
@@ -94,7 +94,9 @@ def fetch_profile(url: str) -> dict[str, Any]:
     if result.status_code is None or not 200 <= result.status_code < 300:
         reason = result.error or f"HTTP {result.status_code}"
         raise UcpError(
-            424, "profile_unreachable", f"Unable to fetch the platform profile: {reason}.",
+            424,
+            "profile_unreachable",
+            f"Unable to fetch the platform profile: {reason}.",
             "unrecoverable",
         )
     try:
@@ -170,7 +172,9 @@ def negotiate(agent_header: str) -> Platform:
     version = profile_ucp.get("version")
     if not isinstance(version, str) or not VERSION_PATTERN.match(version):
         raise UcpError(
-            422, "profile_malformed", "The platform profile has no valid version.",
+            422,
+            "profile_malformed",
+            "The platform profile has no valid version.",
             "unrecoverable",
         )
     if version != VERSION:

@@ -186,7 +186,9 @@ def fulfillment(value: Any) -> dict[str, Any] | None:
     method_type = text(method.get("type"), f"{path}.type", limit=20) or "shipping"
     if method_type != "shipping":
         raise UcpError(
-            400, "fulfillment_method_unsupported", "This store ships; it offers no pickup.",
+            400,
+            "fulfillment_method_unsupported",
+            "This store ships; it offers no pickup.",
             path=f"{path}.type",
         )
     destinations = []

@@ -85,9 +85,7 @@ def _card(credential: dict[str, Any], path: str) -> str:
     return f"card ending in {number[-4:]}"
 
 
-def approve(
-    *, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str
-) -> Approval:
+def approve(*, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str) -> Approval:
     """Check the instrument with its handler: ``UcpError`` 402 when declined, 400 when the
     request names a handler or credential this store does not take."""
     handler_id = instrument["handler_id"]

@@ -35,9 +35,7 @@ def iso(at: datetime) -> str:
 def ucp_envelope(capabilities: frozenset[str], kinds: tuple[str, ...]) -> dict[str, Any]:
     return {
         "version": VERSION,
-        "capabilities": {
-            name: [{"version": VERSION}] for name in kinds if name in capabilities
-        },
+        "capabilities": {name: [{"version": VERSION}] for name in kinds if name in capabilities},
     }
 
 
@@ -229,7 +227,7 @@ def _order_events(session: CheckoutSession, line_refs: list[dict[str, Any]]) -> 
 
 def _adjustments(session: CheckoutSession) -> list[dict[str, Any]]:
     order = session.order
-    states = {PaymentState.PENDING: "pending", PaymentState.SUCCEEDED: "completed"}
+    states: dict[str, str] = {PaymentState.PENDING: "pending", PaymentState.SUCCEEDED: "completed"}
     result = []
     for txn in order.transactions.filter(kind=PaymentKind.REFUND).order_by("pk"):
         result.append(

@@ -12,9 +12,7 @@ def session_for_platform(
 ) -> CheckoutSession | None:
     return (
         CheckoutSession.objects.select_related("store", "order")
-        .filter(
-            store=store, public_id=public_id, platform_profile_url=platform.profile_url
-        )
+        .filter(store=store, public_id=public_id, platform_profile_url=platform.profile_url)
         .first()
     )
 

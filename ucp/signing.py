@@ -173,7 +173,9 @@ def verify(
     s = int.from_bytes(raw[COORDINATE_BYTES:], "big")
     try:
         jwk_public_key(jwk).verify(
-            encode_dss_signature(r, s), signature_base(components, params), ec.ECDSA(hashes.SHA256())
+            encode_dss_signature(r, s),
+            signature_base(components, params),
+            ec.ECDSA(hashes.SHA256()),
         )
     except Exception:  # InvalidSignature, or a key that is not a P-256 point
         return False

@@ -11,7 +11,7 @@ def deliver_order_webhook(webhook_id: int) -> str:
     (the row keeps it too, for the sweeper)."""
     outcome, delay = webhooks.order_webhook_attempt(webhook_id=webhook_id)
     if outcome == webhooks.RETRY:
-        deliver_order_webhook.apply_async(args=[webhook_id], countdown=delay)
+        deliver_order_webhook.apply_async(args=(webhook_id,), countdown=delay)
     return outcome
 
 

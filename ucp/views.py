@@ -34,8 +34,9 @@ from .simulation import check_simulation_secret
 JSON = "application/json"
 
 
-def render(status: int, body: dict[str, Any] | str, *, store: Store | None = None,
-           sign: bool = False) -> HttpResponse:
+def render(
+    status: int, body: dict[str, Any] | str, *, store: Store | None = None, sign: bool = False
+) -> HttpResponse:
     text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
     response = HttpResponse(text, status=status, content_type=JSON)
     if sign and store is not None:
@@ -77,8 +78,9 @@ def _require(platform: Platform, capability: str) -> None:
 Operation = Callable[[HttpRequest, Store, Platform], tuple[int, dict[str, Any]]]
 
 
-def _run(request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool,
-         sign: bool = False) -> HttpResponse:
+def _run(
+    request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
+) -> HttpResponse:
     try:
         store = _store(slug)
         platform = negotiate(request.headers.get("UCP-Agent", ""))
@@ -129,10 +131,14 @@ def _create(request: HttpRequest, store: Store, platform: Platform) -> tuple[int
     except NothingAvailable as exc:
         body = error_body(exc, continue_url=f"{base_url(request)}/shop/{store.slug}/")
         return 200, body
-    return 201, checkout_json(session, capabilities=platform.capabilities, base_url=base_url(request))
+    return 201, checkout_json(
+        session, capabilities=platform.capabilities, base_url=base_url(request)
+    )
 
 
-def _session(request: HttpRequest, store: Store, platform: Platform, public_id: str) -> CheckoutSession:
+def _session(
+    request: HttpRequest, store: Store, platform: Platform, public_id: str
+) -> CheckoutSession:
     session = session_for_platform(store=store, public_id=public_id, platform=platform)
     if session is None:
         raise not_found("Checkout session")
@@ -151,14 +157,18 @@ def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) ->
     def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
         session = _session(req, store, platform, checkout_id)
-        return 200, checkout_json(session, capabilities=platform.capabilities, base_url=base_url(req))
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
 
     def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
         session = _session(req, store, platform, checkout_id)
         data = checkout_input(json_body(req.body))
         session = checkout_update(session=session, data=data)
-        return 200, checkout_json(session, capabilities=platform.capabilities, base_url=base_url(req))
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
 
     if request.method == "GET":
         return _run(request, store_slug, get, idempotent=False)
@@ -173,7 +183,9 @@ def checkout_complete_view(request: HttpRequest, store_slug: str, checkout_id: s
         _require(platform, CHECKOUT)
         session = _session(req, store, platform, checkout_id)
         session = checkout_complete(session=session, body=json_body(req.body), platform=platform)
-        return 200, checkout_json(session, capabilities=platform.capabilities, base_url=base_url(req))
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
 
     if request.method != "POST":
         return error_response(UcpError(405, "method_not_allowed", "Use POST."))
@@ -186,7 +198,9 @@ def checkout_cancel_view(request: HttpRequest, store_slug: str, checkout_id: str
         _require(platform, CHECKOUT)
         json_body(req.body, required=False)
         session = checkout_cancel(session=_session(req, store, platform, checkout_id))
-        return 200, checkout_json(session, capabilities=platform.capabilities, base_url=base_url(req))
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
 
     if request.method != "POST":
         return error_response(UcpError(405, "method_not_allowed", "Use POST."))
@@ -228,9 +242,11 @@ def simulate_shipping(request: HttpRequest, store_slug: str, order_id: str) -> H
         if request.method != "POST":
             raise UcpError(405, "method_not_allowed", "Use POST.")
         store = _store(store_slug)
-        session = CheckoutSession.objects.select_related("store", "order").filter(
-            store=store, order_public_id=order_id
-        ).first()
+        session = (
+            CheckoutSession.objects.select_related("store", "order")
+            .filter(store=store, order_public_id=order_id)
+            .first()
+        )
         if session is None:
             raise not_found("Order")
         try:

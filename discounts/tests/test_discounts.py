@@ -32,7 +32,9 @@ def store():
 def test_codes_apply_ignoring_case_and_add_up_on_the_subtotal(store):
     DiscountFactory(store=store, code="10OFF", title="10% Off", value=Decimal("10"))
     DiscountFactory(store=store, code="FIVE", title="$5 Off", kind="fixed", value=Decimal("5.00"))
-    result = discounts_evaluate(store=store, codes=["10off", "five", "10OFF", "nope"], subtotal=Decimal("35.00"))
+    result = discounts_evaluate(
+        store=store, codes=["10off", "five", "10OFF", "nope"], subtotal=Decimal("35.00")
+    )
     assert result.applied == [
         AppliedDiscount(code="10OFF", title="10% Off", amount=Decimal("3.50")),
         AppliedDiscount(code="FIVE", title="$5 Off", amount=Decimal("5.00")),
@@ -54,10 +56,15 @@ def test_window_switch_and_limit_reject_with_their_reason(store):
     DiscountFactory(store=store, code="SOON", starts_at=now + timedelta(days=1))
     DiscountFactory(store=store, code="OFF", active=False)
     DiscountFactory(store=store, code="DONE", usage_limit=1, times_used=1)
-    result = discounts_evaluate(store=store, codes=["OLD", "SOON", "OFF", "DONE"], subtotal=Decimal("10"))
+    result = discounts_evaluate(
+        store=store, codes=["OLD", "SOON", "OFF", "DONE"], subtotal=Decimal("10")
+    )
     assert result.applied == []
     assert [(r.code, r.reason) for r in result.rejected] == [
-        ("OLD", "expired"), ("SOON", "not_yet_valid"), ("OFF", "inactive"), ("DONE", "used_up")
+        ("OLD", "expired"),
+        ("SOON", "not_yet_valid"),
+        ("OFF", "inactive"),
+        ("DONE", "used_up"),
     ]
 
 
@@ -89,12 +96,22 @@ def test_pricing_takes_the_discount_off_before_tax(store):
     DiscountFactory(store=store, code="10OFF")
     totals = order_totals(store=store, line_totals=[Decimal("40.00")], discount_codes=["10OFF"])
     assert (totals.subtotal, totals.discount, totals.shipping, totals.tax, totals.total) == (
-        Decimal("40.00"), Decimal("4.00"), Decimal("5.00"), Decimal("3.28"), Decimal("44.28")
+        Decimal("40.00"),
+        Decimal("4.00"),
+        Decimal("5.00"),
+        Decimal("3.28"),
+        Decimal("44.28"),
     )
-    inclusive = StoreFactory(tax_rate=Decimal("0.20"), prices_include_tax=True, shipping_fee=Decimal("0"))
+    inclusive = StoreFactory(
+        tax_rate=Decimal("0.20"), prices_include_tax=True, shipping_fee=Decimal("0")
+    )
     DiscountFactory(store=inclusive, code="10OFF")
     totals = order_totals(store=inclusive, line_totals=[Decimal("60.00")], discount_codes=["10OFF"])
-    assert (totals.discount, totals.tax, totals.total) == (Decimal("6.00"), Decimal("9.00"), Decimal("54.00"))
+    assert (totals.discount, totals.tax, totals.total) == (
+        Decimal("6.00"),
+        Decimal("9.00"),
+        Decimal("54.00"),
+    )
 
 
 def test_the_cart_keeps_applying_codes_and_placing_counts_them(store):
@@ -103,9 +120,14 @@ def test_the_cart_keeps_applying_codes_and_placing_counts_them(store):
     cart = services.cart_start(customer=make_customer(store), locale="en-US")
     cart = services.cart_set_discount_codes(order=cart, codes=["10off", "nope"])
     assert cart.discount_codes == ["10OFF"]
-    cart = services.cart_set_items(order=cart, items=[services.CartItem(product=product, quantity=2)]).order
+    cart = services.cart_set_items(
+        order=cart, items=[services.CartItem(product=product, quantity=2)]
+    ).order
     assert (cart.subtotal, cart.discount, cart.tax, cart.total) == (
-        Decimal("40.00"), Decimal("4.00"), Decimal("3.28"), Decimal("44.28")
+        Decimal("40.00"),
+        Decimal("4.00"),
+        Decimal("3.28"),
+        Decimal("44.28"),
     )
     order = place_order(store, product=product, quantity=1)
     assert order.discount == 0  # another cart, without codes
@@ -118,7 +140,9 @@ def test_placing_with_a_used_up_code_is_refused_and_takes_nothing(store):
     DiscountFactory(store=store, code="ONCE", usage_limit=1)
     product = ProductFactory(store=store, price=Decimal("20.00"), stock=5)
     cart = services.cart_start(customer=make_customer(store), locale="en-US")
-    cart = services.cart_set_items(order=cart, items=[services.CartItem(product=product, quantity=1)]).order
+    cart = services.cart_set_items(
+        order=cart, items=[services.CartItem(product=product, quantity=1)]
+    ).order
     cart = services.cart_set_discount_codes(order=cart, codes=["ONCE"])
     Discount.objects.filter(code="ONCE").update(times_used=1)
     with pytest.raises(OrderError) as refused:
@@ -128,9 +152,15 @@ def test_placing_with_a_used_up_code_is_refused_and_takes_nothing(store):
     cart.refresh_from_db()
     assert (product.stock, cart.status) == (5, "draft")
     other = services.cart_start(customer=make_customer(store), locale="en-US")
-    other = services.cart_set_items(order=other, items=[services.CartItem(product=product, quantity=1)]).order
+    other = services.cart_set_items(
+        order=other, items=[services.CartItem(product=product, quantity=1)]
+    ).order
     Discount.objects.filter(code="ONCE").update(times_used=0)
     other = services.cart_set_discount_codes(order=other, codes=["ONCE"])
     placed = services.order_place(order=other, payment=None).order
-    assert (placed.status, placed.discount, placed.total) == ("placed", Decimal("2.00"), Decimal("24.84"))
+    assert (placed.status, placed.discount, placed.total) == (
+        "placed",
+        Decimal("2.00"),
+        Decimal("24.84"),
+    )
     assert Discount.objects.get(code="ONCE").times_used == 1

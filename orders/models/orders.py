@@ -103,7 +103,9 @@ class Order(models.Model):
     # A shipping option the shopper chose (a shopping agent's fulfillment option): its id and
     # fee. Blank and null: the store's standard shipping (fee and free-shipping threshold).
     shipping_option = models.CharField(max_length=60, blank=True, db_default="")
-    shipping_option_fee = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    shipping_option_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     # Running totals kept by the payment services under a row lock (the ledger is the truth).
     authorized_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)

@@ -105,7 +105,9 @@ def _apply_totals(order: Order, line_totals: list[Decimal] | None = None) -> Non
     """Price the (locked) cart: its lines, its discount codes (only those that still apply
     are kept) and its shipping option, through ``orders.pricing``."""
     if line_totals is None:
-        line_totals = list(OrderLine.objects.filter(order=order).values_list("line_total", flat=True))
+        line_totals = list(
+            OrderLine.objects.filter(order=order).values_list("line_total", flat=True)
+        )
     totals = order_totals(
         store=order.store,
         line_totals=line_totals,
@@ -115,8 +117,8 @@ def _apply_totals(order: Order, line_totals: list[Decimal] | None = None) -> Non
     order.subtotal, order.tax = totals.subtotal, totals.tax
     order.shipping, order.total = totals.shipping, totals.total
     order.discount = totals.discount
-    order.discount_codes = [a.code for a in totals.applied_discounts] if line_totals else (
-        order.discount_codes
+    order.discount_codes = (
+        [a.code for a in totals.applied_discounts] if line_totals else (order.discount_codes)
     )
     order.save(
         update_fields=[
@@ -176,7 +178,7 @@ def cart_abandon(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def cart_set_contact(*, order: Order, email: str, shipping_address: dict) -> Order:
+def cart_set_contact(*, order: Order, email: str, shipping_address: dict[str, str]) -> Order:
     """The cart's delivery contact as the shopper gave it at checkout (an address in
     Amazon's shape, see ``Customer.shipping_address``); the customer's own record is left
     as it is."""

@@ -75,7 +75,9 @@ def resolve_lines(
     error message, quantities above the stock cut to it with a warning."""
     result = LinesResult()
     wanted = _merge_duplicates(wanted)
-    products = {p.sku: p for p in Product.objects.filter(store=store, sku__in=[w.sku for w in wanted])}
+    products = {
+        p.sku: p for p in Product.objects.filter(store=store, sku__in=[w.sku for w in wanted])
+    }
     for index, line in enumerate(wanted):
         path = f"$.line_items[{index}]"
         product = products.get(line.sku)
@@ -197,9 +199,7 @@ def options_for(session: CheckoutSession, destination: dict[str, str]) -> list[A
 def status_of(session: CheckoutSession) -> str:
     if session.status in (SessionStatus.COMPLETED, SessionStatus.CANCELED):
         return session.status
-    ready = bool(session.line_items) and bool(
-        (session.fulfillment or {}).get("selected_option_id")
-    )
+    ready = bool(session.line_items) and bool((session.fulfillment or {}).get("selected_option_id"))
     return SessionStatus.READY if ready else SessionStatus.INCOMPLETE
 
 
@@ -224,7 +224,9 @@ def checkout_create(
     *, store: Store, platform: Platform, data: CheckoutInput, base_url: str
 ) -> CheckoutSession:
     """A new session for the platform; ``NothingAvailable`` when no item can be sold."""
-    lines, next_number = resolve_lines(store=store, wanted=data.line_items, previous_ids=set(), next_number=1)
+    lines, next_number = resolve_lines(
+        store=store, wanted=data.line_items, previous_ids=set(), next_number=1
+    )
     if not lines.items:
         code = "out_of_stock" if "out_of_stock" in lines.failure_codes else "not_found"
         words = {
@@ -264,8 +266,10 @@ def checkout_create(
 @transaction.atomic
 def checkout_update(*, session: CheckoutSession, data: CheckoutInput) -> CheckoutSession:
     """Replace the session's state with the request's (an open session only)."""
-    session = CheckoutSession.objects.select_for_update().select_related("store", "order").get(
-        pk=session.pk
+    session = (
+        CheckoutSession.objects.select_for_update()
+        .select_related("store", "order")
+        .get(pk=session.pk)
     )
     refuse_unless_open(session)
     lines, session.next_line_number = resolve_lines(

@@ -53,7 +53,9 @@ def _line_refs(value: Any, path: str, *, required: bool) -> list[dict[str, Any]]
         quantity = raw.get("quantity")
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             raise _invalid(f"{path}[{i}].quantity", "Quantities are integers.")
-        refs.append({"id": _string(raw.get("id"), f"{path}[{i}].id", limit=60), "quantity": quantity})
+        refs.append(
+            {"id": _string(raw.get("id"), f"{path}[{i}].id", limit=60), "quantity": quantity}
+        )
     return refs
 
 
@@ -85,7 +87,9 @@ def _adjustment(raw: Any, path: str) -> dict[str, Any]:
         "status": status,
     }
     if raw.get("line_items") is not None:
-        adjustment["line_items"] = _line_refs(raw["line_items"], f"{path}.line_items", required=False)
+        adjustment["line_items"] = _line_refs(
+            raw["line_items"], f"{path}.line_items", required=False
+        )
     if raw.get("description") is not None:
         adjustment["description"] = _string(raw["description"], f"{path}.description", limit=500)
     amount = raw.get("amount")
@@ -131,8 +135,10 @@ def order_record_platform_reports(
         _adjustment(raw, f"$.adjustments[{i}]")
         for i, raw in enumerate(_list(body.get("adjustments"), "$.adjustments"))
     ]
-    session = CheckoutSession.objects.select_for_update().select_related("store", "order").get(
-        pk=session.pk
+    session = (
+        CheckoutSession.objects.select_for_update()
+        .select_related("store", "order")
+        .get(pk=session.pk)
     )
     shown_events = {e["id"] for e in shown["fulfillment"]["events"]}
     shown_adjustments = {a["id"] for a in shown["adjustments"]}

@@ -89,7 +89,9 @@ def order_webhook_attempt(*, webhook_id: int) -> tuple[str, int]:
         "user-agent": "VoiceStorePortal-UCP/1",
     }
     headers.update(
-        sign_request(store=session.store, method="POST", url=webhook.url, body=body, headers=headers)
+        sign_request(
+            store=session.store, method="POST", url=webhook.url, body=body, headers=headers
+        )
     )
     result = http_post(webhook.url, body=body, headers=headers)
     ok = result.status_code is not None and 200 <= result.status_code < 300
@@ -99,7 +101,10 @@ def order_webhook_attempt(*, webhook_id: int) -> tuple[str, int]:
     }
     if ok:
         OrderWebhook.objects.filter(pk=webhook.pk).update(
-            state=WebhookState.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None, **fields
+            state=WebhookState.DELIVERED,
+            delivered_at=timezone.now(),
+            next_attempt_at=None,
+            **fields,
         )
         return DELIVERED, 0
     if attempts >= settings.UCP_WEBHOOK_MAX_ATTEMPTS:
@@ -117,9 +122,7 @@ def order_webhook_attempt(*, webhook_id: int) -> tuple[str, int]:
 def order_webhooks_due(*, limit: int = 500) -> list[int]:
     """Pending events whose next attempt is due (the sweeper queues them)."""
     return list(
-        OrderWebhook.objects.filter(
-            state=WebhookState.PENDING, next_attempt_at__lte=timezone.now()
-        )
+        OrderWebhook.objects.filter(state=WebhookState.PENDING, next_attempt_at__lte=timezone.now())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -57,10 +57,20 @@ class UcpClient:
     def get(self, path: str, **headers: str) -> Any:
         return self.client.get(self.root + path, headers={**self.headers(), **headers})
 
-    def post(self, path: str, body: Any = None, *, key: str | None = None, raw: bytes | None = None, **headers: str) -> Any:
+    def post(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        key: str | None = None,
+        raw: bytes | None = None,
+        **headers: str,
+    ) -> Any:
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         return self.client.post(
-            self.root + path, data=data, content_type="application/json",
+            self.root + path,
+            data=data,
+            content_type="application/json",
             headers={**self.headers(key), **headers},
         )
 
@@ -84,8 +94,14 @@ def shipping_to(country: str = "US", postal_code: str = "62704", option: str = "
     method: dict[str, Any] = {
         "type": "shipping",
         "destinations": [
-            {"id": "home", "street_address": "1 Elm St", "address_locality": "Springfield",
-             "address_region": "IL", "postal_code": postal_code, "address_country": country}
+            {
+                "id": "home",
+                "street_address": "1 Elm St",
+                "address_locality": "Springfield",
+                "address_region": "IL",
+                "postal_code": postal_code,
+                "address_country": country,
+            }
         ],
         "selected_destination_id": "home",
     }
@@ -98,8 +114,12 @@ def paid(token: str = "success_token") -> dict[str, Any]:
     return {
         "payment": {
             "instruments": [
-                {"id": "instr_1", "handler_id": "mock_payment_handler", "type": "card",
-                 "credential": {"type": "token", "token": token}}
+                {
+                    "id": "instr_1",
+                    "handler_id": "mock_payment_handler",
+                    "type": "card",
+                    "credential": {"type": "token", "token": token},
+                }
             ]
         }
     }

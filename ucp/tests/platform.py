@@ -54,7 +54,12 @@ def platform_profile(webhook_url: str, *, version: str = VERSION) -> dict[str, A
             "services": {},
             "payment_handlers": {},
             "capabilities": {
-                name: [{"version": version, **({"config": {"webhook_url": webhook_url}} if name == ORDER else {})}]
+                name: [
+                    {
+                        "version": version,
+                        **({"config": {"webhook_url": webhook_url}} if name == ORDER else {}),
+                    }
+                ]
                 for name in (
                     "dev.ucp.shopping.checkout",
                     "dev.ucp.shopping.fulfillment",

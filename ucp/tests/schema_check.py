@@ -5,7 +5,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -30,7 +30,10 @@ def registry() -> Registry:
 
 def errors(instance: Any, ref: str) -> list[str]:
     validator = Draft202012Validator({"$ref": BASE + ref}, registry=registry())
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(instance)
+    ]
 
 
 def assert_valid(instance: Any, *refs: str) -> None:

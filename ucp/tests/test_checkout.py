@@ -29,10 +29,13 @@ def test_create_prices_the_lines_and_offers_the_rates_for_the_destination(agent)
     assert body["currency"] == "USD"
     assert body["line_items"][0]["id"] == "li_1"
     assert body["line_items"][0]["item"] == {
-        "id": "bouquet_roses", "title": "Bouquet of Red Roses", "price": 3500
+        "id": "bouquet_roses",
+        "title": "Bouquet of Red Roses",
+        "price": 3500,
     }
     assert body["line_items"][0]["totals"] == [
-        {"type": "subtotal", "amount": 7000}, {"type": "total", "amount": 7000}
+        {"type": "subtotal", "amount": 7000},
+        {"type": "total", "amount": 7000},
     ]
     group = body["fulfillment"]["methods"][0]["groups"][0]
     assert [(o["id"], o["title"], o["totals"]) for o in group["options"]] == [
@@ -46,7 +49,8 @@ def test_create_prices_the_lines_and_offers_the_rates_for_the_destination(agent)
 
 def test_international_destination_and_chosen_option_set_the_total(agent):
     body = agent.post(
-        "/checkout-sessions", {**pots(1), "fulfillment": shipping_to("CA", "M5V 2H1", "exp-ship-intl")}
+        "/checkout-sessions",
+        {**pots(1), "fulfillment": shipping_to("CA", "M5V 2H1", "exp-ship-intl")},
     ).json()
     assert_checkout(body)
     assert body["status"] == "ready_for_complete"
@@ -60,23 +64,36 @@ def test_international_destination_and_chosen_option_set_the_total(agent):
     ]
     order = CheckoutSession.objects.get(public_id=body["id"]).order
     assert (order.subtotal, order.shipping, order.total) == (
-        Decimal("15.00"), Decimal("25.00"), Decimal("40.00")
+        Decimal("15.00"),
+        Decimal("25.00"),
+        Decimal("40.00"),
     )
     assert order.shipping_option == "exp-ship-intl"
     assert order.shipping_address["countryCode"] == "CA"
 
 
 def test_discount_codes_apply_case_insensitively_once_and_unknown_ones_warn(agent):
-    created = agent.post("/checkout-sessions", {**pots(2), "fulfillment": shipping_to(option="std-ship")}).json()
+    created = agent.post(
+        "/checkout-sessions", {**pots(2), "fulfillment": shipping_to(option="std-ship")}
+    ).json()
     body = agent.put(
         f"/checkout-sessions/{created['id']}",
-        {**pots(2), "fulfillment": created["fulfillment"], "discounts": {"codes": ["10off", "NOPE"]}},
+        {
+            **pots(2),
+            "fulfillment": created["fulfillment"],
+            "discounts": {"codes": ["10off", "NOPE"]},
+        },
     ).json()
     assert_checkout(body)
     assert body["discounts"]["codes"] == ["10off", "NOPE"]
     assert body["discounts"]["applied"] == [
-        {"code": "10OFF", "title": "10% Off", "amount": 300, "method": "across",
-         "allocations": [{"path": "$.totals.subtotal", "amount": 300}]}
+        {
+            "code": "10OFF",
+            "title": "10% Off",
+            "amount": 300,
+            "method": "across",
+            "allocations": [{"path": "$.totals.subtotal", "amount": 300}],
+        }
     ]
     assert body["totals"] == [
         {"type": "subtotal", "amount": 3000},
@@ -86,12 +103,18 @@ def test_discount_codes_apply_case_insensitively_once_and_unknown_ones_warn(agen
         {"type": "total", "amount": 3200},
     ]
     assert body["messages"] == [
-        {"type": "warning", "code": "discount_code_invalid", "path": "$.discounts.codes[1]",
-         "content": "Code 'NOPE' cannot be applied."}
+        {
+            "type": "warning",
+            "code": "discount_code_invalid",
+            "path": "$.discounts.codes[1]",
+            "content": "Code 'NOPE' cannot be applied.",
+        }
     ]
     order = CheckoutSession.objects.get(public_id=body["id"]).order
     assert (order.discount, order.discount_codes, order.total) == (
-        Decimal("3.00"), ["10OFF"], Decimal("32.00")
+        Decimal("3.00"),
+        ["10OFF"],
+        Decimal("32.00"),
     )
     cleared = agent.put(
         f"/checkout-sessions/{created['id']}",
@@ -104,8 +127,12 @@ def test_discount_codes_apply_case_insensitively_once_and_unknown_ones_warn(agen
 def test_complete_places_an_agent_order_paid_on_the_sandbox(agent, platform):
     created = agent.post(
         "/checkout-sessions",
-        {**pots(2), "fulfillment": shipping_to(option="exp-ship-us"),
-         "discounts": {"codes": ["FIXED500"]}, "buyer": {"email": "ada@example.com"}},
+        {
+            **pots(2),
+            "fulfillment": shipping_to(option="exp-ship-us"),
+            "discounts": {"codes": ["FIXED500"]},
+            "buyer": {"email": "ada@example.com"},
+        },
     ).json()
     response = agent.post(f"/checkout-sessions/{created['id']}/complete", paid())
     assert response.status_code == 200
@@ -113,23 +140,35 @@ def test_complete_places_an_agent_order_paid_on_the_sandbox(agent, platform):
     assert_checkout(body)
     assert body["status"] == "completed"
     assert body["order"]["id"].startswith("ord_")
-    assert response["Signature-Input"].startswith('sig1=("@status" "content-digest" "content-type")')
+    assert response["Signature-Input"].startswith(
+        'sig1=("@status" "content-digest" "content-type")'
+    )
     order = Order.objects.get(ucp_session__public_id=created["id"])
     assert (order.status, order.channel, order.source) == (
-        OrderStatus.PLACED, OrderChannel.AGENT, OrderSource.AGENT
+        OrderStatus.PLACED,
+        OrderChannel.AGENT,
+        OrderSource.AGENT,
     )
     assert order.agent_name == platform.base.removeprefix("http://")
     assert (order.subtotal, order.discount, order.shipping, order.total) == (
-        Decimal("30.00"), Decimal("5.00"), Decimal("15.00"), Decimal("40.00")
+        Decimal("30.00"),
+        Decimal("5.00"),
+        Decimal("15.00"),
+        Decimal("40.00"),
     )
-    assert (order.payment_status, order.captured_amount) == (PaymentStatus.CAPTURED, Decimal("40.00"))
+    assert (order.payment_status, order.captured_amount) == (
+        PaymentStatus.CAPTURED,
+        Decimal("40.00"),
+    )
     assert order.email == "ada@example.com"
     assert Discount.objects.get(store=order.store, code="FIXED500").times_used == 1
     assert Product.objects.get(store=order.store, sku="pot_ceramic").stock == 1998
 
 
 def test_a_declined_payment_is_402_and_places_nothing(agent):
-    created = agent.post("/checkout-sessions", {**pots(1), "fulfillment": shipping_to(option="std-ship")}).json()
+    created = agent.post(
+        "/checkout-sessions", {**pots(1), "fulfillment": shipping_to(option="std-ship")}
+    ).json()
     response = agent.post(f"/checkout-sessions/{created['id']}/complete", paid("fail_token"))
     assert response.status_code == 402
     assert_error(response.json())
@@ -143,8 +182,14 @@ def test_complete_without_fulfillment_is_400_and_a_completed_session_cannot_chan
     created = agent.post("/checkout-sessions", pots(1)).json()
     refused = agent.post(f"/checkout-sessions/{created['id']}/complete", paid())
     assert refused.status_code == 400
-    assert "Fulfillment address and option must be selected" in refused.json()["messages"][0]["content"]
-    agent.put(f"/checkout-sessions/{created['id']}", {**pots(1), "fulfillment": shipping_to(option="std-ship")})
+    assert (
+        "Fulfillment address and option must be selected"
+        in refused.json()["messages"][0]["content"]
+    )
+    agent.put(
+        f"/checkout-sessions/{created['id']}",
+        {**pots(1), "fulfillment": shipping_to(option="std-ship")},
+    )
     assert agent.post(f"/checkout-sessions/{created['id']}/complete", paid()).status_code == 200
     again = agent.post(f"/checkout-sessions/{created['id']}/complete", paid())
     assert again.status_code == 409
@@ -159,13 +204,19 @@ def test_cancel_abandons_the_cart_once(agent):
     assert canceled.status_code == 200
     assert_checkout(canceled.json())
     assert canceled.json()["status"] == "canceled"
-    assert CheckoutSession.objects.get(public_id=created["id"]).order.status == OrderStatus.ABANDONED
+    assert (
+        CheckoutSession.objects.get(public_id=created["id"]).order.status == OrderStatus.ABANDONED
+    )
     assert agent.post(f"/checkout-sessions/{created['id']}/cancel").status_code == 409
 
 
 def test_unavailable_items_make_no_session(agent):
-    out = agent.post("/checkout-sessions", {"line_items": [{"item": {"id": "gardenias"}, "quantity": 1}]})
-    missing = agent.post("/checkout-sessions", {"line_items": [{"item": {"id": "pink_wumpus"}, "quantity": 1}]})
+    out = agent.post(
+        "/checkout-sessions", {"line_items": [{"item": {"id": "gardenias"}, "quantity": 1}]}
+    )
+    missing = agent.post(
+        "/checkout-sessions", {"line_items": [{"item": {"id": "pink_wumpus"}, "quantity": 1}]}
+    )
     assert (out.status_code, missing.status_code) == (200, 200)
     for response, code in ((out, "out_of_stock"), (missing, "not_found")):
         assert_error(response.json())
@@ -176,10 +227,16 @@ def test_unavailable_items_make_no_session(agent):
 
 
 def test_a_quantity_above_the_stock_is_cut_with_a_warning(agent):
-    body = agent.post("/checkout-sessions", {"line_items": [{"item": {"id": "orchid_white"}, "quantity": 900}]}).json()
+    body = agent.post(
+        "/checkout-sessions", {"line_items": [{"item": {"id": "orchid_white"}, "quantity": 900}]}
+    ).json()
     assert_checkout(body)
     assert body["line_items"][0]["quantity"] == 800
     assert body["messages"] == [
-        {"type": "warning", "code": "quantity_adjusted", "path": "$.line_items[0].quantity",
-         "content": "Quantity adjusted: 900 requested, 800 in stock."}
+        {
+            "type": "warning",
+            "code": "quantity_adjusted",
+            "path": "$.line_items[0].quantity",
+            "content": "Quantity adjusted: 900 requested, 800 in stock.",
+        }
     ]

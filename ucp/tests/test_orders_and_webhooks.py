@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 def place(agent, django_capture_on_commit_callbacks) -> dict:
     created = agent.post(
         "/checkout-sessions",
-        {"line_items": [{"item": {"id": "pot_ceramic"}, "quantity": 1}],
-         "fulfillment": shipping_to(option="std-ship")},
+        {
+            "line_items": [{"item": {"id": "pot_ceramic"}, "quantity": 1}],
+            "fulfillment": shipping_to(option="std-ship"),
+        },
     ).json()
     with django_capture_on_commit_callbacks(execute=True):
         done = agent.post(f"/checkout-sessions/{created['id']}/complete", paid()).json()
@@ -41,17 +43,34 @@ def test_get_order_is_the_full_entity(agent, django_capture_on_commit_callbacks)
     assert body["totals"][-1] == {"type": "total", "amount": 2000}
 
 
-def test_put_order_keeps_the_platforms_reports_and_refuses_bad_ones(agent, django_capture_on_commit_callbacks):
+def test_put_order_keeps_the_platforms_reports_and_refuses_bad_ones(
+    agent, django_capture_on_commit_callbacks
+):
     done = place(agent, django_capture_on_commit_callbacks)
     path = f"/orders/{done['order']['id']}"
     order = agent.get(path).json()
-    bad = {**order, "adjustments": [{"id": "a1", "type": "refund", "occurred_at": "2026-01-01T00:00:00Z", "status": "INVALID"}]}
+    bad = {
+        **order,
+        "adjustments": [
+            {
+                "id": "a1",
+                "type": "refund",
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "status": "INVALID",
+            }
+        ],
+    }
     refused = agent.put(path, bad)
     assert refused.status_code == 422
     assert_error(refused.json())
     assert agent.put(path, {**order, "adjustments": {"id": "a1"}}).status_code == 422
-    event = {"id": "evt_p1", "occurred_at": "2026-01-02T00:00:00Z", "type": "shipped",
-             "line_items": [{"id": "li_1", "quantity": 1}], "tracking_number": "TRACK123"}
+    event = {
+        "id": "evt_p1",
+        "occurred_at": "2026-01-02T00:00:00Z",
+        "type": "shipped",
+        "line_items": [{"id": "li_1", "quantity": 1}],
+        "tracking_number": "TRACK123",
+    }
     kept = agent.put(path, {**order, "fulfillment": {**order["fulfillment"], "events": [event]}})
     assert kept.status_code == 200
     assert_order(kept.json())
@@ -60,7 +79,9 @@ def test_put_order_keeps_the_platforms_reports_and_refuses_bad_ones(agent, djang
     assert session.order.status == OrderStatus.PLACED  # the portal's order is untouched
 
 
-def test_simulation_hook_needs_the_setting_and_the_secret(agent, settings, django_capture_on_commit_callbacks):
+def test_simulation_hook_needs_the_setting_and_the_secret(
+    agent, settings, django_capture_on_commit_callbacks
+):
     done = place(agent, django_capture_on_commit_callbacks)
     path = f"/ucp/flowers/testing/simulate-shipping/{done['order']['id']}"
     assert Client().post(path, headers={"Simulation-Secret": "wrong"}).status_code == 403
@@ -80,11 +101,15 @@ def _signature_parts(headers: dict[str, str]) -> tuple[list[str], str, str]:
     signature_input = headers["signature-input"]
     names = re.findall(r'"([^"]+)"', signature_input.split(")")[0])
     params = signature_input.removeprefix("sig1=")
-    value = re.search(r"sig1=:([^:]+):", headers["signature"]).group(1)
+    found = re.search(r"sig1=:([^:]+):", headers["signature"])
+    assert found is not None
+    value = found.group(1)
     return names, params, value
 
 
-def test_completion_webhook_is_signed_with_the_published_key(agent, platform, django_capture_on_commit_callbacks):
+def test_completion_webhook_is_signed_with_the_published_key(
+    agent, platform, django_capture_on_commit_callbacks
+):
     done = place(agent, django_capture_on_commit_callbacks)
     [delivery] = platform.deliveries
     assert delivery.payload["id"] == done["order"]["id"]
@@ -94,7 +119,14 @@ def test_completion_webhook_is_signed_with_the_published_key(agent, platform, dj
     assert headers["content-digest"] == content_digest(delivery.body)
     assert headers["ucp-agent"] == 'profile="http://testserver/ucp/flowers/.well-known/ucp"'
     names, params, value = _signature_parts(headers)
-    assert names == ["@method", "@authority", "@path", "content-digest", "content-type", "ucp-agent"]
+    assert names == [
+        "@method",
+        "@authority",
+        "@path",
+        "content-digest",
+        "content-type",
+        "ucp-agent",
+    ]
     values = {
         "@method": "POST",
         "@authority": platform.base.removeprefix("http://"),
@@ -104,12 +136,18 @@ def test_completion_webhook_is_signed_with_the_published_key(agent, platform, dj
         "ucp-agent": headers["ucp-agent"],
     }
     jwk = Client().get("/ucp/flowers/.well-known/ucp").json()["signing_keys"][0]
-    assert verify(jwk=jwk, components=[(n, values[n]) for n in names], params=params, signature_b64=value)
+    assert verify(
+        jwk=jwk, components=[(n, values[n]) for n in names], params=params, signature_b64=value
+    )
     values["@path"] = "/elsewhere"
-    assert not verify(jwk=jwk, components=[(n, values[n]) for n in names], params=params, signature_b64=value)
+    assert not verify(
+        jwk=jwk, components=[(n, values[n]) for n in names], params=params, signature_b64=value
+    )
 
 
-def test_a_failed_delivery_is_retried_as_the_same_event(agent, platform, django_capture_on_commit_callbacks):
+def test_a_failed_delivery_is_retried_as_the_same_event(
+    agent, platform, django_capture_on_commit_callbacks
+):
     platform.failures = 1
     place(agent, django_capture_on_commit_callbacks)
     first, second = platform.deliveries
@@ -121,13 +159,19 @@ def test_a_failed_delivery_is_retried_as_the_same_event(agent, platform, django_
     assert (webhook.state, webhook.attempts) == ("delivered", 2)
 
 
-def test_a_shipment_from_the_back_office_reaches_the_platform(agent, platform, django_capture_on_commit_callbacks):
+def test_a_shipment_from_the_back_office_reaches_the_platform(
+    agent, platform, django_capture_on_commit_callbacks
+):
     done = place(agent, django_capture_on_commit_callbacks)
     session = CheckoutSession.objects.get(public_id=done["id"])
     with django_capture_on_commit_callbacks(execute=True):
-        orders.order_ship(order=session.order, carrier="UPS", tracking_number="1Z9", actor_label="Staff")
+        orders.order_ship(
+            order=session.order, carrier="UPS", tracking_number="1Z9", actor_label="Staff"
+        )
     created, shipped = platform.deliveries
     events = shipped.payload["fulfillment"]["events"]
-    assert [(e["type"], e["tracking_number"], e["carrier"]) for e in events] == [("shipped", "1Z9", "UPS")]
+    assert [(e["type"], e["tracking_number"], e["carrier"]) for e in events] == [
+        ("shipped", "1Z9", "UPS")
+    ]
     assert shipped.headers["webhook-id"] != created.headers["webhook-id"]
     assert shipped.payload["line_items"][0]["status"] == "fulfilled"

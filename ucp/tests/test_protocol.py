@@ -51,7 +51,9 @@ def test_without_the_simulation_secret_no_test_handler_is_offered(flowers, setti
 )
 def test_negotiation_failures(flowers, header, status, code):
     response = Client().post(
-        "/ucp/flowers/checkout-sessions", data=roses(), content_type="application/json",
+        "/ucp/flowers/checkout-sessions",
+        data=roses(),
+        content_type="application/json",
         headers={"UCP-Agent": header},
     )
     assert response.status_code == status
@@ -79,7 +81,9 @@ def test_capabilities_are_the_intersection(flowers, platform):
     caps["dev.ucp.shopping.discount"] = [{"version": "2026-01-23"}]  # no mutual version
     body = UcpClient(platform, "flowers").post("/checkout-sessions", roses()).json()
     assert sorted(body["ucp"]["capabilities"]) == [
-        "dev.ucp.shopping.buyer_consent", "dev.ucp.shopping.checkout", "dev.ucp.shopping.fulfillment"
+        "dev.ucp.shopping.buyer_consent",
+        "dev.ucp.shopping.checkout",
+        "dev.ucp.shopping.fulfillment",
     ]
     assert "discounts" not in body
 
@@ -107,11 +111,15 @@ def test_same_key_same_body_replays_and_another_body_is_409(agent):
         json.dumps({"line_items": [{"item": {"id": 5}, "quantity": 1}]}).encode(),
         json.dumps({"line_items": [{"item": {"id": "bouquet_roses"}, "quantity": 0}]}).encode(),
         json.dumps({"line_items": [{"item": {"id": "bouquet_roses"}, "quantity": "2"}]}).encode(),
-        json.dumps({"line_items": [{"item": {"id": "bouquet_roses"}, "quantity": 10**30}]}).encode(),
+        json.dumps(
+            {"line_items": [{"item": {"id": "bouquet_roses"}, "quantity": 10**30}]}
+        ).encode(),
         json.dumps({**roses(), "buyer": {"email": "x" * 500}}).encode(),
         json.dumps({**roses(), "discounts": {"codes": "10OFF"}}).encode(),
         json.dumps({**roses(), "fulfillment": {"methods": [{"type": "pickup"}]}}).encode(),
-        json.dumps({**roses(), "fulfillment": {"methods": [{"destinations": [{"postal_code": 5}]}]}}).encode(),
+        json.dumps(
+            {**roses(), "fulfillment": {"methods": [{"destinations": [{"postal_code": 5}]}]}}
+        ).encode(),
         json.dumps({**roses(), "buyer": {"consent": {"marketing": "yes"}}}).encode(),
     ],
 )
@@ -125,7 +133,9 @@ def test_malformed_bodies_are_4xx_and_write_nothing(agent, raw):
 
 def test_a_malformed_update_changes_nothing(agent):
     created = agent.post("/checkout-sessions", roses()).json()
-    response = agent.put(f"/checkout-sessions/{created['id']}", {"line_items": [{"item": {}, "quantity": 1}]})
+    response = agent.put(
+        f"/checkout-sessions/{created['id']}", {"line_items": [{"item": {}, "quantity": 1}]}
+    )
     assert response.status_code == 400
     current = agent.get(f"/checkout-sessions/{created['id']}").json()
     assert_checkout(current)
@@ -152,7 +162,10 @@ def test_a_session_is_reached_only_in_its_store_and_by_its_platform(agent, platf
 
 def test_intersection_outside_test_deployments_keeps_only_what_both_list(settings):
     settings.UCP_SIMULATION_SECRET = ""
-    both = {"dev.ucp.shopping.fulfillment": {"2026-04-08"}, "dev.ucp.shopping.order": {"2026-04-08"}}
+    both = {
+        "dev.ucp.shopping.fulfillment": {"2026-04-08"},
+        "dev.ucp.shopping.order": {"2026-04-08"},
+    }
     # The fulfillment extension leaves with its parent (checkout) missing.
     assert intersect(both) == frozenset({"dev.ucp.shopping.order"})
     both["dev.ucp.shopping.checkout"] = {"2026-01-23", "2026-04-08"}
@@ -163,7 +176,8 @@ def test_intersection_outside_test_deployments_keeps_only_what_both_list(setting
 
 def test_agent_header_members_are_read_as_dictionary_or_parameters():
     assert parse_agent_header('profile="https://a.example/p", version="2026-04-08"') == {
-        "profile": "https://a.example/p", "version": "2026-04-08"
+        "profile": "https://a.example/p",
+        "version": "2026-04-08",
     }
     assert parse_agent_header('profile="https://a.example/p"; version="x"')["version"] == "x"
     assert parse_agent_header("garbage") == {}

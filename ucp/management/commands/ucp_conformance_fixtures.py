@@ -47,7 +47,12 @@ RATES = [  # code, title, level, country, fee, free from, free skus, position
 CUSTOMERS = [  # key, name, email, address
     ("john-1", "John Doe", "john.doe@example.com", ("123 Main St", "Springfield", "IL", "62704")),
     ("john-2", "John Doe", "john.doe@example.com", ("456 Oak Ave", "Metropolis", "NY", "10012")),
-    ("jane-smith", "Jane Smith", "jane.smith@example.com", ("789 Pine Ln", "Smallville", "KS", "66002")),
+    (
+        "jane-smith",
+        "Jane Smith",
+        "jane.smith@example.com",
+        ("789 Pine Ln", "Smallville", "KS", "66002"),
+    ),
     ("jane-doe", "Jane Doe", "jane.doe@example.com", None),
 ]
 
