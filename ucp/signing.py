@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from merchant.models import Store
@@ -69,17 +69,15 @@ def signing_key_rotate(*, store: Store) -> SigningKey:
 
 
 def current_key(store: Store) -> SigningKey:
-    """The store's newest active key, made on first use (two requests at once make one)."""
+    """The store's newest active key, made on first use (the store row's lock makes two
+    requests at once make one)."""
     key = SigningKey.objects.filter(store=store, active=True).first()
     if key is not None:
         return key
-    try:
-        with transaction.atomic():
-            Store.objects.select_for_update().filter(pk=store.pk).first()
-            key = SigningKey.objects.filter(store=store, active=True).first()
-            return key or signing_key_rotate(store=store)
-    except IntegrityError:
-        return SigningKey.objects.filter(store=store, active=True).first() or current_key(store)
+    with transaction.atomic():
+        Store.objects.select_for_update().filter(pk=store.pk).first()
+        key = SigningKey.objects.filter(store=store, active=True).first()
+        return key or signing_key_rotate(store=store)
 
 
 def published_keys(store: Store) -> list[dict[str, str]]:

@@ -97,7 +97,9 @@ def check(response: Any) -> None:
 
 @FUZZ
 @given(raw=mutated_bodies())
-def test_create_never_fails_with_5xx_and_a_refusal_writes_nothing(agent: UcpClient, raw: bytes) -> None:
+def test_create_never_fails_with_5xx_and_a_refusal_writes_nothing(
+    agent: UcpClient, raw: bytes
+) -> None:
     sessions, orders = CheckoutSession.objects.count(), Order.objects.count()
     response = agent.post("/checkout-sessions", raw=raw)
     check(response)
@@ -107,7 +109,9 @@ def test_create_never_fails_with_5xx_and_a_refusal_writes_nothing(agent: UcpClie
 
 @FUZZ
 @given(raw=mutated_bodies())
-def test_update_complete_and_order_updates_never_fail_with_5xx(agent: UcpClient, raw: bytes) -> None:
+def test_update_complete_and_order_updates_never_fail_with_5xx(
+    agent: UcpClient, raw: bytes
+) -> None:
     created = agent.post("/checkout-sessions", valid_create()).json()
     check(agent.put(f"/checkout-sessions/{created['id']}", None, raw=raw))
     check(agent.post(f"/checkout-sessions/{created['id']}/complete", raw=raw))

@@ -3,6 +3,7 @@ webhooks to the platform (signed per RFC 9421, retried with the same id, timesta
 body), also for a shipment made in the support console."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -175,3 +176,18 @@ def test_a_shipment_from_the_back_office_reaches_the_platform(
     ]
     assert shipped.headers["webhook-id"] != created.headers["webhook-id"]
     assert shipped.payload["line_items"][0]["status"] == "fulfilled"
+
+
+def test_an_agent_order_is_refunded_in_the_back_office_and_the_platform_sees_it(
+    agent, django_capture_on_commit_callbacks
+):
+    done = place(agent, django_capture_on_commit_callbacks)
+    order = CheckoutSession.objects.get(public_id=done["id"]).order
+    assert order.refundable_amount() == Decimal("20.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.order_refund(order=order, amount=Decimal("7.50"), reason="Damaged")
+    body = agent.get(f"/orders/{done['order']['id']}").json()
+    assert_order(body)
+    [refund] = body["adjustments"]
+    assert (refund["type"], refund["totals"]) == ("refund", [{"type": "total", "amount": -750}])
+    assert refund["status"] in ("pending", "completed")
