@@ -155,7 +155,7 @@ def checkout_json(
         "currency": order.currency,
         "line_items": _line_items(session),
         "totals": totals_json(order),
-        "messages": list(session.messages),
+        "messages": list(session.messages) + _guidance(session),
         "links": store_links(session, base_url),
         "expires_at": iso(session.expires_at),
         "payment": {"instruments": list(session.instruments)},
@@ -179,6 +179,25 @@ def checkout_json(
             "permalink_url": permalink(session, base_url),
         }
     return body
+
+
+def _guidance(session: CheckoutSession) -> list[dict[str, Any]]:
+    """What an open session still needs, for the platform (an info message)."""
+    if session.status != "incomplete" or not session.line_items:
+        return []
+    method = session.fulfillment or {}
+    if not method.get("selected_destination_id"):
+        content = "Choose a shipping destination, then a shipping option."
+    else:
+        content = "Choose a shipping option."
+    return [
+        {
+            "type": "info",
+            "code": "fulfillment_required",
+            "path": "$.fulfillment",
+            "content": content,
+        }
+    ]
 
 
 def store_links(session: CheckoutSession, base_url: str) -> list[dict[str, str]]:

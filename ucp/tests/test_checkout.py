@@ -238,5 +238,11 @@ def test_a_quantity_above_the_stock_is_cut_with_a_warning(agent):
             "code": "quantity_adjusted",
             "path": "$.line_items[0].quantity",
             "content": "Quantity adjusted: 900 requested, 800 in stock.",
-        }
+        },
+        {
+            "type": "info",
+            "code": "fulfillment_required",
+            "path": "$.fulfillment",
+            "content": "Choose a shipping destination, then a shipping option.",
+        },
     ]
