@@ -191,3 +191,14 @@ def test_an_agent_order_is_refunded_in_the_back_office_and_the_platform_sees_it(
     [refund] = body["adjustments"]
     assert (refund["type"], refund["totals"]) == ("refund", [{"type": "total", "amount": -750}])
     assert refund["status"] in ("pending", "completed")
+
+
+def test_a_platform_that_keeps_failing_is_left_to_the_sweeper(
+    agent, platform, django_capture_on_commit_callbacks
+):
+    platform.failures = 100
+    place(agent, django_capture_on_commit_callbacks)
+    assert [d.status for d in platform.deliveries] == [500, 500, 500]
+    webhook = OrderWebhook.objects.get()
+    assert (webhook.state, webhook.attempts, webhook.last_status_code) == ("pending", 3, 500)
+    assert webhook.next_attempt_at is not None
