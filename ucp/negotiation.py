@@ -34,7 +34,7 @@ class Platform:
     version: str
     capabilities: frozenset[str]
     webhook_url: str = ""
-    config: dict[str, Any] = field(default_factory=dict)
+    signing_keys: list[dict[str, Any]] = field(default_factory=list)
 
 
 def parse_agent_header(value: str) -> dict[str, str]:
@@ -168,7 +168,8 @@ def negotiate(agent_header: str) -> Platform:
         raise _version_unsupported(declared)
     url = members.get("profile", "")
     check_profile_url(url)
-    profile_ucp = fetch_profile(url)["ucp"]
+    profile = fetch_profile(url)
+    profile_ucp = profile["ucp"]
     version = profile_ucp.get("version")
     if not isinstance(version, str) or not VERSION_PATTERN.match(version):
         raise UcpError(
@@ -187,4 +188,7 @@ def negotiate(agent_header: str) -> Platform:
         version=version,
         capabilities=capabilities,
         webhook_url=webhook_url,
+        signing_keys=[k for k in profile.get("signing_keys") or [] if isinstance(k, dict)]
+        if isinstance(profile.get("signing_keys"), list)
+        else [],
     )

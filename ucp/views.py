@@ -24,6 +24,7 @@ from .parsing import checkout_input, json_body
 from .presenters import checkout_json, order_json
 from .profile import business_profile
 from .protocol import CHECKOUT, ORDER, UcpError, error_body, not_found
+from .request_signatures import verify_request
 from .selectors import session_for_order, session_for_platform
 from .services.checkout import NothingAvailable, checkout_create, checkout_update
 from .services.completion import checkout_cancel, checkout_complete
@@ -84,6 +85,7 @@ def _run(
     try:
         store = _store(slug)
         platform = negotiate(request.headers.get("UCP-Agent", ""))
+        verify_request(request, platform.signing_keys)
         key = idempotency.check_key(request.headers.get("Idempotency-Key", ""))
         if not (idempotent and key):
             status, body = operation(request, store, platform)
