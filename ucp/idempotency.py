@@ -18,7 +18,7 @@ from merchant.models import Store
 from .models import IdempotencyRecord
 from .protocol import UcpError
 
-MAX_KEY_LENGTH = 255
+MAX_KEY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,12 @@ def check_key(key: str) -> str:
     if len(key) > MAX_KEY_LENGTH:
         raise UcpError(400, "invalid_idempotency_key", "Idempotency-Key is too long.")
     return key
+
+
+def scoped_key(*, profile_url: str, key: str) -> str:
+    """The key as stored: each platform's keys are its own (another platform reusing a key
+    neither replays nor blocks this one's)."""
+    return hashlib.sha256(profile_url.encode()).hexdigest()[:16] + ":" + key
 
 
 def _fresh(store: Store, key: str) -> IdempotencyRecord | None:

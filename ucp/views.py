@@ -90,6 +90,7 @@ def _run(
         if not (idempotent and key):
             status, body = operation(request, store, platform)
             return render(status, body, store=store, sign=sign)
+        key = idempotency.scoped_key(profile_url=platform.profile_url, key=key)
         request_hash = idempotency.fingerprint(
             method=request.method or "", path=request.path, raw_body=request.body
         )

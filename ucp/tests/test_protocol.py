@@ -181,3 +181,18 @@ def test_agent_header_members_are_read_as_dictionary_or_parameters():
     }
     assert parse_agent_header('profile="https://a.example/p"; version="x"')["version"] == "x"
     assert parse_agent_header("garbage") == {}
+
+
+def test_idempotency_keys_are_each_platforms_own(agent, platform):
+    first = agent.post("/checkout-sessions", roses(), key="shared-key")
+    stranger = start_platform()
+    try:
+        theirs = UcpClient(stranger, "flowers").post(
+            "/checkout-sessions", roses(), key="shared-key"
+        )
+    finally:
+        stranger.server.shutdown()
+        stranger.server.server_close()
+    assert (first.status_code, theirs.status_code) == (201, 201)
+    assert theirs.json()["id"] != first.json()["id"]
+    assert CheckoutSession.objects.count() == 2
