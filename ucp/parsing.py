@@ -27,10 +27,19 @@ def json_body(raw: bytes, *, required: bool = True) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise bad_request("The request body is not valid JSON.", path="$") from exc
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.", path="$")
+    try:
+        text_form = json.dumps(body, ensure_ascii=False)
+        text_form.encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError) as exc:
+        raise bad_request(
+            "The request body holds text that is not valid Unicode.", path="$"
+        ) from exc
+    if "\x00" in text_form:
+        raise bad_request("Strings may not contain NUL characters.", path="$")
     return body
 
 

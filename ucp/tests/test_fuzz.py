@@ -35,6 +35,7 @@ ODD_VALUES = st.one_of(
     st.text(max_size=20),
     st.just("x" * 100_000),
     st.just("\u0000\u001f\ud7ff"),
+    st.just("\ud800 lone surrogate"),
     st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
     st.just(json.loads("[" * 50 + "]" * 50)),
@@ -79,7 +80,11 @@ def mutate(body: dict[str, Any], path: tuple, action: str, odd: Any) -> dict[str
 def mutated_bodies(draw: Any) -> bytes:
     body = valid_create()
     if draw(st.integers(0, 9)) == 0:
-        return draw(st.sampled_from([b"", b"{", b"null", b"\xff\xfe", b"[1,2]", b'{"a":1}' * 3]))
+        return draw(
+            st.sampled_from(
+                [b"", b"{", b"null", b"\xff\xfe", b"[1,2]", b'{"a":1}' * 3, b"[" * 100_000]
+            )
+        )
     for _ in range(draw(st.integers(1, 3))):
         candidates = paths(body)
         if not candidates:
