@@ -577,3 +577,26 @@ OAUTH2_PROVIDER = {
 # no token and the shopper is unlinked; DOT's own check E001 forbids the combination), and a
 # token alone is of no use outside Alexa's signed requests. The grace period wins.
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W006"]
+
+# --- Universal Commerce Protocol (ucp app) -------------------------------------------------------
+# Test deployments only: with a value, the conformance suite's simulation hooks answer requests
+# carrying it in Simulation-Secret, the mock payment handler is offered, and platform profiles
+# and webhooks on loopback addresses (plain http) are reached. Unset (the default): none of it.
+UCP_SIMULATION_SECRET = env.str("UCP_SIMULATION_SECRET", default="")
+# Hosts whose platform profiles and webhooks may be fetched (subdomains included); empty: any
+# public HTTPS host.
+UCP_PLATFORM_HOSTS = env.list("UCP_PLATFORM_HOSTS", default=[])
+# Platform profiles are cached this long (never under the spec's 60 s floor).
+UCP_PROFILE_CACHE_SECONDS = env.int("UCP_PROFILE_CACHE_SECONDS", default=300)
+UCP_CONNECT_TIMEOUT_SECONDS = env.float("UCP_CONNECT_TIMEOUT_SECONDS", default=3.0)
+UCP_READ_TIMEOUT_SECONDS = env.float("UCP_READ_TIMEOUT_SECONDS", default=5.0)
+# Replies to requests with an Idempotency-Key are kept this long (the spec asks for 24 h).
+UCP_IDEMPOTENCY_KEEP_HOURS = env.int("UCP_IDEMPOTENCY_KEEP_HOURS", default=24)
+# Order webhooks to platforms: retried after 2 s, doubling up to 1 h, at most this many tries.
+UCP_WEBHOOK_MAX_ATTEMPTS = env.int("UCP_WEBHOOK_MAX_ATTEMPTS", default=12)
+UCP_WEBHOOK_RETRY_BASE_SECONDS = env.int("UCP_WEBHOOK_RETRY_BASE_SECONDS", default=2)
+UCP_WEBHOOK_RETRY_MAX_SECONDS = env.int("UCP_WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["ucp-sweep-order-webhooks"] = {
+    "task": "ucp.tasks.sweep_order_webhooks",
+    "schedule": 60.0,
+}

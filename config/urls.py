@@ -26,6 +26,8 @@ urlpatterns = [
     # Account linking (linking app): /o/authorize/, /o/token/, /o/revoke_token/ and
     # /.well-known/oauth-authorization-server, exactly these paths (Alexa's settings name them).
     path("", include("linking.urls")),
+    # Every store's Universal Commerce Protocol root: /ucp/<store-slug>/ (ucp app).
+    path("ucp/", include("ucp.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
     path("api/analytics/", include("analytics.urls")),

@@ -21,6 +21,11 @@ class OrderErrorCode(WordedCode):
     PAYMENT_DECLINED = "payment_declined", "A declined payment cannot place an order."
     PAYMENT_REQUIRED = "payment_required", "This store takes payment when ordering."
     NO_PAYMENT_EXPECTED = "no_payment_expected", "Pay-on-delivery orders are paid on delivery."
+    DISCOUNT_UNAVAILABLE = (
+        "discount_unavailable",
+        "The discount code {discount_code} can no longer be used.",
+    )
+    BAD_SHIPPING_FEE = "bad_shipping_fee", "Shipping fees are not negative."
     REFERENCE_CONFLICT = (
         "reference_conflict",
         "This form was already used for another payment. Reload the page.",

@@ -8,7 +8,7 @@ the only code that writes these tables.
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
 
 from catalog.models import Product
@@ -92,8 +92,20 @@ class Order(models.Model):
 
     currency = models.CharField(max_length=3, choices=CURRENCIES)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    # Discount codes (discounts app) that reduced this order, as the store wrote them, and what
+    # they took off the subtotal together (orders/pricing.py computes both, once).
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO, db_default=ZERO)
+    discount_codes = models.JSONField(
+        default=list, blank=True, db_default=Value([], output_field=models.JSONField())
+    )
     tax = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     shipping = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    # A shipping option the shopper chose (a shopping agent's fulfillment option): its id and
+    # fee. Blank and null: the store's standard shipping (fee and free-shipping threshold).
+    shipping_option = models.CharField(max_length=60, blank=True, db_default="")
+    shipping_option_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     # Running totals kept by the payment services under a row lock (the ledger is the truth).
     authorized_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
@@ -126,6 +138,10 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(subtotal__gte=0) & Q(tax__gte=0) & Q(shipping__gte=0) & Q(total__gte=0),
                 name="order_amounts_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0) & Q(discount__lte=F("subtotal")),
+                name="order_discount_within_subtotal",
             ),
             models.CheckConstraint(
                 condition=Q(captured_amount__gte=0)

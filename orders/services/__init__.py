@@ -11,7 +11,16 @@ Callers use the package: ``from orders import services as orders; orders.order_p
 
 from ..events import SHOPPER, SYSTEM
 from .authorizations import order_settle_expiring_authorization, order_warn_authorization_expiring
-from .cart import CartItem, CartResult, cart_abandon, cart_set_items, cart_start
+from .cart import (
+    CartItem,
+    CartResult,
+    cart_abandon,
+    cart_set_contact,
+    cart_set_discount_codes,
+    cart_set_items,
+    cart_set_shipping_option,
+    cart_start,
+)
 from .customers import (
     customer_erase,
     customer_get_or_create,
@@ -65,7 +74,10 @@ __all__ = [
     "PlaceResult",
     "RenewalOutcome",
     "cart_abandon",
+    "cart_set_contact",
+    "cart_set_discount_codes",
     "cart_set_items",
+    "cart_set_shipping_option",
     "cart_start",
     "customer_erase",
     "customer_get_or_create",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from discounts.selectors import discounts_evaluate, normalized_codes
 
 from .. import events
 from ..errors import OrderError, OrderErrorCode
@@ -18,9 +19,15 @@ from ._locks import lock_order
 
 @transaction.atomic
 def cart_start(
-    *, customer: Customer, locale: str, source: str = OrderSource.VOICE, is_test: bool = False
+    *,
+    customer: Customer,
+    locale: str,
+    source: str = OrderSource.VOICE,
+    is_test: bool = False,
+    agent_name: str = "",
 ) -> Order:
-    """Start a new cart; an earlier unfinished cart of the customer is abandoned."""
+    """Start a new cart; an earlier unfinished cart of the customer is abandoned.
+    ``agent_name`` names the shopping agent (UCP platform) of an agent order."""
     store = customer.store
     for stale in Order.objects.select_for_update().filter(
         store=store, customer=customer, status=OrderStatus.DRAFT
@@ -37,6 +44,7 @@ def cart_start(
         source=source,
         channel=CHANNEL_OF_SOURCE[source],
         is_test=is_test,
+        agent_name=agent_name[:120],
     )
     order.number = str(100000 + order.pk)
     order.save(update_fields=["number"])
@@ -93,11 +101,71 @@ def cart_set_items(*, order: Order, items: list[CartItem]) -> CartResult:
     return CartResult(order=order, unavailable=unavailable)
 
 
-def _apply_totals(order: Order, line_totals: list[Decimal]) -> None:
-    totals = order_totals(store=order.store, line_totals=line_totals)
+def _apply_totals(order: Order, line_totals: list[Decimal] | None = None) -> None:
+    """Price the (locked) cart: its lines, its discount codes (only those that still apply
+    are kept) and its shipping option, through ``orders.pricing``."""
+    if line_totals is None:
+        line_totals = list(
+            OrderLine.objects.filter(order=order).values_list("line_total", flat=True)
+        )
+    totals = order_totals(
+        store=order.store,
+        line_totals=line_totals,
+        discount_codes=order.discount_codes,
+        shipping_fee=order.shipping_option_fee,
+    )
     order.subtotal, order.tax = totals.subtotal, totals.tax
     order.shipping, order.total = totals.shipping, totals.total
-    order.save(update_fields=["subtotal", "tax", "shipping", "total", "updated_at"])
+    order.discount = totals.discount
+    order.discount_codes = (
+        [a.code for a in totals.applied_discounts] if line_totals else (order.discount_codes)
+    )
+    order.save(
+        update_fields=[
+            "subtotal",
+            "tax",
+            "shipping",
+            "total",
+            "discount",
+            "discount_codes",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def cart_set_discount_codes(*, order: Order, codes: list[str]) -> Order:
+    """Replace the cart's discount codes (the web shop and UCP checkouts call this): the
+    ones that apply are kept and priced; unknown, expired or used-up codes are left out."""
+    order = lock_order(order)
+    if not order.can_place():
+        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    order.discount_codes = normalized_codes(codes)
+    line_totals = list(OrderLine.objects.filter(order=order).values_list("line_total", flat=True))
+    if not line_totals:
+        # Nothing to discount yet: keep the valid codes for when lines arrive.
+        valid = discounts_evaluate(
+            store=order.store, codes=order.discount_codes, subtotal=Decimal("1")
+        ).applied
+        order.discount_codes = [a.code for a in valid]
+    _apply_totals(order, line_totals)
+    return order
+
+
+@transaction.atomic
+def cart_set_shipping_option(*, order: Order, option_id: str, fee: Decimal | None) -> Order:
+    """Choose a shipping option for the cart: its id and fee (``fee=None`` and a blank id:
+    back to the store's standard shipping)."""
+    order = lock_order(order)
+    if not order.can_place():
+        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    if fee is not None and fee < 0:
+        raise OrderError(OrderErrorCode.BAD_SHIPPING_FEE, "Shipping fees are not negative.")
+    order.shipping_option = option_id[:60]
+    order.shipping_option_fee = fee
+    order.save(update_fields=["shipping_option", "shipping_option_fee", "updated_at"])
+    _apply_totals(order)
+    return order
 
 
 @transaction.atomic
@@ -106,4 +174,18 @@ def cart_abandon(*, order: Order) -> Order:
     if order.status == OrderStatus.DRAFT:
         order.status = OrderStatus.ABANDONED
         order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def cart_set_contact(*, order: Order, email: str, shipping_address: dict[str, str]) -> Order:
+    """The cart's delivery contact as the shopper gave it at checkout (an address in
+    Amazon's shape, see ``Customer.shipping_address``); the customer's own record is left
+    as it is."""
+    order = lock_order(order)
+    if not order.can_place():
+        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    order.email = email[:254]
+    order.shipping_address = shipping_address
+    order.save(update_fields=["email", "shipping_address", "updated_at"])
     return order

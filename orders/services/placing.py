@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from discounts.errors import DiscountUnavailable
+from discounts.services import discounts_redeem
 from merchant.models import PaymentMode
 from webhooks.models import WebhookEventType
 
@@ -72,6 +74,13 @@ def order_place(
             raise OrderError(
                 OrderErrorCode.OUT_OF_STOCK, f"{line.name} is no longer available.", sku=line.sku
             )
+    if order.discount_codes:
+        try:
+            discounts_redeem(store=order.store, codes=order.discount_codes)
+        except DiscountUnavailable as exc:
+            raise OrderError(
+                OrderErrorCode.DISCOUNT_UNAVAILABLE, str(exc), discount_code=exc.code
+            ) from exc
     for line in lines:
         product = products[line.product_id]
         if product.stock is not None:

@@ -1,0 +1,152 @@
+"""Payment handlers this store offers to platforms, and how a completion's instrument is
+charged.
+
+Phase one offers one handler, and only on test deployments (``UCP_SIMULATION_SECRET`` set):
+the conformance suite's ``mock_payment_handler``. Its token credential ``success_token`` is
+approved and ``fail_token`` declined; a token may carry a ``binding`` to this checkout; a
+card credential (test numbers, Luhn-checked, unexpired) is approved, except the decline test
+card 4000 0000 0000 0002. An approved payment is authorized on the portal's payment sandbox
+(``orders.gateways``) and booked by ``order_place`` like every other order, so capture on
+shipping, refunds and the support console work as for voice orders.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from merchant.models import PaymentMode, Store
+from orders import services as orders
+from orders.gateways import GatewayError, get_gateway
+from orders.models import Order
+
+from .parsing import integer, obj, text
+from .protocol import VERSION, UcpError
+
+MOCK_HANDLER_ID = "mock_payment_handler"
+MOCK_HANDLER_NAMESPACE = "dev.ucp.mock_payment_handler"
+DECLINED_TEST_CARD = "4000000000000002"
+AP2_MANDATE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(~[A-Za-z0-9_.~-]*)?$")
+
+
+def simulation_enabled() -> bool:
+    return bool(settings.UCP_SIMULATION_SECRET)
+
+
+def payment_handlers(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """The handlers of the store's profile and checkout responses, by namespace."""
+    if not simulation_enabled():
+        return {}
+    return {
+        MOCK_HANDLER_NAMESPACE: [
+            {
+                "id": MOCK_HANDLER_ID,
+                "version": VERSION,
+                "spec": f"https://ucp.dev/{VERSION}/schemas/mock_payment_handler/spec",
+                "available_instruments": [{"type": "card"}],
+            }
+        ]
+    }
+
+
+@dataclass(frozen=True)
+class Approval:
+    handler_id: str
+    credential_type: str
+    description: str  # for the order's ledger, never a card number or a token
+
+
+def _declined(content: str) -> UcpError:
+    return UcpError(402, "payment_failed", content, severity="recoverable")
+
+
+def _luhn(number: str) -> bool:
+    digits = [int(d) for d in number][::-1]
+    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return total % 10 == 0
+
+
+def _card(credential: dict[str, Any], path: str) -> str:
+    number = text(credential.get("number"), f"{path}.number", limit=19, required=True)
+    if not number.isdigit() or not 12 <= len(number) <= 19 or not _luhn(number):
+        raise _declined("The card number is not valid.")
+    month = integer(credential.get("expiry_month"), f"{path}.expiry_month", minimum=1, maximum=12)
+    year = integer(credential.get("expiry_year"), f"{path}.expiry_year", minimum=2000, maximum=2100)
+    today = timezone.now().date()
+    if (year, month) < (today.year, today.month):
+        raise _declined("The card has expired.")
+    cvc = text(credential.get("cvc"), f"{path}.cvc", limit=4)
+    if cvc and not cvc.isdigit():
+        raise _declined("The card security code is not valid.")
+    if number == DECLINED_TEST_CARD:
+        raise _declined("The card was declined.")
+    return f"card ending in {number[-4:]}"
+
+
+def approve(*, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str) -> Approval:
+    """Check the instrument with its handler: ``UcpError`` 402 when declined, 400 when the
+    request names a handler or credential this store does not take."""
+    handler_id = instrument["handler_id"]
+    if handler_id != MOCK_HANDLER_ID or not simulation_enabled():
+        raise UcpError(
+            400,
+            "payment_handler_unsupported",
+            f"This store does not take payments through {handler_id}.",
+            path=f"{path}.handler_id",
+        )
+    if ap2 is not None:
+        mandate = obj(ap2, "$.ap2", optional=False).get("checkout_mandate")
+        if not isinstance(mandate, str) or not AP2_MANDATE.match(mandate):
+            raise UcpError(400, "invalid_mandate", "$.ap2.checkout_mandate is not a mandate.")
+    credential = obj(instrument.get("credential"), f"{path}.credential", optional=False)
+    kind = text(credential.get("type"), f"{path}.credential.type", limit=40, required=True)
+    if kind == "token":
+        token = text(credential.get("token"), f"{path}.credential.token", limit=500, required=True)
+        binding = obj(credential.get("binding"), f"{path}.credential.binding")
+        bound_to = binding.get("checkout_id")
+        if bound_to is not None and bound_to != checkout_id:
+            raise _declined("The payment token is bound to another checkout.")
+        if token != "success_token":
+            raise _declined("The payment was declined.")
+        return Approval(handler_id, kind, f"{handler_id} token")
+    if kind == "card":
+        return Approval(handler_id, kind, _card(credential, f"{path}.credential"))
+    raise UcpError(
+        400,
+        "credential_unsupported",
+        f"Credentials of type {kind} are not accepted.",
+        path=f"{path}.credential.type",
+    )
+
+
+def authorize(*, order: Order, approval: Approval) -> orders.PaymentResult | None:
+    """Authorize the approved payment for the order's total on the payment sandbox (captured
+    at once for Charge Now stores); None for stores paid on delivery."""
+    if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
+        return None
+    capture_now = order.payment_mode == PaymentMode.CHARGE_NOW
+    reference_id = f"ucp-{order.pk}-a"
+    try:
+        result = get_gateway().authorize(
+            billing_agreement_id=f"UCP-{approval.handler_id}"[:60],
+            reference_id=reference_id,
+            amount=order.total,
+            currency=order.currency,
+            capture_now=capture_now,
+            note=approval.description,
+        )
+    except GatewayError as exc:
+        raise _declined(f"The payment could not be authorized ({exc.code}).") from exc
+    if result.declined:
+        raise _declined("The payment was declined.")
+    return orders.PaymentResult(
+        reference_id=reference_id,
+        external_id=result.amazon_id,
+        amount=result.amount,
+        captured=capture_now,
+        capture_external_id=result.capture_id,
+        expires_at=result.expires_at,
+        raw={"handler": approval.handler_id, "credential": approval.credential_type},
+    )

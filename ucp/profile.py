@@ -1,0 +1,37 @@
+"""The store's business profile at ``/ucp/<store-slug>/.well-known/ucp`` (overview.md,
+Business Profile): the shopping service's REST endpoint built from the request, the
+capabilities this server speaks, the payment handlers and the signing keys."""
+
+from typing import Any
+
+from merchant.models import Store
+
+from .payments import payment_handlers
+from .protocol import CAPABILITIES, SHOPPING_SERVICE, SPEC_BASE, VERSION, capability_entry
+from .signing import published_keys
+
+
+def endpoint(store: Store, *, base_url: str) -> str:
+    return f"{base_url}/ucp/{store.slug}"
+
+
+def business_profile(store: Store, *, base_url: str) -> dict[str, Any]:
+    return {
+        "ucp": {
+            "version": VERSION,
+            "services": {
+                SHOPPING_SERVICE: [
+                    {
+                        "version": VERSION,
+                        "spec": f"{SPEC_BASE}/specification/overview",
+                        "transport": "rest",
+                        "endpoint": endpoint(store, base_url=base_url),
+                        "schema": f"{SPEC_BASE}/services/shopping/rest.openapi.json",
+                    }
+                ]
+            },
+            "capabilities": {name: [capability_entry(name)] for name in CAPABILITIES},
+            "payment_handlers": payment_handlers(store),
+        },
+        "signing_keys": published_keys(store),
+    }

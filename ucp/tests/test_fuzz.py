@@ -1,0 +1,125 @@
+"""Property: whatever body a platform sends to the checkout and order operations, the
+answer is never a 5xx; a 4xx is the spec's error response, and a refused create writes
+nothing. Bodies are valid ones mutated (a field dropped, nulled or given another type, huge
+strings and numbers, control characters, deep nesting) plus bodies that are not JSON.
+Derandomized: the same cases on every run; Hypothesis prints the smallest failing body."""
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orders.models import Order
+from ucp.models import CheckoutSession
+from ucp.tests.conftest import UcpClient, paid, shipping_to
+from ucp.tests.schema_check import assert_error
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=150,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.just("x" * 100_000),
+    st.just("\u0000\u001f\ud7ff"),
+    st.just("\ud800 lone surrogate"),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.just(json.loads("[" * 50 + "]" * 50)),
+)
+
+
+def valid_create() -> dict[str, Any]:
+    return {
+        "line_items": [{"item": {"id": "pot_ceramic"}, "quantity": 1}],
+        "buyer": {"email": "a@example.com", "first_name": "A", "consent": {"marketing": True}},
+        "discounts": {"codes": ["10OFF"]},
+        "fulfillment": shipping_to(option="std-ship"),
+        "payment": paid()["payment"],
+    }
+
+
+def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += paths(child, (*prefix, index))
+    return found
+
+
+def mutate(body: dict[str, Any], path: tuple, action: str, odd: Any) -> dict[str, Any]:
+    body = copy.deepcopy(body)
+    parent: Any = body
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    if action == "drop" and isinstance(parent, dict):
+        del parent[last]
+    else:
+        parent[last] = odd
+    return body
+
+
+@st.composite
+def mutated_bodies(draw: Any) -> bytes:
+    body = valid_create()
+    if draw(st.integers(0, 9)) == 0:
+        return draw(
+            st.sampled_from(
+                [b"", b"{", b"null", b"\xff\xfe", b"[1,2]", b'{"a":1}' * 3, b"[" * 100_000]
+            )
+        )
+    for _ in range(draw(st.integers(1, 3))):
+        candidates = paths(body)
+        if not candidates:
+            break
+        path = draw(st.sampled_from(candidates))
+        body = mutate(body, path, draw(st.sampled_from(["drop", "set"])), draw(ODD_VALUES))
+    return json.dumps(body).encode()
+
+
+def check(response: Any) -> None:
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        assert_error(response.json())
+
+
+@FUZZ
+@given(raw=mutated_bodies())
+def test_create_never_fails_with_5xx_and_a_refusal_writes_nothing(
+    agent: UcpClient, raw: bytes
+) -> None:
+    sessions, orders = CheckoutSession.objects.count(), Order.objects.count()
+    response = agent.post("/checkout-sessions", raw=raw)
+    check(response)
+    if response.status_code != 201:
+        assert (CheckoutSession.objects.count(), Order.objects.count()) == (sessions, orders)
+
+
+@FUZZ
+@given(raw=mutated_bodies())
+def test_update_complete_and_order_updates_never_fail_with_5xx(
+    agent: UcpClient, raw: bytes
+) -> None:
+    created = agent.post("/checkout-sessions", valid_create()).json()
+    check(agent.put(f"/checkout-sessions/{created['id']}", None, raw=raw))
+    check(agent.post(f"/checkout-sessions/{created['id']}/complete", raw=raw))
+    done = agent.post(f"/checkout-sessions/{created['id']}/complete", paid())
+    if done.status_code == 200 and done.json().get("order"):
+        check(agent.put(f"/orders/{done.json()['order']['id']}", None, raw=raw))

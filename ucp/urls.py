@@ -1,0 +1,33 @@
+"""Every store's UCP root: /ucp/<store-slug>/ (its profile, its REST operations)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "ucp"
+
+urlpatterns = [
+    path("<slug:store_slug>/.well-known/ucp", views.profile_view, name="profile"),
+    path("<slug:store_slug>/checkout-sessions", views.checkout_sessions, name="checkouts"),
+    path(
+        "<slug:store_slug>/checkout-sessions/<str:checkout_id>",
+        views.checkout_session,
+        name="checkout",
+    ),
+    path(
+        "<slug:store_slug>/checkout-sessions/<str:checkout_id>/complete",
+        views.checkout_complete_view,
+        name="checkout-complete",
+    ),
+    path(
+        "<slug:store_slug>/checkout-sessions/<str:checkout_id>/cancel",
+        views.checkout_cancel_view,
+        name="checkout-cancel",
+    ),
+    path("<slug:store_slug>/orders/<str:order_id>", views.order_view, name="order"),
+    path(
+        "<slug:store_slug>/testing/simulate-shipping/<str:order_id>",
+        views.simulate_shipping,
+        name="simulate-shipping",
+    ),
+]

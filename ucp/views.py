@@ -1,0 +1,271 @@
+"""The REST binding (checkout-rest.md, order-rest.md) at ``/ucp/<store-slug>/``: thin views
+that read the request, negotiate, call the services and render the JSON.
+
+Every operation but the profile needs the ``UCP-Agent`` header; state-changing ones honour
+``Idempotency-Key``. A refusal answers the spec's error response; an unexpected body never
+reaches a service unchecked (``parsing``), so bad input is a 4xx with nothing written.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from merchant.models import Store
+from orders.errors import OrderError
+
+from . import idempotency
+from .models import CheckoutSession
+from .negotiation import Platform, negotiate
+from .parsing import checkout_input, json_body
+from .presenters import checkout_json, order_json
+from .profile import business_profile
+from .protocol import CHECKOUT, ORDER, UcpError, error_body, not_found
+from .request_signatures import verify_request
+from .selectors import session_for_order, session_for_platform
+from .services.checkout import NothingAvailable, checkout_create, checkout_update
+from .services.completion import checkout_cancel, checkout_complete
+from .services.order_updates import order_record_platform_reports, order_simulate_shipping
+from .signing import sign_response
+from .simulation import check_simulation_secret
+
+JSON = "application/json"
+
+
+def render(
+    status: int, body: dict[str, Any] | str, *, store: Store | None = None, sign: bool = False
+) -> HttpResponse:
+    text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
+    response = HttpResponse(text, status=status, content_type=JSON)
+    if sign and store is not None:
+        for name, value in sign_response(
+            store=store, status=status, body=text.encode(), content_type=JSON
+        ).items():
+            response[name] = value
+    return response
+
+
+def error_response(error: UcpError) -> HttpResponse:
+    response = render(error.status, error_body(error))
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _store(slug: str) -> Store:
+    store = Store.objects.filter(slug=slug).first()
+    if store is None:
+        raise not_found("Store")
+    return store
+
+
+def _require(platform: Platform, capability: str) -> None:
+    if capability not in platform.capabilities:
+        raise UcpError(
+            200,
+            "capabilities_incompatible",
+            f"The platform profile and this business share no {capability} capability.",
+            severity="unrecoverable",
+        )
+
+
+Operation = Callable[[HttpRequest, Store, Platform], tuple[int, dict[str, Any]]]
+
+
+def _run(
+    request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
+) -> HttpResponse:
+    try:
+        store = _store(slug)
+        platform = negotiate(request.headers.get("UCP-Agent", ""))
+        verify_request(request, platform.signing_keys)
+        key = idempotency.check_key(request.headers.get("Idempotency-Key", ""))
+        if not (idempotent and key):
+            status, body = operation(request, store, platform)
+            return render(status, body, store=store, sign=sign)
+        key = idempotency.scoped_key(profile_url=platform.profile_url, key=key)
+        request_hash = idempotency.fingerprint(
+            method=request.method or "", path=request.path, raw_body=request.body
+        )
+        replay = idempotency.stored_reply(store=store, key=key, request_hash=request_hash)
+        if replay is not None:
+            return render(replay.status, replay.body, store=store, sign=sign)
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():  # a refusal undoes the operation's writes only
+                        status, body = operation(request, store, platform)
+                except UcpError as exc:
+                    status, body = exc.status, error_body(exc)
+                text = json.dumps(body, separators=(",", ":"))
+                idempotency.remember(
+                    store=store,
+                    key=key,
+                    request_hash=request_hash,
+                    reply=idempotency.Reply(status, text),
+                )
+        except IntegrityError:
+            replay = idempotency.stored_reply(store=store, key=key, request_hash=request_hash)
+            if replay is None:
+                raise
+            return render(replay.status, replay.body, store=store, sign=sign)
+        return render(status, text, store=store, sign=sign)
+    except UcpError as exc:
+        return error_response(exc)
+
+
+# Operations ---------------------------------------------------------------------------------
+
+
+def _create(request: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+    _require(platform, CHECKOUT)
+    data = checkout_input(json_body(request.body))
+    try:
+        session = checkout_create(
+            store=store, platform=platform, data=data, base_url=base_url(request)
+        )
+    except NothingAvailable as exc:
+        body = error_body(exc, continue_url=f"{base_url(request)}/shop/{store.slug}/")
+        return 200, body
+    return 201, checkout_json(
+        session, capabilities=platform.capabilities, base_url=base_url(request)
+    )
+
+
+def _session(
+    request: HttpRequest, store: Store, platform: Platform, public_id: str
+) -> CheckoutSession:
+    session = session_for_platform(store=store, public_id=public_id, platform=platform)
+    if session is None:
+        raise not_found("Checkout session")
+    return session
+
+
+@csrf_exempt
+def checkout_sessions(request: HttpRequest, store_slug: str) -> HttpResponse:
+    if request.method != "POST":
+        return error_response(UcpError(405, "method_not_allowed", "Use POST."))
+    return _run(request, store_slug, _create, idempotent=True)
+
+
+@csrf_exempt
+def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
+    def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        _require(platform, CHECKOUT)
+        session = _session(req, store, platform, checkout_id)
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
+
+    def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        _require(platform, CHECKOUT)
+        session = _session(req, store, platform, checkout_id)
+        data = checkout_input(json_body(req.body))
+        session = checkout_update(session=session, data=data)
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
+
+    if request.method == "GET":
+        return _run(request, store_slug, get, idempotent=False)
+    if request.method == "PUT":
+        return _run(request, store_slug, put, idempotent=True)
+    return error_response(UcpError(405, "method_not_allowed", "Use GET or PUT."))
+
+
+@csrf_exempt
+def checkout_complete_view(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
+    def complete(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        _require(platform, CHECKOUT)
+        session = _session(req, store, platform, checkout_id)
+        session = checkout_complete(session=session, body=json_body(req.body), platform=platform)
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
+
+    if request.method != "POST":
+        return error_response(UcpError(405, "method_not_allowed", "Use POST."))
+    return _run(request, store_slug, complete, idempotent=True, sign=True)
+
+
+@csrf_exempt
+def checkout_cancel_view(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
+    def cancel(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        _require(platform, CHECKOUT)
+        json_body(req.body, required=False)
+        session = checkout_cancel(session=_session(req, store, platform, checkout_id))
+        return 200, checkout_json(
+            session, capabilities=platform.capabilities, base_url=base_url(req)
+        )
+
+    if request.method != "POST":
+        return error_response(UcpError(405, "method_not_allowed", "Use POST."))
+    return _run(request, store_slug, cancel, idempotent=True)
+
+
+@csrf_exempt
+def order_view(request: HttpRequest, store_slug: str, order_id: str) -> HttpResponse:
+    def find(store: Store, platform: Platform) -> CheckoutSession:
+        _require(platform, ORDER)
+        session = session_for_order(store=store, order_public_id=order_id, platform=platform)
+        if session is None:
+            raise not_found("Order")
+        return session
+
+    def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        return 200, order_json(find(store, platform), capabilities=platform.capabilities)
+
+    def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
+        session = find(store, platform)
+        body = json_body(req.body)
+        shown = order_json(session, capabilities=platform.capabilities)
+        session = order_record_platform_reports(session=session, body=body, shown=shown)
+        return 200, order_json(session, capabilities=platform.capabilities)
+
+    if request.method == "GET":
+        return _run(request, store_slug, get, idempotent=False)
+    if request.method == "PUT":
+        return _run(request, store_slug, put, idempotent=True)
+    return error_response(UcpError(405, "method_not_allowed", "Use GET or PUT."))
+
+
+@csrf_exempt
+def simulate_shipping(request: HttpRequest, store_slug: str, order_id: str) -> HttpResponse:
+    """Test deployments only (``UCP_SIMULATION_SECRET``): 404 when unset, 403 without the
+    right ``Simulation-Secret`` header; ships the order and answers its new state."""
+    try:
+        check_simulation_secret(request.headers.get("Simulation-Secret", ""))
+        if request.method != "POST":
+            raise UcpError(405, "method_not_allowed", "Use POST.")
+        store = _store(store_slug)
+        session = (
+            CheckoutSession.objects.select_related("store", "order")
+            .filter(store=store, order_public_id=order_id)
+            .first()
+        )
+        if session is None:
+            raise not_found("Order")
+        try:
+            session = order_simulate_shipping(session=session)
+        except OrderError as exc:
+            raise UcpError(409, str(exc.code), exc.message) from exc
+        return render(200, order_json(session, capabilities=frozenset({ORDER})))
+    except UcpError as exc:
+        return error_response(exc)
+
+
+def profile_view(request: HttpRequest, store_slug: str) -> HttpResponse:
+    try:
+        store = _store(store_slug)
+    except UcpError as exc:
+        return error_response(exc)
+    response = render(200, business_profile(store, base_url=base_url(request)))
+    response["Cache-Control"] = "public, max-age=300"
+    return response
