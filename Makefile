@@ -52,7 +52,7 @@ run: $(VENV)/.deps
 	export STRIPE_SECRET_KEY=$${STRIPE_SECRET_KEY:-sk_test_localstripe}; \
 	export STRIPE_PUBLISHABLE_KEY=$${STRIPE_PUBLISHABLE_KEY:-pk_test_localstripe}; \
 	export STRIPE_WEBHOOK_SECRET=$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe}; \
-	export CARDS_PUBLIC_BASE_URL=$${CARDS_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}; \
+	export PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}; \
 	for i in $$(seq 50); do \
 		$(BIN)/python -c "import urllib.request as u; u.urlopen('$(LOCALSTRIPE)/js.stripe.com/v3/', timeout=1)" \
 		2>/dev/null && break; sleep 0.2; done; \
@@ -61,7 +61,6 @@ run: $(VENV)/.deps
 	$(BIN)/python manage.py collectstatic --no-input -v0; \
 	$(BIN)/python manage.py localstripe_webhooks --base-url http://$(HOST):$(PORT); \
 	ISP_SANDBOX_BASE_URL=$${ISP_SANDBOX_BASE_URL:-http://$(HOST):$(PORT)/sandbox/monetization} \
-	SHOPPERS_SITE_URL=$${SHOPPERS_SITE_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: test-deps

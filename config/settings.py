@@ -488,6 +488,16 @@ WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3
 WEBHOOKS_SWEEP_GRACE_SECONDS = env.int("WEBHOOKS_SWEEP_GRACE_SECONDS", default=30)
 WEBHOOKS_SWEEP_BATCH = env.int("WEBHOOKS_SWEEP_BATCH", default=10_000)
 
+# --- The portal's public address ------------------------------------------------------------------
+# Scheme and host where shoppers and Alexa reach the portal, for the links made without a
+# request to read them from: account emails (verify, reset the password), the link that
+# finishes a card payment needing 3-D Secure (emailed, on the Alexa app's card), the
+# authorization and token URLs of account linking. Default: ALEXA_SKILL_ENDPOINT_URL's origin.
+PUBLIC_BASE_URL = env.str(
+    "PUBLIC_BASE_URL",
+    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
+).rstrip("/")
+
 # --- Cards: Stripe (cards app) ------------------------------------------------------------------
 # The environment's Stripe account, used by every store without keys of its own (a store's
 # own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
@@ -497,18 +507,8 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-# The shop's public address, put in front of the link that finishes a card payment needing
-# 3-D Secure (emailed to the shopper, shown in the Alexa app).
-CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
-# The shop's address in the links of account emails (verify the email, reset the password),
-# which are sent by a worker with no request to read it from. Default: the origin of
-# ALEXA_SKILL_ENDPOINT_URL, where the portal (and its /shop/ pages) is served.
-SHOPPERS_SITE_URL = env.str(
-    "SHOPPERS_SITE_URL",
-    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
-)
 # django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
 # per user name and address (AXES_LOCKOUT_PARAMETERS above).
 AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
@@ -521,12 +521,6 @@ from django.conf import global_settings  # noqa: E402
 
 from linking.pkce import pkce_required  # noqa: E402
 
-# Where the portal is reached from the internet: the authorization and token URLs that
-# `alexa_link_client` prints and the skill package's account-linking.json carry.
-LINKING_BASE_URL = env.str(
-    "LINKING_BASE_URL",
-    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
-)
 # Amazon's vendor id of the developer account publishing the skills: the default redirect URIs
 # of a new client are the four Alexa hosts' /api/skill/link/<vendor id>.
 ALEXA_VENDOR_ID = env.str("ALEXA_VENDOR_ID", default="")

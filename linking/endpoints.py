@@ -1,5 +1,5 @@
 """The addresses and values Alexa's account-linking settings need, from the deployment's
-public base URL (``LINKING_BASE_URL``): printed by ``alexa_link_client`` and written into the
+public base URL (``PUBLIC_BASE_URL``): printed by ``alexa_link_client`` and written into the
 skill package's ``account-linking.json`` (SMAPI's ``accountLinkingRequest``)."""
 
 from typing import Any
@@ -16,7 +16,7 @@ CLIENT_SECRET_PLACEHOLDER = "PASTE-THE-CLIENT-SECRET-SHOWN-WHEN-IT-WAS-MADE"
 
 
 def absolute(path: str) -> str:
-    return settings.LINKING_BASE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def authorization_url() -> str:

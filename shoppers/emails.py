@@ -47,7 +47,7 @@ def account_link(account: ShopperAccount, kind: str) -> str:
         LINK_URL_NAMES[kind],
         args=[account.store.slug, uidb64_of(user), tokens.make_token(user)],
     )
-    return settings.SHOPPERS_SITE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def send_account_email(*, account_id: int, kind: str) -> bool:

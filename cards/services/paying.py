@@ -66,7 +66,7 @@ def finish_path(payment: StripePayment) -> str:
 
 
 def finish_url(payment: StripePayment) -> str:
-    return settings.CARDS_PUBLIC_BASE_URL.rstrip("/") + finish_path(payment)
+    return settings.PUBLIC_BASE_URL.rstrip("/") + finish_path(payment)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from cards import selectors
@@ -263,7 +264,8 @@ def test_card_needing_authentication_leaves_a_draft_and_emails_the_link(
             )
 
     payment = StripePayment.objects.get(order=order)
-    prefix = f"http://127.0.0.1:8000/shop/{order.store.slug}/pay/"
+    prefix = f"{settings.PUBLIC_BASE_URL}/shop/{order.store.slug}/pay/"
+    assert prefix.startswith("https://voice-store.example.com/")  # the test settings' origin
     assert needs.value.finish_url.startswith(prefix)
     token = needs.value.finish_url.removeprefix(prefix).strip("/")
     assert payment_for_token(store_slug=order.store.slug, token=token) == payment

@@ -25,7 +25,7 @@ def run(*args: str) -> dict:
 
 
 def test_the_command_prints_the_clients_settings_as_one_json_object(settings, store):
-    settings.LINKING_BASE_URL = "https://shop.example.org"
+    settings.PUBLIC_BASE_URL = "https://shop.example.org"
 
     printed = run("--store", "tea-house", "--redirect-uri", ALEXA_REDIRECT)
 
@@ -63,7 +63,7 @@ def test_the_command_refuses_an_unknown_store_and_a_bad_uri(db, store):
 def test_the_export_writes_account_linking_json_beside_the_skill_package(
     settings, store, alexa, tmp_path
 ):
-    settings.LINKING_BASE_URL = "https://shop.example.org"
+    settings.PUBLIC_BASE_URL = "https://shop.example.org"
     ProductFactory(store=store, name="Green tea")
     out = io.StringIO()
 

@@ -218,7 +218,7 @@ def test_the_verification_link_is_emailed_after_commit_and_verifies(
     django_capture_on_commit_callbacks, settings
 ):
     settings.ROOT_URLCONF = "shoppers.tests.urls"
-    settings.SHOPPERS_SITE_URL = "https://shop.example.com"
+    settings.PUBLIC_BASE_URL = "https://shop.example.com"
     store = StoreFactory(slug="nonicks", name="No Nicks")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         account = services.account_sign_up(
@@ -252,7 +252,7 @@ def test_the_verification_link_is_emailed_after_commit_and_verifies(
 
 def test_password_reset_link_sets_a_new_password_once(django_capture_on_commit_callbacks, settings):
     settings.ROOT_URLCONF = "shoppers.tests.urls"
-    settings.SHOPPERS_SITE_URL = "https://shop.example.com"
+    settings.PUBLIC_BASE_URL = "https://shop.example.com"
     account = ShopperAccountFactory(email="ada@example.com", store__slug="nonicks")
     store = account.store
     with django_capture_on_commit_callbacks(execute=True):
