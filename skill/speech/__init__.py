@@ -43,3 +43,19 @@ def split_money(amount: Decimal) -> tuple[int, int]:
     amount = Decimal(amount).quantize(Decimal("0.01"))
     whole = int(amount)
     return whole, int((amount - whole) * 100)
+
+
+# Card brands as Stripe names them, and as every locale says them (proper names).
+CARD_BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "discover": "Discover",
+    "diners": "Diners Club",
+    "jcb": "JCB",
+    "unionpay": "UnionPay",
+}
+
+
+def card_brand(brand: str) -> str:
+    return CARD_BRANDS.get((brand or "").lower(), (brand or "card").title())
