@@ -28,7 +28,7 @@ from orders.models import Order
 from orders.pricing import order_totals
 from shoppers import selectors as shopper_selectors
 from shoppers import services as shoppers
-from shoppers.errors import CheckoutError
+from shoppers.errors import CheckoutError, CheckoutErrorCode
 from shoppers.models import ShopperAddress
 
 from .. import intents, speech
@@ -49,6 +49,20 @@ CODE_STEP_OF = {
 CART_STEPS = {Step.CONFIRM_CART_ORDER, Step.CART_ORDER_CODE}
 
 
+def pays_by_card(turn: Turn) -> bool:
+    """The store charges saved cards (a store paid on delivery takes the order without one,
+    and asks no voice purchase code)."""
+    return turn.store.uses_amazon_pay
+
+
+def payment_card(turn: Turn) -> SavedCard | None:
+    return card_selectors.default_card(turn.shopper) if pays_by_card(turn) else None
+
+
+def code_required(turn: Turn) -> bool:
+    return pays_by_card(turn) and turn.store.voice_purchase_code_required
+
+
 def spoken_card(turn: Turn, card: SavedCard) -> str:
     voice = turn.voice
     text: str = voice.card_name(speech.card_brand(card.brand), card.last4)
@@ -62,12 +76,12 @@ def _not_ready(handler_input: HandlerInput, turn: Turn) -> Response | None:
     account = turn.account
     assert account is not None  # needs_link ran
     answer, outcome = "", ""
-    if turn.store.voice_purchase_code_required and shoppers.voice_code_locked(account):
+    if code_required(turn) and shoppers.voice_code_locked(account):
         answer = voice.voice_purchases_paused(minutes_left(account))
         outcome = Outcome.VOICE_PURCHASES_PAUSED
-    elif turn.store.voice_purchase_code_required and not account.voice_code_hash:
+    elif code_required(turn) and not shopper_selectors.voice_code_is_set(account):
         answer, outcome = voice.VOICE_CODE_NOT_SET, Outcome.VOICE_CODE_NOT_SET
-    elif card_selectors.default_card(turn.shopper) is None:
+    elif pays_by_card(turn) and payment_card(turn) is None:
         answer, outcome = voice.NO_SAVED_CARD, Outcome.NO_SAVED_CARD
     elif shopper_selectors.default_address(account) is None:
         answer, outcome = voice.NO_SAVED_ADDRESS, Outcome.NO_SAVED_ADDRESS
@@ -99,15 +113,15 @@ def _summary(
     voice = turn.voice
     account = turn.account
     assert account is not None  # needs_link ran
-    card = card_selectors.default_card(turn.shopper)
+    card = payment_card(turn)
     address = shopper_selectors.default_address(account)
-    assert card is not None and address is not None  # _not_ready ran
+    assert address is not None  # _not_ready ran
     text = voice.card_order_summary(
         items_text=items_text,
         total=turn.money(total),
         tax=turn.money(tax) if tax else "",
         shipping=turn.money(shipping) if shipping else "",
-        card=spoken_card(turn, card),
+        card=spoken_card(turn, card) if card is not None else "",
         address_text=voice.address(address.as_order_address()),
         prices_include_tax=turn.store.prices_include_tax,
     )
@@ -204,7 +218,7 @@ def confirmed(handler_input: HandlerInput, turn: Turn) -> Response:
     )
     if refused is not None:
         return refused
-    if turn.store.voice_purchase_code_required:
+    if code_required(turn):
         set_step(turn, CODE_STEP_OF[step], product=turn.shopper_conversation.product)
         turn.outcome = Outcome.VOICE_CODE_ASKED
         return ask(handler_input, turn.voice.VOICE_CODE_PROMPT)
@@ -265,9 +279,9 @@ def place(handler_input: HandlerInput, turn: Turn, *, cart: bool) -> Response:
     voice = turn.voice
     account = turn.account
     assert account is not None  # needs_link ran
-    card = card_selectors.default_card(turn.shopper)
+    card = payment_card(turn)
     address = shopper_selectors.default_address(account)
-    assert card is not None and address is not None  # _not_ready ran
+    assert address is not None  # _not_ready ran
     product = turn.shopper_conversation.product
     set_step(turn, Step.IDLE)
     try:
@@ -288,6 +302,7 @@ def place(handler_input: HandlerInput, turn: Turn, *, cart: bool) -> Response:
                 locale=turn.locale,
             )
     except CardDeclined:
+        assert card is not None  # only a card is declined
         turn.outcome = Outcome.CARD_DECLINED
         return tell(handler_input, voice.card_declined(spoken_card(turn, card)))
     except CardNeedsAuthentication as exc:
@@ -309,13 +324,13 @@ def checkout_refused(
 ) -> Response:
     voice = turn.voice
     turn.error_code = str(exc.code)[:60]
-    if exc.code == "EMPTY_CART":
+    if exc.code == CheckoutErrorCode.EMPTY_CART:
         turn.outcome = Outcome.CART_GONE
         return tell(handler_input, voice.CART_GONE)
-    if exc.code == "NO_CARD":
+    if exc.code == CheckoutErrorCode.NO_CARD:
         turn.outcome = Outcome.NO_SAVED_CARD
         return tell(handler_input, voice.NO_SAVED_CARD)
-    if exc.code == "NO_ADDRESS":
+    if exc.code == CheckoutErrorCode.NO_ADDRESS:
         turn.outcome = Outcome.NO_SAVED_ADDRESS
         return tell(handler_input, voice.NO_SAVED_ADDRESS)
     turn.outcome = Outcome.CART_UNAVAILABLE
@@ -332,13 +347,26 @@ def checkout_refused(
 
 
 def placed(
-    handler_input: HandlerInput, turn: Turn, order: Order, card: SavedCard, address
+    handler_input: HandlerInput,
+    turn: Turn,
+    order: Order,
+    card: SavedCard | None,
+    address: ShopperAddress,
 ) -> Response:
     """The order is placed: say so, and the confirmation card in the Alexa app."""
     voice = turn.voice
     store = turn.store
     lines = order.lines.select_related("product").order_by("pk")
-    destination = address.as_order_address() if isinstance(address, ShopperAddress) else {}
+    destination = address.as_order_address()
+    total = turn.money(order.total)
+    if card is None:
+        text = voice.placed_pay_on_delivery(total)
+        paid_by = voice.PAY_ON_DELIVERY_CARD
+    else:
+        text = voice.card_order_placed(order.number, total, spoken_card(turn, card))
+        paid_by = voice.paid_with_card(
+            voice.card_name_text(speech.card_brand(card.brand), card.last4)
+        )
     handler_input.response_builder.set_card(
         SimpleCard(
             title=voice.confirmation_card_title(order.number),
@@ -356,15 +384,10 @@ def placed(
                     for k in ("name", "addressLine1", "city", "postalCode")
                     if destination.get(k)
                 ),
-                paid_by=voice.paid_with_card(
-                    voice.card_name_text(speech.card_brand(card.brand), card.last4)
-                ),
+                paid_by=paid_by,
             ),
         )
     )
     turn.outcome = Outcome.CARD_ORDER_PLACED
     set_step(turn, Step.IDLE, order=order)
-    return tell(
-        handler_input,
-        voice.card_order_placed(order.number, turn.money(order.total), spoken_card(turn, card)),
-    )
+    return tell(handler_input, text)

@@ -12,8 +12,10 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import LinkAccountCard
 
+from catalog.models import Product
 from shoppers import selectors as shopper_selectors
 from shoppers import services as shoppers
+from shoppers.errors import ShopperError
 
 from .. import intents
 from ..models import Step
@@ -39,7 +41,7 @@ def needs_link(handler_input: HandlerInput, turn: Turn, *scopes: str) -> Respons
     return tell(handler_input, turn.voice.LINK_SCOPE_MISSING if linked else turn.voice.LINK_ACCOUNT)
 
 
-def cart_items_text(turn: Turn, lines: list[tuple[int, object]]) -> str:
+def cart_items_text(turn: Turn, lines: list[tuple[int, Product]]) -> str:
     """"one starter kit and two refill packs" from (quantity, product) pairs."""
     text: str = turn.voice.items([(quantity, spoken_name(turn, p)) for quantity, p in lines])
     return text
@@ -88,7 +90,10 @@ class AddToCartHandler(AbstractRequestHandler):
             return shopping.clarify_product(handler_input, turn)
         if not product.is_sellable():
             return shopping.not_available(handler_input, turn, product)
-        line = shoppers.cart_add(customer=turn.shopper, product=product, quantity=1)
+        try:
+            line = shoppers.cart_add(customer=turn.shopper, product=product, quantity=1)
+        except ShopperError:  # not in stock for one more
+            return shopping.not_available(handler_input, turn, product)
         set_step(turn, Step.IDLE)
         turn.outcome = Outcome.CART_ADDED
         voice = turn.voice

@@ -96,10 +96,14 @@ def card_order_summary(
 ) -> str:
     shipping_text = f"{shipping} Versand" if shipping else "kostenlosem Versand"
     tax_text = f"{tax} Mehrwertsteuer" if tax else "ohne Steuer"
+    paying = (
+        f"Ich belaste deine {card} und liefere an"
+        if card
+        else "Bezahlt wird bei Lieferung. Ich liefere an"
+    )
     return (
         f"Deine Bestellung: {items_text}. Gesamtbetrag {total}, inklusive {tax_text} und "
-        f"{shipping_text}. Ich belaste deine {card} und liefere an {address_text}. "
-        f"{CARD_ORDER_QUESTION}"
+        f"{shipping_text}. {paying} {address_text}. {CARD_ORDER_QUESTION}"
     )
 
 

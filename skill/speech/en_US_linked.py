@@ -93,14 +93,18 @@ def card_order_summary(
     prices_include_tax: bool,
 ) -> str:
     """The order before the shopper says yes: items, total with tax and shipping, the card
-    (``card_name``) and the address, then the question."""
+    (``card_name``; "" in a store paid on delivery) and the address, then the question."""
     shipping_text = f"{shipping} shipping" if shipping else "free shipping"
     tax_text = f"{tax} tax" if tax else "no tax"
     included = "which includes" if prices_include_tax else "including"
+    paying = (
+        f"I'll charge your {card} and deliver to"
+        if card
+        else "Payment is due on delivery. I'll deliver to"
+    )
     return (
         f"Your order: {items_text}. The total is {total}, {included} {tax_text} and "
-        f"{shipping_text}. I'll charge your {card} and deliver to {address_text}. "
-        f"{CARD_ORDER_QUESTION}"
+        f"{shipping_text}. {paying} {address_text}. {CARD_ORDER_QUESTION}"
     )
 
 
