@@ -172,10 +172,13 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Axes counts failed logins first; the model backend then checks the password.
+# Axes counts failed logins first; then the portal's password login (Django's ModelBackend
+# refusing shopper accounts) and the shops' login (store + email + password, shoppers only):
+# a staff login is never a shopper login, nor the reverse (shoppers/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "shoppers.auth.StaffModelBackend",
+    "shoppers.auth.ShopperBackend",
 ]
 
 # A product page with its full synonym list (at most 1,000 rows of five fields each, see
@@ -481,3 +484,15 @@ WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3
 # their way from the commit hook), at most WEBHOOKS_SWEEP_BATCH a minute.
 WEBHOOKS_SWEEP_GRACE_SECONDS = env.int("WEBHOOKS_SWEEP_GRACE_SECONDS", default=30)
 WEBHOOKS_SWEEP_BATCH = env.int("WEBHOOKS_SWEEP_BATCH", default=10_000)
+
+# --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
+# The shop's address in the links of account emails (verify the email, reset the password),
+# which are sent by a worker with no request to read it from. Default: the origin of
+# ALEXA_SKILL_ENDPOINT_URL, where the portal (and its /shop/ pages) is served.
+SHOPPERS_SITE_URL = env.str(
+    "SHOPPERS_SITE_URL",
+    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
+)
+# django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
+# per user name and address (AXES_LOCKOUT_PARAMETERS above).
+AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"

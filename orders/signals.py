@@ -3,8 +3,13 @@
 ``order_status_changed`` is sent inside the service's transaction, with ``order`` and
 ``status`` (the ``OrderEventType``: shipped, out for delivery, delivered): a receiver that
 records an effect in the outbox commits or rolls back with the change.
+
+``customers_merged`` is sent by ``customer_merge`` inside its transaction, with ``into`` and
+``other`` (both locked): each app above orders that keeps rows of a customer (the shoppers'
+cart and wish list) moves its own rows from ``other`` onto ``into`` there.
 """
 
 from django.dispatch import Signal
 
 order_status_changed = Signal()
+customers_merged = Signal()

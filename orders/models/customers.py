@@ -70,10 +70,13 @@ class CustomerEventType(models.TextChoices):
     ORDER_UPDATES_OFFERED = "order_updates_offered", "Order notifications offered"
     ORDER_UPDATES_CHANGED = "order_updates_changed", "Order notifications changed"
     ERASED = "erased", "Personal data erased"
+    ALEXA_USER_CHANGED = "alexa_user_changed", "Alexa user linked or released"
+    MERGED = "merged", "Merged with another customer of the store"
 
 
 class CustomerEventSource(models.TextChoices):
     VOICE = "voice", "The shopper, by voice"
+    WEB = "web", "The shopper, in the web shop"
     ALEXA = "alexa", "The shopper, in the Alexa app (a skill event)"
     SUPPORT = "support", "Support console"
     API = "api", "REST API"

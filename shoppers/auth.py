@@ -1,0 +1,117 @@
+"""Who may sign in where: shoppers at their store's shop, staff at the portal, never across.
+
+Shopper accounts use Django's own auth (users, sessions, password hashing, the
+password-reset token scheme, django-axes throttling) with a backend per store rather than a
+second account system: one email must be two independent accounts at two stores, so a
+shopper is found by (store, email), never by the portal-wide user name. A shopper's
+``auth.User`` is never staff, has no ``StaffMembership`` and a user name no one types
+(``shopper-<store id>-<uuid hex>``).
+
+- ``ShopperBackend`` authenticates ``authenticate(request, store=..., email=..., password=...)``
+  and restores only users that have a shopper account.
+- ``StaffModelBackend`` is Django's ``ModelBackend`` for the portal's logins (the admin, the
+  consoles, the API's Basic auth) refusing every user that has a shopper account, at login
+  and when a session is restored.
+- ``axes_username`` is django-axes' user name: a shopper login is counted per (store, email)
+  (with the client address, per ``AXES_LOCKOUT_PARAMETERS``), a staff login per user name.
+"""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+
+from merchant.models import Store
+
+from .models import ShopperAccount
+
+SHOPPER_USERNAME_PREFIX = "shopper-"
+
+
+def normalize_email(email: str) -> str:
+    """Emails are kept and compared lower-cased: one account per address and store."""
+    return (email or "").strip().lower()
+
+
+def throttle_key(store: Store | int, email: str) -> str:
+    """What django-axes counts a shopper's failed logins under."""
+    store_id = store if isinstance(store, int) else store.pk
+    return f"shopper:{store_id}:{normalize_email(email)}"
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: (store, email) for a shopper's login, else axes' default (the
+    ``username`` credential, or the posted field). On a successful login axes passes the
+    user's own user name; a shopper's is mapped back to its (store, email), so a success
+    clears that pair's failures."""
+    credentials = credentials or {}
+    store = credentials.get("store")
+    if isinstance(store, Store) and credentials.get("email"):
+        return throttle_key(store, credentials["email"])
+    username = credentials.get("username")
+    if username is None and not credentials:
+        username = getattr(request, "data", request.POST).get("username")
+    if isinstance(username, str) and username.startswith(SHOPPER_USERNAME_PREFIX):
+        account = (
+            ShopperAccount.objects.filter(user__username=username).only("store_id", "email").first()
+        )
+        if account is not None:
+            return throttle_key(account.store_id, account.email)
+    return username
+
+
+class ShopperBackend(BaseBackend):
+    """A shopper of one store, by email and password (see the module's docstring)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        store: Store | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        if not isinstance(store, Store) or not email or password is None:
+            return None
+        account = (
+            ShopperAccount.objects.select_related("user")
+            .filter(store=store, email=normalize_email(email))
+            .first()
+        )
+        if account is None:
+            # As long as a wrong password takes (timing does not tell who has an account).
+            get_user_model()().set_password(password)
+            return None
+        user = account.user
+        if user.check_password(password) and user.is_active and not user.is_staff:
+            return user
+        return None
+
+    def get_user(self, user_id: int) -> AbstractBaseUser | None:
+        user = (
+            get_user_model()
+            ._default_manager.filter(pk=user_id, shopper_account__isnull=False, is_staff=False)
+            .first()
+        )
+        return user if user is not None and user.is_active else None
+
+
+class StaffModelBackend(ModelBackend):
+    """The portal's password login (Django's ModelBackend) for everyone but shoppers."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return super().user_can_authenticate(user) and not is_shopper(user)
+
+    def get_user(self, user_id: int) -> Any:
+        user = (
+            get_user_model()
+            ._default_manager.filter(pk=user_id, shopper_account__isnull=True)
+            .first()
+        )
+        return user if user is not None and super().user_can_authenticate(user) else None
+
+
+def is_shopper(user: Any) -> bool:
+    return bool(getattr(user, "pk", None)) and ShopperAccount.objects.filter(user=user).exists()
