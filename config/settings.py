@@ -496,3 +496,56 @@ SHOPPERS_SITE_URL = env.str(
 # django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
 # per user name and address (AXES_LOCKOUT_PARAMETERS above).
 AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
+
+# --- Account linking (linking app): django-oauth-toolkit as each store's OAuth 2.0 server ------
+# Alexa links a shopper's account with the authorization code grant: /o/authorize/ (the shop's
+# login, then a consent page), /o/token/, /o/revoke_token/, RFC 8414 metadata at
+# /.well-known/oauth-authorization-server. One client per store (linking.StoreAlexaClient).
+from django.conf import global_settings  # noqa: E402
+
+from linking.pkce import pkce_required  # noqa: E402
+
+# Where the portal is reached from the internet: the authorization and token URLs that
+# `alexa_link_client` prints and the skill package's account-linking.json carry.
+LINKING_BASE_URL = env.str(
+    "LINKING_BASE_URL",
+    default="{0.scheme}://{0.netloc}".format(urlsplit(ALEXA_SKILL_ENDPOINT_URL)),
+)
+# Amazon's vendor id of the developer account publishing the skills: the default redirect URIs
+# of a new client are the four Alexa hosts' /api/skill/link/<vendor id>.
+ALEXA_VENDOR_ID = env.str("ALEXA_VENDOR_ID", default="")
+# A client secret is 128 random characters: a salted SHA-256 keeps it safe at rest, while
+# Django's password hasher (PBKDF2, a million rounds) would cost a quarter second of CPU on
+# every token request Alexa makes (linking/hashers.py). User passwords keep Django's default.
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "linking.hashers.ClientSecretHasher"]
+# DOT's models are swappable; linking.StoreAlexaClient's migration names the setting.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "profile": "Your name and email address",
+        "cart": "Your cart and wish list: read them and add to them",
+        "orders": "Your orders: read them and place orders with your saved card and address",
+    },
+    "DEFAULT_SCOPES": ["profile", "cart", "orders"],
+    # PKCE as the store's client says (Alexa sends a code challenge only when the skill's
+    # account-linking settings switch it on; DOT's default True would refuse every link).
+    "PKCE_REQUIRED": pkce_required,
+    "CLIENT_SECRET_HASHER": "linking_sha256",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    # Refresh tokens rotate; a refresh Alexa retries (its first answer lost) within the grace
+    # period gets the same new pair instead of an error that would unlink the shopper.
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": env.int("OAUTH_REFRESH_GRACE_SECONDS", default=300),
+    # Every link asks for consent (the shopper sees the store and what Alexa may do).
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # Alexa's redirect URIs are HTTPS; tests on a live server add http.
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("OAUTH_REDIRECT_URI_SCHEMES", default=["https"]),
+    # Only the code grant and refresh exist here: no implicit or password grant, no plain PKCE.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "OAUTH2_VALIDATOR_CLASS": "linking.oauth.StoreOAuth2Validator",
+}

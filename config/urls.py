@@ -21,6 +21,9 @@ urlpatterns = [
     path("console/", include("voicelab.urls")),
     path("support/", include("orders.urls")),
     path("shop/", include("shop.urls")),
+    # Account linking (linking app): /o/authorize/, /o/token/, /o/revoke_token/ and
+    # /.well-known/oauth-authorization-server, exactly these paths (Alexa's settings name them).
+    path("", include("linking.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
     path("api/analytics/", include("analytics.urls")),

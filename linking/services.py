@@ -1,0 +1,164 @@
+"""Writes of account linking: the store's Alexa client (created or its secret rotated, its
+settings changed) and a shopper's unlink. Each is one transaction with its audit row."""
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
+from oauth2_provider.settings import oauth2_settings
+
+from merchant.models import Store
+
+from .alexa_hosts import alexa_redirect_uris
+from .errors import LinkingError, LinkingErrorCode
+from .models import AlexaClientAction, AlexaClientEvent, StoreAlexaClient
+
+if TYPE_CHECKING:  # the shoppers app's model, reached through its own foreign keys
+    from shoppers.models import ShopperAccount
+
+
+def clean_redirect_uris(uris: list[str]) -> list[str]:
+    """The URIs without blanks and repeats; refuses any that is not an absolute URI on an
+    allowed scheme (https; tests add http) or that carries a fragment."""
+    schemes = list(oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES)
+    cleaned = list(dict.fromkeys(u.strip() for u in uris if u.strip()))
+    if not cleaned:
+        raise LinkingError(LinkingErrorCode.NO_REDIRECT_URIS)
+    for uri in cleaned:
+        parts = urlsplit(uri)
+        if parts.scheme not in schemes or not parts.hostname or parts.fragment or " " in uri:
+            raise LinkingError(
+                LinkingErrorCode.BAD_REDIRECT_URI, uri=uri, schemes=" or ".join(schemes)
+            )
+    return cleaned
+
+
+def default_redirect_uris() -> list[str]:
+    if not settings.ALEXA_VENDOR_ID:
+        raise LinkingError(LinkingErrorCode.NO_REDIRECT_URIS)
+    return alexa_redirect_uris(settings.ALEXA_VENDOR_ID)
+
+
+def _actor(actor: AbstractBaseUser | None, actor_label: str) -> dict[str, object]:
+    label = actor_label or (actor.get_username() if actor is not None else "")
+    return {"actor": actor, "actor_label": label}
+
+
+@transaction.atomic
+def alexa_client_rotate(
+    *,
+    store: Store,
+    redirect_uris: list[str] | None,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+) -> tuple[StoreAlexaClient, str]:
+    """Create the store's Alexa client, or give the existing one a new secret; returns the
+    client and the secret in plain text, the one time it exists (DOT keeps only its hash).
+
+    ``redirect_uris`` None keeps the client's URIs (a new client gets the four Alexa hosts
+    with ``ALEXA_VENDOR_ID``). Tokens already issued stay valid; Alexa refreshes them with
+    the new secret once the skill's account-linking settings carry it.
+    """
+    Store.objects.select_for_update().filter(pk=store.pk).first()  # one rotation at a time
+    client = (
+        StoreAlexaClient.objects.select_related("application").filter(store=store).first()
+    )
+    if redirect_uris is not None:
+        uris = clean_redirect_uris(redirect_uris)
+    elif client is not None:
+        uris = client.redirect_uris()
+    else:
+        uris = default_redirect_uris()
+    secret = generate_client_secret()
+    if client is None:
+        application = Application(
+            name=f"Alexa: {store.name}"[:255],
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=" ".join(uris),
+            client_secret=secret,
+            hash_client_secret=True,
+            skip_authorization=False,
+        )
+        application.save()
+        client = StoreAlexaClient.objects.create(store=store, application=application)
+        action = AlexaClientAction.CREATED
+    else:
+        application = client.application
+        application.client_secret = secret
+        application.redirect_uris = " ".join(uris)
+        application.save(update_fields=["client_secret", "redirect_uris", "updated"])
+        client.rotated_at = timezone.now()
+        client.save(update_fields=["rotated_at"])
+        action = AlexaClientAction.ROTATED
+    AlexaClientEvent.objects.create(
+        store=store,
+        action=action,
+        data={"client_id": application.client_id, "redirect_uris": uris},
+        **_actor(actor, actor_label),
+    )
+    return client, secret
+
+
+@transaction.atomic
+def alexa_client_update(
+    *,
+    client: StoreAlexaClient,
+    redirect_uris: list[str],
+    pkce_required: bool,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+) -> StoreAlexaClient:
+    """Change the client's redirect URIs and PKCE switch (the secret stays)."""
+    client = (
+        StoreAlexaClient.objects.select_for_update()
+        .select_related("application")
+        .get(pk=client.pk)
+    )
+    uris = clean_redirect_uris(redirect_uris)
+    before = {"redirect_uris": client.redirect_uris(), "pkce_required": client.pkce_required}
+    after = {"redirect_uris": uris, "pkce_required": pkce_required}
+    if before == after:
+        return client
+    client.application.redirect_uris = " ".join(uris)
+    client.application.save(update_fields=["redirect_uris", "updated"])
+    client.pkce_required = pkce_required
+    client.save(update_fields=["pkce_required"])
+    AlexaClientEvent.objects.create(
+        store=client.store,
+        action=AlexaClientAction.CHANGED,
+        data={"before": before, "after": after},
+        **_actor(actor, actor_label),
+    )
+    return client
+
+
+@transaction.atomic
+def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -> int:
+    """Revoke every token and pending code the account holds for its store's Alexa client;
+    returns how many access and refresh tokens were live. Alexa's next request carries a
+    token that no longer names anyone, and its refresh is refused."""
+    client = StoreAlexaClient.objects.filter(store_id=account.store_id).first()
+    if client is None:
+        return 0
+    mine = {"user_id": account.user_id, "application_id": client.application_id}
+    now = timezone.now()
+    Grant.objects.filter(**mine).delete()
+    refreshed = RefreshToken.objects.filter(**mine, revoked__isnull=True).update(revoked=now)
+    # Deleting the access tokens also closes the refresh grace period: a revoked refresh
+    # token is honoured again only while the access token it was exchanged for exists.
+    _, deleted = AccessToken.objects.filter(**mine).delete()
+    accessed = deleted.get(AccessToken._meta.label, 0)
+    if refreshed or accessed:
+        AlexaClientEvent.objects.create(
+            store_id=account.store_id,
+            action=AlexaClientAction.UNLINKED,
+            actor_label=actor_label,
+            data={"account_id": account.pk, "refresh_tokens": refreshed, "access_tokens": accessed},
+        )
+    return refreshed + accessed
