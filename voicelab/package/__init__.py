@@ -9,8 +9,10 @@ that needs one: a digital-only store has no ordering intents, a store without in
 products or content no ISP intents (``intents.ISP``).
 
 ``write_skill_package`` lays the result out as an ASK CLI v2 project (``ask-resources.json``,
-``.ask/ask-states.json`` when the skill id is known, ``skill-package/...``);
-``skill_package_zip`` returns the same files as a zip.
+``.ask/ask-states.json`` when the skill id is known, ``skill-package/...``, and beside it
+``account-linking.json`` when the store has an Alexa account-linking client: SMAPI's
+``accountLinkingRequest`` for ``ask smapi update-account-linking-info``, its secret a
+placeholder the owner fills in); ``skill_package_zip`` returns the same files as a zip.
 """
 
 import io
@@ -21,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from isp.package import isp_product_files, isp_validation_errors
+from linking.endpoints import account_linking_request
+from linking.selectors import alexa_client_of_store
 from merchant.invocation import check_invocation_name
 from merchant.models import Store
 from skill import intents as i
@@ -56,6 +60,8 @@ class SkillPackage:
     models: dict[str, dict]  # locale -> interaction model
     skill_id: str | None
     warnings: list[str] = field(default_factory=list)
+    # SMAPI's account-linking request (linking app), when the store has an Alexa client.
+    account_linking: dict | None = None
 
     def files(self) -> dict[str, bytes]:
         """Relative path -> content, in a stable order."""
@@ -79,6 +85,8 @@ class SkillPackage:
             files[f"skill-package/interactionModels/custom/{locale}.json"] = _json(model)
         # In-skill products (isp app): skill-package/isps/<type>/<referenceName>.json.
         files.update({path: _json(data) for path, data in isp_product_files(self.store).items()})
+        if self.account_linking is not None:
+            files["account-linking.json"] = _json(self.account_linking)
         return files
 
 
@@ -222,12 +230,14 @@ def build_skill_package(*, store: Store) -> SkillPackage:
     skill_id = store.skill_ids.order_by("pk").values_list("skill_id", flat=True).first()
     if not skill_id:
         warnings.append("No Alexa skill id yet: `ask deploy` creates the skill and records it.")
+    alexa_client = alexa_client_of_store(store)
     return SkillPackage(
         store=store,
         manifest=manifest,
         models=models,
         skill_id=skill_id,
         warnings=list(dict.fromkeys(warnings + manifest_warnings)),
+        account_linking=account_linking_request(alexa_client) if alexa_client else None,
     )
 
 

@@ -2,6 +2,10 @@
 
 python manage.py export_skill_package --store no-nicks build/no-nicks
 cd build/no-nicks && ask deploy --target skill-metadata
+
+With an Alexa account-linking client (``alexa_link_client``) the project also holds
+account-linking.json: paste the client secret into it, then
+ask smapi update-account-linking-info -s <skill id> --account-linking-request file:account-linking.json
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,3 +42,13 @@ class Command(BaseCommand):
         skill_package_export_record(store=shop, source="command")
         for warning in package.warnings:
             self.stdout.write(self.style.WARNING(f"note: {warning}"))
+        if package.account_linking is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    "note: account-linking.json carries a placeholder for the client secret: "
+                    "paste the secret shown when it was made (or rotate it with "
+                    f"`python manage.py alexa_link_client --store {shop.slug}`), then run "
+                    "`ask smapi update-account-linking-info -s <skill id> "
+                    "--account-linking-request file:account-linking.json`."
+                )
+            )
