@@ -135,7 +135,10 @@ class WishListContentsHandler(AbstractRequestHandler):
         if refused is not None:
             return refused
         voice = turn.voice
-        items = shopper_selectors.wishlist_items(turn.shopper)
+        # In the order they were saved (the selector leaves the order open).
+        items = sorted(
+            shopper_selectors.wishlist_items(turn.shopper), key=lambda i: (i.added_at, i.pk)
+        )
         set_step(turn, Step.IDLE)
         if not items:
             turn.outcome = Outcome.WISH_LIST_EMPTY

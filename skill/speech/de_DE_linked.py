@@ -134,9 +134,7 @@ CART_GONE = (
 
 
 def card_order_placed(number: str, total: str, card: str) -> str:
-    return (
-        f"Erledigt. Deine Bestellung {number} ist aufgegeben, und {total} gehen auf deine {card}."
-    )
+    return f"Erledigt. {total} gehen auf deine {card}, und deine Bestellung {number} ist aufgegeben."
 
 
 def card_declined(card: str) -> str:

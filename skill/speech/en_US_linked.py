@@ -135,7 +135,7 @@ CART_GONE = (
 
 
 def card_order_placed(number: str, total: str, card: str) -> str:
-    return f"Done. Your order {number} is placed, and {total} goes on your {card}."
+    return f"Done. {total} goes on your {card}, and your order {number} is placed."
 
 
 def card_declined(card: str) -> str:

@@ -94,7 +94,7 @@ def test_the_voice_code_is_asked_before_the_card_is_charged(linked):
     assert Conversation.objects.get().step == Step.CART_ORDER_CODE
     assert placed_orders() == []
     done = say_code(linked, CODE)
-    assert speech_of(done).startswith("Done. Your order ")
+    assert speech_of(done).startswith("Done. ")
     assert len(placed_orders()) == 1
     logged = Interaction.objects.get(intent="VoicePurchaseCodeIntent")
     assert logged.slots == {"Code": "(not logged)"}
@@ -157,7 +157,7 @@ def test_the_second_device_saying_yes_hears_the_cart_was_ordered(linked, client)
     hall = linked.device(client, "amzn1.ask.device.HALL")
     kitchen.say("OrderCartIntent")
     hall.say("OrderCartIntent")
-    assert speech_of(kitchen.yes()).startswith("Done. Your order ")
+    assert speech_of(kitchen.yes()).startswith("Done. ")
     # The hall's yes was read with the step both summaries left (the two turns overlapped):
     # its checkout finds the cart emptied by the kitchen's order.
     Conversation.objects.update(step=Step.CONFIRM_CART_ORDER)

@@ -136,8 +136,8 @@ def test_order_my_cart_states_total_card_and_address_then_places_with_the_card(l
     done = linked.shopper.yes()
     order = Order.objects.get(status=OrderStatus.PLACED)
     assert speech_of(done) == (
-        f"Done. Your order {order.number} is placed, and 46 dollars and 44 cents goes on your "
-        "Visa ending in 4242."
+        "Done. 46 dollars and 44 cents goes on your Visa ending in 4242, and your order "
+        f"{order.number} is placed."
     )
     assert done["response"]["shouldEndSession"] is True
     card = done["response"]["card"]
@@ -176,8 +176,8 @@ def test_order_from_my_wish_list_places_one_and_leaves_the_cart(linked):
     shoppers.cart_add(customer=linked.account.customer, product=blades())
     summary = linked.shopper.say("OrderFromWishListIntent", Product=product_slot(kit()))
     assert speech_of(summary) == (
-        "Your order: one starter kit. The total is 14 dollars and 04 cents, including 1 "
-        "dollar and 04 cents tax and 4 dollars shipping. I'll charge your Visa ending in "
+        "Your order: one starter kit. The total is 14 dollars and 4 cents, including 1 "
+        "dollar and 4 cents tax and 4 dollars shipping. I'll charge your Visa ending in "
         "4242 and deliver to 12 Pike Street, Seattle, WA, 98101. Shall I place the order?"
     )
     linked.shopper.yes()
