@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 SUPPORTED = ("en-US", "en-GB", "de-DE")
 _TAG = re.compile(r"<[^>]+>")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?])")
 
 
 @cache
@@ -30,8 +31,10 @@ def ssml_escape(text: str) -> str:
 
 
 def plain(ssml: str) -> str:
-    """The words of an SSML fragment, without tags or entities."""
-    return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
+    """The words of an SSML fragment, without tags or entities (no space is left before the
+    punctuation that follows a tag: "<say-as …>4242</say-as>." reads "4242.")."""
+    words = " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", words)
 
 
 def money(amount: Decimal, currency: str, locale: str) -> str:

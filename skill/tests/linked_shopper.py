@@ -21,6 +21,7 @@ from cards.models import SavedCard
 from demo.seed import DEMO_SKILL_ID
 from linking.selectors import alexa_client_of_store
 from linking.services import alexa_client_rotate
+from linking.tests.factories import ShopperAccountFactory
 from merchant.models import Store
 from shoppers import services as shoppers
 from shoppers.models import ShopperAccount
@@ -53,9 +54,9 @@ def link_token(
 
 
 def make_account(store: Store, email: str = "ada@example.com") -> ShopperAccount:
-    account = shoppers.account_sign_up(
-        store=store, email=email, password="a-long-shopper-password", name="Ada Lovelace"
-    )
+    # The linking tests' factory: an account as sign-up makes it, without the verification
+    # email (whose link is the web shop's page).
+    account: ShopperAccount = ShopperAccountFactory(store=store, email=email, name="Ada Lovelace")
     shoppers.address_add(
         account=account,
         name="Ada Lovelace",
