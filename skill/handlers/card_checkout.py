@@ -17,11 +17,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard, StandardCard
+from cards.errors import CardDeclined, CardNeedsAuthentication
+from cards.models import SavedCard
 from django.utils import timezone
 
 from cards import selectors as card_selectors
-from cards.errors import CardDeclined, CardNeedsAuthentication
-from cards.models import SavedCard
 from catalog.models import Product
 from merchant.money import display
 from orders.models import Order
@@ -36,7 +36,7 @@ from ..models import Step
 from ..outcomes import Outcome
 from ..turn import Turn, turn_of
 from . import shopping
-from .common import ask, join, set_step, slot, spoken_name, tell
+from .common import ask, join, line_name, set_step, slot, spoken_name, tell
 from .linked import CART_SCOPE, ORDERS_SCOPE, cart_items_text, needs_link
 
 # Steps that wait for the shopper's yes, and for their code, per kind of order.
@@ -374,7 +374,7 @@ def placed(
                 seller=store.name,
                 number=order.number,
                 lines=[
-                    f"{line.quantity} × {spoken_name(turn, line.product) if line.product else line.name}: "
+                    f"{line.quantity} × {line_name(turn, line)}: "
                     f"{display(line.line_total, order.currency, turn.locale)}"
                     for line in lines
                 ],

@@ -42,7 +42,7 @@ def needs_link(handler_input: HandlerInput, turn: Turn, *scopes: str) -> Respons
 
 
 def cart_items_text(turn: Turn, lines: list[tuple[int, Product]]) -> str:
-    """"one starter kit and two refill packs" from (quantity, product) pairs."""
+    """ "one starter kit and two refill packs" from (quantity, product) pairs."""
     text: str = turn.voice.items([(quantity, spoken_name(turn, p)) for quantity, p in lines])
     return text
 

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('skill', '0006_launch_models_leave_the_skill'),
+        ("skill", "0006_launch_models_leave_the_skill"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conversation',
-            name='step',
-            field=models.CharField(choices=[('idle', 'Nothing pending'), ('offer_resume', 'Continue the interrupted cart?'), ('offer_reorder', 'Re-order the last order?'), ('offer_product', 'Do you want to order it?'), ('awaiting_setup', 'Setup directive sent'), ('confirm_order', 'Complete the order now?'), ('awaiting_charge', 'Charge directive sent'), ('offer_refill', 'Start a refill plan?'), ('confirm_cancel', 'Cancel this order?'), ('confirm_cancel_refills', 'Cancel the refill plan?'), ('offer_order_updates', 'Notify when the order ships?'), ('offer_more_content', 'Hear another one?'), ('offer_isp_info', 'Hear more about a product?'), ('offer_isp_buy', 'Buy the product just described?'), ('choose_cancel', 'Cancel the subscription (or else the refill plan)?'), ('choose_refund', 'Refund the in-skill product (or else an order)?'), ('confirm_cart_order', 'Order the shared cart with the saved card?'), ('confirm_wish_list_order', 'Order a wish list item with the card?'), ('cart_order_code', 'Voice purchase code for the cart order'), ('wish_list_order_code', 'Voice purchase code for the wish list order')], default='idle', max_length=30),
+            model_name="conversation",
+            name="step",
+            field=models.CharField(
+                choices=[
+                    ("idle", "Nothing pending"),
+                    ("offer_resume", "Continue the interrupted cart?"),
+                    ("offer_reorder", "Re-order the last order?"),
+                    ("offer_product", "Do you want to order it?"),
+                    ("awaiting_setup", "Setup directive sent"),
+                    ("confirm_order", "Complete the order now?"),
+                    ("awaiting_charge", "Charge directive sent"),
+                    ("offer_refill", "Start a refill plan?"),
+                    ("confirm_cancel", "Cancel this order?"),
+                    ("confirm_cancel_refills", "Cancel the refill plan?"),
+                    ("offer_order_updates", "Notify when the order ships?"),
+                    ("offer_more_content", "Hear another one?"),
+                    ("offer_isp_info", "Hear more about a product?"),
+                    ("offer_isp_buy", "Buy the product just described?"),
+                    ("choose_cancel", "Cancel the subscription (or else the refill plan)?"),
+                    ("choose_refund", "Refund the in-skill product (or else an order)?"),
+                    ("confirm_cart_order", "Order the shared cart with the saved card?"),
+                    ("confirm_wish_list_order", "Order a wish list item with the card?"),
+                    ("cart_order_code", "Voice purchase code for the cart order"),
+                    ("wish_list_order_code", "Voice purchase code for the wish list order"),
+                ],
+                default="idle",
+                max_length=30,
+            ),
         ),
     ]

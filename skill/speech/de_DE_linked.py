@@ -17,9 +17,7 @@ def _list(words: list[str], conjunction: str = "und") -> str:
 
 def card_name(brand: str, last4: str) -> str:
     """ "Visa mit der Endnummer 4242", die letzten vier Ziffern einzeln gelesen."""
-    return (
-        f'{ssml_escape(brand)} mit der Endnummer <say-as interpret-as="digits">{last4}</say-as>'
-    )
+    return f'{ssml_escape(brand)} mit der Endnummer <say-as interpret-as="digits">{last4}</say-as>'
 
 
 def card_name_text(brand: str, last4: str) -> str:
@@ -134,7 +132,9 @@ CART_GONE = (
 
 
 def card_order_placed(number: str, total: str, card: str) -> str:
-    return f"Erledigt. {total} gehen auf deine {card}, und deine Bestellung {number} ist aufgegeben."
+    return (
+        f"Erledigt. {total} gehen auf deine {card}, und deine Bestellung {number} ist aufgegeben."
+    )
 
 
 def card_declined(card: str) -> str:

@@ -67,8 +67,7 @@ def added_to_wish_list(name: str) -> str:
 
 def wish_list_contents(names: list[str]) -> str:
     return (
-        f"On your wish list: {_list(names)}. To order one, say order, its name, "
-        "from my wish list."
+        f"On your wish list: {_list(names)}. To order one, say order, its name, from my wish list."
     )
 
 
@@ -178,8 +177,7 @@ VOICE_CODE_LOCKED = (
 def voice_purchases_paused(minutes: int) -> str:
     unit = "minute" if minutes == 1 else "minutes"
     return (
-        "Voice purchases are paused after three wrong codes. Please try again in "
-        f"{minutes} {unit}."
+        f"Voice purchases are paused after three wrong codes. Please try again in {minutes} {unit}."
     )
 
 

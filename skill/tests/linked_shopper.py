@@ -13,11 +13,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from cards.models import SavedCard
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from cards import services as cards
-from cards.models import SavedCard
 from demo.seed import DEMO_SKILL_ID
 from linking.selectors import alexa_client_of_store
 from linking.services import alexa_client_rotate

@@ -203,9 +203,7 @@ def test_reorder_finds_the_last_web_order(linked):
         status=OrderStatus.DELIVERED,
         channel=OrderChannel.WEB,
     )
-    OrderLineFactory(
-        order=web, store=linked.store, product=blades(), sku="NN-BLADES-8", quantity=3
-    )
+    OrderLineFactory(order=web, store=linked.store, product=blades(), sku="NN-BLADES-8", quantity=3)
     linked.shopper.say("ReorderIntent")
     cart = Conversation.objects.get(customer=linked.account.customer).order
     assert cart is not None and cart.status == OrderStatus.DRAFT

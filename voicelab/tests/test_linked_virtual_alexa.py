@@ -278,9 +278,7 @@ def test_a_linked_shopper_through_virtual_alexa(
     ]
     assert ShopperAccount.objects.get(pk=ada.pk).voice_code_locked_until is not None
     assert placed(ada.customer) == 3  # the web order, the cream, the first kit
-    assert [line.product.sku for line in shopper_selectors.cart_lines(ada.customer)] == [
-        "NN-KIT"
-    ]
+    assert [line.product.sku for line in shopper_selectors.cart_lines(ada.customer)] == ["NN-KIT"]
 
 
 def test_reorder_finds_the_last_web_order(ada, demo_store, live_server, no_verification, tmp_path):
@@ -289,9 +287,7 @@ def test_reorder_finds_the_last_web_order(ada, demo_store, live_server, no_verif
     played = driver.play([[turn("kitchen", "re-order")]])
     assert played[0][0]["intent"] == i.REORDER
     reorder_cart = Order.objects.get(customer=ada.customer, status=OrderStatus.DRAFT)
-    assert [(line.sku, line.quantity) for line in reorder_cart.lines.all()] == [
-        ("NN-BLADES-8", 1)
-    ]
+    assert [(line.sku, line.quantity) for line in reorder_cart.lines.all()] == [("NN-BLADES-8", 1)]
     assert reorder_cart.channel == OrderChannel.VOICE
 
 
