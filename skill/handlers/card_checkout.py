@@ -11,6 +11,8 @@ order: the checkout locks the cart, and the second finds it empty.
 """
 
 import math
+from datetime import datetime
+from decimal import Decimal
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -29,7 +31,7 @@ from orders.pricing import order_totals
 from shoppers import selectors as shopper_selectors
 from shoppers import services as shoppers
 from shoppers.errors import CheckoutError, CheckoutErrorCode
-from shoppers.models import ShopperAddress
+from shoppers.models import ShopperAccount, ShopperAddress
 
 from .. import intents, speech
 from ..models import Step
@@ -42,7 +44,7 @@ from .linked import CART_SCOPE, ORDERS_SCOPE, cart_items_text, needs_link
 # Steps that wait for the shopper's yes, and for their code, per kind of order.
 CONFIRM_STEPS = {Step.CONFIRM_CART_ORDER, Step.CONFIRM_WISH_LIST_ORDER}
 CODE_STEPS = {Step.CART_ORDER_CODE, Step.WISH_LIST_ORDER_CODE}
-CODE_STEP_OF = {
+CODE_STEP_OF: dict[str, str] = {
     Step.CONFIRM_CART_ORDER: Step.CART_ORDER_CODE,
     Step.CONFIRM_WISH_LIST_ORDER: Step.WISH_LIST_ORDER_CODE,
 }
@@ -92,8 +94,9 @@ def _not_ready(handler_input: HandlerInput, turn: Turn) -> Response | None:
     return tell(handler_input, answer)
 
 
-def minutes_left(account) -> int:
-    until = account.voice_code_locked_until
+def minutes_left(account: ShopperAccount) -> int:
+    """Whole minutes until voice purchases start again (at least one while paused)."""
+    until: datetime | None = account.voice_code_locked_until
     if until is None:
         return 0
     return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
@@ -105,9 +108,9 @@ def _summary(
     *,
     step: str,
     items_text: str,
-    total,
-    tax,
-    shipping,
+    total: Decimal,
+    tax: Decimal,
+    shipping: Decimal,
     product: Product | None = None,
 ) -> Response:
     voice = turn.voice
