@@ -43,6 +43,7 @@ run: $(VENV)/.deps
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=$${DEBUG:-true} \
 	ISP_SANDBOX_BASE_URL=$${ISP_SANDBOX_BASE_URL:-http://$(HOST):$(PORT)/sandbox/monetization} \
+	SHOPPERS_SITE_URL=$${SHOPPERS_SITE_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: test-deps

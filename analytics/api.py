@@ -69,6 +69,9 @@ class Metrics(serializers.Serializer):
     )
     orders_cancelled = serializers.IntegerField(help_text="Cancellations in the range.")
     orders_by_payment_mode = serializers.DictField(child=PaymentModeTotals())
+    orders_by_channel = serializers.DictField(
+        child=PaymentModeTotals(), help_text="Keys: voice, web, agent, support, api."
+    )
     sessions = serializers.IntegerField(help_text="Distinct sessions with a request.")
     sessions_by_end = serializers.DictField(
         child=serializers.IntegerField(), help_text=f"Keys: {', '.join(SESSION_ENDS)}."

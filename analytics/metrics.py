@@ -48,6 +48,7 @@ class Day:
     orders_cancelled: int = 0
     refunded_amount: Decimal = ZERO
     orders_by_payment_mode: dict = field(default_factory=dict)  # mode: [orders, gross]
+    orders_by_channel: dict = field(default_factory=dict)  # channel: [orders, gross]
     sessions: int = 0
     sessions_carried_over: int = 0
     sessions_by_end: Counter = field(default_factory=Counter)
@@ -72,6 +73,10 @@ def to_rollup(day: Day) -> dict:
         mode: {"orders": n, "gross": str(gross)}
         for mode, (n, gross) in sorted(day.orders_by_payment_mode.items())
     }
+    values["orders_by_channel"] = {
+        channel: {"orders": n, "gross": str(gross)}
+        for channel, (n, gross) in sorted(day.orders_by_channel.items())
+    }
     values["sessions_by_end"] = dict(sorted(day.sessions_by_end.items()))
     values["isp_list_prices"] = {c: str(v) for c, v in sorted(day.isp_list_prices.items())}
     return values
@@ -83,16 +88,22 @@ def from_rollup(row: dict) -> Day:
     day.orders_by_payment_mode = {
         mode: [v["orders"], Decimal(v["gross"])] for mode, v in day.orders_by_payment_mode.items()
     }
+    day.orders_by_channel = {
+        channel: [v["orders"], Decimal(v["gross"])]
+        for channel, v in (day.orders_by_channel or {}).items()
+    }
     day.sessions_by_end = Counter(day.sessions_by_end)
     day.isp_list_prices = Counter({c: Decimal(v) for c, v in day.isp_list_prices.items()})
     return day
 
 
-def add_order(day: Day, mode: str, count: int, gross: Decimal) -> None:
+def add_order(day: Day, mode: str, count: int, gross: Decimal, channel: str = "voice") -> None:
     day.orders_placed += count
     day.gross_revenue += gross
     n, total = day.orders_by_payment_mode.get(mode, [0, ZERO])
     day.orders_by_payment_mode[mode] = [n + count, total + gross]
+    n, total = day.orders_by_channel.get(channel, [0, ZERO])
+    day.orders_by_channel[channel] = [n + count, total + gross]
 
 
 def earnings(list_prices: dict) -> dict[str, str]:
@@ -140,6 +151,10 @@ def summary_metrics(
             seen = total.orders_by_payment_mode.setdefault(mode, [0, ZERO])
             seen[0] += n
             seen[1] += gross
+        for channel, (n, gross) in day.orders_by_channel.items():
+            seen = total.orders_by_channel.setdefault(channel, [0, ZERO])
+            seen[0] += n
+            seen[1] += gross
         total.sessions_by_end.update(day.sessions_by_end)
         total.isp_list_prices.update(day.isp_list_prices)
     top = sorted(intents.items(), key=lambda item: (-item[1][0], item[0]))[:TOP_INTENTS]
@@ -153,6 +168,10 @@ def summary_metrics(
         "orders_by_payment_mode": {
             mode: {"orders_placed": n, "gross_revenue": _money(gross, currency)}
             for mode, (n, gross) in sorted(total.orders_by_payment_mode.items())
+        },
+        "orders_by_channel": {
+            channel: {"orders_placed": n, "gross_revenue": _money(gross, currency)}
+            for channel, (n, gross) in sorted(total.orders_by_channel.items())
         },
         "sessions": total.sessions,
         "sessions_by_end": {end: total.sessions_by_end.get(end, 0) for end in SESSION_ENDS},

@@ -15,6 +15,7 @@ time zone (``Store.time_zone``); today is never rolled up, it is read from the r
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Value
 
 from merchant.models import Store
 
@@ -37,6 +38,12 @@ class DailyRollup(models.Model):
     )
     orders_by_payment_mode = models.JSONField(
         default=dict, blank=True, help_text='{"charge_now": {"orders": 3, "gross": "32.40"}}'
+    )
+    orders_by_channel = models.JSONField(
+        default=dict,
+        db_default=Value({}, output_field=models.JSONField()),
+        blank=True,
+        help_text='{"voice": {"orders": 3, "gross": "32.40"}, "web": {...}}',
     )
 
     # The skill's traffic (the voice test console excluded).

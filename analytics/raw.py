@@ -34,7 +34,7 @@ from skill.models import Interaction
 from skill.outcomes import Outcome, session_ended
 
 from . import periods
-from .metrics import SESSION_ENDS, Day, add_order
+from .metrics import SESSION_ENDS, ZERO, Day, add_order
 
 CONSOLE = OrderSource.CONSOLE  # Interaction.source of the voice test console ("console")
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
@@ -88,13 +88,14 @@ def _orders(store, start, stop, tz, by_day) -> None:
             placed_day=TruncDate("placed_at", tzinfo=tz),
             cancelled_day=TruncDate("cancelled_at", tzinfo=tz),
         )
-        .values_list("placed_day", "cancelled_day", "payment_mode")
+        .values_list("placed_day", "cancelled_day", "payment_mode", "channel")
         .annotate(n=Count("pk"), gross=Sum("total"))
         .order_by()
     )
-    for placed_day, cancelled_day, mode, n, gross in rows:
+    for placed_day, cancelled_day, mode, channel, n, gross in rows:
         if placed_day in by_day:
-            add_order(by_day[placed_day], mode, n, gross)
+            # Order totals have two places; SQLite's SUM answers with more.
+            add_order(by_day[placed_day], mode, n, gross.quantize(ZERO), channel)
         if cancelled_day in by_day:
             by_day[cancelled_day].orders_cancelled += n
 
@@ -232,7 +233,7 @@ def _purchases(store, start, stop, tz, by_day) -> None:
             continue
         metrics.isp_purchases += n
         if currency and listed is not None:
-            metrics.isp_list_prices[currency] += listed
+            metrics.isp_list_prices[currency] += listed.quantize(ZERO)  # SQLite: more places
 
 
 def subscriptions(store):

@@ -1,1 +1,2 @@
-"""Saved cards and the Stripe gateway: the store's Stripe keys, cards saved with SetupIntents, off-session charges, the Stripe webhook."""
+"""Saved cards and the Stripe gateway: the store's Stripe keys, cards saved with SetupIntents,
+off-session charges, the Stripe webhook."""

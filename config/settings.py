@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "merchant",
     "catalog",
+    "discounts",
     "webhooks",
     "orders",
     "cards",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "isp",
     "skill",
     "shop",
+    "ucp",
     "voicelab",
     "analytics",
     "demo",
@@ -187,7 +189,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's SessionAuthentication, refusing shoppers' sessions (shoppers/auth.py).
+        "shoppers.auth.StaffSessionAuthentication",
         "merchant.two_factor.BasicAuthenticationWithoutSecondFactor",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

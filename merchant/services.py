@@ -167,8 +167,14 @@ def normalize_email(email: str) -> str:
 
 
 def _user_for_email(email: str) -> User | None:
-    """The one login with this email (case-insensitive), None when there is none."""
-    users = list(get_user_model()._default_manager.filter(email__iexact=email)[:2])
+    """The one staff-capable login with this email (case-insensitive), None when there is
+    none. Shoppers' logins are never it: a shop account (``shoppers``, the reverse relation
+    ``shopper_account``) is not a staff login, and one email may have one at every store."""
+    users = list(
+        get_user_model()._default_manager.filter(email__iexact=email, shopper_account__isnull=True)[
+            :2
+        ]
+    )
     if len(users) > 1:
         raise StaffError(StaffErrorCode.AMBIGUOUS_EMAIL, field="email", email=email)
     return users[0] if users else None

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .customer_sections import customer_sections
 from .errors import OrderError, error_message
 from .forms import (
     ResolveForm,
@@ -74,6 +75,7 @@ def customer_detail(request, pk: int):
             ),
             "refund_requests": list(customer.refund_requests.select_related("order")),
             "customer_events": list(customer.events.select_related("actor")),
+            "sections": customer_sections(customer),
         },
     )
 

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from .models import Order, OrderStatus, PaymentStatus
+from .models import Order, OrderChannel, OrderStatus, PaymentStatus
 from .selectors import order_search, stores_by_id
 
 
@@ -20,6 +20,7 @@ class OrderFilter(django_filters.FilterSet):
     payment_status = django_filters.ChoiceFilter(
         choices=PaymentStatus.choices, empty_label="Any payment"
     )
+    channel = django_filters.ChoiceFilter(choices=OrderChannel.choices, empty_label="Any channel")
     # Whole days in the portal's time zone, as a range on created_at (index-friendly).
     created_from = django_filters.DateFilter(
         label="From", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
@@ -37,7 +38,7 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ["q", "status", "payment_status", "created_from", "created_to", "store"]
+        fields = ["q", "status", "payment_status", "channel", "created_from", "created_to", "store"]
 
     def __init__(self, *args, store_ids, **kwargs):
         self.store_ids = store_ids

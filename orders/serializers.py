@@ -69,6 +69,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "status",
             "payment_status",
             "payment_mode",
+            "channel",
+            "agent_name",
             "is_test",
             "currency",
             "subtotal",

@@ -13,3 +13,8 @@ from django.dispatch import Signal
 
 order_status_changed = Signal()
 customers_merged = Signal()
+
+# Sent inside ``customer_erase``'s transaction, with ``customer`` (already blanked): apps
+# above orders erase what they keep of the shopper (saved cards and the Stripe customer, the
+# web account) in the same transaction, and queue their after-commit effects in the outbox.
+customer_erased = Signal()

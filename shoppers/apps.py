@@ -7,5 +7,12 @@ class ShoppersConfig(AppConfig):
 
     def ready(self) -> None:
         # App loading: register the Celery tasks in every process (the services queue them by
-        # name through the outbox) and connect the receivers of orders' signals.
+        # name through the outbox), connect the receivers of orders' signals and add the web
+        # account to the support console's customer page.
+        from orders.customer_sections import register_customer_section
+
         from . import signals, tasks  # noqa: F401
+        from .support import addresses_section, web_account_section
+
+        register_customer_section(web_account_section)
+        register_customer_section(addresses_section)

@@ -12,22 +12,28 @@ shopper is found by (store, email), never by the portal-wide user name. A shoppe
 - ``StaffModelBackend`` is Django's ``ModelBackend`` for the portal's logins (the admin, the
   consoles, the API's Basic auth) refusing every user that has a shopper account, at login
   and when a session is restored.
+- ``StaffSessionAuthentication`` is DRF's session authentication for the portal's API,
+  refusing a shopper's session (the API is the staff's).
 - ``axes_username`` is django-axes' user name: a shopper login is counted per (store, email)
   (with the client address, per ``AXES_LOCKOUT_PARAMETERS``), a staff login per user name.
 """
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
+from drf_spectacular.authentication import SessionScheme
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
 from merchant.models import Store
 
 from .models import ShopperAccount
 
 SHOPPER_USERNAME_PREFIX = "shopper-"
+# For ``login(request, user, backend=SHOPPER_BACKEND)`` without a password (just signed up).
+SHOPPER_BACKEND = "shoppers.auth.ShopperBackend"
 
 
 def normalize_email(email: str) -> str:
@@ -63,17 +69,14 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
 
 
 class ShopperBackend(BaseBackend):
-    """A shopper of one store, by email and password (see the module's docstring)."""
+    """A shopper of one store, by email and password (see the module's docstring).
 
-    def authenticate(
-        self,
-        request: HttpRequest | None,
-        store: Store | None = None,
-        email: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
-    ) -> AbstractBaseUser | None:
-        if not isinstance(store, Store) or not email or password is None:
+    ``authenticate(request, store=..., email=..., password=...)``; any other credentials
+    (a staff login's user name) are not for this backend."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
+        store, email, password = (credentials.get(key) for key in ("store", "email", "password"))
+        if not isinstance(store, Store) or not email or not isinstance(password, str):
             return None
         account = (
             ShopperAccount.objects.select_related("user")
@@ -82,17 +85,17 @@ class ShopperBackend(BaseBackend):
         )
         if account is None:
             # As long as a wrong password takes (timing does not tell who has an account).
-            get_user_model()().set_password(password)
+            User().set_password(password)
             return None
         user = account.user
         if user.check_password(password) and user.is_active and not user.is_staff:
             return user
         return None
 
-    def get_user(self, user_id: int) -> AbstractBaseUser | None:
+    def get_user(self, user_id: int) -> User | None:
         user = (
-            get_user_model()
-            ._default_manager.filter(pk=user_id, shopper_account__isnull=False, is_staff=False)
+            User._default_manager.select_related("shopper_account")
+            .filter(pk=user_id, shopper_account__isnull=False, is_staff=False)
             .first()
         )
         return user if user is not None and user.is_active else None
@@ -104,13 +107,25 @@ class StaffModelBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         return super().user_can_authenticate(user) and not is_shopper(user)
 
-    def get_user(self, user_id: int) -> Any:
-        user = (
-            get_user_model()
-            ._default_manager.filter(pk=user_id, shopper_account__isnull=True)
-            .first()
-        )
+    def get_user(self, user_id: int) -> User | None:
+        user = User._default_manager.filter(pk=user_id, shopper_account__isnull=True).first()
         return user if user is not None and super().user_can_authenticate(user) else None
+
+
+class StaffSessionAuthentication(SessionAuthentication):
+    """The API's browser-session authentication; a shopper's session is no API session."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is not None and is_shopper(result[0]):
+            return None
+        return result
+
+
+class StaffSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the cookie session it is."""
+
+    target_class = "shoppers.auth.StaffSessionAuthentication"
 
 
 def is_shopper(user: Any) -> bool:

@@ -101,11 +101,6 @@ class Cart(models.Model):
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="shared_cart")
-    # The order a checkout of this cart is waiting on (a card needing 3-D Secure): when it is
-    # placed, its lines leave the cart (shoppers.signals).
-    pending_order = models.ForeignKey(
-        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -128,6 +123,21 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × product {self.product_id}"
+
+
+class CartCheckout(models.Model):
+    """An order made from the cart by checkout. When the order is placed (at once, or later
+    by the 3-D Secure page) what it ordered leaves the cart, once (``lines_taken_at``;
+    ``shoppers.signals``)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="checkouts")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="+")
+    lines_taken_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Order {self.order_id} from cart {self.cart_id}"
 
 
 class WishListItem(models.Model):

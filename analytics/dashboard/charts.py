@@ -110,6 +110,22 @@ def payment_modes(d: Dashboard) -> Chart:
     )
 
 
+def channels(d: Dashboard) -> Chart:
+    currency = d.store.currency
+    rows = d.channels
+    return Chart(
+        "channels",
+        "Orders by channel",
+        "bar",
+        ["Channel", "Orders placed", f"Gross revenue ({currency})"],
+        [[c["name"], c["orders"], c["gross"]] for c in rows],
+        labels=[c["name"] for c in rows],
+        series=[{"label": "Orders placed", "data": [c["orders"] for c in rows]}],
+        description="Where orders were placed: by voice, on the web shop, by shopping agents, "
+        "by support staff, through the API.",
+    )
+
+
 def traffic(d: Dashboard) -> Chart:
     sessions, shoppers = d.series["sessions"], d.series["unique_customers"]
     return Chart(
@@ -371,6 +387,7 @@ CHARTS = {
     for chart in (
         sales,
         payment_modes,
+        channels,
         traffic,
         session_ends,
         intents,

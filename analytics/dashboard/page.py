@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from isp.selectors import store_in_isp_sandbox
 from merchant.money import display
+from orders.models import OrderChannel
 
 from .. import periods
 from ..metrics import SESSION_ENDS, earnings
@@ -153,6 +154,20 @@ class Dashboard:
                 "gross": totals["gross_revenue"],
             }
             for mode, totals in self.summary["orders_by_payment_mode"].items()
+        ]
+
+    @cached_property
+    def channels(self) -> list[dict]:
+        """Orders and gross per channel, every channel listed (zero where none)."""
+        totals = self.summary["orders_by_channel"]
+        return [
+            {
+                "channel": channel,
+                "name": name,
+                "orders": totals.get(channel, {}).get("orders_placed", 0),
+                "gross": totals.get(channel, {}).get("gross_revenue", "0.00"),
+            }
+            for channel, name in OrderChannel.choices
         ]
 
     @cached_property

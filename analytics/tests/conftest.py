@@ -12,7 +12,7 @@ from isp.facts import DirectiveName, PurchaseResult
 from isp.tests.factories import PriceFactory, ProductFactory, subscription
 from merchant.models import PaymentMode
 from merchant.tests.factories import StoreFactory
-from orders.models import Customer, OrderSource, OrderStatus
+from orders.models import Customer, OrderChannel, OrderSource, OrderStatus
 from orders.tests.factories import CustomerFactory, OrderFactory
 
 from .factories import (
@@ -43,7 +43,13 @@ def _orders(store, c1):
         )
 
     o1 = order(utc(2026, 11, 10, 9, 0), "10.80")  # 10 Nov, 01:00 local
-    order(utc(2026, 11, 11, 7, 30), "20.00", payment_mode=PaymentMode.PAY_ON_DELIVERY)  # 10 Nov
+    order(  # 10 Nov, placed on the web shop
+        utc(2026, 11, 11, 7, 30),
+        "20.00",
+        payment_mode=PaymentMode.PAY_ON_DELIVERY,
+        source=OrderSource.WEB,
+        channel=OrderChannel.WEB,
+    )
     order(
         utc(2026, 11, 12, 12, 0),
         "5.00",
@@ -161,6 +167,10 @@ EXPECTED = {
     "orders_by_payment_mode": {
         "charge_now": {"orders_placed": 2, "gross_revenue": "15.80"},
         "pay_on_delivery": {"orders_placed": 1, "gross_revenue": "20.00"},
+    },
+    "orders_by_channel": {
+        "voice": {"orders_placed": 2, "gross_revenue": "15.80"},
+        "web": {"orders_placed": 1, "gross_revenue": "20.00"},
     },
     "sessions": 4,
     "sessions_by_end": {"skill_ended": 2, "user_ended": 1, "no_response": 1, "failed": 0},

@@ -240,7 +240,7 @@ def test_the_owner_sees_the_shops_numbers(owner_client, shop):
 def test_the_page_passes_chart_data_as_json_and_loads_its_scripts(owner_client):
     page = owner_client.get(URL, RANGE).content.decode()
     assert '<script id="chart-sales-data" type="application/json">' in page
-    assert page.count("<canvas data-chart=") == 9
+    assert page.count("<canvas data-chart=") == 10
     assert "/static/vendor/chart.umd.min.js" in page
     assert "/static/portal/dashboard.js" in page
     assert "<script>" not in page  # nothing inline: the CSP allows none

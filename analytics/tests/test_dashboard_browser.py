@@ -83,7 +83,7 @@ def test_the_owner_sees_the_charts_and_adds_a_synonym(page, live_server, shop):
     page.click("ul.presets >> text=7 days")
     page.wait_for_url("**/dashboard/shop/?range=7")
     drawn = page.evaluate(CHARTS_DRAWN)
-    assert len(drawn) == 9
+    assert len(drawn) == 10
     assert all(has_chart and wide for _, has_chart, wide in drawn), drawn
     assert page.inner_text("#figure-orders_placed .value") == "3"
     assert page.evaluate("window.__cspViolations") == []

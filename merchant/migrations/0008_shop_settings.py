@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('merchant', '0007_membership_created_at'),
+        ("merchant", "0007_membership_created_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='store',
-            name='brand_color',
-            field=models.CharField(default='#1F5FA8', help_text="The web shop's header and buttons, as #RRGGBB.", max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Give the colour as # and six hex digits.')], verbose_name='brand colour'),
+            model_name="store",
+            name="brand_color",
+            field=models.CharField(
+                default="#1F5FA8",
+                help_text="The web shop's header and buttons, as #RRGGBB.",
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^#[0-9A-Fa-f]{6}$", "Give the colour as # and six hex digits."
+                    )
+                ],
+                verbose_name="brand colour",
+            ),
         ),
         migrations.AddField(
-            model_name='store',
-            name='voice_purchase_code_required',
-            field=models.BooleanField(default=False, help_text="Ask for the shopper's four-digit voice purchase code before a saved card is charged by voice."),
+            model_name="store",
+            name="voice_purchase_code_required",
+            field=models.BooleanField(
+                default=False,
+                help_text="Ask for the shopper's four-digit voice purchase code before a saved card is charged by voice.",
+            ),
         ),
     ]

@@ -18,7 +18,6 @@ from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATION
 from merchant.models import Store
 from webhooks.services import webhook_event_emit
 
-from .. import signals
 from ..events import SYSTEM, customer_event
 from ..models import (
     Customer,
@@ -31,6 +30,7 @@ from ..models import (
     RefillPlanStatus,
     RefundRequest,
 )
+from ..signals import customer_erased, customers_merged
 from .refill_plans import refill_plan_cancel
 
 VOICE = CustomerEventSource.VOICE
@@ -315,6 +315,7 @@ def customer_erase(
         customer.order_updates_subscribed = False
         customer.erased_at = now
         customer.save()
+        customer_erased.send(sender=Customer, customer=customer)
         orders = list(
             Order.objects.select_for_update()
             .filter(store_id=customer.store_id, customer=customer)
@@ -486,5 +487,5 @@ def customer_merge(
             orders=len(order_ids),
             refill_plans=plans,
         )
-        signals.customers_merged.send(sender=Customer, into=into, other=other)
+        customers_merged.send(sender=Customer, into=into, other=other)
     return into

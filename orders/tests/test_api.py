@@ -7,8 +7,15 @@ from rest_framework.test import APIClient
 
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory
-from orders import services
-from orders.models import OrderStatus, PaymentKind, PaymentTransaction
+from orders import serializers, services
+from orders.models import (
+    Order,
+    OrderChannel,
+    OrderSource,
+    OrderStatus,
+    PaymentKind,
+    PaymentTransaction,
+)
 from orders.tests.helpers import place_order, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +126,25 @@ def test_the_openapi_schema_describes_the_order_actions(charge_now_store):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/orders/{id}/refund/" in schema["paths"]
     assert "/api/orders/{id}/cancel/" in schema["paths"]
+
+
+def test_orders_carry_their_channel_and_filter_by_it(charge_now_store, client):
+    voice = place_order(charge_now_store)
+    web = place_order(charge_now_store)
+    Order.objects.filter(pk=web.pk).update(channel=OrderChannel.WEB, source=OrderSource.WEB)
+    api = api_as(charge_now_store, Role.OWNER)
+    listing = api.get("/api/orders/").json()["results"]
+    assert {o["number"]: o["channel"] for o in listing} == {
+        voice.number: "voice",
+        web.number: "web",
+    }
+    assert [o["agent_name"] for o in listing] == ["", ""]
+    numbers = [o["number"] for o in api.get("/api/orders/?channel=web").json()["results"]]
+    assert numbers == [web.number]
+    # The support console: a column and the same filter.
+    client.force_login(MembershipFactory(store=charge_now_store, role=Role.SUPPORT_AGENT).user)
+    page = client.get("/support/?channel=web").content.decode()
+    assert web.number in page and voice.number not in page
+    assert '<td data-label="Channel">Web</td>' in page
+    # The webhook payload is the API's detail, channel included.
+    assert serializers.order_detail_data(web)["channel"] == "web"

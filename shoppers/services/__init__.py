@@ -4,7 +4,8 @@ voice purchase code, and checkout. One module per aggregate; callers use the pac
 ``shoppers.selectors``; refusals are ``shoppers.errors.ShopperError`` / ``CheckoutError``.
 """
 
-from ..selectors import default_address, voice_code_locked  # named in the contract here too
+# Reads the contract names beside the services (they live in shoppers.selectors).
+from ..selectors import account_export, default_address, voice_code_locked
 from .accounts import (
     account_delete,
     account_password_reset_finish,
@@ -25,6 +26,7 @@ __all__ = [
     "VoiceCodeCheck",
     "account_attach_alexa_user",
     "account_delete",
+    "account_export",
     "account_password_reset_finish",
     "account_password_reset_start",
     "account_send_verification",

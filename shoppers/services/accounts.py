@@ -2,13 +2,12 @@
 
 Emails go out through the outbox after the commit (``shoppers.tasks``). Deleting follows the
 customers' erasure rule (``orders.services.customer_erase``): personal data goes, the facts
-of the orders stay; the auth user goes too, and with it its sessions' user and its OAuth
-tokens.
+of the orders stay; the web account goes with the customer's erasure (``shoppers.signals``).
 """
 
 import uuid
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,8 +21,9 @@ from outbox.services import outbox_message_add
 from .. import emails
 from ..auth import SHOPPER_USERNAME_PREFIX, normalize_email, throttle_key
 from ..errors import ShopperError, ShopperErrorCode
-from ..models import Cart, ShopperAccount, WishListItem
+from ..models import ShopperAccount
 from ..selectors import account_for_link
+from ..signals import erase_web_account
 from ..tasks import SEND_ACCOUNT_EMAIL
 
 WEB = CustomerEventSource.WEB
@@ -123,11 +123,13 @@ def account_password_reset_finish(
 
 @transaction.atomic
 def account_delete(*, account: ShopperAccount) -> None:
-    """ "Delete my account": Stripe's customer and the saved cards go (after the commit, at
-    Stripe), the cart, the wish list, the address book and the login records go, the
-    customer is erased like a shopper who disabled the skill without keeping their data
-    (orders keep number, lines, amounts and the tax jurisdiction), and the auth user is
-    deleted, which removes its OAuth tokens."""
+    """ "Delete my account": the customer is erased like a shopper who disabled the skill
+    without keeping their data (``orders.services.customer_erase``: orders keep number,
+    lines, amounts and the tax jurisdiction; email, address and name go). Its
+    ``customer_erased`` signal takes the rest, in this transaction: Stripe's customer and the
+    saved cards (cards, the Stripe side after the commit), the cart, the wish list, the
+    address book, the login records and the auth user, whose deletion removes its OAuth
+    tokens (``shoppers.signals``)."""
     account = (
         ShopperAccount.objects.select_for_update()
         .select_related("user", "customer", "store")
@@ -135,10 +137,7 @@ def account_delete(*, account: ShopperAccount) -> None:
     )
     customer = account.customer
     cards.customer_stripe_forget(customer=customer)
-    Cart.objects.filter(store_id=account.store_id, customer=customer).delete()
-    WishListItem.objects.filter(store_id=account.store_id, customer=customer).delete()
     orders.customer_erase(customer=customer, source=WEB)
-    key = throttle_key(account.store_id, account.email)
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username__in=[key, account.user.get_username()]).delete()
-    account.user.delete()  # the account and its addresses go with it (CASCADE)
+    if ShopperAccount.objects.filter(pk=account.pk).exists():
+        # The customer was erased before (no signal this time): the account goes now.
+        erase_web_account(sender=ShopperAccount, customer=customer)

@@ -32,7 +32,7 @@ def cart_add(*, customer: Customer, product: Product, quantity: int = 1) -> Cart
     if quantity < 1:
         raise ShopperError(ShopperErrorCode.BAD_QUANTITY)
     cart = lock_cart(customer)
-    line = CartLine.objects.filter(cart=cart, product=product).first()
+    line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
     total = quantity + (line.quantity if line else 0)
     _check(customer, product, total)
     if line is None:

@@ -5,10 +5,11 @@ The order is built with orders' own cart services (``cart_start`` with source "w
 "voice", then ``cart_set_items``: today's prices, the store's tax and shipping), given the
 delivery address and the account's email, and placed: charged to a saved card with
 ``cards.services.order_pay_with_card``, or, in a store paid on delivery, placed without a
-payment. ``checkout_cart`` holds the cart's row lock from reading the cart to placing the
-order, so two devices checking out one cart at once place one order: the second finds the
-cart emptied and is refused with EMPTY_CART. The ordered lines leave the cart when the order
-is placed (``shoppers.signals``), also when that happens later, after 3-D Secure.
+payment (a card given there is not charged). ``checkout_cart`` holds the cart's row lock
+from reading the cart to placing the order, so two devices checking out one cart at once
+place one order: the second finds the cart emptied and is refused with EMPTY_CART. The
+ordered lines leave the cart when the order is placed (``CartCheckout``,
+``shoppers.signals``), also when that happens later, after 3-D Secure.
 
 A declined card or one needing the shopper (``CardDeclined``, ``CardNeedsAuthentication``
 from cards) places nothing: the draft order (and what cards recorded about the attempt) is
@@ -16,7 +17,7 @@ committed, then the error is raised to the caller.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import transaction
 
@@ -30,10 +31,10 @@ from orders.errors import OrderError, OrderErrorCode
 from orders.models import Order, OrderSource
 
 from ..errors import CheckoutError, CheckoutErrorCode
-from ..models import Cart, ShopperAccount, ShopperAddress
+from ..models import Cart, CartCheckout, ShopperAccount, ShopperAddress
 from .cart import lock_cart
 
-CardFailure = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
+CardFailure: TypeAlias = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
 # An address given as a dict (Amazon's shape) needs at least these.
 REQUIRED_ADDRESS_KEYS = ("name", "addressLine1", "city", "postalCode", "countryCode")
 SOURCES = (OrderSource.WEB, OrderSource.VOICE)
@@ -124,9 +125,9 @@ def _order(
     order.shipping_address = delivery
     order.email = account.email
     order.save(update_fields=["shipping_address", "email", "updated_at"])
+    checkout = None
     if cart is not None:
-        cart.pending_order = order
-        cart.save(update_fields=["pending_order", "updated_at"])
+        checkout = CartCheckout.objects.create(store_id=store.pk, cart=cart, order=order)
 
     if pay_on_delivery:
         try:
@@ -147,11 +148,11 @@ def _order(
             actor_label=orders.SHOPPER,
         )
     except card_errors.CardDeclined as exc:
-        if cart is not None:
-            Cart.objects.filter(pk=cart.pk, pending_order=order).update(pending_order=None)
+        if checkout is not None:
+            checkout.delete()  # this order will not be placed
         return order, exc
     except card_errors.CardNeedsAuthentication as exc:
-        return order, exc  # the cart waits for this order (pending_order)
+        return order, exc  # the cart keeps its lines until this order is placed
     return placed.order, None
 
 
