@@ -1,8 +1,8 @@
 """django-oauth-toolkit's validator, narrowed to the portal's rule: a store's Alexa client
 issues codes and tokens only to shoppers of that store.
 
-The authorization page already sends anyone else to the store's login; these checks hold
-the rule at the token endpoint too (a code or refresh token whose user is no longer, or never
+The authorization page already sends anyone else to the store's login; these checks hold the
+rule at the token endpoint too (a code or refresh token whose user is no longer, or never
 was, a shopper of the client's store is refused), so no path issues a token across stores.
 """
 

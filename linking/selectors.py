@@ -42,7 +42,9 @@ def alexa_client_by_client_id(client_id: str) -> StoreAlexaClient | None:
     )
 
 
-def shopper_of_store(user: AbstractBaseUser | AnonymousUser, store: Store) -> "ShopperAccount | None":
+def shopper_of_store(
+    user: AbstractBaseUser | AnonymousUser, store: Store
+) -> "ShopperAccount | None":
     """The user's shopper account when it belongs to ``store`` (a staff login has none)."""
     if not user.is_authenticated or not user.is_active:
         return None
@@ -83,7 +85,7 @@ def account_is_linked(account: "ShopperAccount") -> bool:
     """Whether Alexa holds a live token for the account: an unexpired access token or a
     refresh token not revoked, issued to its store's client."""
     mine = Q(user_id=account.user_id, application__store_alexa_client__store_id=account.store_id)
-    return (
+    return bool(
         RefreshToken.objects.filter(mine, revoked__isnull=True).exists()
         or AccessToken.objects.filter(mine, expires__gt=timezone.now()).exists()
     )

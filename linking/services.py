@@ -65,9 +65,7 @@ def alexa_client_rotate(
     the new secret once the skill's account-linking settings carry it.
     """
     Store.objects.select_for_update().filter(pk=store.pk).first()  # one rotation at a time
-    client = (
-        StoreAlexaClient.objects.select_related("application").filter(store=store).first()
-    )
+    client = StoreAlexaClient.objects.select_related("application").filter(store=store).first()
     if redirect_uris is not None:
         uris = clean_redirect_uris(redirect_uris)
     elif client is not None:
@@ -116,9 +114,7 @@ def alexa_client_update(
 ) -> StoreAlexaClient:
     """Change the client's redirect URIs and PKCE switch (the secret stays)."""
     client = (
-        StoreAlexaClient.objects.select_for_update()
-        .select_related("application")
-        .get(pk=client.pk)
+        StoreAlexaClient.objects.select_for_update().select_related("application").get(pk=client.pk)
     )
     uris = clean_redirect_uris(redirect_uris)
     before = {"redirect_uris": client.redirect_uris(), "pkce_required": client.pkce_required}
@@ -161,4 +157,4 @@ def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -
             actor_label=actor_label,
             data={"account_id": account.pk, "refresh_tokens": refreshed, "access_tokens": accessed},
         )
-    return refreshed + accessed
+    return int(refreshed + accessed)

@@ -38,12 +38,17 @@ def redirect_origins(client: StoreAlexaClient) -> list[str]:
     return list(dict.fromkeys(origins))
 
 
-def _with_form_action(response: HttpResponseBase, origins: list[str]) -> HttpResponseBase:
+def _with_form_action(
+    request: HttpRequest, response: HttpResponseBase, origins: list[str]
+) -> HttpResponseBase:
     # csp_replace is the per-view decorator; the origins depend on the request's client, so
-    # it decorates a function that returns this response (enforced and report-only alike).
+    # it decorates a view that answers with this response (enforced and report-only alike).
     config = {"form-action": [SELF, *origins]}
-    response = csp_replace(config)(lambda: response)()
-    return csp_replace(config, REPORT_ONLY=True)(lambda: response)()
+
+    def answer(request: HttpRequest) -> HttpResponseBase:
+        return response
+
+    return csp_replace(config, REPORT_ONLY=True)(csp_replace(config)(answer))(request)
 
 
 class AlexaAuthorizationView(AuthorizationView):
@@ -82,5 +87,5 @@ class AlexaAuthorizationView(AuthorizationView):
         # DOT renders its error pages with a bare context: the shop's frame needs the store.
         context = {**self._page_context(), **context}
         response = super().render_to_response(context, **kwargs)
-        _with_form_action(response, redirect_origins(self.alexa_client))
+        _with_form_action(self.request, response, redirect_origins(self.alexa_client))
         return response

@@ -24,7 +24,7 @@ def insecure_transport(monkeypatch):
 
 @pytest.fixture
 def store(db):
-    return StoreFactory(name="Tea House", slug="tea-house")
+    return StoreFactory(name="Tea House", slug="tea-house", invocation_name="tea house")
 
 
 @pytest.fixture

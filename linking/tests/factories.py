@@ -52,3 +52,8 @@ def make_alexa_client(
         client.pkce_required = True
         client.save(update_fields=["pkce_required"])
     return client, secret
+
+
+def sign_in(client, account: ShopperAccount) -> None:
+    """The shopper's session, as the shop's login makes it (through the shopper backend)."""
+    client.force_login(account.user, backend="shoppers.auth.ShopperBackend")

@@ -8,7 +8,7 @@ from oauth2_provider.models import Grant
 from merchant.tests.factories import UserFactory
 
 from .conftest import ALEXA_REDIRECT
-from .factories import ShopperAccountFactory, make_alexa_client
+from .factories import ShopperAccountFactory, make_alexa_client, sign_in
 
 SCOPE = "profile cart orders"
 
@@ -55,7 +55,7 @@ def test_a_visitor_goes_to_the_stores_shop_login_and_back(client, alexa):
 
 
 def test_a_shopper_of_another_store_must_sign_in_to_this_one(client, alexa, other_store):
-    client.force_login(ShopperAccountFactory(store=other_store).user)
+    sign_in(client, ShopperAccountFactory(store=other_store))
 
     response = client.get(authorize_url(alexa[0].application.client_id))
 
@@ -74,7 +74,7 @@ def test_a_staff_session_is_not_a_shopper(client, alexa):
 
 
 def test_the_consent_page_names_the_store_and_the_scopes(client, alexa, shopper):
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
 
     response = client.get(authorize_url(alexa[0].application.client_id))
 
@@ -100,7 +100,7 @@ def test_the_consent_page_may_post_to_the_registered_redirect_origins_only(clien
             "https://pitangui.amazon.com/api/skill/link/OTHER",
         ],
     )[0].application
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
 
     response = client.get(authorize_url(app.client_id))
 
@@ -114,7 +114,7 @@ def test_the_consent_page_may_post_to_the_registered_redirect_origins_only(clien
 
 
 def test_allow_redirects_to_alexa_with_a_code_and_the_state(client, alexa, shopper):
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
     page = client.get(authorize_url(alexa[0].application.client_id))
 
     response = client.post("/o/authorize/", {**consent_fields(page), "allow": "on"})
@@ -124,13 +124,14 @@ def test_allow_redirects_to_alexa_with_a_code_and_the_state(client, alexa, shopp
     assert f"{target.scheme}://{target.netloc}{target.path}" == ALEXA_REDIRECT
     query = parse_qs(target.query)
     assert query["state"] == ["alexa-state-123"]
+    assert query["iss"] == ["http://testserver"]  # RFC 9207
     grant = Grant.objects.get()
     assert query["code"] == [grant.code]
     assert (grant.user, grant.scope) == (shopper.user, SCOPE)
 
 
 def test_cancel_tells_alexa_access_was_denied(client, alexa, shopper):
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
     page = client.get(authorize_url(alexa[0].application.client_id))
 
     response = client.post("/o/authorize/", consent_fields(page))
@@ -144,7 +145,7 @@ def test_a_post_naming_another_stores_client_sends_to_that_stores_login(
     client, alexa, shopper, other_store
 ):
     other_app = make_alexa_client(other_store, [ALEXA_REDIRECT])[0].application
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
     page = client.get(authorize_url(alexa[0].application.client_id))
 
     response = client.post(
@@ -161,7 +162,7 @@ def test_a_post_naming_another_stores_client_sends_to_that_stores_login(
 
 
 def test_a_wrong_redirect_uri_is_refused_without_a_redirect(client, alexa, shopper):
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
 
     response = client.get(
         authorize_url(alexa[0].application.client_id, redirect_uri="https://evil.example/cb")
@@ -182,7 +183,7 @@ def test_an_unknown_client_names_no_store(client, shopper):
 
 def test_a_store_that_wants_pkce_refuses_a_request_without_it(client, store, shopper):
     app = make_alexa_client(store, [ALEXA_REDIRECT], pkce_required=True)[0].application
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
 
     response = client.get(authorize_url(app.client_id))
 
@@ -194,7 +195,7 @@ def test_a_store_that_wants_pkce_refuses_a_request_without_it(client, store, sho
 
 def test_a_store_that_wants_pkce_shows_consent_with_a_challenge(client, store, shopper):
     app = make_alexa_client(store, [ALEXA_REDIRECT], pkce_required=True)[0].application
-    client.force_login(shopper.user)
+    sign_in(client, shopper)
     challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
     response = client.get(
@@ -224,4 +225,5 @@ def test_the_server_metadata_follows_rfc_8414(client):
             "client_secret_post",
         ],
         "client_id_metadata_document_supported": False,
+        "authorization_response_iss_parameter_supported": True,
     }

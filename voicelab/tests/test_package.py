@@ -487,8 +487,8 @@ def test_build_reads_the_catalog_in_a_fixed_number_of_queries(
     demo_store.refresh_from_db()
     # products, localizations, synonyms, categories, category localizations, in-skill
     # products (isp: none here, so no texts or prices to prefetch), content collections,
-    # skill id
-    with django_assert_num_queries(8):
+    # skill id, the account-linking client (with its application)
+    with django_assert_num_queries(9):
         build_skill_package(store=demo_store)
 
 

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             help="A redirect URI of the skill (repeat for each; replaces the client's list).",
         )
 
-    def handle(self, *args: Any, store: str, redirect_uris: list[str] | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, store: str, redirect_uris: list[str] | None, **options: Any
+    ) -> None:
         shop = Store.objects.filter(slug=store).first()
         if shop is None:
             raise CommandError(f'No store with the slug "{store}".')

@@ -5,7 +5,8 @@ cd build/no-nicks && ask deploy --target skill-metadata
 
 With an Alexa account-linking client (``alexa_link_client``) the project also holds
 account-linking.json: paste the client secret into it, then
-ask smapi update-account-linking-info -s <skill id> --account-linking-request file:account-linking.json
+ask smapi update-account-linking-info -s <skill id> \
+    --account-linking-request file:account-linking.json
 """
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,0 +1,102 @@
+"""`alexa_link_client` and the account-linking.json of the skill package export."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.core.management import CommandError, call_command
+
+from catalog.tests.factories import ProductFactory
+from linking.endpoints import CLIENT_SECRET_PLACEHOLDER
+from linking.models import StoreAlexaClient
+from voicelab.package import build_skill_package, skill_package_zip
+
+from .conftest import ALEXA_REDIRECT
+
+KEYS = ["client_id", "client_secret", "authorization_url", "access_token_url", "scopes"]
+
+
+def run(*args: str) -> dict:
+    out = io.StringIO()
+    call_command("alexa_link_client", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_command_prints_the_clients_settings_as_one_json_object(settings, store):
+    settings.LINKING_BASE_URL = "https://shop.example.org"
+
+    printed = run("--store", "tea-house", "--redirect-uri", ALEXA_REDIRECT)
+
+    client = StoreAlexaClient.objects.select_related("application").get(store=store)
+    assert list(printed) == [*KEYS, "redirect_uris"]
+    assert printed["client_id"] == client.application.client_id
+    assert check_password(printed["client_secret"], client.application.client_secret)
+    assert printed["authorization_url"] == "https://shop.example.org/o/authorize/"
+    assert printed["access_token_url"] == "https://shop.example.org/o/token/"
+    assert printed["scopes"] == ["profile", "cart", "orders"]
+    assert printed["redirect_uris"] == [ALEXA_REDIRECT]
+
+
+def test_running_it_again_rotates_the_secret_and_keeps_the_uris(store):
+    first = run("--store", "tea-house", "--redirect-uri", ALEXA_REDIRECT)
+
+    second = run("--store", "tea-house")
+
+    app = StoreAlexaClient.objects.get(store=store).application
+    assert second["client_id"] == first["client_id"]
+    assert second["client_secret"] != first["client_secret"]
+    assert check_password(second["client_secret"], app.client_secret)
+    assert not check_password(first["client_secret"], app.client_secret)
+    assert second["redirect_uris"] == [ALEXA_REDIRECT]
+
+
+def test_the_command_refuses_an_unknown_store_and_a_bad_uri(db, store):
+    with pytest.raises(CommandError, match='No store with the slug "nope"'):
+        run("--store", "nope")
+    with pytest.raises(CommandError, match="ftp://x is not a redirect URI"):
+        run("--store", "tea-house", "--redirect-uri", "ftp://x")
+    assert StoreAlexaClient.objects.count() == 0
+
+
+def test_the_export_writes_account_linking_json_beside_the_skill_package(
+    settings, store, alexa, tmp_path
+):
+    settings.LINKING_BASE_URL = "https://shop.example.org"
+    ProductFactory(store=store, name="Green tea")
+    out = io.StringIO()
+
+    call_command("export_skill_package", "--store", "tea-house", str(tmp_path), stdout=out)
+
+    written = json.loads((tmp_path / "account-linking.json").read_text())
+    assert written == {
+        "accountLinkingRequest": {
+            "type": "AUTH_CODE",
+            "authorizationUrl": "https://shop.example.org/o/authorize/",
+            "accessTokenUrl": "https://shop.example.org/o/token/",
+            "clientId": alexa[0].application.client_id,
+            "clientSecret": CLIENT_SECRET_PLACEHOLDER,
+            "accessTokenScheme": "HTTP_BASIC",
+            "defaultTokenExpirationInSeconds": 3600,
+            "domains": [],
+            "scopes": ["profile", "cart", "orders"],
+            "skipOnEnablement": False,
+        }
+    }
+    assert (tmp_path / "skill-package" / "skill.json").is_file()
+    assert "ask smapi update-account-linking-info -s <skill id>" in out.getvalue()
+    package = build_skill_package(store=store)
+    with zipfile.ZipFile(io.BytesIO(skill_package_zip(package))) as archive:
+        assert json.loads(archive.read("account-linking.json")) == written
+
+
+def test_a_store_without_a_client_exports_no_account_linking(store, tmp_path):
+    ProductFactory(store=store, name="Green tea")
+
+    call_command(
+        "export_skill_package", "--store", "tea-house", str(tmp_path), stdout=io.StringIO()
+    )
+
+    assert not (tmp_path / "account-linking.json").exists()
+    assert "account-linking.json" not in build_skill_package(store=store).files()
