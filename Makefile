@@ -37,11 +37,29 @@ browser:
 		|| echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi
 
+# localstripe (the embedded fake Stripe) runs beside the server and stops with it; the
+# Stripe settings point at it unless the environment names a real Stripe account.
+STRIPE_LOCAL_PORT ?= 8420
+LOCALSTRIPE := http://127.0.0.1:$(STRIPE_LOCAL_PORT)
+
 run: $(VENV)/.deps
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --no-input -v0
-	DEBUG=$${DEBUG:-true} \
+	@set -e; \
+	$(BIN)/localstripe --port $(STRIPE_LOCAL_PORT) >/dev/null 2>&1 & LOCALSTRIPE_PID=$$!; \
+	trap 'kill $$LOCALSTRIPE_PID 2>/dev/null' EXIT INT TERM; \
+	export DEBUG=$${DEBUG:-true}; \
+	export STRIPE_API_BASE=$${STRIPE_API_BASE:-$(LOCALSTRIPE)}; \
+	export STRIPE_JS_URL=$${STRIPE_JS_URL:-$(LOCALSTRIPE)/js.stripe.com/v3/}; \
+	export STRIPE_SECRET_KEY=$${STRIPE_SECRET_KEY:-sk_test_localstripe}; \
+	export STRIPE_PUBLISHABLE_KEY=$${STRIPE_PUBLISHABLE_KEY:-pk_test_localstripe}; \
+	export STRIPE_WEBHOOK_SECRET=$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe}; \
+	export CARDS_PUBLIC_BASE_URL=$${CARDS_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}; \
+	for i in $$(seq 50); do \
+		$(BIN)/python -c "import urllib.request as u; u.urlopen('$(LOCALSTRIPE)/js.stripe.com/v3/', timeout=1)" \
+		2>/dev/null && break; sleep 0.2; done; \
+	$(BIN)/python manage.py migrate --no-input; \
+	$(BIN)/python manage.py seed_demo; \
+	$(BIN)/python manage.py collectstatic --no-input -v0; \
+	$(BIN)/python manage.py localstripe_webhooks --base-url http://$(HOST):$(PORT); \
 	ISP_SANDBOX_BASE_URL=$${ISP_SANDBOX_BASE_URL:-http://$(HOST):$(PORT)/sandbox/monetization} \
 	SHOPPERS_SITE_URL=$${SHOPPERS_SITE_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

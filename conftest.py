@@ -10,6 +10,9 @@ from django.test import Client
 
 from testing import CHROMIUM, CHROMIUM_ARGS, record_console_errors, require
 
+# The session fixture ``localstripe`` (the embedded fake Stripe), for every app's tests.
+pytest_plugins = ["cards.testing"]
+
 
 @pytest.fixture
 def postgres_only(db):

@@ -20,6 +20,8 @@ urlpatterns = [
     # The merchant's voice tooling: the launch checklist, the voice console, the package zip.
     path("console/", include("voicelab.urls")),
     path("support/", include("orders.urls")),
+    # Stripe's webhook and the card payment finish page (/shop/<slug>/pay/<token>/).
+    path("", include("cards.urls")),
     path("shop/", include("shop.urls")),
     # Account linking (linking app): /o/authorize/, /o/token/, /o/revoke_token/ and
     # /.well-known/oauth-authorization-server, exactly these paths (Alexa's settings name them).

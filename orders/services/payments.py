@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -46,14 +47,19 @@ class PaymentResult:
     raw: dict[str, Any] = field(default_factory=dict)
     capture_external_id: str = ""
     expires_at: datetime | None = None
+    gateway: str = ""  # the gateway that authorized it ("" = the default, Amazon Pay)
 
 
 # Helpers for the services of this package -------------------------------------------------------
 
 
 def gateway_for(order: Order) -> PaymentGateway:
-    """Pay-on-delivery money moves by hand (the manual gateway); the rest through Amazon Pay."""
-    return get_gateway("manual" if order.payment_mode == PaymentMode.PAY_ON_DELIVERY else None)
+    """The gateway the order's authorization went through (Amazon Pay or a card gateway);
+    pay-on-delivery money moves by hand (the manual gateway)."""
+    if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
+        return get_gateway("manual")
+    auth = order_authorization_transaction(order)
+    return get_gateway(auth.gateway if auth is not None else None)
 
 
 def payment_ref(txn: PaymentTransaction) -> PaymentRef:
@@ -88,6 +94,7 @@ def book_authorization(order: Order, payment: PaymentResult) -> None:
         currency=order.currency,
         reason_code=payment.reason_code,
         raw=payment.raw,
+        gateway=payment.gateway or settings.ORDERS_PAYMENT_GATEWAY,
         # Amazon authorizations last 30 days; the skill may not pass the expiry.
         expires_at=payment.expires_at or timezone.now() + AUTHORIZATION_LIFETIME,
     )
@@ -105,6 +112,7 @@ def book_authorization(order: Order, payment: PaymentResult) -> None:
             parent=auth,
             amount=payment.amount,
             currency=order.currency,
+            gateway=auth.gateway,
         )
         order.captured_amount = payment.amount
         order.payment_status = PaymentStatus.CAPTURED
@@ -118,8 +126,9 @@ def void_authorization(
     auth = order_authorization_transaction(order)
     assert auth is not None  # open: the callers checked can_void(), or just booked it
     reference_id = f"{auth.reference_id[:30]}-v"
+    gateway = gateway_for(order)
     try:
-        result = gateway_for(order).void(authorization=payment_ref(auth), reference_id=reference_id)
+        result = gateway.void(authorization=payment_ref(auth), reference_id=reference_id)
     except GatewayError as exc:
         raise gateway_refusal(exc) from exc
     txn = PaymentTransaction.objects.create(
@@ -133,6 +142,7 @@ def void_authorization(
         amount=auth.amount,
         currency=order.currency,
         reason=reason[:255],
+        gateway=gateway.name,
     )
     sync_payment_status(order)
     events.payment_voided(
@@ -162,6 +172,7 @@ def order_record_decline(*, order: Order, payment: PaymentResult) -> bool:
         currency=order.currency,
         reason_code=payment.reason_code,
         raw=payment.raw,
+        gateway=payment.gateway or settings.ORDERS_PAYMENT_GATEWAY,
     )
     events.payment_declined(order, reason_code=payment.reason_code, actor_label=SHOPPER)
     return True
@@ -187,8 +198,9 @@ def order_capture(*, order: Order, actor: User | None = None, actor_label: str =
         auth = order_authorization_transaction(order)
         assert auth is not None  # order.can_capture()
         reference_id = f"{auth.reference_id[:30]}-c"
+        gateway = gateway_for(order)
         try:
-            result = gateway_for(order).capture(
+            result = gateway.capture(
                 authorization=payment_ref(auth), reference_id=reference_id, amount=auth.amount
             )
             if result.declined:
@@ -211,6 +223,7 @@ def order_capture(*, order: Order, actor: User | None = None, actor_label: str =
                 amount=result.amount,
                 currency=order.currency,
                 raw=result.raw,
+                gateway=gateway.name,
             )
             order.captured_amount = result.amount
             sync_payment_status(order)
