@@ -11,13 +11,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 import pytest
-from cards.models import SavedCard
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from cards import services as cards
+from cards.models import SavedCard
 from demo.seed import DEMO_SKILL_ID
 from linking.selectors import alexa_client_of_store
 from linking.services import alexa_client_rotate
@@ -56,7 +57,9 @@ def link_token(
 def make_account(store: Store, email: str = "ada@example.com") -> ShopperAccount:
     # The linking tests' factory: an account as sign-up makes it, without the verification
     # email (whose link is the web shop's page).
-    account: ShopperAccount = ShopperAccountFactory(store=store, email=email, name="Ada Lovelace")
+    account = cast(
+        ShopperAccount, ShopperAccountFactory(store=store, email=email, name="Ada Lovelace")
+    )
     shoppers.address_add(
         account=account,
         name="Ada Lovelace",
