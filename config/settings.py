@@ -488,6 +488,19 @@ WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=4 * 3
 WEBHOOKS_SWEEP_GRACE_SECONDS = env.int("WEBHOOKS_SWEEP_GRACE_SECONDS", default=30)
 WEBHOOKS_SWEEP_BATCH = env.int("WEBHOOKS_SWEEP_BATCH", default=10_000)
 
+# --- Cards: Stripe (cards app) ------------------------------------------------------------------
+# The environment's Stripe account, used by every store without keys of its own (a store's
+# own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
+# and Stripe.js at localstripe, the embedded fake Stripe.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# The shop's public address, put in front of the link that finishes a card payment needing
+# 3-D Secure (emailed to the shopper, shown in the Alexa app).
+CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 # --- Shopper accounts (shoppers app, issue 21 part B1) ----------------------------------------
 # The shop's address in the links of account emails (verify the email, reset the password),
 # which are sent by a worker with no request to read it from. Default: the origin of
@@ -564,16 +577,3 @@ OAUTH2_PROVIDER = {
 # no token and the shopper is unlinked; DOT's own check E001 forbids the combination), and a
 # token alone is of no use outside Alexa's signed requests. The grace period wins.
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W006"]
-
-# --- Cards: Stripe (cards app) ------------------------------------------------------------------
-# The environment's Stripe account, used by every store without keys of its own (a store's
-# own keys are kept encrypted in its StripeSettings). `make run` and the tests point the API
-# and Stripe.js at localstripe, the embedded fake Stripe.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-# The shop's public address, put in front of the link that finishes a card payment needing
-# 3-D Secure (emailed to the shopper, shown in the Alexa app).
-CARDS_PUBLIC_BASE_URL = env.str("CARDS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

@@ -1,9 +1,5 @@
 import pytest
 
-from .cards_standin import install_cards_standin
-
-install_cards_standin()
-
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

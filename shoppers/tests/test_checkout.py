@@ -1,6 +1,6 @@
 """Checkout: the cart becomes an order priced like a voice order; pay on delivery, or a saved
-card through cards' ``order_pay_with_card`` (here a test double of exactly the contract's
-signature: the real one is Part A's, run by the integrator after the merge)."""
+card through cards' ``order_pay_with_card`` (here a test double of exactly its signature, to
+play every outcome; ``test_cards_path.py`` runs the real one against localstripe)."""
 
 from decimal import Decimal
 
