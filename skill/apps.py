@@ -19,6 +19,13 @@ def check_verification(app_configs=None, **kwargs):
     return [checks.Warning(VERIFY_OFF, id="skill.W001")]
 
 
+def _move_merged_customer(sender, *, into, other, **kwargs):
+    # Imported here: services import models, which need the app registry (ready() runs first).
+    from .services import customer_merged_move
+
+    customer_merged_move(into=into, other=other)
+
+
 class SkillConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "skill"
@@ -32,6 +39,8 @@ class SkillConfig(AppConfig):
         from catalog.signals import catalog_changed
         from isp.models import ContentCollection, InSkillProduct
         from merchant.models import SkillId, Store
+        from orders.models import Customer
+        from orders.signals import customers_merged
 
         from .runtime import clear_store_cache
         from .selectors import clear_catalog_cache
@@ -48,6 +57,9 @@ class SkillConfig(AppConfig):
                 clear_catalog_cache, sender=catalog_model, dispatch_uid=f"skill-cd-{catalog_model}"
             )
         catalog_changed.connect(clear_catalog_cache, dispatch_uid="skill-catalog-changed")
+        customers_merged.connect(
+            _move_merged_customer, sender=Customer, dispatch_uid="skill_move_merged_customer"
+        )
         checks.register(check_verification, checks.Tags.security, deploy=False)
         if not settings.ALEXA_VERIFY_REQUESTS and not settings.DEBUG:
             logger.warning("!!! %s", VERIFY_OFF)

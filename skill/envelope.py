@@ -17,6 +17,7 @@ from ask_sdk_model.interfaces.system import SystemState
 from alexa.scopes import AUTOPAY_SCOPE
 
 from .envelope_rules import EnvelopeInvalid, check_envelope
+from .intents import SECRET_SLOTS
 
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
@@ -120,6 +121,16 @@ def api_access_token(envelope: RequestEnvelope) -> str:
     return (system_.api_access_token or "") if system_ else ""
 
 
+def account_access_token(envelope: RequestEnvelope) -> str:
+    """``context.System.user.accessToken``: the token of the shopper's linked web account
+    ("" when the skill is not linked); never logged or kept."""
+    system_ = system(envelope)
+    user = system_.user if system_ else None
+    if user is None and envelope.session is not None:
+        user = envelope.session.user
+    return (user.access_token or "") if user else ""
+
+
 # Skill events ------------------------------------------------------------------------------
 
 SKILL_EVENT_PREFIX = "AlexaSkillEvent."
@@ -220,12 +231,17 @@ def resolution(slot_: Slot | None) -> tuple[str, str | None]:
 
 
 def slot_values(request: Request) -> dict[str, str]:
-    """Slot name -> resolved entity id when matched, else the words heard (for the log)."""
+    """Slot name -> resolved entity id when matched, else the words heard (for the log); a
+    secret slot (the voice purchase code) by its name only, its value left out."""
     if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
         return {}
     values: dict[str, str] = {}
     for name, slot_ in request.intent.slots.items():
         if slot_ is None:
+            continue
+        if name in SECRET_SLOTS:
+            if slot_.value:
+                values[name] = "(not logged)"
             continue
         status, entity_id = resolution(slot_)
         value = entity_id if status == MATCH and entity_id is not None else slot_.value

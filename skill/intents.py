@@ -20,6 +20,14 @@ BUY = "BuyIntent"  # "buy the pro pack": a Buy directive, no "learn more" step
 CANCEL_SUBSCRIPTION = "CancelSubscriptionIntent"  # "cancel my shave club membership"
 REFUND_ISP = "RefundInSkillProductIntent"  # "refund the pro pack", "return guided sessions"
 INVENTORY = "InventoryIntent"  # "how many guided sessions do I have left"
+# The shopper's web account, linked to Alexa (skill/handlers/linked.py, card_checkout.py).
+CART_CONTENTS = "CartContentsIntent"  # "what's in my cart"
+ORDER_CART = "OrderCartIntent"  # "order my cart"
+ADD_TO_CART = "AddToCartIntent"  # "add {Product} to my cart"
+ADD_TO_WISH_LIST = "AddToWishListIntent"  # "add {Product} to my wish list"
+WISH_LIST_CONTENTS = "WishListContentsIntent"  # "what's on my wish list"
+ORDER_FROM_WISH_LIST = "OrderFromWishListIntent"  # "order {Product} from my wish list"
+VOICE_CODE = "VoicePurchaseCodeIntent"  # "{Code}", "my code is {Code}"
 
 # Slots and their types.
 PRODUCT_SLOT = "Product"
@@ -31,6 +39,8 @@ ISP_PRODUCT_SLOT = "ProductName"
 ISP_PRODUCT_TYPE = "IN_SKILL_PRODUCT"  # id: the reference name; value: the spoken name
 COLLECTION_SLOT = "Collection"
 COLLECTION_TYPE = "CONTENT_COLLECTION"  # id: str(pk); value: the spoken name
+CODE_SLOT = "Code"
+CODE_TYPE = "AMAZON.FOUR_DIGIT_NUMBER"  # the voice purchase code: never logged
 
 # Built-in intents the skill handles.
 YES = "AMAZON.YesIntent"
@@ -52,7 +62,16 @@ CUSTOM = {
     REFUND: {},
     CANCEL_REFILLS: {},
     START_OVER: {},
+    CART_CONTENTS: {},
+    ORDER_CART: {},
+    ADD_TO_CART: {PRODUCT_SLOT: PRODUCT_TYPE},
+    ADD_TO_WISH_LIST: {PRODUCT_SLOT: PRODUCT_TYPE},
+    WISH_LIST_CONTENTS: {},
+    ORDER_FROM_WISH_LIST: {PRODUCT_SLOT: PRODUCT_TYPE},
+    VOICE_CODE: {CODE_SLOT: CODE_TYPE},
 }
+# Slots whose values are secrets: the interaction log keeps their name, never the value.
+SECRET_SLOTS = frozenset({CODE_SLOT})
 # Intents of stores that sell in-skill products or have content (exported only for them).
 ISP = {
     CONTENT: {COLLECTION_SLOT: COLLECTION_TYPE},

@@ -35,6 +35,12 @@ class Step(models.TextChoices):
     OFFER_ISP_BUY = "offer_isp_buy", "Buy the product just described?"
     CHOOSE_CANCEL = "choose_cancel", "Cancel the subscription (or else the refill plan)?"
     CHOOSE_REFUND = "choose_refund", "Refund the in-skill product (or else an order)?"
+    # A linked web account, paying with its saved card (the product in question is
+    # ``Conversation.product`` for an order from the wish list).
+    CONFIRM_CART_ORDER = "confirm_cart_order", "Order the shared cart with the saved card?"
+    CONFIRM_WISH_LIST_ORDER = "confirm_wish_list_order", "Order a wish list item with the card?"
+    CART_ORDER_CODE = "cart_order_code", "Voice purchase code for the cart order"
+    WISH_LIST_ORDER_CODE = "wish_list_order_code", "Voice purchase code for the wish list order"
 
 
 class Conversation(models.Model):

@@ -30,6 +30,18 @@ def conversation_for(*, customer: Customer) -> Conversation:
         return Conversation(store_id=customer.store_id, customer=customer)
 
 
+def customer_merged_move(*, into: Customer, other: Customer) -> None:
+    """``orders.customer_merge`` made ``other`` (a voice-only shopper) part of ``into`` (their
+    linked web account's customer): the interaction log and skill events move with the
+    orders, and so does the conversation when ``into`` has none yet (the step a shopper was
+    at survives linking). Runs in the merge's transaction."""
+    store_id = into.store_id
+    Interaction.objects.filter(store_id=store_id, customer=other).update(customer=into)
+    SkillEvent.objects.filter(store_id=store_id, customer=other).update(customer=into)
+    if not Conversation.objects.filter(customer=into).exists():
+        Conversation.objects.filter(store_id=store_id, customer=other).update(customer=into)
+
+
 def conversation_save(*, conversation: Conversation) -> Conversation:
     """Persist the step (one UPDATE, or one INSERT the first time)."""
     if conversation.pk is None:

@@ -20,6 +20,7 @@ from isp.models import InSkillProduct, IspShopperState, UpsellExperiment, arm_fo
 from isp.monetization import IspProductState, ProductsResult
 from merchant.models import Store
 from orders.models import Customer, OrderLine, OrderSource
+from shoppers.models import ShopperAccount
 
 from . import speech
 from .models import Conversation
@@ -38,6 +39,10 @@ class Turn:
     voice: ModuleType  # skill.speech.<locale>: every sentence the skill speaks
     source: str = OrderSource.VOICE
     customer: Customer | None = None
+    # The web account the request's access token names (account linking); its customer is
+    # ``customer``. None: not linked, or the token is unknown, expired or another store's.
+    account: ShopperAccount | None = None
+    scopes: frozenset[str] = frozenset()  # what the token allows: profile, cart, orders
     conversation: Conversation | None = None
     # The shopper was created by this very request (so they own nothing yet).
     new_customer: bool = False

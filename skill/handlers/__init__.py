@@ -17,6 +17,7 @@ from .builtins import (
     SessionEndedHandler,
     StopHandler,
 )
+from .card_checkout import OrderCartHandler, OrderFromWishListHandler, VoiceCodeHandler
 from .checkout import ChargeResultHandler, SetupResultHandler
 from .events import SKILL_EVENT_HANDLERS
 from .in_skill import (
@@ -27,6 +28,12 @@ from .in_skill import (
     RerouteToIspHandler,
     WhatCanIBuyHandler,
     WhatHaveIBoughtHandler,
+)
+from .linked import (
+    AddToCartHandler,
+    AddToWishListHandler,
+    CartContentsHandler,
+    WishListContentsHandler,
 )
 from .purchases import PurchaseResultHandler
 from .shopping import (
@@ -46,6 +53,7 @@ REQUEST_HANDLERS = [
     ChargeResultHandler(),
     PurchaseResultHandler(),
     RerouteToIspHandler(),
+    VoiceCodeHandler(),
     OrderProductHandler(),
     ProductInfoHandler(),
     BrowseHandler(),
@@ -58,6 +66,12 @@ REQUEST_HANDLERS = [
     BuyHandler(),
     InventoryHandler(),
     ReorderHandler(),
+    CartContentsHandler(),
+    AddToCartHandler(),
+    OrderCartHandler(),
+    AddToWishListHandler(),
+    WishListContentsHandler(),
+    OrderFromWishListHandler(),
     OrderStatusHandler(),
     CancelOrderHandler(),
     RefundHandler(),

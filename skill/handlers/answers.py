@@ -12,7 +12,7 @@ from .. import intents, selectors
 from ..models import Step
 from ..outcomes import Outcome
 from ..turn import Turn, turn_of
-from . import after_sale, checkout, in_skill, purchases, shopping
+from . import after_sale, card_checkout, checkout, in_skill, purchases, shopping
 from .common import ask, join, set_step, tell
 
 
@@ -62,6 +62,8 @@ class YesHandler(AbstractRequestHandler):
             return shopping.reorder(handler_input, turn, turn.shopper_conversation.order)
         if step == Step.CONFIRM_ORDER:
             return checkout.complete(handler_input, turn)
+        if step in card_checkout.CONFIRM_STEPS or step in card_checkout.CODE_STEPS:
+            return card_checkout.confirmed(handler_input, turn)
         if step == Step.OFFER_REFILL:
             return after_sale.refill_accepted(handler_input, turn)
         if step == Step.CONFIRM_CANCEL:
@@ -99,6 +101,8 @@ class NoHandler(AbstractRequestHandler):
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.KEPT_CART
             return tell(handler_input, voice.KEEP_CART)
+        if step in card_checkout.CONFIRM_STEPS or step in card_checkout.CODE_STEPS:
+            return card_checkout.declined(handler_input, turn)
         if step == Step.OFFER_REFILL:
             set_step(turn, Step.IDLE)
             turn.outcome = Outcome.REFILL_DECLINED

@@ -13,13 +13,16 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 
+from linking import selectors as linking
 from orders import services as orders
+from shoppers import services as shoppers
+from shoppers.models import ShopperAccount
 
 from .. import envelope, intents, outcomes, premium, selectors, services
 from ..models import Step
 from ..outcomes import Outcome
-from ..turn import turn_of
-from . import shopping
+from ..turn import Turn, turn_of
+from . import card_checkout, shopping
 from .common import ask, consent_status, join, request_of, set_step, tell, text_locale
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,10 @@ REPROMPTS: dict[str, str] = {
     Step.OFFER_MORE_CONTENT: "ANOTHER_QUESTION",
     Step.OFFER_ISP_BUY: "BUY_QUESTION",
     Step.OFFER_ISP_INFO: "HEAR_MORE_WHICH",
+    Step.CONFIRM_CART_ORDER: "CARD_ORDER_QUESTION",
+    Step.CONFIRM_WISH_LIST_ORDER: "CARD_ORDER_QUESTION",
+    Step.CART_ORDER_CODE: "VOICE_CODE_PROMPT",
+    Step.WISH_LIST_ORDER_CODE: "VOICE_CODE_PROMPT",
 }
 YES_NO_STEPS = {
     Step.CHOOSE_CANCEL,
@@ -63,6 +70,20 @@ class LoadShopper(AbstractRequestInterceptor):
             locale=text_locale(turn) or "",
         )
         customer = read.customer if read is not None else None
+        if not request_type.startswith("AlexaSkillEvent."):
+            account = linked_account(handler_input, turn)
+            if account is not None and (customer is None or customer.pk != account.customer_id):
+                # First sight of this Alexa user on the linked account (or Alexa gave the
+                # shopper a new user id): the account's customer takes the user id, and
+                # what a voice-only customer with that id had moves onto it.
+                shoppers.account_attach_alexa_user(account=account, alexa_user_id=user_id)
+                read = selectors.shopper_for_turn(
+                    store=turn.store,
+                    alexa_user_id=user_id,
+                    with_last_order=launch,
+                    locale=text_locale(turn) or "",
+                )
+                customer = read.customer if read is not None else None
         if read is not None and launch:
             turn.last_kept_lines = read.last_kept_lines
         if customer is None:
@@ -77,6 +98,20 @@ class LoadShopper(AbstractRequestInterceptor):
             customer = orders.customer_set_payment_consent(customer=customer, status=consent)
         turn.customer = customer
         turn.conversation = services.conversation_for(customer=customer)
+
+
+def linked_account(handler_input: HandlerInput, turn: Turn) -> ShopperAccount | None:
+    """The web account the request's access token names, kept on the turn with the token's
+    scopes; None when the request carries no token or one the store does not know (unknown,
+    expired, revoked or another store's)."""
+    token = envelope.account_access_token(handler_input.request_envelope)
+    if not token:
+        return None
+    access = linking.linked_access(store=turn.store, access_token=token)
+    if access is None:
+        return None
+    turn.account, turn.scopes = access.account, access.scopes
+    return access.account
 
 
 class HelpHandler(AbstractRequestHandler):
@@ -94,6 +129,8 @@ class HelpHandler(AbstractRequestHandler):
             return ask(handler_input, voice.HELP_OFFER)
         if step == Step.CONFIRM_ORDER:
             return ask(handler_input, voice.HELP_CONFIRM)
+        if step in card_checkout.CODE_STEPS:  # waiting for the code, not a yes or no
+            return ask(handler_input, voice.VOICE_CODE_PROMPT)
         if step in (*REPROMPTS, *YES_NO_STEPS) and step not in (
             Step.OFFER_PRODUCT,
             Step.CONFIRM_ORDER,

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 SUPPORTED = ("en-US", "en-GB", "de-DE")
 _TAG = re.compile(r"<[^>]+>")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?])")
 
 
 @cache
@@ -30,8 +31,10 @@ def ssml_escape(text: str) -> str:
 
 
 def plain(ssml: str) -> str:
-    """The words of an SSML fragment, without tags or entities."""
-    return " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
+    """The words of an SSML fragment, without tags or entities (no space is left before the
+    punctuation that follows a tag: "<say-as …>4242</say-as>." reads "4242.")."""
+    words = " ".join(html.unescape(_TAG.sub(" ", ssml)).split())
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", words)
 
 
 def money(amount: Decimal, currency: str, locale: str) -> str:
@@ -43,3 +46,19 @@ def split_money(amount: Decimal) -> tuple[int, int]:
     amount = Decimal(amount).quantize(Decimal("0.01"))
     whole = int(amount)
     return whole, int((amount - whole) * 100)
+
+
+# Card brands as Stripe names them, and as every locale says them (proper names).
+CARD_BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "discover": "Discover",
+    "diners": "Diners Club",
+    "jcb": "JCB",
+    "unionpay": "UnionPay",
+}
+
+
+def card_brand(brand: str) -> str:
+    return CARD_BRANDS.get((brand or "").lower(), (brand or "card").title())

@@ -403,5 +403,7 @@ APOLOGY = "Entschuldigung, bei uns ist etwas schiefgegangen. Versuch es bitte gl
 CANT_HELP = "Entschuldigung, dabei kann ich hier nicht helfen."
 
 
-# Premium-Inhalte und In-Skill-Käufe: in de_DE_isp.py (dieselbe Stimme, eine zweite Datei).
+# Premium-Inhalte und In-Skill-Käufe, das verknüpfte Webshop-Konto: in de_DE_isp.py und
+# de_DE_linked.py (dieselbe Stimme, weitere Dateien).
 from .de_DE_isp import *  # noqa: E402, F403
+from .de_DE_linked import *  # noqa: E402, F403

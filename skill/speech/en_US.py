@@ -414,5 +414,7 @@ APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment
 CANT_HELP = "Sorry, I can't help with that here."
 
 
-# Premium content and in-skill purchasing: in en_US_isp.py (the same voice, a second file).
+# Premium content and in-skill purchasing, and the linked web account: in en_US_isp.py and
+# en_US_linked.py (the same voice, more files).
 from .en_US_isp import *  # noqa: E402, F403
+from .en_US_linked import *  # noqa: E402, F403

@@ -133,9 +133,15 @@ def envelope(
     attributes: dict | None = None,
     api_endpoint: str = API_ENDPOINT,
     api_token: str = ACCESS_TOKEN,
+    account_token: str = "",
 ) -> dict:
-    """The request in a session (``session_id``; a new id when None) and a context."""
-    user = User(user_id=user_id, permissions=permissions(consent, consent_token=consent_token))
+    """The request in a session (``session_id``; a new id when None) and a context;
+    ``account_token``: the linked account's access token (``user.accessToken``)."""
+    user = User(
+        user_id=user_id,
+        access_token=account_token or None,
+        permissions=permissions(consent, consent_token=consent_token),
+    )
     application = Application(application_id=skill_id)
     env = RequestEnvelope(
         version="1.0",
@@ -222,6 +228,7 @@ class Shopper:
         consent="GRANTED",
         api_endpoint=API_ENDPOINT,
         api_token=ACCESS_TOKEN,
+        account_token="",
     ):
         self.client = client
         self.skill_id = skill_id
@@ -230,6 +237,8 @@ class Shopper:
         self.consent = consent
         self.api_endpoint = api_endpoint  # where the skill reaches Alexa's APIs
         self.api_token = api_token  # what this shopper granted there
+        self.account_token = account_token  # the linked web account's token ("" unlinked)
+        self.device_id = DEVICE_ID
         self.last_envelope: dict[str, Any] | None = None
         self.last_answer: dict[str, Any] | None = None
         self.session_id = None  # None: every request in a new session; set to keep one
@@ -251,6 +260,8 @@ class Shopper:
             api_endpoint=self.api_endpoint,
             api_token=self.api_token,
             session_id=self.session_id,
+            account_token=self.account_token,
+            device_id=self.device_id,
         )
 
     def send(self, request) -> dict:

@@ -8,6 +8,7 @@ from skill.testing.envelopes import Shopper
 
 from .alexa_api_stub import start_stub
 from .isp_conversation import isp_store  # noqa: F401  (the in-skill purchasing fixture)
+from .linked_shopper import linked  # noqa: F401  (a shopper with a linked web account)
 
 
 @pytest.fixture(autouse=True)

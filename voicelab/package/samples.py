@@ -12,6 +12,7 @@ against them and the voice test console uses them to understand typed text.
 """
 
 from skill import intents as i
+from voicelab.package.linked_samples import LINKED_SAMPLES
 
 _ENGLISH = {
     i.ORDER_PRODUCT: [
@@ -119,6 +120,9 @@ _ENGLISH = {
     ],
     i.REORDER: [
         "reorder",
+        "re-order",
+        "re-order please",
+        "re-order my last order",
         "reorder please",
         "reorder my last order",
         "I want to reorder",
@@ -380,7 +384,10 @@ _GERMAN = {
     i.NAVIGATE_HOME: [],
 }
 
-SAMPLES = {"en": _ENGLISH, "de": _GERMAN}
+SAMPLES = {
+    "en": {**_ENGLISH, **LINKED_SAMPLES["en"]},
+    "de": {**_GERMAN, **LINKED_SAMPLES["de"]},
+}
 
 BUILT_IN_PHRASES = {
     "en": {

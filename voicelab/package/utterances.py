@@ -15,6 +15,7 @@ SLOT = re.compile(r"\{(\w+)\}")
 _PUNCTUATION = re.compile(r"[^\w\s']", re.UNICODE)
 _HOLE = "zzslotzz"  # stands for a slot while a sample is normalized
 NUMBER_TYPE = "AMAZON.NUMBER"
+FOUR_DIGIT_TYPE = "AMAZON.FOUR_DIGIT_NUMBER"  # the voice purchase code
 
 
 def normalize(text: str) -> str:
@@ -74,6 +75,9 @@ class SlotVocabulary:
         """``(entity, phrase)`` for a custom type, ``(None, "2")`` for a number, or ``False``
         when ``text`` is none of the type's values."""
         text = normalize(text)
+        if type_name == FOUR_DIGIT_TYPE:
+            digits = text.replace(" ", "")
+            return (None, digits) if digits.isdigit() and len(digits) == 4 else False
         if type_name == NUMBER_TYPE:
             if text.isdigit():
                 return None, text
