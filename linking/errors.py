@@ -8,6 +8,10 @@ class LinkingErrorCode(WordedCode):
         "no_redirect_uris",
         "Give the skill's redirect URIs, or the vendor id they end with (ALEXA_VENDOR_ID).",
     )
+    NOT_SANDBOX = (
+        "not_sandbox",
+        "Only a store in sandbox mode can link a shopper without the shopper's consent.",
+    )
     BAD_REDIRECT_URI = (
         "bad_redirect_uri",
         "{uri} is not a redirect URI: an absolute {schemes} address without a fragment.",

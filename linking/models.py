@@ -43,6 +43,7 @@ class AlexaClientAction(models.TextChoices):
     ROTATED = "rotated", "Secret rotated"
     CHANGED = "changed", "Settings changed"
     UNLINKED = "unlinked", "Shopper unlinked"
+    LINKED = "linked", "Shopper linked in sandbox mode (demo or voice console)"
 
 
 class AlexaClientEvent(models.Model):

@@ -11,12 +11,16 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 from oauth2_provider.settings import oauth2_settings
+from oauthlib.common import generate_token
 
 from merchant.models import Store
 
 from .alexa_hosts import alexa_redirect_uris
 from .errors import LinkingError, LinkingErrorCode
 from .models import AlexaClientAction, AlexaClientEvent, StoreAlexaClient
+
+# The vendor id in a sandbox store's redirect URIs when the deployment names none.
+SANDBOX_VENDOR_ID = "M0SANDBOXVENDOR"
 
 if TYPE_CHECKING:  # the shoppers app's model, reached through its own foreign keys
     from shoppers.models import ShopperAccount
@@ -158,3 +162,46 @@ def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -
             data={"account_id": account.pk, "refresh_tokens": refreshed, "access_tokens": accessed},
         )
     return int(refreshed + accessed)
+
+
+@transaction.atomic
+def sandbox_link_issue(*, account: "ShopperAccount", actor_label: str = "demo") -> str:
+    """Link ``account`` as if its shopper had just consented in the Alexa app: an access
+    token (with its refresh token) for the store's Alexa client and every scope; returns the
+    access token, which Alexa would send as ``context.System.user.accessToken``.
+
+    Only for stores in sandbox mode (the demo's linked shopper, the voice console playing as
+    a linked shopper): refuses a live store, so no one at the store can act as a shopper
+    there. The store's client is created if it has none (its secret is not needed here).
+    """
+    store = Store.objects.get(pk=account.store_id)
+    if not store.sandbox_mode:
+        raise LinkingError(LinkingErrorCode.NOT_SANDBOX)
+    client = StoreAlexaClient.objects.select_related("application").filter(store=store).first()
+    if client is None:  # Alexa's hosts with the deployment's vendor id, or a sandbox one
+        uris = alexa_redirect_uris(settings.ALEXA_VENDOR_ID or SANDBOX_VENDOR_ID)
+        client, _secret = alexa_client_rotate(store=store, redirect_uris=uris)
+    scopes = " ".join(oauth2_settings.SCOPES)
+    expires = timezone.now() + timezone.timedelta(
+        seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS
+    )
+    access = AccessToken.objects.create(
+        user_id=account.user_id,
+        application=client.application,
+        token=generate_token(),
+        expires=expires,
+        scope=scopes,
+    )
+    RefreshToken.objects.create(
+        user_id=account.user_id,
+        application=client.application,
+        token=generate_token(),
+        access_token=access,
+    )
+    AlexaClientEvent.objects.create(
+        store=store,
+        action=AlexaClientAction.LINKED,
+        actor_label=actor_label,
+        data={"account_id": account.pk, "sandbox": True},
+    )
+    return str(access.token)
