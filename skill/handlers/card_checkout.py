@@ -19,11 +19,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard, StandardCard
-from cards.errors import CardDeclined, CardNeedsAuthentication
-from cards.models import SavedCard
 from django.utils import timezone
 
 from cards import selectors as card_selectors
+from cards.errors import CardDeclined, CardNeedsAuthentication
+from cards.models import SavedCard
 from catalog.models import Product
 from merchant.money import display
 from orders.models import Order
