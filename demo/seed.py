@@ -23,6 +23,7 @@ from catalog.models import (
 )
 from demo.history import DAYS, seed_history
 from demo.isp_seed import seed_demo_isp
+from demo.shoppers_seed import ShoppersSummary, seed_demo_shoppers
 from merchant.models import PaymentMode, Role, SkillId, StaffMembership, Store
 
 DEMO_SLUG = "no-nicks"
@@ -117,6 +118,7 @@ class SeedResult:
     store: Store
     created: bool
     history: list = field(default_factory=list)  # demo.history.Summary per store
+    shoppers: ShoppersSummary | None = None
 
 
 @transaction.atomic
@@ -201,6 +203,7 @@ def seed_demos(*, history: bool = True, days: int = DAYS) -> SeedResult:
     both (``demo/history.py``; ``history=False`` skips it). The tests' ``demo_store`` fixture
     seeds No Nicks alone."""
     result = seed_demo_store()
+    result.shoppers = seed_demo_shoppers(result.store, password=DEMO_PASSWORD)
     sleep_well = seed_demo_isp(result.store)
     if history:
         result.history = [

@@ -124,8 +124,12 @@ def test_seed_demo_prints_a_summary_and_no_email(settings, capsys):
     call_command("seed_demo", "--days", "10", stdout=out)
     printed = out.getvalue() + capsys.readouterr().out
     assert "Subject:" not in printed
-    assert "@example.com" not in printed
     lines = printed.splitlines()
+    # No email reached the console: the only addresses printed are the shop's demo logins.
+    assert [line for line in lines if "@example.com" in line and "linked" not in line] == [
+        f"  shop login (/shop/no-nicks/): {email} / nonicks-demo"
+        for email in ("ava.reed@example.com", "ben.ortiz@example.com", "chloe.martin@example.com")
+    ]
     assert lines[0] == "Created demo store 'No Nicks'."
     assert re.fullmatch(
         r"  No Nicks history: \d+ shoppers, \d+ sessions, \d+ orders, \d+ in-skill purchases "
@@ -136,4 +140,14 @@ def test_seed_demo_prints_a_summary_and_no_email(settings, capsys):
         r"  emails to the demo's shoppers: (\d+), kept back \(not sent\)", lines[5]
     )
     assert emails and int(emails.group(1)) > 0
-    assert len(lines) == 9
+    # No Stripe here: the cards are skipped, and said so.
+    assert lines[9] == (
+        "  0 saved test cards (4242 4242 4242 4242); no card saved: "
+        "Stripe is not the embedded localstripe"
+    )
+    assert re.fullmatch(
+        r"  linked to Alexa user amzn1\.ask\.account\.NONICKSDEMOLINKED: ava\.reed@example\.com"
+        r" \(access token \w{30}\)",
+        lines[10],
+    )
+    assert len(lines) == 14

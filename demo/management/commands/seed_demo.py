@@ -48,5 +48,19 @@ class Command(BaseCommand):
                 "(0 when kept from before)"
             )
         self.stdout.write(f"  emails to the demo's shoppers: {emails}, kept back (not sent)")
+        shoppers = result.shoppers
+        if shoppers is not None:
+            shop = f"/shop/{result.store.slug}/"
+            for email in shoppers.accounts:
+                self.stdout.write(f"  shop login ({shop}): {email} / {DEMO_PASSWORD}")
+            cards = f"{shoppers.cards} saved test cards (4242 4242 4242 4242)"
+            if shoppers.cards_skipped:
+                cards += f"; no card saved: {shoppers.cards_skipped}"
+            self.stdout.write(f"  {cards}")
+            if shoppers.linked_token:
+                self.stdout.write(
+                    f"  linked to Alexa user {shoppers.linked_user_id}: {shoppers.accounts[0]}"
+                    f" (access token {shoppers.linked_token})"
+                )
         for username, role, _ in DEMO_USERS:
             self.stdout.write(f"  login: {username} / {DEMO_PASSWORD} ({role.label})")
