@@ -1,6 +1,7 @@
 """Writes of account linking: the store's Alexa client (created or its secret rotated, its
 settings changed) and a shopper's unlink. Each is one transaction with its audit row."""
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -182,9 +183,7 @@ def sandbox_link_issue(*, account: "ShopperAccount", actor_label: str = "demo") 
         uris = alexa_redirect_uris(settings.ALEXA_VENDOR_ID or SANDBOX_VENDOR_ID)
         client, _secret = alexa_client_rotate(store=store, redirect_uris=uris)
     scopes = " ".join(oauth2_settings.SCOPES)
-    expires = timezone.now() + timezone.timedelta(
-        seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS
-    )
+    expires = timezone.now() + timedelta(seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
     access = AccessToken.objects.create(
         user_id=account.user_id,
         application=client.application,

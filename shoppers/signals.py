@@ -18,6 +18,7 @@
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -85,6 +86,13 @@ def take_placed_order_out_of_cart(
         update_fields is not None and "status" not in update_fields
     ):
         return
+    # Its own (nested) transaction: the row locks below need one, and an order saved outside
+    # a transaction (a script, a test factory) must not fail here.
+    with transaction.atomic():
+        _take_lines_out_of_cart(instance)
+
+
+def _take_lines_out_of_cart(instance: Order) -> None:
     checkout = (
         CartCheckout.objects.select_for_update()
         .filter(store_id=instance.store_id, order_id=instance.pk, lines_taken_at__isnull=True)
