@@ -312,13 +312,29 @@ class Understanding(Protocol):
     slot_types: dict
 
 
+# What a ConsoleShopper keeps between turns (``as_dict`` / ``from_dict``).
+CONSOLE_SHOPPER_FIELDS = (
+    "user_id",
+    "device_id",
+    "session_id",
+    "attributes",
+    "pending",
+    "account_token",
+    "account_email",
+    "account_name",
+)
+
+
 @dataclass
 class ConsoleShopper:
     """One shopper's place in Alexa's session between turns: a fixed user id and device id,
     and an Alexa session id that is renewed whenever the skill ends the session (or sends an
     Amazon Pay or in-skill purchase directive, which ends it too). An in-skill purchase
     directive waiting for Amazon's purchase dialogue is kept with the shopper (``pending``);
-    Alexa's ``Connections.Response`` comes back in a new session (``connections_envelope``)."""
+    Alexa's ``Connections.Response`` comes back in a new session (``connections_envelope``).
+    A linked shopper carries their web account's access token (``account_token``, sent as
+    ``context.System.user.accessToken``) and, for the page, the account's email and name;
+    all three are "" for a shopper with no account."""
 
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.CONSOLE{token()}")
     device_id: str = field(default_factory=lambda: f"amzn1.ask.device.CONSOLE{token()}")
@@ -327,24 +343,21 @@ class ConsoleShopper:
     # {"directive": the Buy/Upsell/Cancel directive, "locale": ...} waiting for the owner's
     # choice of Amazon's outcome; None when no purchase dialogue is waiting.
     pending: dict | None = None
+    account_token: str = ""
+    account_email: str = ""
+    account_name: str = ""
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "ConsoleShopper":
         data = data or {}
         shopper = cls()
-        for key in ("user_id", "device_id", "session_id", "attributes", "pending"):
+        for key in CONSOLE_SHOPPER_FIELDS:
             if key in data:
                 setattr(shopper, key, data[key])
         return shopper
 
     def as_dict(self) -> dict:
-        return {
-            "user_id": self.user_id,
-            "device_id": self.device_id,
-            "session_id": self.session_id,
-            "attributes": self.attributes,
-            "pending": self.pending,
-        }
+        return {key: getattr(self, key) for key in CONSOLE_SHOPPER_FIELDS}
 
     def after(self, sent: dict, response: dict) -> None:
         """Follow the session the way Alexa does after the skill's answer to ``sent``."""
@@ -394,6 +407,7 @@ def build_envelope(
         attributes=dict(shopper.attributes) if shopper.session_id else {},
         # A token the ISP sandbox issued: it tells the sandbox the store and the shopper.
         api_token=sandbox_access_token(skill_id=skill_id, user_id=shopper.user_id),
+        account_token=shopper.account_token,
     )
 
 
@@ -402,9 +416,13 @@ def connections_envelope(
 ) -> dict:
     """The envelope Alexa posts after its purchase dialogue: ``request`` (the
     ``Connections.Response`` the ISP sandbox answered) in a new session of the same shopper
-    and device (the directive ended the previous session)."""
+    and device, linked to the same account (the directive ended the previous session)."""
     data = build_envelope(
-        shopper=ConsoleShopper(user_id=shopper.user_id, device_id=shopper.device_id),
+        shopper=ConsoleShopper(
+            user_id=shopper.user_id,
+            device_id=shopper.device_id,
+            account_token=shopper.account_token,
+        ),
         skill_id=skill_id,
         locale=locale,
         consent=consent,

@@ -20,6 +20,13 @@
     $("isp-on").hidden = !sandbox;
     $("isp-off").hidden = sandbox;
     $("isp-reset").hidden = !sandbox;
+    // The store's own shopper accounts only; who the console plays at this store.
+    for (const o of $("play-as").options) {
+      const other = !!o.dataset.store && (!option || o.dataset.store !== option.value);
+      o.hidden = o.disabled = other;
+    }
+    $("play-as").value = "";
+    $("playing-as").textContent = option ? option.dataset.playingAs : "";
   }
   $("store").addEventListener("change", fillLocales);
   fillLocales();
@@ -158,12 +165,15 @@
         $("status").classList.add("error");
         return;
       }
-      if (data.reset) transcript.innerHTML = "";
+      if (data.reset) {
+        transcript.innerHTML = "";
+        $("playing-as").textContent = $("store").selectedOptions[0].dataset.playingAs = data.playing_as;
+      }
       // Any answer ends the purchase dialogue that was waiting (chosen, reset or walked away).
       for (const button of transcript.querySelectorAll(".purchase button")) button.disabled = true;
       for (const exchange of data.exchanges) show(exchange);
       if (data.isp_reset) note(data.message);
-      $("status").textContent = data.reset ? "New shopper."
+      $("status").textContent = data.reset ? `Playing as ${data.playing_as}.`
         : data.isp_reset ? data.message
         : data.purchase_pending ? "Amazon's purchase dialogue is waiting: choose how it ends."
         : (data.session_open ? "Session open: Alexa is listening." : "Session closed.");
@@ -183,7 +193,8 @@
   });
   $("utterance").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); $("send").click(); } });
   for (const button of document.querySelectorAll("#buttons button")) {
-    button.addEventListener("click", () => send(button.dataset.action));
+    const extra = () => (button.dataset.action === "reset" ? {play_as: $("play-as").value} : {});
+    button.addEventListener("click", () => send(button.dataset.action, "", extra()));
   }
   $("isp-reset").addEventListener("click", () => send("isp_reset"));
 })();

@@ -15,6 +15,9 @@ and kept as the shopper's pending purchase dialogue; the owner then picks Amazon
 (``isp.sandbox.purchase_flow`` for the console's shopper) and its ``Connections.Response``
 goes to the skill in a new session, like every console turn. Only for stores in ISP sandbox
 mode: a live store's purchase dialogue is Amazon's and cannot be played here.
+
+The console plays a new, made-up shopper, or (the reset action's ``play_as``) one of the
+store's shopper accounts, linked through the sandbox (``voicelab.console.play_as``).
 """
 
 import json
@@ -32,6 +35,7 @@ from isp import sandbox as isp_sandbox
 from isp import selectors as isp_selectors
 from isp import services as isp_services
 from isp.facts import DirectiveName
+from linking.errors import LinkingError
 from merchant.models import Area
 from merchant.selectors import stores_for_user, user_can
 from orders.selectors import customer_orders_placed_since
@@ -39,7 +43,7 @@ from skill import amazon_pay, amazon_pay_sandbox, runtime
 from skill import intents as i
 from skill import selectors as skill_selectors
 from skill.testing.envelopes import ConsoleShopper, build_envelope, connections_envelope
-from voicelab.console import words
+from voicelab.console import play_as, words
 from voicelab.console.matcher import Matcher
 from voicelab.package import PackageInvalid, build_skill_package
 
@@ -104,6 +108,7 @@ def console_stores(user):
 @login_required
 def console_page(request):
     stores = list(console_stores(request.user))
+    shoppers = request.session.get(SESSION_KEY, {})
     context = {
         **admin.site.each_context(request),
         "title": "Voice test console",
@@ -114,6 +119,8 @@ def console_page(request):
                 "locales": s.locales(),
                 "pay": s.uses_amazon_pay,
                 "isp_sandbox": isp_selectors.store_in_isp_sandbox(s),
+                "accounts": play_as.account_choices(s),
+                "playing_as": play_as.playing_as(ConsoleShopper.from_dict(shoppers.get(str(s.pk)))),
             }
             for s in stores
         ],
@@ -145,9 +152,7 @@ def console_turn(request):
     shopper = ConsoleShopper.from_dict(shoppers.get(str(store.pk)))
     action = str(data.get("action", "text"))
     if action == "reset":
-        shopper = ConsoleShopper()
-        _save(request, shoppers, store, shopper)
-        return JsonResponse({"exchanges": [], "session_open": False, "reset": True})
+        return _reset(request, data, shoppers, store)
     consent = data.get("consent") if data.get("consent") in CONSENTS else "GRANTED"
     if action in ("purchase", "isp_reset"):
         if not isp_selectors.store_in_isp_sandbox(store):
@@ -210,6 +215,26 @@ def console_turn(request):
         _follow(shopper, store, sent, response, exchanges[-1], locale=locale)
     _save(request, shoppers, store, shopper)
     return _answer(exchanges, shopper)
+
+
+def _reset(request, data: dict, shoppers: dict, store) -> JsonResponse:
+    """A new session of a new shopper, or of the store's shopper account ``play_as`` names,
+    linked (another store's id: 404; a live store refuses in words; nothing changed)."""
+    try:
+        shopper = play_as.shopper_for_reset(
+            store=store, play_as=data.get("play_as"), actor_label=request.user.get_username()
+        )
+    except LinkingError as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    _save(request, shoppers, store, shopper)
+    return JsonResponse(
+        {
+            "exchanges": [],
+            "session_open": False,
+            "reset": True,
+            "playing_as": play_as.playing_as(shopper),
+        }
+    )
 
 
 class _OrderLinks:

@@ -1,11 +1,14 @@
 """In a real browser: the demo owner completes an order on the voice test console and finds it
-in the admin's order list as a test order."""
+in the admin's order list as a test order; the owner plays a linked shopper account."""
 
 import re
 
 import pytest
 
+from catalog.models import Product
 from orders.models import Order, OrderStatus
+from shoppers import services as shoppers
+from skill.tests.linked_shopper import make_account
 from testing import admin_login
 from voicelab.tests.console_steps import last_speech, press, say
 
@@ -92,3 +95,33 @@ def test_a_declined_charge_on_the_console_places_no_order(page, live_server, dem
     assert page.locator("#transcript .turn .order").count() == 0
     assert "has been placed" not in last_speech(page)
     assert not Order.objects.filter(store=demo_store, status=OrderStatus.PLACED).exists()
+
+
+def test_the_owner_plays_a_linked_shopper_and_starts_over(page, live_server, demo_store):
+    account = make_account(demo_store)
+    shoppers.cart_add(customer=account.customer, product=Product.objects.get(sku="NN-KIT"))
+    admin_login(page, live_server, "owner")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/console/")
+    page.uncheck("#speak")
+    assert page.inner_text("#playing-as") == "a new shopper"
+    assert page.locator("#play-as option").all_inner_texts() == [
+        "A new shopper",
+        "Ada Lovelace <ada@example.com>",
+    ]
+
+    page.select_option("#play-as", str(account.pk))
+    page.click("#buttons button:text-is('Start over')")
+    page.wait_for_function(
+        "() => document.getElementById('playing-as').textContent.startsWith('Ada')"
+    )
+    assert page.inner_text("#status") == "Playing as Ada Lovelace <ada@example.com>."
+    say(page, "what's in my cart")
+    assert last_speech(page).startswith("In your cart: one starter kit.")
+
+    page.reload()
+    assert page.inner_text("#playing-as") == "Ada Lovelace <ada@example.com>"
+    page.click("#buttons button:text-is('Start over')")  # "A new shopper" is chosen again
+    page.wait_for_function(
+        "() => document.getElementById('playing-as').textContent === 'a new shopper'"
+    )
