@@ -37,7 +37,8 @@ from .cart import lock_cart
 CardFailure: TypeAlias = card_errors.CardDeclined | card_errors.CardNeedsAuthentication
 # An address given as a dict (Amazon's shape) needs at least these.
 REQUIRED_ADDRESS_KEYS = ("name", "addressLine1", "city", "postalCode", "countryCode")
-SOURCES = (OrderSource.WEB, OrderSource.VOICE)
+# The voice test console plays a linked shopper too: its orders are test orders.
+SOURCES = (OrderSource.WEB, OrderSource.VOICE, OrderSource.CONSOLE)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _order(
     cart: Cart | None,
 ) -> tuple[Order, CardFailure | None]:
     if source not in SOURCES:
-        raise ValueError(f"Checkout source is web or voice, not {source!r}.")
+        raise ValueError(f"Checkout source is web, voice or console, not {source!r}.")
     store, customer = account.store, account.customer
     delivery = _delivery_address(account, address)
     pay_on_delivery = store.payment_mode == PaymentMode.PAY_ON_DELIVERY
@@ -111,7 +112,9 @@ def _order(
         if product.store_id != store.pk:
             raise CheckoutError(CheckoutErrorCode.OUT_OF_STOCK, names=product.name)
 
-    draft = orders.cart_start(customer=customer, locale=locale, source=source)
+    draft = orders.cart_start(
+        customer=customer, locale=locale, source=source, is_test=source == OrderSource.CONSOLE
+    )
     result = orders.cart_set_items(
         order=draft,
         items=[orders.CartItem(product=product, quantity=quantity) for product, quantity in items],

@@ -290,7 +290,11 @@ def place(handler_input: HandlerInput, turn: Turn, *, cart: bool) -> Response:
     try:
         if cart:
             result = shoppers.checkout_cart(
-                account=account, address=address, card=card, source="voice", locale=turn.locale
+                account=account,
+                address=address,
+                card=card,
+                source=turn.source,
+                locale=turn.locale,
             )
         else:
             if product is None:
@@ -301,7 +305,7 @@ def place(handler_input: HandlerInput, turn: Turn, *, cart: bool) -> Response:
                 items=[(product, 1)],
                 address=address,
                 card=card,
-                source="voice",
+                source=turn.source,
                 locale=turn.locale,
             )
     except CardDeclined:

@@ -117,7 +117,14 @@ def test_order_my_cart_with_pay_on_delivery_places_the_accounts_order(demo_store
         "delivery. I'll deliver to 12 Pike Street, Seattle, WA, 98101. Shall I place the order?"
     )
     (order,) = Order.objects.filter(store=demo_store).exclude(status=OrderStatus.DRAFT)
-    assert (order.customer_id, order.status) == (ada.customer_id, OrderStatus.PLACED)
+    # A test order, as every order placed from the console: channel voice, source console.
+    assert (order.customer_id, order.status, order.is_test, order.source, order.channel) == (
+        ada.customer_id,
+        OrderStatus.PLACED,
+        True,
+        "console",
+        "voice",
+    )
     assert sorted((line.sku, line.quantity) for line in order.lines.all()) == [
         ("NN-BLADES-8", 2),
         ("NN-KIT", 1),
