@@ -276,6 +276,16 @@ def plan_resumed(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanE
     return _plan_event(plan, RefillPlanEventType.RESUMED, actor=actor, actor_label=actor_label)
 
 
+def plan_skipped(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanEvent:
+    return _plan_event(
+        plan,
+        RefillPlanEventType.SKIPPED,
+        actor=actor,
+        actor_label=actor_label,
+        next_run_at=plan.next_run_at.isoformat(),
+    )
+
+
 def plan_cancelled(plan: RefillPlan, *, actor=None, actor_label="") -> RefillPlanEvent:
     return _plan_event(plan, RefillPlanEventType.CANCELLED, actor=actor, actor_label=actor_label)
 

@@ -54,6 +54,12 @@ urlpatterns = [
         name="refill_plan_resume",
     ),
     path(
+        S + "refill-plans/<int:plan_id>/skip/",
+        orders.refill_plan_change,
+        {"action": "skip"},
+        name="refill_plan_skip",
+    ),
+    path(
         S + "refill-plans/<int:plan_id>/cancel/",
         orders.refill_plan_change,
         {"action": "cancel"},

@@ -81,6 +81,7 @@ class RefillPlanEventType(models.TextChoices):
     CREATED = "created", "Plan started"
     PAUSED = "paused", "Paused"
     RESUMED = "resumed", "Resumed"
+    SKIPPED = "skipped", "Next refill skipped"
     CANCELLED = "cancelled", "Cancelled"
     RENEWED = "renewed", "Renewed"
     RENEWAL_RETRYING = "renewal_retrying", "Renewal failed, will retry"

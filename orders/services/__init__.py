@@ -56,6 +56,7 @@ from .refill_plans import (
     refill_plan_pause,
     refill_plan_renew,
     refill_plan_resume,
+    refill_plan_skip,
 )
 from .refunds import (
     order_refund,
@@ -107,6 +108,7 @@ __all__ = [
     "refill_plan_cancel",
     "refill_plan_create",
     "refill_plan_pause",
+    "refill_plan_skip",
     "refill_plan_renew",
     "refill_plan_resume",
     "refund_amount_for_lines",

@@ -105,6 +105,20 @@ def refill_plan_resume(
 
 
 @transaction.atomic
+def refill_plan_skip(
+    *, plan: RefillPlan, actor: User | None = None, actor_label: str = ""
+) -> RefillPlan:
+    """Skip the next refill of an active plan: its renewal moves one interval later."""
+    plan = lock_plan(plan)
+    if plan.status != RefillPlanStatus.ACTIVE:
+        raise OrderError(OrderErrorCode.PLAN_NOT_ACTIVE, f"The plan is {plan.status}.")
+    plan.next_run_at += timedelta(weeks=plan.interval_weeks)
+    save_fields(plan, "next_run_at")
+    events.plan_skipped(plan, actor=actor, actor_label=actor_label)
+    return plan
+
+
+@transaction.atomic
 def refill_plan_cancel(
     *, plan: RefillPlan, actor: User | None = None, actor_label: str = ""
 ) -> RefillPlan:

@@ -22,6 +22,7 @@ BY_ID = [
     ("order_refund_request", "post", "order"),
     ("refill_plan_pause", "post", "plan"),
     ("refill_plan_resume", "post", "plan"),
+    ("refill_plan_skip", "post", "plan"),
     ("refill_plan_cancel", "post", "plan"),
     ("address_edit", "get", "address"),
     ("address_edit", "post", "address"),

@@ -2,6 +2,8 @@
 allowed, a refund request, pause/resume/cancel a plan. Another shopper's or another store's
 order or plan answers 404 and nothing changes."""
 
+from datetime import timedelta
+
 import pytest
 
 from merchant.tests.factories import StoreFactory
@@ -134,7 +136,7 @@ def test_pause_resume_and_cancel_a_plan(store, ada, plan):
     plan.refresh_from_db()
     assert plan.status == RefillPlanStatus.PAUSED
     refused = client.post(url("refill_plan_pause", store, plan.pk), follow=True)
-    assert "Only an active plan can be paused." in refused.content.decode()
+    assert "Only an active plan can be paused or skipped." in refused.content.decode()
 
     client.post(url("refill_plan_resume", store, plan.pk))
     plan.refresh_from_db()
@@ -151,10 +153,35 @@ def test_pause_resume_and_cancel_a_plan(store, ada, plan):
     ]
 
 
+def test_skip_the_next_refill_moves_the_renewal_one_interval(store, ada, plan):
+    client = signed_in(ada)
+    first = plan.next_run_at
+    answer = client.post(url("refill_plan_skip", store, plan.pk), follow=True)
+    assert "The next refill is skipped; the one after comes as planned." in answer.content.decode()
+    plan.refresh_from_db()
+    assert plan.next_run_at == first + timedelta(weeks=8)
+    assert plan.status == RefillPlanStatus.ACTIVE
+    event = plan.events.get(type="skipped")
+    assert (event.actor_label, event.data) == (
+        "shopper",
+        {"next_run_at": plan.next_run_at.isoformat()},
+    )
+    client.post(url("refill_plan_pause", store, plan.pk))
+    refused = client.post(url("refill_plan_skip", store, plan.pk), follow=True)
+    assert "Only an active plan can be paused or skipped." in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.next_run_at == first + timedelta(weeks=8)
+
+
 def test_another_shoppers_plan_is_not_found_and_unchanged(store, grace, plan):
     before = plan_snapshot(plan)
     client = signed_in(grace)
-    for name in ("refill_plan_pause", "refill_plan_resume", "refill_plan_cancel"):
+    for name in (
+        "refill_plan_pause",
+        "refill_plan_skip",
+        "refill_plan_resume",
+        "refill_plan_cancel",
+    ):
         assert client.post(url(name, store, plan.pk)).status_code == 404
     assert client.get(url("refill_plans", store)).context["plans"] == []
     assert plan_snapshot(plan) == before

@@ -21,7 +21,7 @@ REFUSALS = {
     OrderErrorCode.CANNOT_CANCEL: (
         "This order has shipped, so it can no longer be cancelled. Ask for a refund instead."
     ),
-    OrderErrorCode.PLAN_NOT_ACTIVE: "Only an active plan can be paused.",
+    OrderErrorCode.PLAN_NOT_ACTIVE: "Only an active plan can be paused or skipped.",
     OrderErrorCode.PLAN_NOT_PAUSED: "Only a paused plan can be resumed.",
     OrderErrorCode.PLAN_ALREADY_CANCELLED: "This plan is already cancelled.",
 }
@@ -91,6 +91,10 @@ def refill_plans(request: SignedInRequest) -> HttpResponse:
 PLAN_ACTIONS = {
     "pause": (orders.refill_plan_pause, "Your plan is paused; nothing is sent until you resume."),
     "resume": (orders.refill_plan_resume, "Your plan is running again."),
+    "skip": (
+        orders.refill_plan_skip,
+        "The next refill is skipped; the one after comes as planned.",
+    ),
     "cancel": (orders.refill_plan_cancel, "Your plan is cancelled."),
 }
 
