@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0009_order_discount_and_shipping_option'),
+        ("orders", "0009_order_discount_and_shipping_option"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='refillplanevent',
-            name='type',
-            field=models.CharField(choices=[('created', 'Plan started'), ('paused', 'Paused'), ('resumed', 'Resumed'), ('skipped', 'Next refill skipped'), ('cancelled', 'Cancelled'), ('renewed', 'Renewed'), ('renewal_retrying', 'Renewal failed, will retry'), ('renewal_failed', 'Renewal failed (reported)')], max_length=30),
+            model_name="refillplanevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("created", "Plan started"),
+                    ("paused", "Paused"),
+                    ("resumed", "Resumed"),
+                    ("skipped", "Next refill skipped"),
+                    ("cancelled", "Cancelled"),
+                    ("renewed", "Renewed"),
+                    ("renewal_retrying", "Renewal failed, will retry"),
+                    ("renewal_failed", "Renewal failed (reported)"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
