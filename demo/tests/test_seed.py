@@ -120,6 +120,7 @@ def test_every_shopper_identity_differs_past_the_list_of_names():
 def test_seed_demo_prints_a_summary_and_no_email(settings, capsys):
     settings.ISP_SANDBOX_BASE_URL = "http://127.0.0.1:9/sandbox/monetization"
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.STRIPE_API_BASE = "https://api.stripe.com"  # Stripe itself: no test card saved
     out = io.StringIO()
     call_command("seed_demo", "--days", "10", stdout=out)
     printed = out.getvalue() + capsys.readouterr().out

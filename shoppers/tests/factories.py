@@ -1,6 +1,7 @@
 import uuid
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
@@ -10,14 +11,17 @@ from orders.tests.factories import CustomerFactory
 from shoppers.models import ShopperAccount, ShopperAddress
 
 PASSWORD = "correct horse battery"
-_HASH: list[str] = []
+_HASHES: dict[tuple[str, ...], str] = {}
 
 
 def password_hash() -> str:
-    """The hash of PASSWORD, made once (hashing is slow on purpose)."""
-    if not _HASH:
-        _HASH.append(make_password(PASSWORD))
-    return _HASH[0]
+    """The hash of PASSWORD, made once per hasher list (hashing is slow on purpose; some
+    tests switch to a fast hasher, and a hash made by a hasher no longer listed would not
+    check)."""
+    hashers = tuple(settings.PASSWORD_HASHERS)
+    if hashers not in _HASHES:
+        _HASHES[hashers] = make_password(PASSWORD)
+    return _HASHES[hashers]
 
 
 class ShopperUserFactory(factory.django.DjangoModelFactory):
