@@ -151,7 +151,7 @@ def checkout_json(
     body: dict[str, Any] = {
         "ucp": envelope,
         "id": session.public_id,
-        "status": session.status,
+        "status": shown_status(session),
         "currency": order.currency,
         "line_items": _line_items(session),
         "totals": totals_json(order),
@@ -179,6 +179,16 @@ def checkout_json(
             "permalink_url": permalink(session, base_url),
         }
     return body
+
+
+def shown_status(session: CheckoutSession) -> str:
+    """The session's status; ``requires_escalation`` while an open session waits for the
+    buyer (a message of severity ``requires_buyer_input``, e.g. the bank's 3-D Secure)."""
+    if session.is_open() and any(
+        m.get("severity") == "requires_buyer_input" for m in session.messages
+    ):
+        return "requires_escalation"
+    return session.status
 
 
 def _guidance(session: CheckoutSession) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cards.gateway import NAME as STRIPE
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
 
@@ -20,6 +21,7 @@ from ..negotiation import Platform
 from ..parsing import instruments
 from ..payments import approve, authorize
 from ..protocol import UcpError, error_message
+from ..stripe_cards import NeedsBuyer, release
 from .checkout import refuse_unless_open, status_of
 from .webhooks import order_webhook_queue
 
@@ -56,19 +58,29 @@ def checkout_complete(
         raise UcpError(400, "missing", FULFILLMENT_MISSING, path="$.fulfillment")
     index, instrument = _chosen(given)
     approval = approve(
+        store=session.store,
         checkout_id=session.public_id,
         instrument=instrument,
         ap2=body.get("ap2"),
         path=f"$.payment.instruments[{index}]",
     )
     order = session.order
-    payment = authorize(order=order, approval=approval)
+    try:
+        payment = authorize(order=order, approval=approval)
+    except NeedsBuyer as exc:
+        session.messages = [
+            error_message("requires_3ds", exc.content, severity="requires_buyer_input")
+        ]
+        session.save(update_fields=["messages"])
+        return session
     try:
         with transaction.atomic():
             placed = orders.order_place(
                 order=order, payment=payment, actor_label=f"Agent {session.platform_name}"
             ).order
     except OrderError as exc:
+        if payment is not None and payment.gateway == STRIPE:
+            release(order=order, payment_intent_id=payment.external_id, captured=payment.captured)
         if exc.code in (OrderErrorCode.OUT_OF_STOCK, OrderErrorCode.DISCOUNT_UNAVAILABLE):
             _record_refusal(session, exc)
             return session
