@@ -22,7 +22,7 @@ from orders import services as orders
 from orders.gateways import GatewayError, get_gateway
 from orders.models import Order
 
-from . import stripe_cards
+from . import stripe_cards, wallet
 from .parsing import integer, obj, text
 from .protocol import VERSION, UcpError
 
@@ -38,10 +38,12 @@ def simulation_enabled() -> bool:
 
 def payment_handlers(store: Store) -> dict[str, list[dict[str, Any]]]:
     """The handlers of the store's profile and checkout responses, by namespace: Stripe
-    cards when the store has Stripe keys, the suite's mock handler on test deployments."""
+    cards and the partner wallet when the store has Stripe keys, the suite's mock handler
+    on test deployments."""
     handlers: dict[str, list[dict[str, Any]]] = {}
     if stripe_cards.takes_cards(store):
         handlers[stripe_cards.STRIPE_HANDLER_NAMESPACE] = [stripe_cards.handler_entry(store)]
+        handlers[wallet.WALLET_NAMESPACE] = [wallet.wallet_handler_entry(store)]
     if not simulation_enabled():
         return handlers
     return {

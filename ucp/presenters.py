@@ -143,8 +143,14 @@ def _fulfillment(session: CheckoutSession) -> dict[str, Any] | None:
 
 
 def checkout_json(
-    session: CheckoutSession, *, capabilities: frozenset[str], base_url: str
+    session: CheckoutSession,
+    *,
+    capabilities: frozenset[str],
+    base_url: str,
+    offered: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """The session as the platform reads it; ``offered``: the linked shopper's saved cards
+    as instruments (the partner wallet), shown while the session is open."""
     order = session.order
     envelope = ucp_envelope(capabilities, CHECKOUT_RESPONSE_CAPABILITIES)
     envelope["payment_handlers"] = payment_handlers(session.store)
@@ -158,7 +164,7 @@ def checkout_json(
         "messages": list(session.messages) + _guidance(session),
         "links": store_links(session, base_url),
         "expires_at": iso(session.expires_at),
-        "payment": {"instruments": list(session.instruments)},
+        "payment": {"instruments": _instruments(session, offered or [])},
     }
     if session.buyer and BUYER_CONSENT in capabilities:
         body["buyer"] = session.buyer
@@ -179,6 +185,13 @@ def checkout_json(
             "permalink_url": permalink(session, base_url),
         }
     return body
+
+
+def _instruments(session: CheckoutSession, offered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not session.is_open():
+        return list(session.instruments)
+    offered_ids = {entry["id"] for entry in offered}
+    return offered + [i for i in session.instruments if i.get("id") not in offered_ids]
 
 
 def shown_status(session: CheckoutSession) -> str:
