@@ -105,6 +105,8 @@ def _run(
                     with transaction.atomic():  # a refusal undoes the operation's writes only
                         status, body = operation(request, store, platform)
                 except UcpError as exc:
+                    if exc.headers:  # a challenge (401): answered as is, not remembered
+                        raise
                     status, body = exc.status, error_body(exc)
                 text = json.dumps(body, separators=(",", ":"))
                 idempotency.remember(

@@ -192,6 +192,10 @@ def test_another_stores_token_is_refused_with_nothing_made(agent, shopper):
         'Bearer realm="http://testserver/", scope="orders", error="invalid_token"'
     )
     assert CheckoutSession.objects.count() == sessions
+    with_key = agent.post("/checkout-sessions", roses(1), key="k-401", **bearer(other))
+    assert with_key.status_code == 401
+    assert with_key["WWW-Authenticate"] == response["WWW-Authenticate"]
+    assert CheckoutSession.objects.count() == sessions
 
 
 def test_another_shoppers_card_and_session_reach_nothing(agent, flowers, shopper):
