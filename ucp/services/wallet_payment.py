@@ -7,7 +7,9 @@ from typing import Any
 
 from cards import services as cards
 from cards.errors import CardDeclined, CardNeedsAuthentication, CardNotFound
-from orders.models import Order
+from cards.models import SavedCard, StripePaymentStatus
+from cards.selectors import order_card_payments
+from orders.models import Order, OrderStatus
 from shoppers.models import ShopperAccount
 
 from ..models import CheckoutSession
@@ -15,6 +17,7 @@ from ..protocol import UcpError
 from ..stripe_cards import NeedsBuyer
 from ..wallet import card_instrument, identity_required, owns_order, saved_card
 
+PAID = (StripePaymentStatus.AUTHORIZED, StripePaymentStatus.CAPTURED)
 UNAVAILABLE = "This card is not available for this checkout."
 
 
@@ -35,6 +38,10 @@ def wallet_place(
     card = saved_card(shopper, instrument["id"])
     if card is None or not owns_order(shopper, session.order.customer_id):
         raise UcpError(402, "payment_failed", UNAVAILABLE, path=f"{path}.id")
+    if session.order.status != OrderStatus.DRAFT and _paid_with(session.order, card):
+        # The buyer confirmed the payment with their bank (the escalation's link): the cards
+        # app placed the order; the platform's retry completes the checkout.
+        return session.order, card_instrument(card)
     try:
         placed = cards.order_pay_with_card(
             order=session.order,
@@ -49,3 +56,10 @@ def wallet_place(
     except CardDeclined as exc:
         raise UcpError(402, "payment_failed", exc.message) from exc
     return placed, card_instrument(card)
+
+
+def _paid_with(order: Order, card: SavedCard) -> bool:
+    return any(
+        payment.card_id == card.pk and payment.status in PAID
+        for payment in order_card_payments(order.pk, order.store_id)
+    )

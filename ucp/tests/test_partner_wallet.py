@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from cards import services as cards
 from cards.models import CaptureMode, StripePayment
@@ -158,7 +159,9 @@ def test_without_a_token_no_cards_are_offered(agent, shopper):
     assert "buyer" not in body
 
 
-def test_3d_secure_escalates_with_nothing_placed(agent, shopper):
+def test_3d_secure_escalates_with_nothing_placed_until_the_buyer_confirms(
+    agent, shopper, localstripe
+):
     card = cards.card_save_for_test(customer=shopper.customer, number=NEEDS_AUTH)
     headers = bearer(shopper)
     created = agent.post("/checkout-sessions", roses(2), **headers).json()
@@ -178,7 +181,28 @@ def test_3d_secure_escalates_with_nothing_placed(agent, shopper):
     session = CheckoutSession.objects.get(public_id=created["id"])
     assert (session.status, session.order.status) == ("ready_for_complete", OrderStatus.DRAFT)
     assert PaymentTransaction.objects.count() == ledger
-    assert StripePayment.objects.get(order=session.order).status == "requires_action"
+    payment = StripePayment.objects.get(order=session.order)
+    assert payment.status == "requires_action"
+    # The buyer confirms with the bank on the finish page; the platform retries.
+    intent = localstripe.call("GET", f"/v1/payment_intents/{payment.payment_intent_id}")
+    localstripe.call(
+        "POST",
+        f"/v1/payment_intents/{payment.payment_intent_id}/_authenticate?success=true",
+        {"key": localstripe.publishable_key, "client_secret": intent["client_secret"]},
+    )
+    finished = Client().post(cards.finish_path(payment))
+    assert (finished.status_code, finished["Location"]) == (302, cards.finish_path(payment))
+    payment.refresh_from_db()
+    assert payment.status == "authorized"
+    retried = agent.post(
+        f"/checkout-sessions/{created['id']}/complete", wallet_pay(card.pk), **headers
+    )
+    assert retried.status_code == 200
+    assert_checkout(retried.json())
+    assert (retried.json()["status"], retried.json()["messages"]) == ("completed", [])
+    session.refresh_from_db()
+    assert session.order.status == OrderStatus.PLACED
+    assert session.order.transactions.filter(kind=PaymentKind.AUTHORIZATION).count() == 1
 
 
 def test_another_stores_token_is_refused_with_nothing_made(agent, shopper):
