@@ -22,6 +22,7 @@ from orders import services as orders
 from orders.gateways import GatewayError, get_gateway
 from orders.models import Order
 
+from . import stripe_cards, wallet
 from .parsing import integer, obj, text
 from .protocol import VERSION, UcpError
 
@@ -36,10 +37,17 @@ def simulation_enabled() -> bool:
 
 
 def payment_handlers(store: Store) -> dict[str, list[dict[str, Any]]]:
-    """The handlers of the store's profile and checkout responses, by namespace."""
+    """The handlers of the store's profile and checkout responses, by namespace: Stripe
+    cards and the partner wallet when the store has Stripe keys, the suite's mock handler
+    on test deployments."""
+    handlers: dict[str, list[dict[str, Any]]] = {}
+    if stripe_cards.takes_cards(store):
+        handlers[stripe_cards.STRIPE_HANDLER_NAMESPACE] = [stripe_cards.handler_entry(store)]
+        handlers[wallet.WALLET_NAMESPACE] = [wallet.wallet_handler_entry(store)]
     if not simulation_enabled():
-        return {}
+        return handlers
     return {
+        **handlers,
         MOCK_HANDLER_NAMESPACE: [
             {
                 "id": MOCK_HANDLER_ID,
@@ -47,7 +55,7 @@ def payment_handlers(store: Store) -> dict[str, list[dict[str, Any]]]:
                 "spec": f"https://ucp.dev/{VERSION}/schemas/mock_payment_handler/spec",
                 "available_instruments": [{"type": "card"}],
             }
-        ]
+        ],
     }
 
 
@@ -56,6 +64,7 @@ class Approval:
     handler_id: str
     credential_type: str
     description: str  # for the order's ledger, never a card number or a token
+    token: str = ""  # the Stripe payment method a card handler instrument carries
 
 
 def _declined(content: str) -> UcpError:
@@ -85,10 +94,24 @@ def _card(credential: dict[str, Any], path: str) -> str:
     return f"card ending in {number[-4:]}"
 
 
-def approve(*, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str) -> Approval:
+def approve(
+    *, store: Store, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str
+) -> Approval:
     """Check the instrument with its handler: ``UcpError`` 402 when declined, 400 when the
     request names a handler or credential this store does not take."""
     handler_id = instrument["handler_id"]
+    if handler_id == stripe_cards.STRIPE_HANDLER_ID and stripe_cards.takes_cards(store):
+        credential = obj(instrument.get("credential"), f"{path}.credential", optional=False)
+        kind = text(credential.get("type"), f"{path}.credential.type", limit=40, required=True)
+        if kind != "token":
+            raise UcpError(
+                400,
+                "credential_unsupported",
+                f"Credentials of type {kind} are not accepted.",
+                path=f"{path}.credential.type",
+            )
+        token = text(credential.get("token"), f"{path}.credential.token", limit=255, required=True)
+        return Approval(handler_id, kind, f"{handler_id} payment method", token=token)
     if handler_id != MOCK_HANDLER_ID or not simulation_enabled():
         raise UcpError(
             400,
@@ -123,7 +146,10 @@ def approve(*, checkout_id: str, instrument: dict[str, Any], ap2: Any, path: str
 
 def authorize(*, order: Order, approval: Approval) -> orders.PaymentResult | None:
     """Authorize the approved payment for the order's total on the payment sandbox (captured
-    at once for Charge Now stores); None for stores paid on delivery."""
+    at once for Charge Now stores); None for stores paid on delivery. The Stripe card
+    handler charges the store's Stripe instead (``stripe_cards.charge``)."""
+    if approval.handler_id == stripe_cards.STRIPE_HANDLER_ID:
+        return stripe_cards.charge(order=order, token=approval.token)
     if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:
         return None
     capture_now = order.payment_mode == PaymentMode.CHARGE_NOW

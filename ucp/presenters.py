@@ -143,22 +143,28 @@ def _fulfillment(session: CheckoutSession) -> dict[str, Any] | None:
 
 
 def checkout_json(
-    session: CheckoutSession, *, capabilities: frozenset[str], base_url: str
+    session: CheckoutSession,
+    *,
+    capabilities: frozenset[str],
+    base_url: str,
+    offered: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """The session as the platform reads it; ``offered``: the linked shopper's saved cards
+    as instruments (the partner wallet), shown while the session is open."""
     order = session.order
     envelope = ucp_envelope(capabilities, CHECKOUT_RESPONSE_CAPABILITIES)
     envelope["payment_handlers"] = payment_handlers(session.store)
     body: dict[str, Any] = {
         "ucp": envelope,
         "id": session.public_id,
-        "status": session.status,
+        "status": shown_status(session),
         "currency": order.currency,
         "line_items": _line_items(session),
         "totals": totals_json(order),
         "messages": list(session.messages) + _guidance(session),
         "links": store_links(session, base_url),
         "expires_at": iso(session.expires_at),
-        "payment": {"instruments": list(session.instruments)},
+        "payment": {"instruments": _instruments(session, offered or [])},
     }
     if session.buyer and BUYER_CONSENT in capabilities:
         body["buyer"] = session.buyer
@@ -179,6 +185,23 @@ def checkout_json(
             "permalink_url": permalink(session, base_url),
         }
     return body
+
+
+def _instruments(session: CheckoutSession, offered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not session.is_open():
+        return list(session.instruments)
+    offered_ids = {entry["id"] for entry in offered}
+    return offered + [i for i in session.instruments if i.get("id") not in offered_ids]
+
+
+def shown_status(session: CheckoutSession) -> str:
+    """The session's status; ``requires_escalation`` while an open session waits for the
+    buyer (a message of severity ``requires_buyer_input``, e.g. the bank's 3-D Secure)."""
+    if session.is_open() and any(
+        m.get("severity") == "requires_buyer_input" for m in session.messages
+    ):
+        return "requires_escalation"
+    return session.status
 
 
 def _guidance(session: CheckoutSession) -> list[dict[str, Any]]:

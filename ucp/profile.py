@@ -1,6 +1,7 @@
 """The store's business profile at ``/ucp/<store-slug>/.well-known/ucp`` (overview.md,
 Business Profile): the shopping service's REST endpoint built from the request, the
-capabilities this server speaks, the payment handlers and the signing keys."""
+capabilities this server speaks (and identity linking over the portal's OAuth
+server, for the partner wallet), the payment handlers and the signing keys."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from merchant.models import Store
 from .payments import payment_handlers
 from .protocol import CAPABILITIES, SHOPPING_SERVICE, SPEC_BASE, VERSION, capability_entry
 from .signing import published_keys
+from .wallet import IDENTITY_LINKING, identity_linking_entry
 
 
 def endpoint(store: Store, *, base_url: str) -> str:
@@ -30,7 +32,10 @@ def business_profile(store: Store, *, base_url: str) -> dict[str, Any]:
                     }
                 ]
             },
-            "capabilities": {name: [capability_entry(name)] for name in CAPABILITIES},
+            "capabilities": {
+                **{name: [capability_entry(name)] for name in CAPABILITIES},
+                IDENTITY_LINKING: [identity_linking_entry(base_url)],
+            },
             "payment_handlers": payment_handlers(store),
         },
         "signing_keys": published_keys(store),

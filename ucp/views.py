@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from merchant.models import Store
 from orders.errors import OrderError
+from shoppers.models import ShopperAccount
 
 from . import idempotency
 from .models import CheckoutSession
@@ -31,6 +32,7 @@ from .services.completion import checkout_cancel, checkout_complete
 from .services.order_updates import order_record_platform_reports, order_simulate_shipping
 from .signing import sign_response
 from .simulation import check_simulation_secret
+from .wallet import linked_shopper, offered_instruments, owns_order, with_shopper_defaults
 
 JSON = "application/json"
 
@@ -103,6 +105,8 @@ def _run(
                     with transaction.atomic():  # a refusal undoes the operation's writes only
                         status, body = operation(request, store, platform)
                 except UcpError as exc:
+                    if exc.headers:  # a challenge (401): answered as is, not remembered
+                        raise
                     status, body = exc.status, error_body(exc)
                 text = json.dumps(body, separators=(",", ":"))
                 idempotency.remember(
@@ -126,16 +130,33 @@ def _run(
 
 def _create(request: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
     _require(platform, CHECKOUT)
-    data = checkout_input(json_body(request.body))
+    shopper = linked_shopper(request, store, base_url=base_url(request))
+    data = checkout_input(with_shopper_defaults(json_body(request.body), shopper))
     try:
         session = checkout_create(
-            store=store, platform=platform, data=data, base_url=base_url(request)
+            store=store,
+            platform=platform,
+            data=data,
+            base_url=base_url(request),
+            customer=shopper.customer if shopper else None,
         )
     except NothingAvailable as exc:
         body = error_body(exc, continue_url=f"{base_url(request)}/shop/{store.slug}/")
         return 200, body
-    return 201, checkout_json(
-        session, capabilities=platform.capabilities, base_url=base_url(request)
+    return 201, _checkout(request, session, platform, shopper)
+
+
+def _checkout(
+    request: HttpRequest,
+    session: CheckoutSession,
+    platform: Platform,
+    shopper: ShopperAccount | None,
+) -> dict[str, Any]:
+    return checkout_json(
+        session,
+        capabilities=platform.capabilities,
+        base_url=base_url(request),
+        offered=offered_instruments(shopper, session.order.customer_id),
     )
 
 
@@ -159,19 +180,19 @@ def checkout_sessions(request: HttpRequest, store_slug: str) -> HttpResponse:
 def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
     def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
+        shopper = linked_shopper(req, store, base_url=base_url(req))
         session = _session(req, store, platform, checkout_id)
-        return 200, checkout_json(
-            session, capabilities=platform.capabilities, base_url=base_url(req)
-        )
+        return 200, _checkout(req, session, platform, shopper)
 
     def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
+        shopper = linked_shopper(req, store, base_url=base_url(req))
         session = _session(req, store, platform, checkout_id)
-        data = checkout_input(json_body(req.body))
+        if not owns_order(shopper, session.order.customer_id):
+            shopper = None  # another shopper's defaults never go into this session
+        data = checkout_input(with_shopper_defaults(json_body(req.body), shopper))
         session = checkout_update(session=session, data=data)
-        return 200, checkout_json(
-            session, capabilities=platform.capabilities, base_url=base_url(req)
-        )
+        return 200, _checkout(req, session, platform, shopper)
 
     if request.method == "GET":
         return _run(request, store_slug, get, idempotent=False)
@@ -184,11 +205,12 @@ def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) ->
 def checkout_complete_view(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
     def complete(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
+        shopper = linked_shopper(req, store, base_url=base_url(req))
         session = _session(req, store, platform, checkout_id)
-        session = checkout_complete(session=session, body=json_body(req.body), platform=platform)
-        return 200, checkout_json(
-            session, capabilities=platform.capabilities, base_url=base_url(req)
+        session = checkout_complete(
+            session=session, body=json_body(req.body), platform=platform, shopper=shopper
         )
+        return 200, _checkout(req, session, platform, shopper)
 
     if request.method != "POST":
         return error_response(UcpError(405, "method_not_allowed", "Use POST."))

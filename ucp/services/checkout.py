@@ -20,7 +20,7 @@ from catalog.models import Product
 from discounts.selectors import discounts_evaluate
 from merchant.models import Store
 from orders import services as orders
-from orders.models import CustomerEventSource, OrderSource
+from orders.models import Customer, CustomerEventSource, OrderSource
 
 from ..fulfillment import (
     known_addresses,
@@ -221,9 +221,15 @@ def _apply(session: CheckoutSession, data: CheckoutInput, lines: LinesResult) ->
 
 @transaction.atomic
 def checkout_create(
-    *, store: Store, platform: Platform, data: CheckoutInput, base_url: str
+    *,
+    store: Store,
+    platform: Platform,
+    data: CheckoutInput,
+    base_url: str,
+    customer: Customer | None = None,
 ) -> CheckoutSession:
-    """A new session for the platform; ``NothingAvailable`` when no item can be sold."""
+    """A new session for the platform, on ``customer`` when given (a linked shopper's) or on
+    a new guest customer; ``NothingAvailable`` when no item can be sold."""
     lines, next_number = resolve_lines(
         store=store, wanted=data.line_items, previous_ids=set(), next_number=1
     )
@@ -235,12 +241,13 @@ def checkout_create(
         }[code]
         raise NothingAvailable(200, code, words, severity="unrecoverable")
     public_id = "chk_" + secrets.token_urlsafe(18)
-    customer = orders.customer_get_or_create(
-        store=store,
-        alexa_user_id=f"ucp:{public_id}",
-        locale=store.default_locale,
-        source=CustomerEventSource.API,
-    )
+    if customer is None:
+        customer = orders.customer_get_or_create(
+            store=store,
+            alexa_user_id=f"ucp:{public_id}",
+            locale=store.default_locale,
+            source=CustomerEventSource.API,
+        )
     order = orders.cart_start(
         customer=customer,
         locale=store.default_locale,

@@ -12,15 +12,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cards.gateway import NAME as STRIPE
 from orders import services as orders
 from orders.errors import OrderError, OrderErrorCode
+from shoppers.models import ShopperAccount
 
 from ..models import CheckoutSession, SessionStatus
 from ..negotiation import Platform
 from ..parsing import instruments
 from ..payments import approve, authorize
 from ..protocol import UcpError, error_message
+from ..stripe_cards import NeedsBuyer, release
+from ..wallet import WALLET_HANDLER_ID
 from .checkout import refuse_unless_open, status_of
+from .wallet_payment import wallet_place
 from .webhooks import order_webhook_queue
 
 FULFILLMENT_MISSING = "Fulfillment address and option must be selected before completing."
@@ -43,10 +48,16 @@ def _chosen(found: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
 
 @transaction.atomic
 def checkout_complete(
-    *, session: CheckoutSession, body: dict[str, Any], platform: Platform
+    *,
+    session: CheckoutSession,
+    body: dict[str, Any],
+    platform: Platform,
+    shopper: ShopperAccount | None = None,
 ) -> CheckoutSession:
     """Place the session's order, paid with the request's instrument. ``UcpError``: 409 when
-    the session is no longer open, 400 when it is not ready, 402 when the payment fails."""
+    the session is no longer open, 400 when it is not ready, 402 when the payment fails.
+    A saved card of the linked ``shopper`` (the partner wallet) is charged by the cards app;
+    a bank's 3-D Secure leaves the session open, escalated to the buyer."""
     session = _locked(session)
     refuse_unless_open(session)
     given = instruments(body.get("payment"), required=True)
@@ -55,20 +66,36 @@ def checkout_complete(
             raise UcpError(400, "missing", "The checkout has no line items.", path="$.line_items")
         raise UcpError(400, "missing", FULFILLMENT_MISSING, path="$.fulfillment")
     index, instrument = _chosen(given)
-    approval = approve(
-        checkout_id=session.public_id,
-        instrument=instrument,
-        ap2=body.get("ap2"),
-        path=f"$.payment.instruments[{index}]",
-    )
+    path = f"$.payment.instruments[{index}]"
     order = session.order
-    payment = authorize(order=order, approval=approval)
+    payment = None
     try:
-        with transaction.atomic():
-            placed = orders.order_place(
-                order=order, payment=payment, actor_label=f"Agent {session.platform_name}"
-            ).order
+        if instrument["handler_id"] == WALLET_HANDLER_ID:
+            placed, instrument = wallet_place(
+                session=session, instrument=instrument, shopper=shopper, path=path
+            )
+        else:
+            approval = approve(
+                store=session.store,
+                checkout_id=session.public_id,
+                instrument=instrument,
+                ap2=body.get("ap2"),
+                path=path,
+            )
+            payment = authorize(order=order, approval=approval)
+            with transaction.atomic():
+                placed = orders.order_place(
+                    order=order, payment=payment, actor_label=f"Agent {session.platform_name}"
+                ).order
+    except NeedsBuyer as exc:
+        session.messages = [
+            error_message("requires_3ds", exc.content, severity="requires_buyer_input")
+        ]
+        session.save(update_fields=["messages"])
+        return session
     except OrderError as exc:
+        if payment is not None and payment.gateway == STRIPE:
+            release(order=order, payment_intent_id=payment.external_id, captured=payment.captured)
         if exc.code in (OrderErrorCode.OUT_OF_STOCK, OrderErrorCode.DISCOUNT_UNAVAILABLE):
             _record_refusal(session, exc)
             return session

@@ -26,6 +26,7 @@ def test_profile_lists_the_rest_endpoint_capabilities_handlers_and_keys(flowers)
     service = body["ucp"]["services"]["dev.ucp.shopping"][0]
     assert (service["transport"], service["endpoint"]) == ("rest", "http://testserver/ucp/flowers")
     assert sorted(body["ucp"]["capabilities"]) == [
+        "dev.ucp.common.identity_linking",
         "dev.ucp.shopping.buyer_consent",
         "dev.ucp.shopping.checkout",
         "dev.ucp.shopping.discount",
@@ -37,6 +38,7 @@ def test_profile_lists_the_rest_endpoint_capabilities_handlers_and_keys(flowers)
 
 def test_without_the_simulation_secret_no_test_handler_is_offered(flowers, settings):
     settings.UCP_SIMULATION_SECRET = ""
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = ""  # and no Stripe keys
     assert Client().get("/ucp/flowers/.well-known/ucp").json()["ucp"]["payment_handlers"] == {}
 
 
