@@ -89,7 +89,7 @@ PRODUCTION_ENV = {
 def test_check_deploy_is_clean_with_the_documented_production_settings():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
-    # Silenced: oauth2_provider.W006, tokens in plain text (config/settings.py says why).
+    # Silenced: oauth2_provider.W006, tokens in plain text (config/commerce_settings.py says why).
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
