@@ -191,6 +191,11 @@ def test_a_broker_outage_keeps_every_answer_and_every_effect_happens_once_after(
             what=f"the emails through the worker:\n{worker.text()[-3000:]}",
         )
         wait_until(lambda: len(receiver.received) == 2, timeout=60, what="the two webhooks")
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(state=DeliveryState.SUCCEEDED).count() == 2,
+            timeout=30,
+            what="the two deliveries booked",
+        )
 
         # Nothing more goes out: the sweepers find nothing, the worker sends nothing twice.
         assert outbox_messages_sweep(now=later) == 0
