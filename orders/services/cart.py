@@ -26,12 +26,19 @@ def cart_start(
     is_test: bool = False,
     agent_name: str = "",
 ) -> Order:
-    """Start a new cart; an earlier unfinished cart of the customer is abandoned.
-    ``agent_name`` names the shopping agent (UCP platform) of an agent order."""
+    """Start a new cart. An earlier unfinished cart of the customer from the same source is
+    abandoned (a shopper has one voice conversation's cart and one web checkout at a time);
+    carts of other sources are theirs to finish, so a linked shopper's voice cart, a card
+    payment waiting for their confirmation and an agent's checkout never cancel each other.
+    Agent carts are never abandoned by a newer one: each checkout session is its own cart
+    and expires on its own. ``agent_name`` names the shopping agent (UCP platform)."""
     store = customer.store
-    for stale in Order.objects.select_for_update().filter(
-        store=store, customer=customer, status=OrderStatus.DRAFT
-    ):
+    stale_carts = Order.objects.select_for_update().filter(
+        store=store, customer=customer, status=OrderStatus.DRAFT, source=source
+    )
+    if source == OrderSource.AGENT:
+        stale_carts = stale_carts.none()
+    for stale in stale_carts:
         stale.status = OrderStatus.ABANDONED
         stale.save(update_fields=["status", "updated_at"])
     order = Order.objects.create(
