@@ -21,18 +21,17 @@ from .cart import (
     cart_set_shipping_option,
     cart_start,
 )
+from .customer_identity import customer_merge, customer_set_alexa_user
 from .customers import (
-    customer_erase,
     customer_get_or_create,
     customer_mark_order_updates_offered,
-    customer_merge,
     customer_set_alexa_permissions,
-    customer_set_alexa_user,
     customer_set_order_updates,
     customer_set_payment_consent,
     customer_store_billing_agreement,
     customer_store_delivery_contact,
 )
+from .erasure import customer_erase
 from .fulfilment import (
     order_add_note,
     order_cancel,
