@@ -70,6 +70,19 @@ CUSTOM = {
     ORDER_FROM_WISH_LIST: {PRODUCT_SLOT: PRODUCT_TYPE},
     VOICE_CODE: {CODE_SLOT: CODE_TYPE},
 }
+# Intents that need the shopper's linked web account (exported only where the store has an
+# account-linking client: without one no shopper can link).
+LINKED_ACCOUNT = frozenset(
+    {
+        CART_CONTENTS,
+        ORDER_CART,
+        ADD_TO_CART,
+        ADD_TO_WISH_LIST,
+        WISH_LIST_CONTENTS,
+        ORDER_FROM_WISH_LIST,
+        VOICE_CODE,
+    }
+)
 # Slots whose values are secrets: the interaction log keeps their name, never the value.
 SECRET_SLOTS = frozenset({CODE_SLOT})
 # Intents of stores that sell in-skill products or have content (exported only for them).

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from catalog.tests.factories import ProductFactory
 from linking.endpoints import CLIENT_SECRET_PLACEHOLDER
 from linking.models import StoreAlexaClient
+from skill.intents import LINKED_ACCOUNT
 from voicelab.package import build_skill_package, skill_package_zip
 
 from .conftest import ALEXA_REDIRECT
@@ -99,4 +100,19 @@ def test_a_store_without_a_client_exports_no_account_linking(store, tmp_path):
     )
 
     assert not (tmp_path / "account-linking.json").exists()
-    assert "account-linking.json" not in build_skill_package(store=store).files()
+    package = build_skill_package(store=store)
+    assert "account-linking.json" not in package.files()
+    # Nobody can link, so the linked account's intents (cart, wish list, voice code) are
+    # not offered either.
+    assert linked_intents(package) == []
+
+
+def linked_intents(package):
+    model = package.models["en-US"]["interactionModel"]["languageModel"]
+    return sorted(intent["name"] for intent in model["intents"] if intent["name"] in LINKED_ACCOUNT)
+
+
+def test_a_store_with_a_client_offers_the_linked_accounts_intents(store, alexa):
+    ProductFactory(store=store, name="Green tea")
+
+    assert linked_intents(build_skill_package(store=store)) == sorted(LINKED_ACCOUNT)

@@ -97,10 +97,17 @@ _NEEDS.update({i.WHAT_CAN_I_BUY: i.ISP_PRODUCT_TYPE, i.WHAT_HAVE_I_BOUGHT: i.ISP
 _ORDERING_TYPES = (i.PRODUCT_TYPE, i.CATEGORY_TYPE)
 
 
-def exported_intents(types: dict[str, list[Entity]]) -> dict[str, dict[str, str]]:
+def exported_intents(
+    types: dict[str, list[Entity]], *, account_linking: bool = True
+) -> dict[str, dict[str, str]]:
     """The custom intents (name -> slots) whose slot types all have values; the ISP intents
-    only when the store has in-skill products or content collections."""
-    candidates = dict(i.CUSTOM)
+    only when the store has in-skill products or content collections; the linked account's
+    intents (cart, wish list, voice code) only when shoppers can link (``account_linking``)."""
+    candidates = {
+        name: slots
+        for name, slots in i.CUSTOM.items()
+        if account_linking or name not in i.LINKED_ACCOUNT
+    }
     if types.get(i.ISP_PRODUCT_TYPE) or types.get(i.COLLECTION_TYPE):
         candidates.update(i.ISP)
     out = {}
@@ -119,6 +126,7 @@ def build_interaction_model(
     categories: list[Entity],
     isp_products: Sequence[Entity] = (),
     collections: Sequence[Entity] = (),
+    account_linking: bool = True,
 ) -> dict:
     lang = language(locale)
     samples = SAMPLES.get(lang, SAMPLES["en"])
@@ -129,7 +137,7 @@ def build_interaction_model(
         i.ISP_PRODUCT_TYPE: list(isp_products),
         i.COLLECTION_TYPE: list(collections),
     }
-    chosen = exported_intents(types)
+    chosen = exported_intents(types, account_linking=account_linking)
     # A phrase an exported ISP intent takes over leaves the ordering intent that had it;
     # any other phrase of an exported ordering intent or built-in stays there (isp_samples).
     taken = {
@@ -185,6 +193,7 @@ def build_skill_package(*, store: Store) -> SkillPackage:
         isp_products[loc] = premium.product_entities(loc, taken)
         collections[loc] = premium.collection_entities(taken)
 
+    alexa_client = alexa_client_of_store(store)
     errors, warnings = [], []
     models = {}
     for locale in locales:
@@ -210,6 +219,7 @@ def build_skill_package(*, store: Store) -> SkillPackage:
             categories=categories[locale],
             isp_products=isp_products[locale],
             collections=collections[locale],
+            account_linking=alexa_client is not None,
         )
         errors += check_samples(
             locale, model["interactionModel"]["languageModel"]["intents"], types
@@ -230,7 +240,6 @@ def build_skill_package(*, store: Store) -> SkillPackage:
     skill_id = store.skill_ids.order_by("pk").values_list("skill_id", flat=True).first()
     if not skill_id:
         warnings.append("No Alexa skill id yet: `ask deploy` creates the skill and records it.")
-    alexa_client = alexa_client_of_store(store)
     return SkillPackage(
         store=store,
         manifest=manifest,

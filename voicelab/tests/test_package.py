@@ -12,6 +12,7 @@ from django.urls import reverse
 from catalog.models import Product, ProductLocalization, ProductSynonym
 from catalog.tests.factories import CategoryFactory, ProductFactory, SynonymFactory
 from demo.seed import DEMO_PASSWORD, DEMO_SKILL_ID
+from linking.services import alexa_client_rotate
 from merchant.invocation import check_invocation_name
 from merchant.models import PaymentMode
 from merchant.tests.factories import MembershipFactory, StoreFactory
@@ -334,6 +335,10 @@ def understood(model, locale, text):
 
 
 def test_interaction_model_has_every_contract_intent_and_built_in(demo_store, tmp_path):
+    # Shoppers can link an account: every intent is offered.
+    alexa_client_rotate(
+        store=demo_store, redirect_uris=["https://pitangui.amazon.com/api/skill/link/M1"]
+    )
     _, models = export(demo_store, tmp_path)
     for locale in LOCALES:
         language = language_model(models, locale)
