@@ -25,6 +25,8 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # django-axes counts a shopper's failed logins per (store, email) and address, a staff user's
 # per user name and address (AXES_LOCKOUT_PARAMETERS above).
 AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
+# The shop's login page shows a lockout in its own words; other logins get the template.
+AXES_LOCKOUT_CALLABLE = "shoppers.auth.lockout_response"
 
 # --- Account linking (linking app): django-oauth-toolkit as each store's OAuth 2.0 server ------
 # Alexa links a shopper's account with the authorization code grant: /o/authorize/ (the shop's

@@ -20,9 +20,12 @@ shopper is found by (store, email), never by the portal-wide user name. A shoppe
 
 from typing import Any
 
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -34,6 +37,8 @@ from .models import ShopperAccount
 SHOPPER_USERNAME_PREFIX = "shopper-"
 # For ``login(request, user, backend=SHOPPER_BACKEND)`` without a password (just signed up).
 SHOPPER_BACKEND = "shoppers.auth.ShopperBackend"
+# Set on the request by a login form that showed the lockout in its own words.
+LOCKOUT_SHOWN = "lockout_shown"
 
 
 def normalize_email(email: str) -> str:
@@ -66,6 +71,24 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
         if account is not None:
             return throttle_key(account.store_id, account.email)
     return username
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: a login page that told the locked-out person in its own words
+    (the shop's login form marks the request) keeps its page, answered 429; every other
+    lockout gets the portal's lockout page."""
+    if original_response is not None and getattr(request, LOCKOUT_SHOWN, False):
+        original_response.status_code = 429
+        return original_response
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_timedelta": cool_off,
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
 
 
 class ShopperBackend(BaseBackend):

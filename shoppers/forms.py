@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from merchant.models import Store
 
 from . import services
-from .auth import normalize_email
+from .auth import LOCKOUT_SHOWN, normalize_email
 from .errors import ShopperError
 from .models import ShopperAccount, ShopperAddress
 from .selectors import account_for_link
@@ -97,6 +97,7 @@ class LoginForm(forms.Form):
             )
             if getattr(self.request, "axes_locked_out", False):
                 self.user = None
+                setattr(self.request, LOCKOUT_SHOWN, True)  # the shop's page says it
                 raise ValidationError(LOCKED_OUT, code="locked_out")
             if self.user is None:
                 raise ValidationError(LOGIN_REFUSED, code="invalid_login")
