@@ -176,7 +176,7 @@ def main() -> int:
     models = out / "skill-package" / "interactionModels" / "custom"
     for path in sorted(models.glob("*.json")):
         values = sum(
-            1 + len(v["name"]["synonyms"])
+            1 + len(v["name"].get("synonyms", []))
             for t in package.models[path.stem]["interactionModel"]["languageModel"]["types"]
             for v in t["values"]
         )

@@ -276,7 +276,12 @@ def skill_package_zip(package: SkillPackage) -> bytes:
 
 
 def _slot_value(entity: Entity) -> dict:
-    return {"id": entity.id, "name": {"value": entity.value, "synonyms": list(entity.synonyms)}}
+    """A slot type value; ``synonyms`` only when there are some (Amazon's schema refuses an
+    empty list)."""
+    name: dict = {"value": entity.value}
+    if entity.synonyms:
+        name["synonyms"] = list(entity.synonyms)
+    return {"id": entity.id, "name": name}
 
 
 def _json(data: dict) -> bytes:
