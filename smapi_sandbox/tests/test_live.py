@@ -14,6 +14,7 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
+from demo.isp_seed import seed_demo_isp
 from merchant.models import SkillId
 from skill import intents as i
 from skill import runtime, selectors, verification
@@ -165,6 +166,7 @@ def test_the_ask_cli_reads_what_was_imported_and_deploys_the_exported_project(
     require(ASK.exists(), "the ASK CLI is not installed (npm ci)")
     base, creds = portal
     smapi = Smapi(base, creds.access_token)
+    seed_demo_isp(demo_store)  # No Nicks' in-skill products, exported in isps/
     package = build_skill_package(store=demo_store)
     skill_id = import_package(smapi, skill_package_zip(package))
     home = tmp_path / "home"
@@ -186,11 +188,12 @@ def test_the_ask_cli_reads_what_was_imported_and_deploys_the_exported_project(
     } == {locale: "SUCCEEDED" for locale in package.models}
     products = json.loads(ask("smapi", "get-isp-list-for-skill-id", "-s", skill_id))
     listed = products["inSkillProductSummaryList"]["inSkillProducts"]
-    assert sorted(p["referenceName"] for p in listed) == sorted(
+    exported = sorted(
         json.loads(content)["referenceName"]
         for path, content in package.files().items()
         if path.startswith("skill-package/isps/")
     )
+    assert exported and sorted(p["referenceName"] for p in listed) == exported
 
     # ask deploy: the portal's export as a new skill (no skill id in .ask/ask-states.json),
     # with the project's own profile configured as `ask configure` would (~/.ask/cli_config).

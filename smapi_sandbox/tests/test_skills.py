@@ -293,3 +293,33 @@ def test_the_portals_exported_package_imports_with_every_locale_built(
             "skill-package/interactionModels/custom/en-US.json"
         )
     )
+
+
+def test_a_package_whose_model_does_not_build_fails_its_import_with_amazons_errors(smapi, client):
+    broken = json.loads(json.dumps(MODEL))
+    broken["interactionModel"]["languageModel"]["invocationName"] = "echo shop"
+    location = upload(smapi, client, package_zip(models={"en-US": broken, "en-GB": MODEL}))
+    started = smapi("POST", "/v1/skills/imports", {"location": location})
+    final = poll_import(smapi, started["Location"])[-1]
+    assert final["status"] == "FAILED"
+    assert final["skill"]["resources"][1:] == [
+        {"name": "InteractionModel.en-GB", "action": "CREATE", "status": "SUCCEEDED"},
+        {
+            "name": "InteractionModel.en-US",
+            "action": "CREATE",
+            "status": "FAILED",
+            "errors": [
+                {
+                    "code": "INVALID_INVOCATION_NAME",
+                    "message": 'Invocation name "echo shop" contains "echo", a wake word or '
+                    "a word Alexa reserves.",
+                }
+            ],
+        },
+    ]
+    skill_id = final["skill"]["skillId"]
+    status = smapi("GET", f"/v1/skills/{skill_id}/status?resource=interactionModel").json()
+    assert {k: v["lastUpdateRequest"]["status"] for k, v in status["interactionModel"].items()} == {
+        "en-GB": "SUCCEEDED",
+        "en-US": "FAILED",
+    }
