@@ -21,7 +21,7 @@ from skill import runtime, selectors, verification
 from skill.testing.envelopes import speech_of
 from smapi_sandbox.auth import credentials_issue
 from smapi_sandbox.models import Skill, Stage
-from smapi_sandbox.signing import trust_sandbox_signatures
+from smapi_sandbox.signing import sandbox_signer
 from testing import require
 from voicelab.package import build_skill_package, skill_package_zip, write_skill_package
 
@@ -33,14 +33,16 @@ SIMULATION = "/v2/skills/{skillId}/stages/{stage}/simulations/{simulationId}"
 
 @pytest.fixture
 def portal(live_server, settings, demo_store):
-    """The live portal: the sandbox's signature trusted by ``/alexa/``, nothing reaching
-    Amazon, the ISP sandbox on the live server, the demo store's credentials."""
+    """The live portal as ``make run`` serves it (``DEBUG``: ``/alexa/`` verifies requests and
+    trusts the sandbox's signature as well as Amazon's), nothing reaching Amazon, the ISP
+    sandbox on the live server, the demo store's credentials."""
+    settings.DEBUG = True
     settings.ALEXA_VERIFY_REQUESTS = True
     settings.ALEXA_API_HOSTS = []
     settings.ISP_SANDBOX_BASE_URL = f"{live_server.url}/sandbox/monetization"
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
-    trust_sandbox_signatures()
+    verification.set_verifier(None)
     yield live_server.url, credentials_issue(store=demo_store)
     verification.set_verifier(None)
     runtime.clear_store_cache()
@@ -93,7 +95,7 @@ def simulate(smapi: Smapi, skill_id: str, words: str, locale: str = "en-US") -> 
 
 
 def test_simulations_reach_the_portals_own_endpoint_signed_and_return_its_speech(
-    portal, demo_store
+    portal, demo_store, settings
 ):
     base, creds = portal
     smapi = Smapi(base, creds.access_token)
@@ -125,6 +127,17 @@ def test_simulations_reach_the_portals_own_endpoint_signed_and_return_its_speech
     assert [c["name"] for c in considered] == [i.ORDER_STATUS]
     request = status["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]
     assert request["body"]["request"]["intent"]["name"] == i.ORDER_STATUS
+
+    # A production endpoint trusts Amazon's certificates alone: the sandbox's are refused.
+    settings.DEBUG = False
+    verification.set_verifier(
+        verification.RequestVerifier(fetcher=lambda url, timeout: sandbox_signer().chain_pem)
+    )
+    production = simulate(smapi, skill_id, "open no nicks")
+    assert production["status"] == "FAILED"
+    assert production["result"]["error"]["message"].startswith(
+        "The skill endpoint answered 400: verification failed: certificate chain not trusted"
+    )
 
     # Not enabled: Amazon's simulator refuses too.
     smapi("DELETE", f"/v1/skills/{skill_id}/stages/development/enablement")
