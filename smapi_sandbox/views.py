@@ -34,15 +34,7 @@ def skill_collection(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     if request.method == "GET":
         if request.GET.get("vendorId") != vendor.vendor_id:
             raise Refused(400, "vendorId is required and must be your vendor id.")
-        return JsonResponse(
-            {
-                "skills": [
-                    {"skillId": s.skill_id, "stage": DEVELOPMENT, "apis": ["custom"]}
-                    for s in vendor.skills.order_by("id")
-                ],
-                "isTruncated": False,
-            }
-        )
+        return JsonResponse({"skills": skills.skill_summaries(vendor=vendor), "isTruncated": False})
     data = body_of(request)
     if data.get("vendorId") != vendor.vendor_id:
         raise Refused(400, "vendorId is required and must be your vendor id.")

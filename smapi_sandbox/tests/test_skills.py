@@ -323,3 +323,24 @@ def test_a_package_whose_model_does_not_build_fails_its_import_with_amazons_erro
         "en-GB": "SUCCEEDED",
         "en-US": "FAILED",
     }
+
+
+def test_the_vendors_skills_are_listed_and_a_model_answers_head(smapi, creds):
+    skill_id = smapi("POST", "/v1/skills", {"vendorId": creds.vendor_id, **MANIFEST}).json()[
+        "skillId"
+    ]
+    listed = smapi("GET", f"/v1/skills?vendorId={creds.vendor_id}")
+    body = check(listed, "GET", "/v1/skills")
+    assert [(s["skillId"], s["apis"], s["nameByLocale"]) for s in body["skills"]] == [
+        (skill_id, ["custom"], {"en-US": "Sandboxed"})
+    ]
+    assert smapi("GET", "/v1/skills?vendorId=M000").status_code == 400
+    path = f"/v1/skills/{skill_id}/stages/development/interactionModel/locales/en-US"
+    smapi("PUT", path, MODEL)
+    head = smapi("HEAD", path)
+    assert head.status_code == 204 and head["ETag"] == smapi("GET", path)["ETag"]
+    wrong_method = smapi("DELETE", "/v1/vendors")
+    assert (wrong_method.status_code, wrong_method.json()) == (
+        405,
+        {"message": "DELETE is not supported here."},
+    )
