@@ -121,12 +121,23 @@ def test_simulations_reach_the_portals_own_endpoint_signed_and_return_its_speech
     assert caption and "No Nicks" in caption and caption == speech_of(answered)
     assert launched["result"]["alexaExecutionInfo"]["consideredIntents"] == []
 
-    status = simulate(smapi, skill_id, "ask no nicks where is my order")
-    assert status["status"] == "SUCCESSFUL", status
-    considered = status["result"]["alexaExecutionInfo"]["consideredIntents"]
+    assert answered["response"].get("shouldEndSession") is False
+    session = sent["body"]["session"]
+    assert session["new"] is True
+
+    # DEFAULT continues the session the skill left open; naming the skill starts a new one.
+    followed = simulate(smapi, skill_id, "where is my order")
+    assert followed["status"] == "SUCCESSFUL", followed
+    considered = followed["result"]["alexaExecutionInfo"]["consideredIntents"]
     assert [c["name"] for c in considered] == [i.ORDER_STATUS]
-    request = status["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]
+    request = followed["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]
     assert request["body"]["request"]["intent"]["name"] == i.ORDER_STATUS
+    assert request["body"]["session"]["sessionId"] == session["sessionId"]
+    assert request["body"]["session"]["new"] is False
+    assert request["body"]["session"]["user"]["userId"] == session["user"]["userId"]
+    one_shot = simulate(smapi, skill_id, "ask no nicks where is my order")
+    body = one_shot["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]["body"]
+    assert body["session"]["new"] is True and body["session"]["sessionId"] != session["sessionId"]
 
     # A production endpoint trusts Amazon's certificates alone: the sandbox's are refused.
     settings.DEBUG = False
