@@ -276,6 +276,11 @@ def _apply(row: Import) -> dict:
     }
 
 
+def enablement_set(*, stage: Stage, enabled: bool) -> None:
+    """``PUT``/``DELETE .../enablement``: the skill enabled for testing, or not."""
+    Stage.objects.filter(pk=stage.pk).update(enabled=enabled)
+
+
 # What GET accountLinkingClient shows of what was PUT (never the client secret).
 SHOWN_LINKING = {
     "type",

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import skills
 from .common import DEVELOPMENT, Refused
 from .http import body_of, error, no_content, smapi
-from .models import Stage, Vendor
+from .models import Vendor
 
 
 def _with_etag(body: dict, etag: str, status: int = 200) -> JsonResponse:
@@ -151,7 +151,7 @@ def enablement(request: HttpRequest, vendor: Vendor, skill_id: str, stage: str) 
         return no_content(204)
     if request.method == "PUT" and stage != DEVELOPMENT:
         raise Refused(400, "Only the development stage can be enabled for testing.")
-    Stage.objects.filter(pk=row.pk).update(enabled=request.method == "PUT")
+    skills.enablement_set(stage=row, enabled=request.method == "PUT")
     return no_content(204)
 
 
