@@ -8,12 +8,14 @@ history.
 """
 
 import json
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -22,7 +24,7 @@ from alexa.one_breath import ONE_BREATH_SECONDS, SPEAKING_RATE_WPM, limit_in_wor
 from merchant.admin_scoping import StoreScopedAdmin, StoreScopedInline
 from merchant.models import Area
 
-from . import services
+from . import csv_views, services
 from .models import (
     Category,
     CategoryLocalization,
@@ -188,6 +190,23 @@ class ProductAdmin(StoreScopedAdmin):
     class Media:
         css = {"all": ["portal/pitch_preview.css"]}
         js = ["portal/pitch_preview.js"]
+
+    def get_urls(self):
+        # The CSV pages (catalog/csv_views.py): export a store's catalog, import with a dry run.
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(partial(csv_views.import_view, model_admin=self)),
+                name="catalog_product_import",
+            ),
+            path(
+                "export/",
+                wrap(partial(csv_views.export_view, model_admin=self)),
+                name="catalog_product_export",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ProductListForm, **kwargs)
