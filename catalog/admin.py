@@ -161,7 +161,7 @@ class ProductAdmin(StoreScopedAdmin):
     actions = ["activate", "deactivate"]
     inlines = [SynonymInline, ProductLocalizationInline]
     form = ProductForm
-    readonly_fields = ["pitch_preview"]
+    readonly_fields = ["pitch_preview", "image_preview"]
     fieldsets = [
         (None, {"fields": ["store", "category", "name", "sku", "active", "best_seller"]}),
         (
@@ -175,7 +175,18 @@ class ProductAdmin(StoreScopedAdmin):
                 ]
             },
         ),
-        ("Alexa app card", {"fields": ["card_description", "image_url"]}),
+        (
+            "Image and Alexa app card",
+            {
+                "fields": [
+                    "card_description",
+                    "image_preview",
+                    "image_upload",
+                    "remove_image",
+                    "image_url",
+                ]
+            },
+        ),
         ("Price and stock", {"fields": ["price", "currency", "stock"]}),
         ("Refills", {"fields": ["repeat_purchase", "refill_interval_weeks"]}),
     ]
@@ -301,8 +312,26 @@ class ProductAdmin(StoreScopedAdmin):
             timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
         )
 
+    @admin.display(description="Uploaded image")
+    def image_preview(self, obj):
+        if not obj.pk or not obj.image_shop:
+            return "None uploaded."
+        return format_html(
+            '<img src="{}" alt="" class="product-image-preview" width="240"> '
+            '<a href="{}">Alexa card, large</a> · <a href="{}">small</a>',
+            obj.image_shop.url,
+            obj.image_card_large.url,
+            obj.image_card_small.url,
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("image_upload"):
+            services.product_image_set(
+                product=obj, upload=form.cleaned_data["image_upload"], actor=request.user
+            )
+        elif form.cleaned_data.get("remove_image") and obj.image_shop:
+            services.product_image_remove(product=obj, actor=request.user)
         too_long = getattr(form, "too_long", {})
         if obj.active and too_long and form.cleaned_data.get("override_one_breath"):
             # Written to the history after the admin's own entry (log_addition/log_change).

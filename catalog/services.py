@@ -9,11 +9,14 @@ from django import forms
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from merchant.models import Store
 
+from . import images
 from .models import CatalogRevision, Product, ProductSynonym
 from .signals import catalog_changed
 
@@ -262,3 +265,49 @@ def products_import_csv(
         )
         transaction.on_commit(partial(catalog_changed.send, sender=Product, store_id=store.pk))
     return ImportReport(rows=rows, errors=[], saved=True)
+
+
+# Product images (catalog/images.py) -----------------------------------------------------------
+
+IMAGE_FIELDS = ("image_shop", "image_card_small", "image_card_large")
+
+
+def _replace_images(*, product: Product, names: dict[str, str], actor: User, message: str) -> None:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    old = [getattr(product, field).name for field in IMAGE_FIELDS if getattr(product, field)]
+    values = {field: names.get(field.removeprefix("image_"), "") for field in IMAGE_FIELDS}
+    Product.objects.filter(pk=product.pk).update(**values)
+    LogEntry.objects.log_actions(
+        user_id=actor.pk, queryset=[product], action_flag=CHANGE, change_message=message
+    )
+    store_id = product.store_id
+
+    def after_commit() -> None:
+        for name in old:  # the files of the image this one replaced
+            default_storage.delete(name)
+        catalog_changed.send(sender=Product, store_id=store_id)
+
+    transaction.on_commit(after_commit)
+
+
+@transaction.atomic
+def product_image_set(*, product: Product, upload: File, actor: User) -> Product:  # type: ignore[type-arg]
+    """Check ``upload`` (``ValidationError`` in words when it is no usable image), store the
+    shop's and Alexa's card images made from it, and drop the product's previous ones after
+    commit. Written to the product's history. The skill package does not change (cards are
+    built when the skill speaks), so the catalog revision does not move."""
+    picture = images.checked_image(upload)
+    names = images.store_images(
+        store_id=product.store_id, product_id=product.pk, images=images.resized(picture)
+    )
+    _replace_images(product=product, names=names, actor=actor, message="Uploaded a new image.")
+    product.refresh_from_db(fields=list(IMAGE_FIELDS))
+    return product
+
+
+@transaction.atomic
+def product_image_remove(*, product: Product, actor: User) -> Product:
+    """Remove the uploaded image (the image URL, if any, is shown again)."""
+    _replace_images(product=product, names={}, actor=actor, message="Removed the image.")
+    product.refresh_from_db(fields=list(IMAGE_FIELDS))
+    return product
