@@ -25,7 +25,6 @@ import tablib
 from django import forms
 from django.core.exceptions import ValidationError
 from import_export import resources
-from import_export.results import RowResult
 
 from merchant.models import Store
 
@@ -233,7 +232,7 @@ class ProductResource(resources.ModelResource):
         """The row through the admin's product form; the form's errors are the row's."""
         errors: dict[str, Any] = {}
         data: dict[str, Any] = {
-            name: _cell(row, name) if name in row else self._current(instance, name)
+            name: _cell(row, name) if name in row else _cell(vars(instance), name)
             for name in PRODUCT_COLUMNS
             if name not in ("id", "category", *BOOLEAN_COLUMNS)
         }
@@ -272,10 +271,6 @@ class ProductResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
         self._pending_translations = translations
-
-    def _current(self, instance: Product, name: str) -> str:
-        value = getattr(instance, name, None)
-        return "" if value is None else str(value)
 
     def _translations(self, row, instance) -> dict[str, dict[str, str]] | None:
         """The row's translations per locale, or None when the file has no such column."""
@@ -400,6 +395,3 @@ class ProductResource(resources.ModelResource):
             ProductSynonym.objects.create(
                 store=self.store, product=product, locale=locale, value=value
             )
-
-    def after_import_row(self, row, row_result: RowResult, **kwargs):
-        self._pending_translations = None
