@@ -8,12 +8,14 @@ history.
 """
 
 import json
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -22,7 +24,7 @@ from alexa.one_breath import ONE_BREATH_SECONDS, SPEAKING_RATE_WPM, limit_in_wor
 from merchant.admin_scoping import StoreScopedAdmin, StoreScopedInline
 from merchant.models import Area
 
-from . import services
+from . import csv_views, services
 from .models import (
     Category,
     CategoryLocalization,
@@ -159,7 +161,7 @@ class ProductAdmin(StoreScopedAdmin):
     actions = ["activate", "deactivate"]
     inlines = [SynonymInline, ProductLocalizationInline]
     form = ProductForm
-    readonly_fields = ["pitch_preview"]
+    readonly_fields = ["pitch_preview", "image_preview"]
     fieldsets = [
         (None, {"fields": ["store", "category", "name", "sku", "active", "best_seller"]}),
         (
@@ -173,7 +175,18 @@ class ProductAdmin(StoreScopedAdmin):
                 ]
             },
         ),
-        ("Alexa app card", {"fields": ["card_description", "image_url"]}),
+        (
+            "Image and Alexa app card",
+            {
+                "fields": [
+                    "card_description",
+                    "image_preview",
+                    "image_upload",
+                    "remove_image",
+                    "image_url",
+                ]
+            },
+        ),
         ("Price and stock", {"fields": ["price", "currency", "stock"]}),
         ("Refills", {"fields": ["repeat_purchase", "refill_interval_weeks"]}),
     ]
@@ -188,6 +201,23 @@ class ProductAdmin(StoreScopedAdmin):
     class Media:
         css = {"all": ["portal/pitch_preview.css"]}
         js = ["portal/pitch_preview.js"]
+
+    def get_urls(self):
+        # The CSV pages (catalog/csv_views.py): export a store's catalog, import with a dry run.
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(partial(csv_views.import_view, model_admin=self)),
+                name="catalog_product_import",
+            ),
+            path(
+                "export/",
+                wrap(partial(csv_views.export_view, model_admin=self)),
+                name="catalog_product_export",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ProductListForm, **kwargs)
@@ -282,8 +312,26 @@ class ProductAdmin(StoreScopedAdmin):
             timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
         )
 
+    @admin.display(description="Uploaded image")
+    def image_preview(self, obj):
+        if not obj.pk or not obj.image_shop:
+            return "None uploaded."
+        return format_html(
+            '<img src="{}" alt="" class="product-image-preview" width="240"> '
+            '<a href="{}">Alexa card, large</a> · <a href="{}">small</a>',
+            obj.image_shop.url,
+            obj.image_card_large.url,
+            obj.image_card_small.url,
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("image_upload"):
+            services.product_image_set(
+                product=obj, upload=form.cleaned_data["image_upload"], actor=request.user
+            )
+        elif form.cleaned_data.get("remove_image") and obj.image_shop:
+            services.product_image_remove(product=obj, actor=request.user)
         too_long = getattr(form, "too_long", {})
         if obj.active and too_long and form.cleaned_data.get("override_one_breath"):
             # Written to the history after the admin's own entry (log_addition/log_change).

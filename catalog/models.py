@@ -109,7 +109,14 @@ class Product(models.Model):
     )
     active = models.BooleanField(default=True)
     best_seller = models.BooleanField(default=False)
-    image_url = models.URLField(blank=True)
+    image_url = models.URLField(
+        blank=True, help_text="An image elsewhere on the web, if no image is uploaded."
+    )
+    # An uploaded image, resized (catalog/images.py): the shop's, and Alexa's card images at
+    # Amazon's sizes (720 × 480 and 1200 × 800). Names in the default storage.
+    image_shop = models.FileField(max_length=255, blank=True, editable=False)
+    image_card_small = models.FileField(max_length=255, blank=True, editable=False)
+    image_card_large = models.FileField(max_length=255, blank=True, editable=False)
     refill_interval_weeks = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -157,6 +164,11 @@ class Product(models.Model):
 
     def is_sellable(self, quantity: int = 1) -> bool:
         return self.active and self.in_stock(quantity)
+
+    @property
+    def shop_image_url(self) -> str:
+        """The shop's image: the uploaded one, else the image URL."""
+        return self.image_shop.url if self.image_shop else self.image_url
 
     def localized(self, locale: str | None) -> "ProductText":
         """Name and descriptions in ``locale``, falling back to the product's own text."""

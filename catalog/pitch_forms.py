@@ -12,6 +12,7 @@ from alexa.one_breath import limit_in_words
 # catalog imports the skill.
 from skill.speech.pitch import Pitch, live_preview_data, pitch_for, store_pitches
 
+from .images import checked_image
 from .models import (
     Product,
     ProductText,
@@ -102,6 +103,16 @@ class ProductForm(forms.ModelForm):
         "in the product's history.",
     )
 
+    image_upload = forms.FileField(
+        label="Upload an image",
+        required=False,
+        help_text="JPEG, PNG or WebP, at least 720 × 480 pixels: resized for the shop and for "
+        "the Alexa app card (720 × 480 and 1200 × 800).",
+    )
+    remove_image = forms.BooleanField(
+        label="Remove the uploaded image", required=False, help_text="The image URL is used again."
+    )
+
     class Meta:
         model = Product
         fields = [
@@ -157,6 +168,12 @@ class ProductForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = (
             "Choose one of the store's own categories: that one belongs to another store."
         )
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            checked_image(upload)  # refused in words: not an image, too big, too small
+        return upload
 
     def clean(self):
         super().clean()

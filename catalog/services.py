@@ -1,14 +1,22 @@
 """Writes to the catalog that are more than a form save."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
+import tablib
+from django import forms
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from merchant.models import Store
+
+from . import images
 from .models import CatalogRevision, Product, ProductSynonym
 from .signals import catalog_changed
 
@@ -111,3 +119,195 @@ def product_synonym_add(
     )
     transaction.on_commit(lambda: catalog_changed.send(sender=ProductSynonym, store_id=store.pk))
     return synonym
+
+
+# CSV import (catalog/csv_resource.py) ----------------------------------------------------------
+
+CSV_MAX_BYTES = 2 * 1024 * 1024
+CSV_MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """A row of the file as the import sees it: what changes, or why it cannot."""
+
+    number: int
+    sku: str
+    name: str
+    kind: str  # "new", "changed", "unchanged" or "refused"
+    changes: list[tuple[str, str, str]]  # (column, before, after)
+    errors: list[str]  # in words, "price: The price must be above zero…"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    rows: list[ImportedRow]
+    errors: list[str]  # about the whole file
+    saved: bool
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors) or any(row.kind == "refused" for row in self.rows)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: self.count(kind) for kind in ("new", "changed", "unchanged", "refused")}
+
+
+def catalog_csv_read(data: bytes) -> tablib.Dataset:
+    """A CSV file's rows, or a ``ValidationError`` in words when it cannot be read."""
+    if not data.strip():
+        raise ValidationError("The file is empty: export the catalog for a file to start from.")
+    if len(data) > CSV_MAX_BYTES:
+        raise ValidationError(
+            f"The file has {len(data):,} bytes; a catalog file has at most {CSV_MAX_BYTES:,}."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"The file is not UTF-8 text (byte {exc.start + 1} is not): save it as "
+            "“CSV UTF-8” and upload it again."
+        ) from exc
+    if "\x00" in text:
+        raise ValidationError("The file is not a CSV text file (it holds binary data).")
+    try:
+        dataset = tablib.Dataset().load(text, format="csv")
+    except Exception as exc:  # tablib raises csv.Error, InvalidDimensions, ...
+        raise ValidationError(f"The file is not a readable CSV file: {exc}.") from exc
+    if not dataset.headers:
+        raise ValidationError("The file has no header line naming its columns.")
+    if len(dataset) > CSV_MAX_ROWS:
+        raise ValidationError(f"The file has {len(dataset):,} rows; at most {CSV_MAX_ROWS:,}.")
+    return dataset
+
+
+def _error_words(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{field}: {message}" if field not in ("row", NON_FIELD_ERRORS) else message
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return list(exc.messages)
+
+
+def products_import_csv(
+    *,
+    store: Store,
+    data: bytes,
+    actor: User,
+    form_class: "type[forms.ModelForm[Product]] | None" = None,
+    dry_run: bool,
+) -> ImportReport:
+    """Import a catalog CSV file into ``store`` (``catalog/csv_resource.py``): every row
+    checked by the admin's product form (``form_class``), every row's changes and errors
+    reported. A dry run saves nothing; otherwise the file is saved whole or not at all (a
+    single refused row saves nothing). Saved products count in the catalog revision (the
+    skill package is stale until exported again) and each gets a history entry for ``actor``."""
+    from .csv_resource import ProductResource  # imports the pitch (skill) through its form
+
+    try:
+        dataset = catalog_csv_read(data)
+    except ValidationError as exc:
+        return ImportReport(rows=[], errors=list(exc.messages), saved=False)
+    kwargs = {"form_class": form_class} if form_class is not None else {}
+    resource = ProductResource(store=store, **kwargs)
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+        file_errors = []
+        for error in result.base_errors:
+            problem = error.error
+            file_errors += (
+                _error_words(problem) if isinstance(problem, ValidationError) else [str(problem)]
+            )
+        rows = []
+        pairs = zip(result.rows, dataset.dict, strict=False)
+        for number, (row_result, values) in enumerate(pairs, 1):
+            errors: list[str] = []
+            if row_result.validation_error is not None:
+                errors = _error_words(row_result.validation_error)
+            errors += [f"The row could not be read: {e.error}" for e in row_result.errors]
+            changes = row_result.diff if isinstance(row_result.diff, list) and not errors else []
+            if errors:
+                kind = "refused"
+            elif row_result.import_type == "new":
+                kind = "new"
+            else:
+                kind = "changed" if changes else "unchanged"
+            rows.append(
+                ImportedRow(
+                    number=number,
+                    sku=str(values.get("sku") or ""),
+                    name=str(values.get("name") or ""),
+                    kind=kind,
+                    changes=changes,
+                    errors=errors,
+                )
+            )
+        if file_errors:  # the rows of a file that cannot be read say nothing more
+            rows = []
+        report = ImportReport(rows=rows, errors=file_errors, saved=False)
+        if dry_run or report.refused:
+            return report
+        changed = [row for row in rows if row.kind in ("new", "changed")]
+        products = Product.objects.filter(store=store, sku__in=[row.sku for row in changed])
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=products,
+            action_flag=CHANGE,
+            change_message="Changed by a CSV import.",
+        )
+        transaction.on_commit(partial(catalog_changed.send, sender=Product, store_id=store.pk))
+    return ImportReport(rows=rows, errors=[], saved=True)
+
+
+# Product images (catalog/images.py) -----------------------------------------------------------
+
+IMAGE_FIELDS = ("image_shop", "image_card_small", "image_card_large")
+
+
+def _replace_images(*, product: Product, names: dict[str, str], actor: User, message: str) -> None:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    old = [getattr(product, field).name for field in IMAGE_FIELDS if getattr(product, field)]
+    values = {field: names.get(field.removeprefix("image_"), "") for field in IMAGE_FIELDS}
+    Product.objects.filter(pk=product.pk).update(**values)
+    LogEntry.objects.log_actions(
+        user_id=actor.pk, queryset=[product], action_flag=CHANGE, change_message=message
+    )
+    store_id = product.store_id
+
+    def after_commit() -> None:
+        for name in old:  # the files of the image this one replaced
+            default_storage.delete(name)
+        catalog_changed.send(sender=Product, store_id=store_id)
+
+    transaction.on_commit(after_commit)
+
+
+@transaction.atomic
+def product_image_set(*, product: Product, upload: File, actor: User) -> Product:  # type: ignore[type-arg]
+    """Check ``upload`` (``ValidationError`` in words when it is no usable image), store the
+    shop's and Alexa's card images made from it, and drop the product's previous ones after
+    commit. Written to the product's history. The skill package does not change (cards are
+    built when the skill speaks), so the catalog revision does not move."""
+    picture = images.checked_image(upload)
+    names = images.store_images(
+        store_id=product.store_id, product_id=product.pk, images=images.resized(picture)
+    )
+    _replace_images(product=product, names=names, actor=actor, message="Uploaded a new image.")
+    product.refresh_from_db(fields=list(IMAGE_FIELDS))
+    return product
+
+
+@transaction.atomic
+def product_image_remove(*, product: Product, actor: User) -> Product:
+    """Remove the uploaded image (the image URL, if any, is shown again)."""
+    _replace_images(product=product, names={}, actor=actor, message="Removed the image.")
+    product.refresh_from_db(fields=list(IMAGE_FIELDS))
+    return product

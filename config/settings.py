@@ -165,10 +165,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# Uploaded files (product images): local or an S3-compatible bucket, STORAGES and MEDIA_*.
+from config.media_settings import *  # noqa: E402, F403
 
 # One login page for the admin, the support and voice consoles and the API's session: the
 # password step, then the token step for staff with a two-factor device (merchant/login.py).
@@ -302,7 +300,7 @@ _CSP: dict[str, dict[str, object]] = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_IMG_SRC],  # noqa: F405  # config/media_settings.py
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

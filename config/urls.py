@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
@@ -56,3 +58,11 @@ urlpatterns = [
     path("healthz", health_view, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
 ]
+
+if settings.MEDIA_STORAGE == "local":
+    # Uploaded product images stored on this server's disk (make run, a single server); with
+    # MEDIA_STORAGE=s3 the bucket serves them (config/media_settings.py).
+    def media(request, path):
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))

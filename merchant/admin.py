@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from . import views
 from .admin_scoping import StoreScopedAdmin, StoreScopedInline
 from .models import LOCALES, Area, SkillId, StaffMembership, Store, time_zone_names
+from .store_services import may_create_store
+from .store_wizard import StoreWizard
 
 admin.site.site_header = "Voice store portal"
 admin.site.site_title = "Voice store portal"
@@ -162,11 +164,17 @@ class StoreAdmin(StoreScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_create_store": may_create_store(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
     def get_urls(self):
         # The staff pages (merchant/views.py): owners invite colleagues and change roles.
         wrap = self.admin_site.admin_view
         return [
             path("staff/", wrap(views.staff_index), name="merchant_store_staff_index"),
+            # The new-store wizard (merchant/store_wizard.py): owners create another store.
+            path("new/", wrap(StoreWizard.as_view()), name="merchant_store_wizard"),
             path("<int:store_id>/staff/", wrap(views.staff_list), name="merchant_store_staff"),
             path(
                 "<int:store_id>/staff/<int:membership_id>/",

@@ -348,6 +348,7 @@ class StaffAuditAction(models.TextChoices):
     INVITATION_RESENT = "invitation_resent", "Invitation sent again"
     CHANGED = "changed", "Role changed"
     REMOVED = "removed", "Access removed"
+    STORE_CREATED = "store_created", "Store created"
 
 
 class StaffAuditEvent(models.Model):
@@ -382,6 +383,8 @@ class StaffAuditEvent(models.Model):
             return f"changed {email} from {_role_words(before)} to {_role_words(after)}"
         if self.action == StaffAuditAction.REMOVED:
             return f"removed the access of {email} ({_role_words(data)})"
+        if self.action == StaffAuditAction.STORE_CREATED:
+            return f"created the store; {email} is its owner"
         if self.action == StaffAuditAction.INVITATION_RESENT:
             return f"sent the invitation to {email} again"
         # INVITED and ADDED read alike: whether the email has a login for another store is

@@ -76,7 +76,7 @@ def image_origins(products: Iterable[Product]) -> list[str]:
     """The origins of the products' images (the merchant's image host), for the page's CSP."""
     origins = set()
     for product in products:
-        parts = urlsplit(product.image_url)
+        parts = urlsplit(product.shop_image_url)
         if parts.scheme == "https" and parts.netloc:
             origins.add(f"https://{parts.netloc}")
     return sorted(origins)

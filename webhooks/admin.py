@@ -1,12 +1,18 @@
 """Webhook endpoints and their deliveries, for store owners (area SETTINGS).
 
-The signing secret is shown once, in a message, when an endpoint is created or its secret
-rotated; the form never shows it again. Deliveries are read-only, with their attempt log and
-a "Replay" action.
+The signing secret is shown once, in a message with a copyable field, when an endpoint is
+created or its secret rotated; the form never shows it again. "Send a test event" (the
+endpoint's page and the list's action) posts a signed ``webhook.test`` event at once and
+says what happened: the status code and time, or the error. Deliveries are read-only, with
+their attempt log and a "Replay" action.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html
 
 from merchant.admin_scoping import StoreScopedAdmin, StoreScopedInline
 from merchant.models import Area
@@ -37,10 +43,20 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 def _show_secret_once(request, endpoint, secret):
+    """The secret in a read-only field with a Copy button (static/portal/copy_secret.js),
+    in a message: it is on the next page only, never in the form."""
     messages.warning(
         request,
-        f"Signing secret of {endpoint.url}: {secret}  Copy it now: it is not shown again. "
-        "Verify each delivery with it (Standard Webhooks).",
+        format_html(
+            '<span class="secret-once">Signing secret of {}: '
+            '<input type="text" class="webhook-secret" readonly value="{}" '
+            'aria-label="Signing secret" size="50"> '
+            '<button type="button" class="copy-secret button">Copy</button> '
+            "Copy it now: it is not shown again. Verify each delivery with it (Standard "
+            "Webhooks).</span>",
+            endpoint.url,
+            secret,
+        ),
     )
 
 
@@ -51,7 +67,43 @@ class WebhookEndpointAdmin(StoreScopedAdmin):
     list_display = ["url", "store", "enabled", "event_list", "consecutive_failures", "disabled_at"]
     list_filter = ["store", "enabled"]
     readonly_fields = ["consecutive_failures", "disabled_at", "disabled_reason", "created_at"]
-    actions = ["rotate_secret"]
+    actions = ["rotate_secret", "send_test_event"]
+    change_form_template = "admin/webhooks/webhookendpoint/change_form.html"
+
+    class Media:
+        js = ["portal/copy_secret.js"]
+        css = {"all": ["portal/copy_secret.css"]}
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:endpoint_id>/test/",
+                wrap(self.send_test_view),
+                name="webhooks_webhookendpoint_test",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_test_view(self, request, endpoint_id):
+        """POST: send a test event to the endpoint and come back to its page with the
+        outcome in words."""
+        endpoint = self.get_queryset(request).filter(pk=endpoint_id).first()
+        if endpoint is None:
+            raise Http404("No webhook endpoint of yours has this number.")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._send_test(request, endpoint)
+        return redirect("admin:webhooks_webhookendpoint_change", endpoint.pk)
+
+    def _send_test(self, request, endpoint):
+        ok, words = services.webhook_endpoint_send_test(endpoint=endpoint, actor=request.user)
+        self.message_user(request, words, messages.SUCCESS if ok else messages.ERROR)
+
+    @admin.action(description="Send a test event")
+    def send_test_event(self, request, queryset):
+        for endpoint in queryset.select_related("store")[:10]:
+            self._send_test(request, endpoint)
 
     @admin.display(description="events")
     def event_list(self, obj):

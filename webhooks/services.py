@@ -39,7 +39,7 @@ from .models import (
 )
 from .network import url_problem
 from .selectors import due_delivery_ids
-from .sending import send
+from .sending import SendResult, send
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,46 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
         secret_encrypted=endpoint.secret_encrypted, updated_at=timezone.now()
     )
     return secret
+
+
+TEST_EVENT_TYPE = "webhook.test"
+
+
+def test_result_in_words(*, url: str, result: SendResult) -> str:
+    """A test send's outcome as staff read it: the status code and time, or the error."""
+    if result.refused:
+        return f"Not sent to {url}: {result.error}"
+    if result.ok:
+        return (
+            f"Delivered to {url}: it answered HTTP {result.status_code} in {result.duration_ms} ms."
+        )
+    if result.status_code is not None:
+        excerpt = " ".join(result.excerpt.split())[:120]
+        said = f" It said: “{excerpt}”." if excerpt else ""
+        return (
+            f"Not delivered to {url}: it answered HTTP {result.status_code} after "
+            f"{result.duration_ms} ms ({result.error}); a 2xx answer is a success.{said}"
+        )
+    return f"Not delivered to {url} after {result.duration_ms} ms: {result.error}"
+
+
+def webhook_endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User) -> tuple[bool, str]:
+    """Send one signed ``webhook.test`` event to ``endpoint`` now (not through the outbox:
+    nothing is stored, nothing retried) and say what happened: (delivered, words)."""
+    message_id = f"msg_test_{uuid.uuid4().hex}"
+    payload = {
+        "type": TEST_EVENT_TYPE,
+        "timestamp": timezone.now().isoformat().replace("+00:00", "Z"),
+        "data": {
+            "store": endpoint.store.slug,
+            "endpoint_id": endpoint.pk,
+            "sent_by": actor.get_username(),
+            "message": "A test event from the portal: no order or refund changed.",
+        },
+    }
+    result = send(url=endpoint.url, secret=endpoint.secret, message_id=message_id, payload=payload)
+    log.info("webhook test event %s to endpoint %s: %s", message_id, endpoint.pk, result.ok)
+    return result.ok, test_result_in_words(url=endpoint.url, result=result)
 
 
 # The outbox -----------------------------------------------------------------------------------

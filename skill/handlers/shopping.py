@@ -5,7 +5,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.ui import Image, StandardCard
 
+from catalog.images import absolute_url
 from catalog.models import Product
 from isp import selectors as isp_selectors
 from orders import services as orders
@@ -132,6 +134,19 @@ def pitch_product(
         question = voice.PITCH_QUESTION_MANY
     set_step(turn, Step.OFFER_PRODUCT, product=product, quantity=wanted)
     turn.outcome = Outcome.PITCH
+    if product.image_card_small:
+        # The uploaded picture on the Alexa app's card, at Amazon's two sizes, over HTTPS.
+        text = product.localized(text_locale(turn))
+        handler_input.response_builder.set_card(
+            StandardCard(
+                title=product.name,
+                text=text.card_description or text.spoken_description,
+                image=Image(
+                    small_image_url=absolute_url(product.image_card_small.name),
+                    large_image_url=absolute_url(product.image_card_large.name),
+                ),
+            )
+        )
     return ask(handler_input, join(*parts, question), question)
 
 
