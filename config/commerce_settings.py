@@ -117,6 +117,9 @@ UCP_IDEMPOTENCY_KEEP_HOURS = env.int("UCP_IDEMPOTENCY_KEEP_HOURS", default=24)
 UCP_WEBHOOK_MAX_ATTEMPTS = env.int("UCP_WEBHOOK_MAX_ATTEMPTS", default=12)
 UCP_WEBHOOK_RETRY_BASE_SECONDS = env.int("UCP_WEBHOOK_RETRY_BASE_SECONDS", default=2)
 UCP_WEBHOOK_RETRY_MAX_SECONDS = env.int("UCP_WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+# The embedded SMAPI sandbox (smapi_sandbox app): its imports, builds, validations and
+# simulations answer IN_PROGRESS for at least this long, and to one poll at least.
+SMAPI_SANDBOX_DELAY_SECONDS = env.float("SMAPI_SANDBOX_DELAY_SECONDS", default=1.0)
 # Added to CELERY_BEAT_SCHEDULE by config/settings.py.
 COMMERCE_BEAT_SCHEDULE = {
     "ucp-sweep-order-webhooks": {"task": "ucp.tasks.sweep_order_webhooks", "schedule": 60.0},

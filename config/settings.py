@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shop",
     "ucp",
     "voicelab",
+    "smapi_sandbox",
     "analytics",
     "demo",
 ]

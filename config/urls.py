@@ -30,6 +30,10 @@ urlpatterns = [
     path("ucp/", include("ucp.urls")),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
+    # The embedded SMAPI sandbox (smapi_sandbox app): Amazon's Skill Management API and
+    # Login with Amazon for stores in sandbox mode.
+    path("sandbox/smapi/", include("smapi_sandbox.urls")),
+    path("sandbox/lwa/", include("smapi_sandbox.lwa_urls")),
     path("api/analytics/", include("analytics.urls")),
     # The owner's dashboard (analytics/dashboard/): owners only, second factor checked there.
     path("dashboard/", include("analytics.dashboard.urls")),

@@ -39,6 +39,7 @@ LAYERS = [
     "shop",
     "ucp",
     "voicelab",
+    "smapi_sandbox",
     "analytics",
     "demo",
     "config",

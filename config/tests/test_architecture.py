@@ -45,6 +45,7 @@ def test_the_layers():
         "shop",
         "ucp",
         "voicelab",
+        "smapi_sandbox",
         "analytics",
         "demo",
         "config",
