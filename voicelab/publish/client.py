@@ -203,7 +203,9 @@ def call(operation: str, function, *args, **kwargs) -> Any:
 
 
 def _parsed(body: Any) -> Any:
-    if body is None or isinstance(body, dict | list | str | int | float | bool):
+    if isinstance(body, str):
+        return _message(body)
+    if body is None or isinstance(body, dict | list | int | float | bool):
         return body
     try:
         return answer_json(body)
@@ -217,4 +219,7 @@ def _message(body: Any) -> str:
         violations = body.get("violations") or []
         extra = "; ".join(str(v.get("message", "")) for v in violations if isinstance(v, dict))
         return "; ".join(part for part in (str(message), extra) if part)
-    return str(body or "")
+    text = str(body or "").strip()
+    if text.lower().startswith(("<!doctype", "<html")):
+        return "an error page instead of an answer"
+    return text[:300]

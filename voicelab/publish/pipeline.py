@@ -166,17 +166,24 @@ def step_import(run: Run) -> tuple[str, str, Any]:
     import_id = location.rstrip("/").rsplit("/", 1)[-1]
     if not import_id:
         raise StepFailed("Amazon started the import without saying where to follow it.")
+
+    def import_status(answer) -> str:
+        # The new skill's id comes with the first answer: kept at once, so that a publish
+        # stopped before the import ends goes on with this skill instead of making another.
+        found = answer.skill.skill_id if answer.skill else None
+        if found and found != connection.skill_id:
+            services.smapi_skill_record(connection=connection, skill_id=found)
+        return _status(answer.status)
+
     status = _poll(
         lambda: call("the import status", client.get_import_status_v1, import_id).body,
-        lambda answer: _status(answer.status),
+        import_status,
     )
     answer = answer_json(status)
     if _status(status.status) != "SUCCEEDED":
         words = "; ".join(_errors_in_words(status.errors)) or "no reason given"
         raise StepFailed(f"Amazon refused the package: {words}", answer)
-    skill_id = status.skill.skill_id if status.skill else connection.skill_id
-    if skill_id and skill_id != connection.skill_id:
-        services.smapi_skill_record(connection=connection, skill_id=skill_id)
+    skill_id = connection.skill_id
     services.publish_skill_id_record(publish=run.publish, skill_id=skill_id)
     services.smapi_sent_record(connection=connection, package_hash=run.package_hash)
     return SUCCEEDED, f"Package imported into skill {skill_id}.", answer
