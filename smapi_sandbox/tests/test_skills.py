@@ -33,7 +33,9 @@ MODEL = {
                     "samples": ["order {Product}", "buy {Product}"],
                 },
             ],
-            "types": [{"name": "PRODUCT", "values": [{"name": {"value": "tea"}}]}],
+            "types": [
+                {"name": "PRODUCT", "values": [{"name": {"value": "tea", "synonyms": ["chai"]}}]}
+            ],
         }
     }
 }
