@@ -334,7 +334,7 @@ def step_validations(run: Run) -> tuple[str, str, Any]:
         for v in (result.result.validations if result.result else None) or []
         if _status(v.status) == "FAILED"
     ]
-    if _status(result.status) == "SUCCEEDED" and not failing:
+    if _status(result.status) == "SUCCESSFUL" and not failing:
         return SUCCEEDED, f"Every validation passed in {', '.join(locales)}.", answer
     words = "; ".join(failing) or f"the validations ended {_status(result.status)}"
     if run.publish.submit:
@@ -483,6 +483,8 @@ def run_publish(publish_id: int) -> str:
         + (f"; remarks: {'; '.join(package.warnings)}" if package.warnings else "."),
     )
     connection = SmapiConnection.objects.select_related("store").get(store=store)
+    if connection.skill_id and publish.skill_id != connection.skill_id:
+        services.publish_skill_id_record(publish=publish, skill_id=connection.skill_id)
     run = Run(publish, connection, package, digest, zip_bytes, smapi_client(connection))
     for name, step in STEPS:
         earlier = publish.step(name)
