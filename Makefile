@@ -1,6 +1,6 @@
 # Two commands for a fresh machine:
 #   make run   - create .venv, install, migrate, seed the No Nicks demo, serve on 127.0.0.1:8000
-#   make test  - install what the tests need (Python packages, chromium, virtual-alexa) and run them
+#   make test  - install what the tests need (Python packages, chromium, virtual-alexa, ask-cli) and run them
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

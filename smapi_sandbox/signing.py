@@ -10,6 +10,7 @@ a production endpoint, trusting Amazon alone, refuses them.
 
 import threading
 from functools import cache
+from pathlib import Path
 
 from cryptography import x509
 from django.conf import settings
@@ -39,7 +40,7 @@ def trust_sandbox_signatures() -> verification.RequestVerifier:
     """Make this process's ``/alexa/`` accept the sandbox's signature as well as Amazon's."""
     signer = sandbox_signer()
     roots: list[x509.Certificate] = [signer.root.cert]
-    roots += x509.load_pem_x509_certificates(open(verification.default_roots_file(), "rb").read())
+    roots += x509.load_pem_x509_certificates(Path(verification.default_roots_file()).read_bytes())
 
     def fetch(url: str, timeout: float) -> bytes:
         if url == CHAIN_URL:

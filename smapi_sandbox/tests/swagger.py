@@ -11,9 +11,27 @@ import jsonschema  # type: ignore[import-untyped]
 SPEC = Path(__file__).parent / "data" / "smapi_spec.json"
 
 
+# The description's generic maps (``Map<String, Object>``: a request or response body passed
+# through, slot values) are written as "additionalProperties: an object"; Amazon's SDK models
+# type them ``Dict[str, object]``, any JSON value, and so does the check.
+ANY_OBJECT = {"type": "object", "properties": {}}
+
+
+def _relax(node: object) -> object:
+    if isinstance(node, dict):
+        relaxed = {key: _relax(value) for key, value in node.items()}
+        if relaxed.get("additionalProperties") == ANY_OBJECT:
+            relaxed["additionalProperties"] = {}
+        return relaxed
+    if isinstance(node, list):
+        return [_relax(item) for item in node]
+    return node
+
+
 @cache
 def spec() -> dict:
-    return json.loads(SPEC.read_text())
+    loaded = json.loads(SPEC.read_text())
+    return {**loaded, "definitions": _relax(loaded["definitions"])}
 
 
 def response_schema(method: str, path: str, status: int) -> dict | None:
