@@ -6,8 +6,13 @@ failed continues where it stopped."""
 
 import io
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from demo.isp_seed import seed_demo_isp
@@ -20,7 +25,9 @@ from merchant.tests.factories import MembershipFactory
 from skill import verification
 from smapi_sandbox.models import Import, Product, Upload
 from smapi_sandbox.signing import trust_sandbox_signatures
+from testing import require
 from voicelab.models import PublishStatus, SkillPublish, SmapiAction, SmapiConnection, SmapiEvent
+from voicelab.package import build_skill_package
 from voicelab.publish import services
 from voicelab.publish.client import smapi_client
 from voicelab.publish.connect import vendors
@@ -187,3 +194,60 @@ def test_a_failed_publish_continues_where_it_stopped(sandboxed):
     assert AlexaClientEvent.objects.count() == secret_rotations
     started = SmapiEvent.objects.filter(action=SmapiAction.PUBLISH_STARTED).order_by("pk")
     assert [event.data["resumed"] for event in started] == [False, True]
+
+
+# Amazon's ASK CLI (npm ask-cli, a client nobody here wrote) reads what the portal published.
+
+ASK = Path(django_settings.BASE_DIR) / "node_modules" / ".bin" / "ask"
+
+
+def test_the_ask_cli_reads_exactly_what_the_portal_published(sandboxed, live_server, tmp_path):
+    require(shutil.which("node") is not None, "the ASK CLI needs node")
+    require(ASK.exists(), "the ASK CLI is not installed (npm ci)")
+    store = sandboxed
+    result, code = publish(store)
+    assert code == 0
+    skill_id = result["skill_id"]
+    package = build_skill_package(store=store)
+    out = io.StringIO()
+    call_command("smapi_sandbox_token", "--store", store.slug, stdout=out)
+    creds = json.loads(out.getvalue())
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "ASK_SMAPI_SERVER_BASE_URL": f"{live_server.url}/sandbox/smapi",
+        "ASK_DEFAULT_PROFILE": "__ENVIRONMENT_ASK_PROFILE__",
+        "ASK_ACCESS_TOKEN": creds["access_token"],
+        "ASK_VENDOR_ID": creds["vendor_id"],
+        "ASK_SHARE_USAGE": "false",
+        "AWS_ACCESS_KEY_ID": "AKIASANDBOX",
+        "AWS_SECRET_ACCESS_KEY": "sandbox",
+    }
+
+    def ask(*args: str) -> dict:
+        done = subprocess.run(
+            [str(ASK), "smapi", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return json.loads(done.stdout)
+
+    assert ask("get-skill-manifest", "-s", skill_id) == package.manifest
+    assert (
+        ask("get-interaction-model", "-s", skill_id, "--locale", "en-US")
+        == (package.models["en-US"])
+    )
+    status = ask("get-skill-status", "-s", skill_id)
+    assert status["manifest"]["lastUpdateRequest"]["status"] == "SUCCEEDED"
+    assert status["interactionModel"]["en-US"]["lastUpdateRequest"]["status"] == "SUCCEEDED"
+    listed = ask("get-isp-list-for-skill-id", "-s", skill_id)["inSkillProductSummaryList"][
+        "inSkillProducts"
+    ]
+    products = InSkillProduct.objects.filter(store=store).order_by("reference_name")
+    assert sorted((p["referenceName"], p["productId"]) for p in listed) == [
+        (p.reference_name, p.amazon_product_id) for p in products
+    ]
