@@ -56,7 +56,11 @@ def vendor_of_store(*, store: Store) -> Vendor:
 
 
 def access_token_issue(*, vendor: Vendor) -> str:
+    """A new access token for an hour (the vendor's expired ones are forgotten)."""
     token = f"Atza|{secrets.token_urlsafe(48)}"
+    Token.objects.filter(
+        vendor=vendor, kind=Token.Kind.ACCESS, expires_at__lte=timezone.now()
+    ).delete()
     Token.objects.create(
         vendor=vendor,
         kind=Token.Kind.ACCESS,

@@ -5,7 +5,9 @@ endpoint on HTTPS, the skill's name and privacy policy in the locale. A simulati
 the utterance to the locale's sample utterances as virtual-alexa does
 (``voicelab.console.matcher``), builds the request Alexa would send, signs it
 (``signing``) and posts it to this portal's own ``/alexa/`` (never another host), answering
-with the skill's response. Every simulation starts a new session.
+with the skill's response. A DEFAULT simulation continues the session the skill left open
+(one simulator shopper per skill and stage); FORCE_NEW_SESSION and an utterance naming the
+skill ("open ...", "ask ... to ...") start a new one.
 """
 
 import json
@@ -17,6 +19,7 @@ from django.db import transaction
 
 from skill.testing.envelopes import ConsoleShopper, build_envelope, speech_of
 from voicelab.console.matcher import LAUNCH, Matcher
+from voicelab.package.utterances import normalize
 
 from .common import Refused, is_due, later, new_id
 from .models import Certification, InteractionModel, Simulation, Skill, Stage, Validation
@@ -132,7 +135,7 @@ def simulation_create(*, stage: Stage, body: dict, origin: str) -> Simulation:
     return Simulation.objects.create(
         stage=stage,
         simulation_id=new_id(""),
-        request={"content": content, "locale": locale},
+        request={"content": content, "locale": locale, "mode": mode},
         endpoint_origin=origin,
         ready_at=later(),
     )
@@ -152,12 +155,14 @@ def _simulate(row: Simulation) -> dict:
     model = InteractionModel.objects.filter(stage=stage, locale=locale).first()
     if model is None or model.build_errors:
         return _failed(row, f"The {locale} interaction model is not built.")
-    understood = Matcher(model.model, locale).understand(content)
+    matcher = Matcher(model.model, locale)
+    understood = matcher.understand(content)
+    shopper = ConsoleShopper.from_dict(stage.simulator)
+    invoked = f" {matcher.invocation_name} " in f" {normalize(content)} "
+    if row.request.get("mode") == "FORCE_NEW_SESSION" or invoked:
+        shopper.session_id, shopper.attributes = "", {}
     envelope = build_envelope(
-        shopper=ConsoleShopper(),
-        skill_id=stage.skill.skill_id,
-        locale=locale,
-        understood=understood,
+        shopper=shopper, skill_id=stage.skill.skill_id, locale=locale, understood=understood
     )
     body = json.dumps(envelope).encode()
     if settings.DEBUG:
@@ -191,6 +196,9 @@ def _simulate(row: Simulation) -> dict:
                 "slots": (envelope["request"].get("intent") or {}).get("slots") or {},
             }
         )
+    if isinstance(response, dict):
+        shopper.after(envelope, response)
+    Stage.objects.filter(pk=stage.pk).update(simulator=shopper.as_dict())
     speech = speech_of(response) if isinstance(response, dict) else ""
     return {
         "id": row.simulation_id,

@@ -57,16 +57,3 @@ def smapi(methods: set[str]) -> Callable:
         return wrapped
 
     return decorate
-
-
-def dispatch(**views: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """One URL, one view per method (``get=..., put=...``)."""
-
-    @csrf_exempt
-    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        chosen = views.get(request.method.lower()) if request.method else None
-        if chosen is None:
-            return error(405, f"{request.method} is not supported here.")
-        return chosen(request, *args, **kwargs)
-
-    return view

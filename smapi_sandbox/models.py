@@ -84,6 +84,9 @@ class Stage(models.Model):
     enabled = models.BooleanField(default=False)
     account_linking = models.JSONField(null=True, blank=True)
     account_linking_etag = models.CharField(max_length=64, blank=True)
+    # The simulator's shopper between simulations (``ConsoleShopper.as_dict``): its user and
+    # device, and the session a DEFAULT simulation continues.
+    simulator = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

@@ -87,6 +87,27 @@ def skill_status(*, skill: Skill, resources: list[str]) -> dict:
     return body
 
 
+def skill_summaries(*, vendor: Vendor) -> list[dict]:
+    """SMAPI's ``SkillSummary`` of each of the vendor's skills (development stage)."""
+    summaries = []
+    for stage in Stage.objects.filter(skill__vendor=vendor, stage=DEVELOPMENT).select_related(
+        "skill"
+    ):
+        manifest = stage.manifest.get("manifest") or {}
+        listing = (manifest.get("publishingInformation") or {}).get("locales") or {}
+        summaries.append(
+            {
+                "skillId": stage.skill.skill_id,
+                "stage": DEVELOPMENT,
+                "apis": [api for api in (manifest.get("apis") or {}) if api == "custom"],
+                "publicationStatus": "DEVELOPMENT",
+                "lastUpdated": stage.skill.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "nameByLocale": {loc: data.get("name", "") for loc, data in listing.items()},
+            }
+        )
+    return sorted(summaries, key=lambda s: s["skillId"])
+
+
 # Writes ------------------------------------------------------------------------------------
 
 
@@ -253,6 +274,11 @@ def _apply(row: Import) -> dict:
         "status": "FAILED" if failed else "SUCCEEDED",
         "skill": {"skillId": skill.skill_id, "eTag": stage.manifest_etag, "resources": resources},
     }
+
+
+def enablement_set(*, stage: Stage, enabled: bool) -> None:
+    """``PUT``/``DELETE .../enablement``: the skill enabled for testing, or not."""
+    Stage.objects.filter(pk=stage.pk).update(enabled=enabled)
 
 
 # What GET accountLinkingClient shows of what was PUT (never the client secret).

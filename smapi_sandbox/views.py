@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import skills
 from .common import DEVELOPMENT, Refused
 from .http import body_of, error, no_content, smapi
-from .models import Stage, Vendor
+from .models import Vendor
 
 
 def _with_etag(body: dict, etag: str, status: int = 200) -> JsonResponse:
@@ -34,15 +34,7 @@ def skill_collection(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     if request.method == "GET":
         if request.GET.get("vendorId") != vendor.vendor_id:
             raise Refused(400, "vendorId is required and must be your vendor id.")
-        return JsonResponse(
-            {
-                "skills": [
-                    {"skillId": s.skill_id, "stage": DEVELOPMENT, "apis": ["custom"]}
-                    for s in vendor.skills.order_by("id")
-                ],
-                "isTruncated": False,
-            }
-        )
+        return JsonResponse({"skills": skills.skill_summaries(vendor=vendor), "isTruncated": False})
     data = body_of(request)
     if data.get("vendorId") != vendor.vendor_id:
         raise Refused(400, "vendorId is required and must be your vendor id.")
@@ -159,7 +151,7 @@ def enablement(request: HttpRequest, vendor: Vendor, skill_id: str, stage: str) 
         return no_content(204)
     if request.method == "PUT" and stage != DEVELOPMENT:
         raise Refused(400, "Only the development stage can be enabled for testing.")
-    Stage.objects.filter(pk=row.pk).update(enabled=request.method == "PUT")
+    skills.enablement_set(stage=row, enabled=request.method == "PUT")
     return no_content(204)
 
 

@@ -14,13 +14,14 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
+from demo.isp_seed import seed_demo_isp
 from merchant.models import SkillId
 from skill import intents as i
 from skill import runtime, selectors, verification
 from skill.testing.envelopes import speech_of
 from smapi_sandbox.auth import credentials_issue
 from smapi_sandbox.models import Skill, Stage
-from smapi_sandbox.signing import trust_sandbox_signatures
+from smapi_sandbox.signing import sandbox_signer
 from testing import require
 from voicelab.package import build_skill_package, skill_package_zip, write_skill_package
 
@@ -32,14 +33,16 @@ SIMULATION = "/v2/skills/{skillId}/stages/{stage}/simulations/{simulationId}"
 
 @pytest.fixture
 def portal(live_server, settings, demo_store):
-    """The live portal: the sandbox's signature trusted by ``/alexa/``, nothing reaching
-    Amazon, the ISP sandbox on the live server, the demo store's credentials."""
+    """The live portal as ``make run`` serves it (``DEBUG``: ``/alexa/`` verifies requests and
+    trusts the sandbox's signature as well as Amazon's), nothing reaching Amazon, the ISP
+    sandbox on the live server, the demo store's credentials."""
+    settings.DEBUG = True
     settings.ALEXA_VERIFY_REQUESTS = True
     settings.ALEXA_API_HOSTS = []
     settings.ISP_SANDBOX_BASE_URL = f"{live_server.url}/sandbox/monetization"
     runtime.clear_store_cache()
     selectors.clear_catalog_cache()
-    trust_sandbox_signatures()
+    verification.set_verifier(None)
     yield live_server.url, credentials_issue(store=demo_store)
     verification.set_verifier(None)
     runtime.clear_store_cache()
@@ -92,7 +95,7 @@ def simulate(smapi: Smapi, skill_id: str, words: str, locale: str = "en-US") -> 
 
 
 def test_simulations_reach_the_portals_own_endpoint_signed_and_return_its_speech(
-    portal, demo_store
+    portal, demo_store, settings
 ):
     base, creds = portal
     smapi = Smapi(base, creds.access_token)
@@ -118,12 +121,34 @@ def test_simulations_reach_the_portals_own_endpoint_signed_and_return_its_speech
     assert caption and "No Nicks" in caption and caption == speech_of(answered)
     assert launched["result"]["alexaExecutionInfo"]["consideredIntents"] == []
 
-    status = simulate(smapi, skill_id, "ask no nicks where is my order")
-    assert status["status"] == "SUCCESSFUL", status
-    considered = status["result"]["alexaExecutionInfo"]["consideredIntents"]
+    assert answered["response"].get("shouldEndSession") is False
+    session = sent["body"]["session"]
+    assert session["new"] is True
+
+    # DEFAULT continues the session the skill left open; naming the skill starts a new one.
+    followed = simulate(smapi, skill_id, "where is my order")
+    assert followed["status"] == "SUCCESSFUL", followed
+    considered = followed["result"]["alexaExecutionInfo"]["consideredIntents"]
     assert [c["name"] for c in considered] == [i.ORDER_STATUS]
-    request = status["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]
+    request = followed["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]
     assert request["body"]["request"]["intent"]["name"] == i.ORDER_STATUS
+    assert request["body"]["session"]["sessionId"] == session["sessionId"]
+    assert request["body"]["session"]["new"] is False
+    assert request["body"]["session"]["user"]["userId"] == session["user"]["userId"]
+    one_shot = simulate(smapi, skill_id, "ask no nicks where is my order")
+    body = one_shot["result"]["skillExecutionInfo"]["invocations"][0]["invocationRequest"]["body"]
+    assert body["session"]["new"] is True and body["session"]["sessionId"] != session["sessionId"]
+
+    # A production endpoint trusts Amazon's certificates alone: the sandbox's are refused.
+    settings.DEBUG = False
+    verification.set_verifier(
+        verification.RequestVerifier(fetcher=lambda url, timeout: sandbox_signer().chain_pem)
+    )
+    production = simulate(smapi, skill_id, "open no nicks")
+    assert production["status"] == "FAILED"
+    assert production["result"]["error"]["message"].startswith(
+        "The skill endpoint answered 400: verification failed: certificate chain not trusted"
+    )
 
     # Not enabled: Amazon's simulator refuses too.
     smapi("DELETE", f"/v1/skills/{skill_id}/stages/development/enablement")
@@ -165,6 +190,7 @@ def test_the_ask_cli_reads_what_was_imported_and_deploys_the_exported_project(
     require(ASK.exists(), "the ASK CLI is not installed (npm ci)")
     base, creds = portal
     smapi = Smapi(base, creds.access_token)
+    seed_demo_isp(demo_store)  # No Nicks' in-skill products, exported in isps/
     package = build_skill_package(store=demo_store)
     skill_id = import_package(smapi, skill_package_zip(package))
     home = tmp_path / "home"
@@ -186,11 +212,12 @@ def test_the_ask_cli_reads_what_was_imported_and_deploys_the_exported_project(
     } == {locale: "SUCCEEDED" for locale in package.models}
     products = json.loads(ask("smapi", "get-isp-list-for-skill-id", "-s", skill_id))
     listed = products["inSkillProductSummaryList"]["inSkillProducts"]
-    assert sorted(p["referenceName"] for p in listed) == sorted(
+    exported = sorted(
         json.loads(content)["referenceName"]
         for path, content in package.files().items()
         if path.startswith("skill-package/isps/")
     )
+    assert exported and sorted(p["referenceName"] for p in listed) == exported
 
     # ask deploy: the portal's export as a new skill (no skill id in .ask/ask-states.json),
     # with the project's own profile configured as `ask configure` would (~/.ask/cli_config).

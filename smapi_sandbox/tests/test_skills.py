@@ -293,3 +293,54 @@ def test_the_portals_exported_package_imports_with_every_locale_built(
             "skill-package/interactionModels/custom/en-US.json"
         )
     )
+
+
+def test_a_package_whose_model_does_not_build_fails_its_import_with_amazons_errors(smapi, client):
+    broken = json.loads(json.dumps(MODEL))
+    broken["interactionModel"]["languageModel"]["invocationName"] = "echo shop"
+    location = upload(smapi, client, package_zip(models={"en-US": broken, "en-GB": MODEL}))
+    started = smapi("POST", "/v1/skills/imports", {"location": location})
+    final = poll_import(smapi, started["Location"])[-1]
+    assert final["status"] == "FAILED"
+    assert final["skill"]["resources"][1:] == [
+        {"name": "InteractionModel.en-GB", "action": "CREATE", "status": "SUCCEEDED"},
+        {
+            "name": "InteractionModel.en-US",
+            "action": "CREATE",
+            "status": "FAILED",
+            "errors": [
+                {
+                    "code": "INVALID_INVOCATION_NAME",
+                    "message": 'Invocation name "echo shop" contains "echo", a wake word or '
+                    "a word Alexa reserves.",
+                }
+            ],
+        },
+    ]
+    skill_id = final["skill"]["skillId"]
+    status = smapi("GET", f"/v1/skills/{skill_id}/status?resource=interactionModel").json()
+    assert {k: v["lastUpdateRequest"]["status"] for k, v in status["interactionModel"].items()} == {
+        "en-GB": "SUCCEEDED",
+        "en-US": "FAILED",
+    }
+
+
+def test_the_vendors_skills_are_listed_and_a_model_answers_head(smapi, creds):
+    skill_id = smapi("POST", "/v1/skills", {"vendorId": creds.vendor_id, **MANIFEST}).json()[
+        "skillId"
+    ]
+    listed = smapi("GET", f"/v1/skills?vendorId={creds.vendor_id}")
+    body = check(listed, "GET", "/v1/skills")
+    assert [(s["skillId"], s["apis"], s["nameByLocale"]) for s in body["skills"]] == [
+        (skill_id, ["custom"], {"en-US": "Sandboxed"})
+    ]
+    assert smapi("GET", "/v1/skills?vendorId=M000").status_code == 400
+    path = f"/v1/skills/{skill_id}/stages/development/interactionModel/locales/en-US"
+    smapi("PUT", path, MODEL)
+    head = smapi("HEAD", path)
+    assert head.status_code == 204 and head["ETag"] == smapi("GET", path)["ETag"]
+    wrong_method = smapi("DELETE", "/v1/vendors")
+    assert (wrong_method.status_code, wrong_method.json()) == (
+        405,
+        {"message": "DELETE is not supported here."},
+    )
