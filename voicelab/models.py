@@ -145,6 +145,7 @@ class SmapiAction(models.TextChoices):
     VENDOR_CHOSEN = "vendor_chosen", "Chose the vendor"
     DISCONNECTED = "disconnected", "Disconnected the Amazon developer account"
     PUBLISH_STARTED = "publish_started", "Started a publish"
+    PROFILE_SET = "profile_set", "Set the Login with Amazon security profile"
 
 
 class SmapiEvent(models.Model):

@@ -70,12 +70,22 @@ def smapi_connection_connect(
 
 
 @transaction.atomic
-def smapi_security_profile_set(*, store: Store, client_id: str, client_secret: str) -> None:
-    """The store's own LWA security profile (empty: the deployment's)."""
+def smapi_security_profile_set(*, store: Store, actor, client_id: str, client_secret: str) -> None:
+    """The store's own LWA security profile (both empty: the deployment's); the secret is
+    kept encrypted. A connection made with another profile is forgotten (its refresh token
+    belongs to that profile)."""
     connection, _ = SmapiConnection.objects.select_for_update().get_or_create(store=store)
-    connection.client_id = client_id.strip()
-    connection.client_secret_encrypted = encrypt(client_secret.strip()) if client_id else ""
-    connection.save(update_fields=["client_id", "client_secret_encrypted", "updated_at"])
+    if connection.client_id != client_id and connection.connected:
+        connection.refresh_token_encrypted, connection.vendors, connection.vendor_id = "", [], ""
+    connection.client_id = client_id
+    connection.client_secret_encrypted = encrypt(client_secret) if client_id else ""
+    connection.save()
+    _event(
+        store=store,
+        action=SmapiAction.PROFILE_SET,
+        actor=actor,
+        data={"client_id": client_id or "(the deployment's)"},
+    )
 
 
 @transaction.atomic

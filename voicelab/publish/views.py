@@ -67,6 +67,8 @@ def publish_page(request, store_id: int):
         "active": next((p for p in publishes if p.active), None),
         "events": selectors.smapi_events(store=store),
         "endpoint": store.alexa_endpoint_url(),
+        "own_profile": connection.client_id if connection else "",
+        "return_url": _return_url(),
     }
     return render(request, "voicelab/publish/publish.html", context)
 
@@ -132,6 +134,28 @@ def connect_return(request):
         store=store, actor=request.user, refresh_token=token, sandbox=sandbox, vendors=found
     )
     messages.success(request, "The Amazon developer account is connected.")
+    return redirect("launch:publish", store.pk)
+
+
+@require_POST
+@login_required
+def security_profile_set(request, store_id: int):
+    """The store's own Login with Amazon security profile (both empty: the deployment's)."""
+    store = _store(request, store_id)
+    client_id = request.POST.get("client_id", "").strip()
+    client_secret = request.POST.get("client_secret", "").strip()
+    if bool(client_id) != bool(client_secret):
+        messages.error(request, "Give both the client id and the client secret, or neither.")
+        return redirect("launch:publish", store.pk)
+    services.smapi_security_profile_set(
+        store=store, actor=request.user, client_id=client_id, client_secret=client_secret
+    )
+    messages.success(
+        request,
+        "The store uses its own security profile."
+        if client_id
+        else "The store uses the deployment's security profile.",
+    )
     return redirect("launch:publish", store.pk)
 
 

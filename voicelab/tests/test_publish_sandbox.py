@@ -23,7 +23,7 @@ from merchant.crypto import encrypt
 from merchant.models import Role, SkillId
 from merchant.tests.factories import MembershipFactory
 from skill import verification
-from smapi_sandbox.models import Import, Product, Upload
+from smapi_sandbox.models import Certification, Import, Product, Upload
 from smapi_sandbox.signing import trust_sandbox_signatures
 from testing import require
 from voicelab.models import PublishStatus, SkillPublish, SmapiAction, SmapiConnection, SmapiEvent
@@ -60,11 +60,11 @@ def sandboxed(transactional_db, live_server, settings, demo_store):
     return store
 
 
-def publish(store) -> tuple[dict, int]:
+def publish(store, *options: str) -> tuple[dict, int]:
     out = io.StringIO()
     code = 0
     try:
-        call_command("publish_skill", "--store", store.slug, "--json", stdout=out)
+        call_command("publish_skill", "--store", store.slug, "--json", *options, stdout=out)
     except SystemExit as exit:
         code = int(exit.code or 0)
     text = out.getvalue()
@@ -138,7 +138,7 @@ def test_a_whole_publish_then_an_unchanged_one(sandboxed):
     ]
 
     uploads = Upload.objects.count()
-    again, code = publish(store)
+    again, code = publish(store, "--submit")
     assert code == 0
     assert summary(again) == [
         ("package", "succeeded"),
@@ -149,10 +149,15 @@ def test_a_whole_publish_then_an_unchanged_one(sandboxed):
         ("enablement", "skipped"),
         ("validations", "succeeded"),
         ("simulation", "succeeded"),
-        ("submission", "skipped"),
+        ("submission", "succeeded"),
     ]
-    assert dict((s["name"], s["detail"]) for s in again["steps"])["import"] == (
-        "Amazon already has this package (same hash): not sent again."
+    details = {step["name"]: step["detail"] for step in again["steps"]}
+    assert details["import"] == "Amazon already has this package (same hash): not sent again."
+    assert details["submission"] == ("Submitted for certification (you publish it once it passes).")
+    certification = Certification.objects.get()
+    assert (certification.skill.skill_id, certification.publication_method) == (
+        skill_id,
+        "MANUAL_PUBLISHING",
     )
     assert Upload.objects.count() == uploads  # nothing uploaded
     assert again["skill_id"] == skill_id

@@ -3,10 +3,14 @@ and nothing changes), Login with Amazon's start and its state check, the vendor 
 disconnect (forgets and audits), a publish refused before the store is connected; and the
 launch checklist's skill endpoint item, which sends a signed launch request."""
 
+import io
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from catalog.tests.factories import ProductFactory
 from merchant.crypto import decrypt, encrypt
@@ -218,3 +222,61 @@ def test_the_endpoint_is_sent_a_signed_launch_request(live_server, settings):
         f"{live_server.url}/alexa/ answers, but does not know the skill id "
         "amzn1.ask.skill.launch-check yet.",
     )
+
+
+def test_the_store_may_keep_its_own_security_profile(client, shop, owner, settings):
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    settings.LWA_CLIENT_ID = "amzn1.application-oa2-client.portal"
+    client.force_login(owner)
+    response = client.post(url(shop, "profile/"), {"client_id": "amzn1.own", "client_secret": ""})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Give both the client id and the client secret, or neither."
+    ]
+    assert not SmapiConnection.objects.exists()
+    client.post(url(shop, "profile/"), {"client_id": "amzn1.own", "client_secret": "s3cret"})
+    connection = SmapiConnection.objects.get()
+    assert connection.client_id == "amzn1.own"
+    assert decrypt(connection.client_secret_encrypted) == "s3cret"
+    assert "s3cret" not in connection.client_secret_encrypted
+    assert "s3cret" not in client.get(url(shop)).content.decode()  # never shown again
+    target = parse_qs(urlsplit(client.post(url(shop, "connect/")).url).query)
+    assert target["client_id"] == ["amzn1.own"]
+    assert list(SmapiEvent.objects.values_list("action", "data")) == [
+        (SmapiAction.PROFILE_SET, {"client_id": "amzn1.own"})
+    ]
+
+
+def test_a_package_that_cannot_be_exported_is_refused_with_its_reasons(shop):
+    shop.invocation_name = "Alexa Shop"
+    shop.save()
+    connect(shop)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit:
+        call_command("publish_skill", "--store", shop.slug, "--json", stdout=out)
+    assert exit.value.code == 1
+    assert json.loads(out.getvalue()) == {
+        "skill_id": "",
+        "stage": "development",
+        "steps": [
+            {
+                "name": "package",
+                "status": "failed",
+                "detail": "The package cannot be exported: "
+                'en-US: invocation name "Alexa Shop" must be lower case.; '
+                'en-US: invocation name "Alexa Shop" contains "alexa", a wake word or a word '
+                "Alexa reserves.",
+                "answer": [
+                    'en-US: invocation name "Alexa Shop" must be lower case.',
+                    'en-US: invocation name "Alexa Shop" contains "alexa", a wake word or a word '
+                    "Alexa reserves.",
+                ],
+            }
+        ],
+    }
+    assert SkillPublish.objects.get().status == "failed"
+
+
+def test_the_command_refuses_an_unconnected_store_in_words(shop):
+    with pytest.raises(CommandError, match="Connect the store to an Amazon developer account"):
+        call_command("publish_skill", "--store", shop.slug, "--json", stdout=io.StringIO())
+    assert SkillPublish.objects.count() == 0
