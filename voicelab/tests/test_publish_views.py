@@ -280,3 +280,31 @@ def test_the_command_refuses_an_unconnected_store_in_words(shop):
     with pytest.raises(CommandError, match="Connect the store to an Amazon developer account"):
         call_command("publish_skill", "--store", shop.slug, "--json", stdout=io.StringIO())
     assert SkillPublish.objects.count() == 0
+
+
+def test_the_progress_the_page_polls(client, shop, owner):
+    publish = SkillPublish.objects.create(
+        store=shop,
+        status="running",
+        skill_id="amzn1.ask.skill.corner",
+        steps=[{"name": "package", "status": "succeeded", "detail": "Built.", "answer": None}],
+    )
+    other = SkillPublish.objects.create(store=StoreFactory())
+    client.force_login(owner)
+    assert client.get(url(shop, f"{publish.pk}/progress/")).json() == {
+        "id": publish.pk,
+        "status": "running",
+        "status_label": "Running",
+        "active": True,
+        "skill_id": "amzn1.ask.skill.corner",
+        "error": "",
+        "steps": [
+            {
+                "name": "package",
+                "title": "Export and validate the package",
+                "status": "succeeded",
+                "detail": "Built.",
+            }
+        ],
+    }
+    assert client.get(url(shop, f"{other.pk}/progress/")).status_code == 404
