@@ -108,6 +108,19 @@ def post(
     )
 
 
+def request(
+    method: str,
+    url: str,
+    *,
+    allowed: AllowList,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+    data: bytes | str | None = None,
+) -> requests.Response:
+    """Any method with a raw body (the Skill Management API's calls and uploads)."""
+    return _call(method, url, allowed=allowed, timeout=timeout, headers=headers, data=data)
+
+
 def _call(
     method: str, url: str, *, allowed: AllowList, timeout: float, **kwargs: Any
 ) -> requests.Response:

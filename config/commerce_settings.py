@@ -85,6 +85,22 @@ OAUTH2_PROVIDER = {
 # token alone is of no use outside Alexa's signed requests. The grace period wins.
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W006"]
 
+# --- Publishing the skill through the Skill Management API (voicelab.publish) -------------------
+# The deployment's Login with Amazon security profile: an owner connects the store to their
+# Amazon developer account with it (a store may keep its own profile instead). Its allowed
+# return URL is <PUBLIC_BASE_URL>/console/launch/connect/return/.
+LWA_CLIENT_ID = env.str("LWA_CLIENT_ID", default="")
+LWA_CLIENT_SECRET = env.str("LWA_CLIENT_SECRET", default="")
+# Amazon's addresses (stores in sandbox mode use /sandbox/lwa and /sandbox/smapi instead).
+LWA_AUTHORIZE_URL = env.str("LWA_AUTHORIZE_URL", default="https://www.amazon.com/ap/oa")
+LWA_API_BASE = env.str("LWA_API_BASE", default="https://api.amazon.com")
+SMAPI_API_BASE = env.str("SMAPI_API_BASE", default="https://api.amazonalexa.com")
+# Waiting for Amazon: the first pause between polls, its growth, and the most polls per wait.
+SMAPI_POLL_SECONDS = env.float("SMAPI_POLL_SECONDS", default=2.0)
+SMAPI_POLL_FACTOR = env.float("SMAPI_POLL_FACTOR", default=1.1)
+SMAPI_POLL_TRIES = env.int("SMAPI_POLL_TRIES", default=50)
+SMAPI_TIMEOUT_SECONDS = env.float("SMAPI_TIMEOUT_SECONDS", default=30.0)
+
 # --- Universal Commerce Protocol (ucp app) -------------------------------------------------------
 # Test deployments only: with a value, the conformance suite's simulation hooks answer requests
 # carrying it in Simulation-Secret, the mock payment handler is offered, and platform profiles

@@ -254,8 +254,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="orders@voice-store.l
 
 # Alexa skill endpoint.
 ALEXA_VERIFY_REQUESTS = env.bool("ALEXA_VERIFY_REQUESTS", default=True)
+# The deployment's default (a store may set its own): the first allowed host over HTTPS.
 ALEXA_SKILL_ENDPOINT_URL = env.str(
-    "ALEXA_SKILL_ENDPOINT_URL", default="https://voice-store.example.com/alexa/"
+    "ALEXA_SKILL_ENDPOINT_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}/alexa/"
 )
 
 LOGGING = {

@@ -393,3 +393,12 @@ def test_shopper_reset(*, customer: Customer) -> None:
     results.delete()
     IspPurchaseAttempt.objects.filter(customer=customer).delete()
     UpsellEvent.objects.filter(customer=customer).delete()
+
+
+@transaction.atomic
+def product_amazon_sync_record(*, product: InSkillProduct, amazon_product_id: str) -> None:
+    """A publish created or updated the product at Amazon: keep Amazon's product id."""
+    InSkillProduct.objects.filter(pk=product.pk, store_id=product.store_id).update(
+        amazon_product_id=amazon_product_id, amazon_synced_at=timezone.now()
+    )
+    product.amazon_product_id = amazon_product_id

@@ -144,6 +144,7 @@ class StoreAdmin(StoreScopedAdmin):
                     "skill_large_icon_url",
                     "privacy_policy_url",
                     "terms_of_use_url",
+                    "skill_endpoint_url",
                 ],
             },
         ),

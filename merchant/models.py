@@ -187,6 +187,13 @@ class Store(models.Model):
         help_text="Required to certify a skill that takes orders and payments.",
     )
     terms_of_use_url = models.URLField("terms of use URL", blank=True, validators=[https_only])
+    skill_endpoint_url = models.URLField(
+        "skill endpoint URL",
+        blank=True,
+        validators=[https_only],
+        help_text="The HTTPS address Alexa sends the skill's requests to (this portal's "
+        "/alexa/). Empty: the deployment's ALEXA_SKILL_ENDPOINT_URL.",
+    )
 
     # Order notifications on Alexa (Proactive Events API): the skill's messaging credentials
     # from the Alexa developer console (Build > Permissions > Alexa Skill Messaging). The
@@ -246,6 +253,10 @@ class Store(models.Model):
     def messaging_client_secret(self) -> str:
         """The plain secret, for the token request only: never log or display it."""
         return crypto.decrypt(self.messaging_client_secret_encrypted)
+
+    def alexa_endpoint_url(self) -> str:
+        """The skill's endpoint, as the package and a publish give it to Alexa."""
+        return self.skill_endpoint_url or settings.ALEXA_SKILL_ENDPOINT_URL
 
     def locales(self) -> list[str]:
         """Enabled locales, the default first."""

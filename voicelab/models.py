@@ -103,3 +103,125 @@ class CertificationRun(models.Model):
             status = case.get("status", "failed")
             counts[status] = counts.get(status, 0) + 1
         return counts
+
+
+class SmapiConnection(models.Model):
+    """A store's link to its owner's Amazon developer account (``voicelab.publish``): the
+    Login with Amazon refresh token (encrypted, ``merchant.crypto``), the vendor chosen, the
+    skill a publish created and what Amazon has of it. A store may use its own LWA security
+    profile (``client_id`` and the encrypted ``client_secret``); empty: the deployment's."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="smapi_connection")
+    client_id = models.CharField("LWA client id", max_length=200, blank=True)
+    client_secret_encrypted = models.TextField(blank=True)
+    refresh_token_encrypted = models.TextField(blank=True)
+    # Connected to the embedded sandbox (/sandbox/lwa, /sandbox/smapi) or to Amazon.
+    sandbox = models.BooleanField(default=False)
+    vendors = models.JSONField(default=list, blank=True)  # [{"id", "name", "roles"}]
+    vendor_id = models.CharField(max_length=100, blank=True)
+    skill_id = models.CharField(max_length=100, blank=True)
+    # What Amazon has: the hash of the package last imported, and of the linking settings.
+    package_hash = models.CharField(max_length=64, blank=True)
+    account_linking_hash = models.CharField(max_length=64, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Amazon developer account connection"
+
+    def __str__(self):
+        return f"Amazon developer account of {self.store}"
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.refresh_token_encrypted)
+
+
+class SmapiAction(models.TextChoices):
+    CONNECTED = "connected", "Connected the Amazon developer account"
+    VENDOR_CHOSEN = "vendor_chosen", "Chose the vendor"
+    DISCONNECTED = "disconnected", "Disconnected the Amazon developer account"
+    PUBLISH_STARTED = "publish_started", "Started a publish"
+    PROFILE_SET = "profile_set", "Set the Login with Amazon security profile"
+
+
+class SmapiEvent(models.Model):
+    """What an owner did with the store's Amazon developer account, written in the
+    transaction of the change and never edited."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="smapi_events")
+    action = models.CharField(max_length=20, choices=SmapiAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["store", "-created_at"], name="smapi_event_store_time")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.store})"
+
+
+class PublishStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Published"
+    FAILED = "failed", "Failed"
+
+
+PUBLISH_ACTIVE = [PublishStatus.QUEUED, PublishStatus.RUNNING]
+
+
+class SkillPublish(models.Model):
+    """One publish of a store's skill through SMAPI: who, when, the package (hash and
+    catalog revision) and each step with Amazon's answers (``steps``: one entry per step
+    reached, ``{"name", "status", "detail", "answer"}``). A failed publish run again keeps
+    the steps that succeeded and continues at the one that failed."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="skill_publishes")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_by_label = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PublishStatus.choices, default=PublishStatus.QUEUED
+    )
+    stage = models.CharField(max_length=12, default="development")
+    submit = models.BooleanField(default=False)
+    package_hash = models.CharField(max_length=64, blank=True)
+    catalog_revision = models.PositiveIntegerField(null=True, blank=True)
+    skill_id = models.CharField(max_length=100, blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["store", "-started_at"], name="skill_publish_store_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store"],
+                condition=models.Q(status__in=PUBLISH_ACTIVE),
+                name="one_active_publish_per_store",
+            )
+        ]
+
+    def __str__(self):
+        return f"Publish {self.pk} of {self.store} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in PUBLISH_ACTIVE
+
+    def step(self, name: str) -> dict | None:
+        return next((s for s in self.steps if s.get("name") == name), None)

@@ -45,7 +45,7 @@ LAYERS = [
     "config",
 ]
 # Ordered sub-packages of an app: each may depend on the ones before it, never after.
-SUBLAYERS = {"voicelab": ["package", "console", "launch"]}
+SUBLAYERS = {"voicelab": ["package", "console", "launch", "publish"]}
 # The one upward arrow: the catalog's product pages preview the pitch the skill will speak.
 ALLOWED_UPWARD = {("catalog/pitch_forms.py", "skill.speech.pitch")}
 # Scripts outside the apps that may use application code but no test module.

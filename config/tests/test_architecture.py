@@ -50,7 +50,7 @@ def test_the_layers():
         "demo",
         "config",
     ]
-    assert SUBLAYERS == {"voicelab": ["package", "console", "launch"]}
+    assert SUBLAYERS == {"voicelab": ["package", "console", "launch", "publish"]}
 
 
 def test_apps_import_only_downwards():

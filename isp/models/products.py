@@ -70,6 +70,9 @@ class InSkillProduct(models.Model):
         default=new_product_id,
         help_text="amzn1.adg.product.…: paste Amazon's id here after the first deploy.",
     )
+    # When a publish from the portal created or last updated the product at Amazon (null:
+    # Amazon does not know it yet; the id above is then a placeholder).
+    amazon_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     subscription_period = models.CharField(
         max_length=7, choices=SubscriptionPeriod.choices, blank=True
     )

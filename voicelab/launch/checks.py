@@ -25,6 +25,7 @@ from merchant.invocation import check_invocation_name, invocation_name_errors
 from merchant.models import Store
 from voicelab.package import PackageInvalid, build_skill_package
 
+from .endpoint import endpoint_problem, probe_endpoint
 from .selectors import latest_export
 
 PASSED, FAILED, WARNING = "passed", "failed", "warning"
@@ -239,6 +240,39 @@ def skill_id_linked(store: Store) -> Check:
     return Check("skill_id", name, PASSED, f"Linked: {', '.join(ids)}.", link=_store_page(store))
 
 
+def skill_endpoint(store: Store) -> Check:
+    name = "Skill endpoint"
+    url = store.alexa_endpoint_url()
+    link = _store_page(store, "skill_endpoint_url")
+    fix = (
+        "Set the skill endpoint URL in the store's settings (or ALEXA_SKILL_ENDPOINT_URL for "
+        "the deployment) to this portal's HTTPS address followed by /alexa/."
+    )
+    problem = endpoint_problem(url)
+    if problem:
+        return Check("endpoint", name, FAILED, problem, fix, link)
+    skill_id = store.skill_ids.order_by("pk").values_list("skill_id", flat=True).first()
+    probe = probe_endpoint(
+        url=url, skill_id=skill_id or "amzn1.ask.skill.launch-check", locale=store.default_locale
+    )
+    if probe.status == PASSED:
+        return Check("endpoint", name, PASSED, probe.detail, link=link)
+    if probe.status == WARNING:
+        unknown = "does not know the skill id" in probe.detail
+        return Check(
+            "endpoint",
+            name,
+            WARNING,
+            probe.detail,
+            "Publish the skill (or paste its id under Alexa skill ids) so its requests reach "
+            "the store."
+            if unknown
+            else fix,
+            link,
+        )
+    return Check("endpoint", name, FAILED, probe.detail, fix, link)
+
+
 def payment_set_up(store: Store) -> Check:
     name = "Amazon Pay seller id or pay on delivery"
     link = _store_page(store, "payment_mode")
@@ -357,4 +391,5 @@ CHECKS = [
     payment_set_up,
     in_skill_products_valid,
     package_exported,
+    skill_endpoint,
 ]

@@ -12,8 +12,6 @@ it ships nothing, takes no Amazon Pay payment and sends no order notifications.
 
 from typing import Any
 
-from django.conf import settings
-
 from alexa.scopes import ADDRESS_SCOPE, AUTOPAY_SCOPE, EMAIL_SCOPE, NOTIFICATIONS_SCOPE
 from isp.facts import ProductType
 from merchant.models import Store
@@ -271,7 +269,7 @@ def build_manifest(
             "apis": {
                 "custom": {
                     "endpoint": {
-                        "uri": settings.ALEXA_SKILL_ENDPOINT_URL,
+                        "uri": store.alexa_endpoint_url(),
                         "sslCertificateType": "Trusted",
                     }
                 }
@@ -298,7 +296,7 @@ def _events(store: Store, sells_goods: bool) -> dict:
     notifications are published only by a store that ships goods and can send them."""
     names = [n for n in SKILL_EVENT_SUBSCRIPTIONS if sells_goods or n not in ORDERING_EVENTS]
     events = {
-        "endpoint": {"uri": settings.ALEXA_SKILL_ENDPOINT_URL},
+        "endpoint": {"uri": store.alexa_endpoint_url()},
         "subscriptions": [{"eventName": name} for name in names],
     }
     if sells_goods and store.has_messaging_credentials:
