@@ -183,3 +183,13 @@ _ADDRESS_KEYS = (
     "countryCode",
     "phone",
 )
+
+
+def cart_checkout_link(*, cart: Cart, order: Order) -> CartCheckout:
+    """Tie a draft ``order`` made from ``cart`` by another channel (a shopping agent's
+    checkout) to the cart: when it is placed, what it ordered leaves the cart, as for the
+    shop's own checkout (``shoppers.signals``)."""
+    link, _ = CartCheckout.objects.get_or_create(
+        order=order, defaults={"store_id": cart.store_id, "cart": cart}
+    )
+    return link
