@@ -96,7 +96,7 @@ def agent_cart_create(
 
 def _locked(session: AgentCart) -> AgentCart:
     return (
-        AgentCart.objects.select_for_update()
+        AgentCart.objects.select_for_update(of=("self",))
         .select_related("cart__customer")
         .get(pk=session.pk, store_id=session.store_id)
     )
