@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from catalog.models import Product
 from linking.services import sandbox_link_issue
+from merchant.tests.factories import StoreFactory
 from orders.models import Order, OrderStatus
 from shoppers import services as shoppers
 from shoppers.models import Cart, CartCheckout, CartLine
@@ -15,6 +17,7 @@ from shoppers.tests.factories import ShopperAccountFactory
 from ucp.models import AgentCart, CheckoutSession
 from ucp.protocol import CART, VERSION
 from ucp.tests.conftest import UcpClient, paid, shipping_to
+from ucp.tests.platform import start_platform
 from ucp.tests.schema_check import assert_checkout, assert_error, assert_valid
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +130,6 @@ def ada(flowers):
 
 
 def test_a_linked_shopper_s_cart_is_the_one_web_and_voice_share(agent, flowers, ada):
-    from catalog.models import Product
-
     pot = Product.objects.get(sku="pot_ceramic")
     shoppers.cart_add(customer=ada.customer, product=pot, quantity=1)  # from the web shop
     token = sandbox_link_issue(account=ada)
@@ -210,3 +211,33 @@ def test_an_unknown_cart_id_makes_no_checkout(agent, flowers):
     assert_error(response.json())
     assert response.json()["messages"][0]["code"] == "not_found"
     assert (CheckoutSession.objects.count(), Order.objects.count()) == (0, 0)
+
+
+def test_another_platform_or_store_reaches_nothing_of_a_cart(agent, flowers):
+    cart_id = valid_cart(
+        cart_call(agent, "post", "/carts", {"line_items": lines(("pot_ceramic", 1))}), 201
+    )["id"]
+    other = start_platform()
+    try:
+        stranger = UcpClient(other, "flowers")
+        StoreFactory(slug="weeds")
+        elsewhere = UcpClient(agent.platform, "weeds")
+        for client, method, path in (
+            (stranger, "get", f"/carts/{cart_id}"),
+            (stranger, "put", f"/carts/{cart_id}"),
+            (stranger, "post", f"/carts/{cart_id}/cancel"),
+            (elsewhere, "get", f"/carts/{cart_id}"),
+        ):
+            response = cart_call(client, method, path, {"line_items": lines(("orchid_white", 1))})
+            assert response.status_code == 200
+            assert_error(response.json())
+            assert response.json()["messages"][0]["code"] == "not_found"
+        converted = stranger.post("/checkout-sessions", {"cart_id": cart_id})
+        assert converted.json()["messages"][0]["code"] == "not_found"
+    finally:
+        other.server.shutdown()
+        other.server.server_close()
+    assert [(line.product.sku, line.quantity) for line in CartLine.objects.all()] == [
+        ("pot_ceramic", 1)
+    ]
+    assert (AgentCart.objects.get().canceled_at, CheckoutSession.objects.count()) == (None, 0)
