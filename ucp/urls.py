@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import operation_views, views
 
 app_name = "ucp"
 
@@ -23,6 +23,28 @@ urlpatterns = [
         "<slug:store_slug>/checkout-sessions/<str:checkout_id>/cancel",
         views.checkout_cancel_view,
         name="checkout-cancel",
+    ),
+    path(
+        "<slug:store_slug>/catalog/search",
+        operation_views.catalog_search_view,
+        name="catalog-search",
+    ),
+    path(
+        "<slug:store_slug>/catalog/lookup",
+        operation_views.catalog_lookup_view,
+        name="catalog-lookup",
+    ),
+    path(
+        "<slug:store_slug>/catalog/product",
+        operation_views.catalog_product_view,
+        name="catalog-product",
+    ),
+    path("<slug:store_slug>/carts", operation_views.carts_view, name="carts"),
+    path("<slug:store_slug>/carts/<str:cart_id>", operation_views.cart_view, name="cart"),
+    path(
+        "<slug:store_slug>/carts/<str:cart_id>/cancel",
+        operation_views.cart_cancel_view,
+        name="cart-cancel",
     ),
     path("<slug:store_slug>/orders/<str:order_id>", views.order_view, name="order"),
     path(

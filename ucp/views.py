@@ -21,10 +21,11 @@ from shoppers.models import ShopperAccount
 from . import idempotency
 from .models import CheckoutSession
 from .negotiation import Platform, negotiate
+from .operations.cart import cart_checkout
 from .parsing import checkout_input, json_body
 from .presenters import checkout_json, order_json
 from .profile import business_profile
-from .protocol import CHECKOUT, ORDER, UcpError, error_body, not_found
+from .protocol import CART, CHECKOUT, ORDER, UcpError, error_body, not_found
 from .request_signatures import verify_request
 from .selectors import session_for_order, session_for_platform
 from .services.checkout import NothingAvailable, checkout_create, checkout_update
@@ -131,7 +132,16 @@ def _run(
 def _create(request: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
     _require(platform, CHECKOUT)
     shopper = linked_shopper(request, store, base_url=base_url(request))
-    data = checkout_input(with_shopper_defaults(json_body(request.body), shopper))
+    body = json_body(request.body)
+    if CART in platform.capabilities and body.get("cart_id") is not None:
+        return cart_checkout(
+            store=store,
+            platform=platform,
+            shopper=shopper,
+            payload=body,
+            base_url=base_url(request),
+        )
+    data = checkout_input(with_shopper_defaults(body, shopper))
     try:
         session = checkout_create(
             store=store,
