@@ -47,7 +47,7 @@ def _range_days(
     end: date,
     *,
     now: datetime | None = None,
-    rollups: dict[date, dict] | None = None,
+    rollups: dict[date, dict[str, Any]] | None = None,
 ) -> Range:
     """The range's days; ``rollups``: the rows already read for a span covering it."""
     last = min(end, periods.store_today(store, now))
@@ -69,7 +69,7 @@ def _range_days(
     return Range(by_day, raw_span, sorted(rollups))
 
 
-def _rollups(store: Store, first: date, last: date) -> dict[date, dict]:
+def _rollups(store: Store, first: date, last: date) -> dict[date, dict[str, Any]]:
     return {
         row["day"]: row
         for row in DailyRollup.objects.filter(store=store, day__range=(first, last)).values(
