@@ -93,9 +93,15 @@ class Interaction(models.Model):
     error_code = models.CharField(
         max_length=60, blank=True, help_text="Amazon Pay error or exception the merchant must see."
     )
-    reply = models.TextField(blank=True, help_text="What the skill said, in words (no SSML).")
+    # Database defaults too: rows written by hand (bench scripts) may leave them out.
+    reply = models.TextField(
+        blank=True, db_default="", help_text="What the skill said, in words (no SSML)."
+    )
     directives = models.JSONField(
-        default=list, blank=True, help_text='Directives sent: "type" or "type:name".'
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text='Directives sent: "type" or "type:name".',
     )
     order = models.ForeignKey(
         Order,
