@@ -174,6 +174,12 @@ class Report:
     summary: dict[str, Any]
     previous: dict[str, Any]  # the same days just before; its ``top_intents`` left empty
     series: dict[str, list[dict[str, Any]]]
+    rolled_up: set[date]  # the days rolled up from ``rolled_up_from`` to ``end``
+    rolled_up_from: date
+
+    def rolled_up_days_from(self, first: date) -> set[date] | None:
+        """The rolled-up days from ``first`` on, when the report read that far back."""
+        return self.rolled_up if first >= self.rolled_up_from else None
 
 
 def analytics_report(
@@ -183,12 +189,15 @@ def analytics_report(
     end: date,
     previous: tuple[date, date],
     series: tuple[str, ...] = (),
+    also_from: date | None = None,
     now: datetime | None = None,
 ) -> Report:
     """What the dashboard shows: ``analytics_summary`` of the range and of the ``previous``
     one, and the ``analytics_timeseries`` of each metric in ``series``, each day read once:
-    the rollups of both ranges in one query, their distinct shoppers in another."""
-    rollups = _rollups(store, min(start, previous[0]), max(end, previous[1]))
+    the rollups of both ranges in one query, their distinct shoppers in another. Which days
+    are rolled up is also told from ``also_from`` on (the dashboard's retention needs it)."""
+    first = min(start, previous[0], also_from or start)
+    rollups = _rollups(store, first, max(end, previous[1]))
     found = _range_days(store, start, end, now=now, rollups=rollups)
     before = _range_days(store, *previous, now=now, rollups=rollups)
     (unique, new), (unique_before, new_before) = _distinct_customers_of(
@@ -213,7 +222,7 @@ def analytics_report(
         metric: metrics.timeseries_points(metric, days, found.by_day, store.currency)
         for metric in series
     }
-    return Report(summary, previous_summary, points)
+    return Report(summary, previous_summary, points, set(rollups), first)
 
 
 def analytics_timeseries(

@@ -12,7 +12,6 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from isp.selectors import store_in_isp_sandbox
 from merchant.money import display
 from orders.models import OrderChannel
 
@@ -126,6 +125,7 @@ class Dashboard:
             end=self.period.end,
             previous=(previous.start, previous.end),
             series=SERIES,
+            also_from=reads.retention_first_week(self.period.start, self.period.end),
             now=self.now,
         )
 
@@ -254,7 +254,8 @@ class Dashboard:
 
     @cached_property
     def isp_sandbox(self) -> bool:
-        return store_in_isp_sandbox(self.store)
+        """``isp.selectors.store_in_isp_sandbox``, read with the package state."""
+        return self.package.isp_sandbox
 
     @cached_property
     def isp_funnel(self) -> dict:
@@ -340,7 +341,9 @@ class Dashboard:
         last = min(self.period.end, periods.store_today(self.store, self.now))
         if last < self.period.start:
             return []
-        return reads.retention(self.store, self.period.start, last)
+        report = self._report
+        known = report.rolled_up_days_from(reads.retention_first_week(self.period.start, last))
+        return reads.retention(self.store, self.period.start, last, rolled_up_days=known)
 
     @cached_property
     def paths(self) -> list[reads.Path]:

@@ -14,12 +14,13 @@ them, and they are exact there.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Exists, Q, Subquery
 
 from catalog.models import CatalogRevision
 from isp.facts import DirectiveName, PurchaseResult
 from isp.models import (
     IspPurchaseResult,
+    IspSettings,
     UpsellEvent,
     UpsellEventKind,
 )
@@ -57,6 +58,7 @@ from .voice_reads import (
     paths,
     paths_counted_here,
     retention,
+    retention_first_week,
     synonym_choices,
     unheard_words,
 )
@@ -91,6 +93,7 @@ __all__ = [
     "paths",
     "paths_counted_here",
     "retention",
+    "retention_first_week",
     "sandbox_subscriptions",
     "synonym_choices",
     "unheard_words",
@@ -218,6 +221,7 @@ def isp_funnel(store, start: datetime, stop: datetime, *, sandbox: bool) -> dict
 class PackageState:
     revision: int
     exported_revision: int | None  # None: never exported
+    isp_sandbox: bool = False  # read with it: the store's ISP sandbox mode
 
     @property
     def stale(self) -> bool:
@@ -225,7 +229,8 @@ class PackageState:
 
 
 def package_state(store) -> PackageState:
-    """The catalog's revision and the last export's, in one query."""
+    """The catalog's revision, the last export's and whether the store's in-skill purchasing
+    is in sandbox mode (``isp.selectors.store_in_isp_sandbox``), in one query."""
     revision = CatalogRevision.objects.filter(store_id=store.pk).values("number")[:1]
     exported = (
         SkillPackageExport.objects.filter(store=store)
@@ -234,8 +239,12 @@ def package_state(store) -> PackageState:
     )
     row = (
         Store.objects.filter(pk=store.pk)
-        .annotate(revision=Subquery(revision), exported=Subquery(exported))
-        .values("revision", "exported")
+        .annotate(
+            revision=Subquery(revision),
+            exported=Subquery(exported),
+            sandbox=Exists(IspSettings.objects.filter(store=store, sandbox_mode=True)),
+        )
+        .values("revision", "exported", "sandbox")
         .get()
     )
-    return PackageState(row["revision"] or 0, row["exported"])
+    return PackageState(row["revision"] or 0, row["exported"], row["sandbox"])

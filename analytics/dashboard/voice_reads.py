@@ -54,19 +54,29 @@ class Cohort:
         return [None if n is None else (n / self.size if self.size else 0.0) for n in self.returned]
 
 
-def retention(store, first: date, last: date) -> list[Cohort]:
+def retention_first_week(first: date, last: date) -> date:
+    """The Monday of the first cohort ``retention`` shows (at most the last 12 weeks)."""
+    return max(monday(first), monday(last) - timedelta(weeks=RETENTION_WEEKS - 1))
+
+
+def retention(
+    store, first: date, last: date, *, rolled_up_days: set[date] | None = None
+) -> list[Cohort]:
     """Weekly cohorts (Monday to Sunday, the store's days) of the shoppers first seen in the
     weeks of ``first``..``last`` (at most the last 12), and how many of each were active in
     each following week up to ``last``. Rolled-up days are read from ``DailyActiveCustomer``,
     the others (today at least) from the raw log, as ``analytics.selectors`` does: three
-    queries, one row per shopper and active day."""
+    queries, one row per shopper and active day (two when ``rolled_up_days``, the days
+    rolled up from ``retention_first_week`` on, are known already)."""
     last_week = monday(last)
-    first_week = max(monday(first), last_week - timedelta(weeks=RETENTION_WEEKS - 1))
-    rolled_up = set(
-        DailyRollup.objects.filter(store=store, day__gte=first_week, day__lte=last).values_list(
-            "day", flat=True
+    first_week = retention_first_week(first, last)
+    if rolled_up_days is None:
+        rolled_up_days = set(
+            DailyRollup.objects.filter(store=store, day__gte=first_week, day__lte=last).values_list(
+                "day", flat=True
+            )
         )
-    )
+    rolled_up = {day for day in rolled_up_days if first_week <= day <= last}
     rows = list(
         DailyActiveCustomer.objects.filter(
             store=store, day__gte=first_week, day__lte=last

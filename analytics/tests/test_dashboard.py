@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 URL = "/dashboard/shop/"
 # 83 before the summary, the previous period and the daily series read each day once (and
 # the previous period's rollups, shoppers, refill plans and in-skill sales with the range's).
-PAGE_QUERIES = 44
+PAGE_QUERIES = 42
 
 
 @pytest.fixture
