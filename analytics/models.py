@@ -14,6 +14,7 @@ time zone (``Store.time_zone``); today is never rolled up, it is read from the r
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Value
 
@@ -124,3 +125,28 @@ class DailyIntentCount(models.Model):
 
     def __str__(self):
         return f"{self.intent} on {self.day}: {self.utterances}"
+
+
+class SessionReview(models.Model):
+    """An owner's mark on one skill session of the transcripts page: "needs review" and a
+    note. Written by ``analytics.transcripts.services``; purged with the session's last raw
+    interaction (``services.interactions_purge``)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    session_id = models.CharField(max_length=200)
+    needs_review = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "session_id"], name="session_review_once_per_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of session {self.session_id}"

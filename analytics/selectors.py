@@ -41,16 +41,22 @@ class Range:
     rolled_up: list[date]  # the days read from the rollups
 
 
-def _range_days(store: Store, start: date, end: date, *, now: datetime | None = None) -> Range:
+def _range_days(
+    store: Store,
+    start: date,
+    end: date,
+    *,
+    now: datetime | None = None,
+    rollups: dict[date, dict[str, Any]] | None = None,
+) -> Range:
+    """The range's days; ``rollups``: the rows already read for a span covering it."""
     last = min(end, periods.store_today(store, now))
     if start > last:
         return Range({}, None, [])
-    rollups = {
-        row["day"]: row
-        for row in DailyRollup.objects.filter(store=store, day__range=(start, last)).values(
-            "day", *metrics.ROLLUP_FIELDS
-        )
-    }
+    if rollups is None:
+        rollups = _rollups(store, start, last)
+    else:
+        rollups = {day: row for day, row in rollups.items() if start <= day <= last}
     missing = [d for d in periods.days(start, last) if d not in rollups]
     raw_span = (missing[0], missing[-1]) if missing else None
     from_raw = raw.raw_days(store, *raw_span, now=now) if raw_span else {}
@@ -61,6 +67,15 @@ def _range_days(store: Store, start: date, end: date, *, now: datetime | None = 
         for day in periods.days(start, last)
     }
     return Range(by_day, raw_span, sorted(rollups))
+
+
+def _rollups(store: Store, first: date, last: date) -> dict[date, dict[str, Any]]:
+    return {
+        row["day"]: row
+        for row in DailyRollup.objects.filter(store=store, day__range=(first, last)).values(
+            "day", *metrics.ROLLUP_FIELDS
+        )
+    }
 
 
 def _intents(store: Store, found: Range) -> dict[str, list[int]]:
@@ -88,6 +103,36 @@ def _distinct_customers(store: Store, start: date, end: date, found: Range) -> t
     """(distinct shoppers, of them first seen in the range) over the rolled-up days'
     ``DailyActiveCustomer`` rows and the raw span's interactions, in one query. A shopper
     is new when created in the range (a rolled-up row: created that day)."""
+    return _distinct_customers_of(store, [(start, end, found)])[0]
+
+
+def _distinct_customers_of(
+    store: Store, ranges: list[tuple[date, date, Range]]
+) -> list[tuple[int, int]]:
+    """``_distinct_customers`` of each range, all in one query (a column pair per range)."""
+    sqls: list[str] = []
+    params: list[Any] = []
+    for n, (start, end, found) in enumerate(ranges):
+        for qs in _shopper_parts(store, start, end, found):
+            sql, args = qs.query.sql_with_params()
+            sqls.append(f"SELECT {n} AS r, p.customer_id, p.is_new FROM ({sql}) p")
+            params.extend(args)
+    if not sqls:
+        return [(0, 0) for _ in ranges]
+    columns = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN u.r = {n} THEN u.customer_id END), "
+        f"COUNT(DISTINCT CASE WHEN u.r = {n} AND u.is_new THEN u.customer_id END)"
+        for n in range(len(ranges))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ({' UNION ALL '.join(sqls)}) u", params)
+        row = cursor.fetchone()
+    return [(row[2 * n], row[2 * n + 1]) for n in range(len(ranges))]
+
+
+def _shopper_parts(
+    store: Store, start: date, end: date, found: Range
+) -> list[QuerySet[Any, tuple[int, bool]]]:
     parts: list[QuerySet[Any, tuple[int, bool]]] = []
     if found.rolled_up:
         parts.append(
@@ -106,23 +151,7 @@ def _distinct_customers(store: Store, start: date, end: date, found: Range) -> t
             .values_list("customer_id", "is_new")
             .order_by()
         )
-    if not parts:
-        return 0, 0
-    sqls: list[str] = []
-    params: list[Any] = []
-    for qs in parts:
-        sql, args = qs.query.sql_with_params()
-        sqls.append(sql)
-        params.extend(args)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(DISTINCT u.customer_id), "
-            "COUNT(DISTINCT CASE WHEN u.is_new THEN u.customer_id END) "
-            f"FROM ({' UNION ALL '.join(sqls)}) u",
-            params,
-        )
-        unique, new = cursor.fetchone()
-    return unique, new
+    return parts
 
 
 def analytics_summary(
@@ -138,6 +167,62 @@ def analytics_summary(
         new=new,
         intents=_intents(store, found),
     )
+
+
+@dataclass
+class Report:
+    summary: dict[str, Any]
+    previous: dict[str, Any]  # the same days just before; its ``top_intents`` left empty
+    series: dict[str, list[dict[str, Any]]]
+    rolled_up: set[date]  # the days rolled up from ``rolled_up_from`` to ``end``
+    rolled_up_from: date
+
+    def rolled_up_days_from(self, first: date) -> set[date] | None:
+        """The rolled-up days from ``first`` on, when the report read that far back."""
+        return self.rolled_up if first >= self.rolled_up_from else None
+
+
+def analytics_report(
+    *,
+    store: Store,
+    start: date,
+    end: date,
+    previous: tuple[date, date],
+    series: tuple[str, ...] = (),
+    also_from: date | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """What the dashboard shows: ``analytics_summary`` of the range and of the ``previous``
+    one, and the ``analytics_timeseries`` of each metric in ``series``, each day read once:
+    the rollups of both ranges in one query, their distinct shoppers in another. Which days
+    are rolled up is also told from ``also_from`` on (the dashboard's retention needs it)."""
+    first = min(start, previous[0], also_from or start)
+    rollups = _rollups(store, first, max(end, previous[1]))
+    found = _range_days(store, start, end, now=now, rollups=rollups)
+    before = _range_days(store, *previous, now=now, rollups=rollups)
+    (unique, new), (unique_before, new_before) = _distinct_customers_of(
+        store, [(start, end, found), (*previous, before)]
+    )
+    summary = metrics.summary_metrics(
+        list(found.by_day.values()),
+        currency=store.currency,
+        unique=unique,
+        new=new,
+        intents=_intents(store, found),
+    )
+    previous_summary = metrics.summary_metrics(
+        list(before.by_day.values()),
+        currency=store.currency,
+        unique=unique_before,
+        new=new_before,
+        intents={},
+    )
+    days = periods.days(start, end)
+    points = {
+        metric: metrics.timeseries_points(metric, days, found.by_day, store.currency)
+        for metric in series
+    }
+    return Report(summary, previous_summary, points, set(rollups), first)
 
 
 def analytics_timeseries(

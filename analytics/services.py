@@ -26,7 +26,7 @@ from merchant.models import Store
 from skill.models import Interaction
 
 from . import metrics, periods, raw
-from .models import DailyActiveCustomer, DailyIntentCount, DailyRollup
+from .models import DailyActiveCustomer, DailyIntentCount, DailyRollup, SessionReview
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,8 @@ def interactions_purge(
             deleted += Interaction.objects.filter(store=store, pk__in=ids).delete()[0]
     else:
         return deleted  # more next time
+    if deleted:
+        session_reviews_purge(store=store)
     kept = old.exclude(rolled_up).values("day").distinct().count()
     if kept:
         log.warning(
@@ -146,3 +148,10 @@ def interactions_purge(
             store.slug,
         )
     return deleted
+
+
+def session_reviews_purge(*, store: Store) -> int:
+    """Delete the store's session reviews whose session has no raw interaction left (purged
+    past retention): a review never outlives what it is about."""
+    left = Interaction.objects.filter(store=store, session_id=OuterRef("session_id"))
+    return SessionReview.objects.filter(store=store).exclude(Exists(left)).delete()[0]

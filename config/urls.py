@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/analytics/", include("analytics.urls")),
     # The owner's dashboard (analytics/dashboard/): owners only, second factor checked there.
     path("dashboard/", include("analytics.dashboard.urls")),
+    path("transcripts/", include("analytics.transcripts.urls")),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsSwaggerView.as_view(), name="api-docs"),

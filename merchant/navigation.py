@@ -66,6 +66,19 @@ _LINKS = [
     ),
     (
         Link(
+            "transcripts",
+            "Conversations",
+            "Conversations",
+            "transcripts:index",
+            "What shoppers said to your skill and what it answered, session by session.",
+            element_id="transcripts-link",
+            sections=("transcripts:",),
+        ),
+        # analytics/transcripts/views.py: Area.ORDERS reads (owners mark and make cases)
+        lambda areas: Area.ORDERS in areas,
+    ),
+    (
+        Link(
             "console",
             "Voice console",
             "Voice test console",

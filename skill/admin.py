@@ -29,6 +29,11 @@ class InteractionAdmin(StoreScopedAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["store"]
 
+    def has_module_permission(self, request):
+        # Out of the admin's navigation: the transcripts page (/transcripts/) reads the same
+        # log session by session, in words. The raw list stays at its address for staff.
+        return False
+
     def has_add_permission(self, request):
         return False
 

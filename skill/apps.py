@@ -26,6 +26,13 @@ def _move_merged_customer(sender, *, into, other, **kwargs):
     customer_merged_move(into=into, other=other)
 
 
+def _erase_words(sender, *, customer, **kwargs):
+    # Imported here: services import models, which need the app registry (ready() runs first).
+    from .services import interactions_erase_words
+
+    interactions_erase_words(customer=customer)
+
+
 class SkillConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "skill"
@@ -40,7 +47,7 @@ class SkillConfig(AppConfig):
         from isp.models import ContentCollection, InSkillProduct
         from merchant.models import SkillId, Store
         from orders.models import Customer
-        from orders.signals import customers_merged
+        from orders.signals import customer_erased, customers_merged
 
         from .runtime import clear_store_cache
         from .selectors import clear_catalog_cache
@@ -59,6 +66,9 @@ class SkillConfig(AppConfig):
         catalog_changed.connect(clear_catalog_cache, dispatch_uid="skill-catalog-changed")
         customers_merged.connect(
             _move_merged_customer, sender=Customer, dispatch_uid="skill_move_merged_customer"
+        )
+        customer_erased.connect(
+            _erase_words, sender=Customer, dispatch_uid="skill_erase_shopper_words"
         )
         checks.register(check_verification, checks.Tags.security, deploy=False)
         if not settings.ALEXA_VERIFY_REQUESTS and not settings.DEBUG:

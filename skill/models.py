@@ -93,11 +93,30 @@ class Interaction(models.Model):
     error_code = models.CharField(
         max_length=60, blank=True, help_text="Amazon Pay error or exception the merchant must see."
     )
+    # Database defaults too: rows written by hand (bench scripts) may leave them out.
+    reply = models.TextField(
+        blank=True, db_default="", help_text="What the skill said, in words (no SSML)."
+    )
+    directives = models.JSONField(
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text='Directives sent: "type" or "type:name".',
+    )
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The cart or order the conversation was about at the end of the turn.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["store", "session_id"], name="interaction_store_session"),
             models.Index(fields=["store", "intent", "-created_at"]),
             # The store's log by time, newest first too (read backwards); analytics reads
             # sessions, shoppers and intents over a range from the index alone (PostgreSQL;

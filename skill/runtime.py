@@ -12,7 +12,9 @@ process. Each call:
    and returns the response envelope as a dict.
 """
 
+import html
 import logging
+import re
 import time
 from functools import cache
 from typing import Any, cast
@@ -124,8 +126,37 @@ def run_turn(
         latency_ms=int((time.perf_counter() - started) * 1000),
         outcome=outcome,
         error_code=turn.error_code,
+        reply=reply_words(response),
+        directives=directive_names(response),
+        order_id=turn.conversation.order_id if turn.conversation is not None else None,
     )
     metrics.record_turn(
         request_type=request_type, outcome=outcome, seconds=time.perf_counter() - started
     )
     return None if skill_event else response
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def reply_words(response: ResponseEnvelope | None) -> str:
+    """What the skill said in a turn, as the shopper heard it: no SSML tags, no entities (the
+    transcripts page reads it from the log)."""
+    body = response.response if response is not None else None
+    speech_out = body.output_speech if body is not None else None
+    if speech_out is None:
+        return ""
+    text = getattr(speech_out, "ssml", None) or getattr(speech_out, "text", None) or ""
+    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
+
+
+def directive_names(response: ResponseEnvelope | None) -> list[str]:
+    """The directives a turn sent, each as ``type`` or ``type:name`` (never its payload,
+    which may hold tokens)."""
+    body = response.response if response is not None else None
+    names = []
+    for directive in (body.directives if body is not None else None) or []:
+        kind = getattr(directive, "object_type", "") or type(directive).__name__
+        name = getattr(directive, "name", None)
+        names.append(f"{kind}:{name}" if isinstance(name, str) and name else kind)
+    return names

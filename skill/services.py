@@ -42,6 +42,15 @@ def customer_merged_move(*, into: Customer, other: Customer) -> None:
         Conversation.objects.filter(store_id=store_id, customer=other).update(customer=into)
 
 
+def interactions_erase_words(*, customer: Customer) -> int:
+    """``orders.signals.customer_erased`` (in the erasure's transaction): the shopper's words
+    (slot values) and the skill's replies, which may repeat them, leave the customer's log
+    rows; the intents, outcomes and times stay for the store's figures."""
+    return Interaction.objects.filter(store_id=customer.store_id, customer=customer).update(
+        slots={}, reply=""
+    )
+
+
 def conversation_save(*, conversation: Conversation) -> Conversation:
     """Persist the step (one UPDATE, or one INSERT the first time)."""
     if conversation.pk is None:
@@ -71,6 +80,9 @@ def turn_record(
     latency_ms: int,
     outcome: str,
     error_code: str = "",
+    reply: str = "",
+    directives: list[str] | None = None,
+    order_id: int | None = None,
 ) -> Interaction | None:
     """End of a turn: save the conversation step (when it changed) and log the interaction,
     in one short transaction.
@@ -92,6 +104,9 @@ def turn_record(
         latency_ms=max(0, latency_ms),
         outcome=outcome[:60],
         error_code=error_code[:60],
+        reply=reply,
+        directives=list(directives or []),
+        order_id=order_id,
     )
     if connection.vendor == "postgresql" and (conversation is None or conversation.pk is not None):
         return _turn_record_one_round_trip(conversation=conversation, row=row)
@@ -132,6 +147,9 @@ _INTERACTION_FIELDS = [
     "latency_ms",
     "outcome",
     "error_code",
+    "reply",
+    "directives",
+    "order",
     "created_at",
 ]
 _CONVERSATION_UPDATE = _statement(Conversation, CONVERSATION_FIELDS, update=True)
@@ -180,6 +198,9 @@ def _turn_record_one_round_trip(
         row.latency_ms,
         row.outcome,
         row.error_code,
+        row.reply,
+        json.dumps(row.directives),
+        row.order_id,
         now,
     ]
     try:

@@ -225,3 +225,27 @@ class SkillPublish(models.Model):
 
     def step(self, name: str) -> dict | None:
         return next((s for s in self.steps if s.get("name") == name), None)
+
+
+class RecordedCase(models.Model):
+    """A certification case made from a real session on the transcripts page: ``steps`` are
+    the session's turns, each what Alexa sent (request type, intent, slot values) and the
+    answer expected (the skill's words and directives then). The launch checklist plays
+    every recorded case of the store after its own cases (``launch.recorded``)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="recorded_cases")
+    title = models.CharField(max_length=120)
+    session_id = models.CharField(max_length=200, blank=True)
+    locale = models.CharField(max_length=5)
+    steps = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["store", "created_at"], name="recorded_case_store_time")]
+
+    def __str__(self):
+        return f"Recorded case {self.title} of {self.store}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from isp.facts import ProductType
 
 from ..metrics import earnings
+from ..words import intent_words, outcome_words, step_words
 from .page import Dashboard
 from .reads import RETENTION_WEEKS
 
@@ -33,6 +34,14 @@ class Chart:
     heat: list = field(default_factory=list)  # the heat table: rows of (text, css class)
     heat_head: list = field(default_factory=list)  # its columns after the first two
     csv_url: str = ""  # the page's link to the chart's CSV
+    money_axis: str = ""  # the value axis that shows money ("y"); the others count, in steps of 1
+
+    def __post_init__(self):
+        # A doughnut of one slice (or none) says nothing a sentence would not: the table only.
+        if self.kind == "doughnut":
+            values = [v for series in self.series for v in series["data"] if v]
+            if len(values) <= 1:
+                self.kind = ""
 
     @property
     def dom_id(self) -> str:
@@ -44,7 +53,12 @@ class Chart:
 
     def config(self) -> dict:
         """What ``dashboard.js`` turns into a Chart.js chart."""
-        return {"type": self.kind, "labels": self.labels, "series": self.series}
+        return {
+            "type": self.kind,
+            "labels": self.labels,
+            "series": self.series,
+            "money_axis": self.money_axis,
+        }
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -93,6 +107,7 @@ def sales(d: Dashboard) -> Chart:
             },
         ],
         description="Orders placed each day and their totals (test orders excluded).",
+        money_axis="y",
     )
 
 
@@ -166,10 +181,15 @@ def intents(d: Dashboard) -> Chart:
         "hbar",
         ["Intent", "Utterances", "Not understood", "Not understood (%)"],
         [
-            [i["intent"], i["utterances"], i["failed"], _percent(i["failed"], i["utterances"])]
+            [
+                intent_words(i["intent"]),
+                i["utterances"],
+                i["failed"],
+                _percent(i["failed"], i["utterances"]),
+            ]
             for i in top
         ],
-        labels=[i["intent"] for i in top],
+        labels=[intent_words(i["intent"]) for i in top],
         series=[
             {"label": "Utterances", "data": [i["utterances"] for i in top]},
             {"label": "Not understood", "data": [i["failed"] for i in top]},
@@ -360,7 +380,7 @@ def fallbacks(d: Dashboard) -> Chart:
         "Where shoppers were not understood",
         "",
         ["Just before", "Skill's outcome", "Fallbacks"],
-        [[f.step, f.outcome, f.times] for f in found],
+        [[step_words(f.step), outcome_words(f.outcome), f.times] for f in found],
     )
 
 

@@ -9,6 +9,7 @@ from catalog.models import Product
 from isp.models import Arm
 from merchant.models import LOCALES
 
+from .. import periods
 from . import ranges
 
 
@@ -37,6 +38,11 @@ class RangeForm(forms.Form):
             return data
         if end < start:
             raise forms.ValidationError("The last day is before the first day.")
+        today = periods.store_today(self.store, self.now)
+        if end > today:
+            raise forms.ValidationError(
+                f"The last day is in the future: the store's today is {today.isoformat()}."
+            )
         longest = ranges.longest_days()
         if (end - start).days + 1 > longest:
             raise forms.ValidationError(f"A range covers at most {longest} days.")

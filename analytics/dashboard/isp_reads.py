@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -13,6 +15,8 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 
 from isp.experiments import ArmResult, wilson_interval
@@ -57,25 +61,49 @@ class ProductSales:
 def isp_purchases(store, start: datetime, stop: datetime, *, sandbox: bool) -> list[ProductSales]:
     """Accepted purchases per in-skill product, most bought first, with the sum of their list
     prices per currency (earnings are estimated from it)."""
+    return isp_purchases_compared(store, start, start, stop, sandbox=sandbox)[0]
+
+
+def isp_purchases_compared(
+    store, previous_start: datetime, start: datetime, stop: datetime, *, sandbox: bool
+) -> tuple[list[ProductSales], list[ProductSales]]:
+    """``isp_purchases`` of [start, stop) and of the range just before it, [previous_start,
+    start), in one query."""
     name = InSkillProductLocalization.objects.filter(
         product=OuterRef("product"), locale=store.default_locale
     ).values("name")[:1]
     rows = (
-        _sales(store, start, stop, sandbox=sandbox)
-        .annotate(product_name=Subquery(name))
+        _sales(store, previous_start, stop, sandbox=sandbox)
+        .annotate(
+            product_name=Subquery(name),
+            now=Case(
+                When(created_at__gte=start, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
         .values_list(
-            "product_id", "product__reference_name", "product_name", "product__type", "currency"
+            "now",
+            "product_id",
+            "product__reference_name",
+            "product_name",
+            "product__type",
+            "currency",
         )
         .annotate(n=Count("pk"), listed=Sum("list_price"))
         .order_by()
     )
-    found: dict[int, ProductSales] = {}
-    for pk, reference, spoken, type_, currency, n, listed in rows:
-        sales = found.setdefault(pk, ProductSales(pk, spoken or reference, type_))
+    found: dict[bool, dict[int, ProductSales]] = {True: {}, False: {}}
+    for now, pk, reference, spoken, type_, currency, n, listed in rows:
+        sales = found[now].setdefault(pk, ProductSales(pk, spoken or reference, type_))
         sales.purchases += n
         if currency and listed is not None:
             sales.list_prices[currency] += listed
-    return sorted(found.values(), key=lambda s: (-s.purchases, s.name))
+
+    def ranked(by_product: dict[int, ProductSales]) -> list[ProductSales]:
+        return sorted(by_product.values(), key=lambda s: (-s.purchases, s.name))
+
+    return ranked(found[True]), ranked(found[False])
 
 
 @dataclass(frozen=True)

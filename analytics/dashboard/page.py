@@ -12,13 +12,12 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from isp.selectors import store_in_isp_sandbox
 from merchant.money import display
 from orders.models import OrderChannel
 
 from .. import periods
 from ..metrics import SESSION_ENDS, earnings
-from ..selectors import analytics_summary, analytics_timeseries
+from ..selectors import Report, analytics_report
 from . import reads
 from .ranges import Period
 
@@ -33,6 +32,7 @@ PAYMENT_MODE_NAMES = {
     "charge_later": "Amazon Pay, charged on shipping",
     "pay_on_delivery": "Pay on delivery",
 }
+SERIES = ("orders_placed", "gross_revenue", "sessions", "unique_customers")
 DISPLAY_LOCALE = "en-US"  # the portal's pages are in English
 
 
@@ -117,17 +117,25 @@ class Dashboard:
     # Headline numbers ------------------------------------------------------------------------
 
     @cached_property
-    def summary(self) -> dict:
-        return analytics_summary(
-            store=self.store, start=self.period.start, end=self.period.end, now=self.now
+    def _report(self) -> Report:
+        previous = self.period.previous
+        return analytics_report(
+            store=self.store,
+            start=self.period.start,
+            end=self.period.end,
+            previous=(previous.start, previous.end),
+            series=SERIES,
+            also_from=reads.retention_first_week(self.period.start, self.period.end),
+            now=self.now,
         )
 
     @cached_property
+    def summary(self) -> dict:
+        return self._report.summary
+
+    @cached_property
     def previous_summary(self) -> dict:
-        previous = self.period.previous
-        return analytics_summary(
-            store=self.store, start=previous.start, end=previous.end, now=self.now
-        )
+        return self._report.previous
 
     def _summary_figure(self, key, label, **kwargs) -> Figure:
         return Figure(key, label, self.summary[key], self.previous_summary[key], **kwargs)
@@ -171,12 +179,18 @@ class Dashboard:
         ]
 
     @cached_property
+    def _refill_plans(self) -> tuple[reads.RefillPlans, reads.RefillPlans]:
+        return reads.refill_plans_compared(
+            self.store, (self.start, self.stop), (self.previous_start, self.previous_stop)
+        )
+
+    @cached_property
     def refill_plans(self) -> reads.RefillPlans:
-        return reads.refill_plans(self.store, self.start, self.stop)
+        return self._refill_plans[0]
 
     @cached_property
     def previous_refill_plans(self) -> reads.RefillPlans:
-        return reads.refill_plans(self.store, self.previous_start, self.previous_stop)
+        return self._refill_plans[1]
 
     @cached_property
     def refill_figures(self) -> list[Figure]:
@@ -229,16 +243,8 @@ class Dashboard:
 
     @cached_property
     def series(self) -> dict[str, list[dict]]:
-        return {
-            metric: analytics_timeseries(
-                store=self.store,
-                metric=metric,
-                start=self.period.start,
-                end=self.period.end,
-                now=self.now,
-            )
-            for metric in ("orders_placed", "gross_revenue", "sessions", "unique_customers")
-        }
+        """One point a day for the charts: read with the summary, not again per metric."""
+        return self._report.series
 
     # Funnels ---------------------------------------------------------------------------------
 
@@ -248,7 +254,8 @@ class Dashboard:
 
     @cached_property
     def isp_sandbox(self) -> bool:
-        return store_in_isp_sandbox(self.store)
+        """``isp.selectors.store_in_isp_sandbox``, read with the package state."""
+        return self.package.isp_sandbox
 
     @cached_property
     def isp_funnel(self) -> dict:
@@ -257,14 +264,19 @@ class Dashboard:
     # In-skill purchasing ---------------------------------------------------------------------
 
     @cached_property
+    def _isp_products(self) -> tuple[list[reads.ProductSales], list[reads.ProductSales]]:
+        # The previous range ends where this one starts (``Period.previous``).
+        return reads.isp_purchases_compared(
+            self.store, self.previous_start, self.start, self.stop, sandbox=self.isp_sandbox
+        )
+
+    @cached_property
     def isp_products(self) -> list[reads.ProductSales]:
-        return reads.isp_purchases(self.store, self.start, self.stop, sandbox=self.isp_sandbox)
+        return self._isp_products[0]
 
     @cached_property
     def previous_isp_products(self) -> list[reads.ProductSales]:
-        return reads.isp_purchases(
-            self.store, self.previous_start, self.previous_stop, sandbox=self.isp_sandbox
-        )
+        return self._isp_products[1]
 
     @staticmethod
     def _list_prices(products) -> dict:
@@ -329,7 +341,9 @@ class Dashboard:
         last = min(self.period.end, periods.store_today(self.store, self.now))
         if last < self.period.start:
             return []
-        return reads.retention(self.store, self.period.start, last)
+        report = self._report
+        known = report.rolled_up_days_from(reads.retention_first_week(self.period.start, last))
+        return reads.retention(self.store, self.period.start, last, rolled_up_days=known)
 
     @cached_property
     def paths(self) -> list[reads.Path]:

@@ -14,21 +14,20 @@ them, and they are exact there.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import (
-    Count,
-    Q,
-)
+from django.db.models import Count, Exists, Q, Subquery
 
-from catalog.selectors import catalog_revision
+from catalog.models import CatalogRevision
 from isp.facts import DirectiveName, PurchaseResult
 from isp.models import (
     IspPurchaseResult,
+    IspSettings,
     UpsellEvent,
     UpsellEventKind,
 )
+from merchant.models import Store
 from orders.models import RefillPlan, RefillPlanEvent, RefillPlanEventType, RefillPlanStatus
 from skill.outcomes import Outcome
-from voicelab.launch.selectors import latest_export
+from voicelab.models import SkillPackageExport
 
 from ..raw import session_requests
 from .isp_reads import (
@@ -37,6 +36,7 @@ from .isp_reads import (
     Subscriptions,
     experiments,
     isp_purchases,
+    isp_purchases_compared,
     live_subscriptions,
     sandbox_subscriptions,
 )
@@ -58,6 +58,7 @@ from .voice_reads import (
     paths,
     paths_counted_here,
     retention,
+    retention_first_week,
     synonym_choices,
     unheard_words,
 )
@@ -86,11 +87,13 @@ __all__ = [
     "experiments",
     "fallback_contexts",
     "isp_purchases",
+    "isp_purchases_compared",
     "live_subscriptions",
     "monday",
     "paths",
     "paths_counted_here",
     "retention",
+    "retention_first_week",
     "sandbox_subscriptions",
     "synonym_choices",
     "unheard_words",
@@ -107,6 +110,47 @@ class RefillPlans:
     renewed: int
     failed: int  # renewals given up after the last retry (the plan paused)
     cancelled: int
+
+
+def refill_plans_compared(
+    store, span: tuple[datetime, datetime], previous: tuple[datetime, datetime]
+) -> tuple[RefillPlans, RefillPlans]:
+    """``refill_plans`` of a range and of the one before, in two queries (the plans active
+    now, and both ranges' events)."""
+    active = (
+        RefillPlan.objects.filter(store=store, status=RefillPlanStatus.ACTIVE)
+        .exclude(console_shopper("customer"))
+        .count()
+    )
+    kinds = {
+        "started": RefillPlanEventType.CREATED,
+        "renewed": RefillPlanEventType.RENEWED,
+        "failed": RefillPlanEventType.RENEWAL_FAILED,
+        "cancelled": RefillPlanEventType.CANCELLED,
+    }
+    windows = {"now": span, "before": previous}
+    counts = (
+        RefillPlanEvent.objects.filter(store=store)
+        .filter(
+            Q(created_at__gte=span[0], created_at__lt=span[1])
+            | Q(created_at__gte=previous[0], created_at__lt=previous[1])
+        )
+        .exclude(console_shopper("plan__customer"))
+        .aggregate(
+            **{
+                f"{when}_{name}": Count(
+                    "pk", filter=Q(type=kind, created_at__gte=start, created_at__lt=stop)
+                )
+                for when, (start, stop) in windows.items()
+                for name, kind in kinds.items()
+            }
+        )
+    )
+    now, before = (
+        RefillPlans(active=active, **{name: counts[f"{when}_{name}"] for name in kinds})
+        for when in windows
+    )
+    return now, before
 
 
 def refill_plans(store, start: datetime, stop: datetime) -> RefillPlans:
@@ -177,6 +221,7 @@ def isp_funnel(store, start: datetime, stop: datetime, *, sandbox: bool) -> dict
 class PackageState:
     revision: int
     exported_revision: int | None  # None: never exported
+    isp_sandbox: bool = False  # read with it: the store's ISP sandbox mode
 
     @property
     def stale(self) -> bool:
@@ -184,7 +229,22 @@ class PackageState:
 
 
 def package_state(store) -> PackageState:
-    export = latest_export(store=store)
-    return PackageState(
-        catalog_revision(store_id=store.pk), export.catalog_revision if export else None
+    """The catalog's revision, the last export's and whether the store's in-skill purchasing
+    is in sandbox mode (``isp.selectors.store_in_isp_sandbox``), in one query."""
+    revision = CatalogRevision.objects.filter(store_id=store.pk).values("number")[:1]
+    exported = (
+        SkillPackageExport.objects.filter(store=store)
+        .order_by("-created_at", "-pk")
+        .values("catalog_revision")[:1]
     )
+    row = (
+        Store.objects.filter(pk=store.pk)
+        .annotate(
+            revision=Subquery(revision),
+            exported=Subquery(exported),
+            sandbox=Exists(IspSettings.objects.filter(store=store, sandbox_mode=True)),
+        )
+        .values("revision", "exported", "sandbox")
+        .get()
+    )
+    return PackageState(row["revision"] or 0, row["exported"], row["sandbox"])

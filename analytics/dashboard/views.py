@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.services import product_synonym_add
 from isp.experiments import experiment_end
 from isp.models import UpsellExperiment
-from merchant.models import Area, Store
+from merchant.models import Area, Role, Store
+from merchant.navigation import portal_navigation
 from merchant.selectors import stores_for_user, works_for
 from merchant.two_factor import StaffTwoFactorMiddleware, second_factor_missing
 
+from .. import periods
 from . import charts, ranges
 from .forms import ExperimentEndForm, RangeForm, SynonymAddForm
 from .page import Dashboard
@@ -90,11 +92,19 @@ def dashboard_page(request, store):
         "d": dashboard,
         "charts": built,
         "range_params": period.params(),
-        "other_stores": stores_for_user(user=request.user, area=Area.SETTINGS)
-        .exclude(pk=store.pk)
-        .exists(),
+        "today": periods.store_today(store),
+        "other_stores": _owns_another(request, store),
     }
     return render(request, "analytics/dashboard.html", context)
+
+
+def _owns_another(request, store) -> bool:
+    """Whether the user owns a store besides ``store``: from the memberships the page's
+    header reads anyway (a superuser: any other store)."""
+    if request.user.is_superuser:
+        return Store.objects.exclude(pk=store.pk).exists()
+    memberships = portal_navigation(request)["portal"].memberships
+    return any(m.role == Role.OWNER and m.store_id != store.pk for m in memberships)
 
 
 @require_GET

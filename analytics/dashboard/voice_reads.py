@@ -33,6 +33,7 @@ from .. import periods
 from ..metrics import SESSION_ENDS
 from ..models import DailyActiveCustomer, DailyRollup
 from ..raw import END_RANKS, FALLBACK_INTENT, session_requests, with_shopper
+from ..words import step_words
 from .reads_base import PRODUCT_INTENTS, RETENTION_WEEKS, TOP, TOP_WORDS
 
 # Retention -----------------------------------------------------------------------------------
@@ -53,19 +54,29 @@ class Cohort:
         return [None if n is None else (n / self.size if self.size else 0.0) for n in self.returned]
 
 
-def retention(store, first: date, last: date) -> list[Cohort]:
+def retention_first_week(first: date, last: date) -> date:
+    """The Monday of the first cohort ``retention`` shows (at most the last 12 weeks)."""
+    return max(monday(first), monday(last) - timedelta(weeks=RETENTION_WEEKS - 1))
+
+
+def retention(
+    store, first: date, last: date, *, rolled_up_days: set[date] | None = None
+) -> list[Cohort]:
     """Weekly cohorts (Monday to Sunday, the store's days) of the shoppers first seen in the
     weeks of ``first``..``last`` (at most the last 12), and how many of each were active in
     each following week up to ``last``. Rolled-up days are read from ``DailyActiveCustomer``,
     the others (today at least) from the raw log, as ``analytics.selectors`` does: three
-    queries, one row per shopper and active day."""
+    queries, one row per shopper and active day (two when ``rolled_up_days``, the days
+    rolled up from ``retention_first_week`` on, are known already)."""
     last_week = monday(last)
-    first_week = max(monday(first), last_week - timedelta(weeks=RETENTION_WEEKS - 1))
-    rolled_up = set(
-        DailyRollup.objects.filter(store=store, day__gte=first_week, day__lte=last).values_list(
-            "day", flat=True
+    first_week = retention_first_week(first, last)
+    if rolled_up_days is None:
+        rolled_up_days = set(
+            DailyRollup.objects.filter(store=store, day__gte=first_week, day__lte=last).values_list(
+                "day", flat=True
+            )
         )
-    )
+    rolled_up = {day for day in rolled_up_days if first_week <= day <= last}
     rows = list(
         DailyActiveCustomer.objects.filter(
             store=store, day__gte=first_week, day__lte=last
@@ -135,10 +146,12 @@ class Path:
     steps: tuple[str, ...]
     end: str  # one of END_LABELS
     sessions: int
+    example: str = ""  # one session that took the path (the transcripts page opens it)
 
     @property
     def text(self) -> str:
-        return " › ".join([*self.steps, f"END: {END_LABELS[self.end]}"])
+        """The path in words: "Opens the skill › Order product › Yes › END: ..."."""
+        return " › ".join([*(step_words(s) for s in self.steps), f"END: {END_LABELS[self.end]}"])
 
 
 def _step_expression():
@@ -204,15 +217,16 @@ def paths(store, start: datetime, stop: datetime) -> list[Path]:
         sql, params = per_session.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f'SELECT s."path", s."ending", s."handoff", COUNT(*) AS n FROM ({sql}) s '
+                f'SELECT s."path", s."ending", s."handoff", COUNT(*) AS n, '
+                f'MIN(s."session_id") FROM ({sql}) s '
                 'WHERE s."launched" = 1 GROUP BY s."path", s."ending", s."handoff" '
                 'ORDER BY n DESC, s."path", s."ending", s."handoff" LIMIT %s',
                 [*params, TOP],
             )
             rows = cursor.fetchall()
         return [
-            Path(tuple(p for p in path.split("\t") if p), _end(ending, handoff), n)
-            for path, ending, handoff, n in rows
+            Path(tuple(p for p in path.split("\t") if p), _end(ending, handoff), n, example)
+            for path, ending, handoff, n, example in rows
         ]
     return paths_counted_here(requests)
 
@@ -226,19 +240,21 @@ def paths_counted_here(requests) -> list[Path]:
         .values_list("session_id", "request_type", "intent", "outcome")
         .iterator()
     ):
-        seen = sessions.setdefault(session_id, [[], 0, 0])
+        seen = sessions.setdefault(session_id, [[], 0, 0])  # steps, ending, hand-off
         if request_type == "SessionEndedRequest":
             seen[1] = max(seen[1], END_RANKS.get(outcome, 0))
         else:
             seen[0].append(_step(request_type, intent))
         seen[2] = max(seen[2], handoff_of.get(outcome, 0))
-    counted = Counter(
-        (tuple(steps), _end(ending, handoff))
-        for steps, ending, handoff in sessions.values()
-        if steps and steps[0] == LAUNCH
-    )
+    counted: Counter = Counter()
+    example: dict = {}
+    for session_id, (steps, ending, handoff) in sessions.items():
+        if steps and steps[0] == LAUNCH:
+            key = (tuple(steps), _end(ending, handoff))
+            counted[key] += 1
+            example[key] = min(example.get(key, session_id), session_id)
     ranked = sorted(counted.items(), key=lambda item: (-item[1], "\t".join(item[0][0]), item[0][1]))
-    return [Path(steps, end, n) for (steps, end), n in ranked[:TOP]]
+    return [Path(steps, end, n, example[(steps, end)]) for (steps, end), n in ranked[:TOP]]
 
 
 # Heard but not understood --------------------------------------------------------------------

@@ -18,7 +18,16 @@ from merchant.tests.factories import MembershipFactory, StoreFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "nonicks-demo"
-OWNER_LINKS = ["admin", "support", "console", "launch", "dashboard", "staff", "api"]
+OWNER_LINKS = [
+    "admin",
+    "support",
+    "transcripts",
+    "console",
+    "launch",
+    "dashboard",
+    "staff",
+    "api",
+]
 
 
 def login(username, password=PASSWORD) -> Client:
@@ -60,9 +69,13 @@ def users(demo_store, agent_without_refund, two_store_user, superuser):
     return {
         "owner": (User.objects.get(username="owner"), PASSWORD, OWNER_LINKS),
         "editor": (User.objects.get(username="editor"), PASSWORD, ["admin"]),
-        "support": (User.objects.get(username="support"), PASSWORD, ["support", "api"]),
-        "sid": (agent_without_refund, "secret-pass-123", ["support", "api"]),
-        "tess": (two_store_user, "secret-pass-123", ["admin", "support", "api"]),
+        "support": (
+            User.objects.get(username="support"),
+            PASSWORD,
+            ["support", "transcripts", "api"],
+        ),
+        "sid": (agent_without_refund, "secret-pass-123", ["support", "transcripts", "api"]),
+        "tess": (two_store_user, "secret-pass-123", ["admin", "support", "transcripts", "api"]),
         "root": (superuser, PASSWORD, OWNER_LINKS),
     }
 

@@ -40,12 +40,16 @@
       plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
     };
     if (type === "doughnut") { return result; }
+    // Counts are whole numbers: no 0.5 tick on an axis of orders or sessions.
     if (spec.type === "hbar") {
       result.indexAxis = "y";
-      result.scales = { x: { beginAtZero: true } };
+      result.scales = { x: { beginAtZero: true, ticks: { precision: 0 } } };
       return result;
     }
-    result.scales = { x: { ticks: { maxRotation: 0, autoSkip: true } }, y: { beginAtZero: true } };
+    result.scales = {
+      x: { ticks: { maxRotation: 0, autoSkip: true } },
+      y: { beginAtZero: true, ticks: spec.money_axis === "y" ? {} : { precision: 0 } },
+    };
     var rightAxis = spec.series.some(function (series) { return series.axis === "y1"; });
     if (rightAxis) {
       result.scales.y1 = {

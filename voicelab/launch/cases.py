@@ -51,6 +51,7 @@ from .order_cases import (
     permission_not_granted,
     refund_guidance,
 )
+from .recorded import recorded_cases
 
 # The plan ----------------------------------------------------------------------------------
 
@@ -205,6 +206,7 @@ def plan_cases(store: Store) -> Plan:
     }
     _choose_goods(plan, values.get(i.PRODUCT_TYPE, []))
     _choose_isp(plan, values.get(i.ISP_PRODUCT_TYPE, []), values.get(i.COLLECTION_TYPE, []))
+    plan.cases += recorded_cases(plan)
     return plan
 
 

@@ -134,7 +134,13 @@ class Dialogue:
     def say(self, text: str) -> Answer:
         """The shopper's words in the open session (a new one when none is open)."""
         understood = self.matcher.understand(text)
+        return self.send_understood(understood, said=text)
+
+    def send_understood(self, understood: Understood, *, said: str) -> Answer:
+        """What Alexa understood (a launch, or an intent with its slots) in the open session:
+        a recorded session's turn is replayed as Alexa sent it, without words to match."""
         self.understood = understood
+        text = said
         sent = build_envelope(
             shopper=self.shopper,
             skill_id=self.skill_id,

@@ -19,10 +19,15 @@ from voicelab.models import (
     CERTIFICATION_RUN_ACTIVE,
     CertificationRun,
     CertificationRunStatus,
+    RecordedCase,
     SkillPackageExport,
 )
 
 logger = logging.getLogger(__name__)
+
+# What a recorded case replays: a launch and the shopper's intents (a session's end, Amazon's
+# answers and skill events are Alexa's, played by the dialogue as they come).
+RECORDED_REQUESTS = ("LaunchRequest", "IntentRequest")
 
 # The task's name: ``VoicelabConfig.ready`` registers it in every process (web, worker,
 # tests); under CELERY_TASK_ALWAYS_EAGER ``delay`` plays the run in place.
@@ -159,3 +164,30 @@ def certification_run_finish(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def recorded_case_create(
+    *, store, title: str, locale: str, steps: list[dict], session_id: str = "", actor=None
+) -> RecordedCase:
+    """A certification case made from a real session (the transcripts page): ``steps``
+    each hold what Alexa sent (``request_type``, ``intent``, ``slots``) and the answer
+    expected (``expect_reply``, ``expect_directives``). Refuses a case with no step the
+    checklist can play."""
+    playable = [s for s in steps if s.get("request_type") in RECORDED_REQUESTS]
+    if not playable:
+        raise ValueError(
+            "The session has no turn the checklist can play (a launch or an intent): no case "
+            "was made."
+        )
+    return RecordedCase.objects.create(
+        store=store,
+        title=title[:120],
+        locale=locale,
+        session_id=session_id[:200],
+        steps=playable,
+        created_by=actor,
+    )
+
+
+def recorded_case_delete(*, store, case_id: int) -> bool:
+    return RecordedCase.objects.filter(store=store, pk=case_id).delete()[0] > 0
