@@ -76,7 +76,10 @@ def product_synonym_add(
     longest = ProductSynonym._meta.get_field("value").max_length
     if longest is not None and len(value) > longest:
         raise ValidationError({"value": f"A synonym has at most {longest} characters."})
-    product = Product.objects.select_for_update().select_related("store").get(pk=product.pk)
+    # The product row only: the store row is what every new order of the store references.
+    product = (
+        Product.objects.select_for_update(of=("self",)).select_related("store").get(pk=product.pk)
+    )
     store = product.store
     if locale and locale not in store.locales():
         raise ValidationError({"locale": f"The store's skill does not speak {locale}."})
