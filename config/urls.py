@@ -39,6 +39,8 @@ urlpatterns = [
     path("api/redoc/", ApiDocsRedocView.as_view(), name="api-redoc"),
     # The one login page (password, then the two-factor code): before the admin's own.
     path("admin/login/", PortalLoginView.as_view(), name="login"),
+    # A store's API keys (owners): made, listed, revoked (apikeys app).
+    path("admin/api-keys/", include("apikeys.urls")),
     path("admin/", admin.site.urls),
     # two_factor's enrolment and backup codes; its own login page leads to the portal's.
     path(
