@@ -43,10 +43,23 @@ def api_keys_index(request):
     return _render(request, "apikeys/index.html", {"title": "API keys", "stores": stores})
 
 
+# The new key waits here in the session between the POST and the page it redirects to, which
+# takes it out: a reload then shows it no more (and makes no second key).
+SHOWN_ONCE = "api_key_shown_once"
+
+
+def _take_new_key(request, store):
+    waiting = request.session.pop(SHOWN_ONCE, None)
+    if not waiting or waiting.get("store") != store.pk:
+        return None
+    keys = selectors.api_keys_of_store(store=store)
+    found = next((k for k in keys if k.prefix == waiting.get("prefix")), None)
+    return {"key": found, "plain": waiting["plain"]} if found is not None else None
+
+
 def api_keys_store(request, store_id):
     store = _managed_store(request, store_id)
     form = NewKeyForm(request.POST or None)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             key, plain = services.api_key_create(
@@ -59,8 +72,8 @@ def api_keys_store(request, store_id):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            new_key = {"key": key, "plain": plain}
-            form = NewKeyForm()
+            request.session[SHOWN_ONCE] = {"store": store.pk, "prefix": key.prefix, "plain": plain}
+            return redirect("api_keys:store", store.pk)
     return _render(
         request,
         "apikeys/store.html",
@@ -68,7 +81,7 @@ def api_keys_store(request, store_id):
             "title": f"API keys of {store.name}",
             "store": store,
             "form": form,
-            "new_key": new_key,
+            "new_key": _take_new_key(request, store) if request.method == "GET" else None,
             "keys": selectors.api_keys_of_store(store=store),
             "events": selectors.api_key_events(store=store),
         },
