@@ -130,13 +130,19 @@ def _head(store, data) -> dict:
     }
 
 
-@extend_schema(tags=["analytics"], parameters=[RangeQuery], responses=Summary)
 class SummaryView(APIView):
     """Every metric of one store over a range of its days."""
 
     permission_classes = [StaffOrScopedKey]
     api_scope = "analytics"
 
+    @extend_schema(
+        tags=["analytics"],
+        operation_id="getAnalyticsSummary",
+        summary="Get a store's metrics over a range of days",
+        parameters=[RangeQuery],
+        responses=Summary,
+    )
     def get(self, request):
         data = _parse(request, RangeQuery)
         store = store_for_staff(user=request.user, slug=data["store"])
@@ -144,13 +150,19 @@ class SummaryView(APIView):
         return Response({**_head(store, data), "currency": store.currency, "metrics": metrics})
 
 
-@extend_schema(tags=["analytics"], parameters=[TimeseriesQuery], responses=Timeseries)
 class TimeseriesView(APIView):
     """One metric of one store, one value per day (null for days that have not begun)."""
 
     permission_classes = [StaffOrScopedKey]
     api_scope = "analytics"
 
+    @extend_schema(
+        tags=["analytics"],
+        operation_id="getAnalyticsTimeseries",
+        summary="Get one metric of a store, day by day",
+        parameters=[TimeseriesQuery],
+        responses=Timeseries,
+    )
     def get(self, request):
         data = _parse(request, TimeseriesQuery)
         store = store_for_staff(user=request.user, slug=data["store"])

@@ -44,6 +44,7 @@ from .pitch_forms import (
     preview_data,
     product_pitches,
 )
+from .signals import product_updated
 
 MAX_SYNONYMS_PER_PRODUCT = 1000
 
@@ -174,7 +175,7 @@ class ProductAdmin(StoreScopedAdmin):
             },
         ),
         ("Alexa app card", {"fields": ["card_description", "image_url"]}),
-        ("Price and stock", {"fields": ["price", "currency", "stock"]}),
+        ("Price and stock", {"fields": ["price", "currency", "stock", "low_stock_threshold"]}),
         ("Refills", {"fields": ["repeat_purchase", "refill_interval_weeks"]}),
     ]
 
@@ -281,6 +282,11 @@ class ProductAdmin(StoreScopedAdmin):
             entry.user.get_username(),
             timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M"),
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # With its synonyms and translations saved: the product.updated webhook.
+        product_updated.send(sender=Product, product=form.instance)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

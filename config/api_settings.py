@@ -16,10 +16,13 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Voice store portal API",
     "DESCRIPTION": (
-        "Orders of the stores you work for: read, cancel, ship, refund. Their analytics: "
-        "metrics over a range of the store's days."
+        "The stores you work for: their catalog and stock (read, change, adjust), their "
+        "orders (read, cancel, ship, refund) and their analytics (metrics over a range of "
+        "the store's days). Log in, or send a store's API key as "
+        "`Authorization: Bearer <key>`."
     ),
-    "VERSION": "1",
+    # Redoc shows the title with the version in brackets: "Voice store portal API (v1)".
+    "VERSION": "v1",
     "SERVE_INCLUDE_SCHEMA": False,
     # /api/docs/ and /api/redoc/ load the viewers from the portal's static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

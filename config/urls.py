@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
 
+from catalog.api import CategoryViewSet, ProductViewSet, StockAdjustmentViewSet
 from config.health import health_view
 from config.metrics import metrics_view
 from merchant.api_docs import ApiDocsRedocView, ApiDocsSwaggerView
@@ -13,6 +14,9 @@ from orders.api import OrderViewSet
 
 api = DefaultRouter()
 api.register("orders", OrderViewSet, basename="api-order")
+api.register("categories", CategoryViewSet, basename="api-category")
+api.register("products", ProductViewSet, basename="api-product")
+stock_adjustments = StockAdjustmentViewSet.as_view({"post": "create"})
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
@@ -33,6 +37,11 @@ urlpatterns = [
     path("api/analytics/", include("analytics.urls")),
     # The owner's dashboard (analytics/dashboard/): owners only, second factor checked there.
     path("dashboard/", include("analytics.dashboard.urls")),
+    path(
+        "api/products/<int:product_pk>/stock-adjustments/",
+        stock_adjustments,
+        name="api-product-stock-adjustments",
+    ),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsSwaggerView.as_view(), name="api-docs"),

@@ -9,7 +9,7 @@ order is a 404), refunding needs the refund permission, every change goes throug
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -76,6 +76,10 @@ def _refused(exc: OrderError) -> Response:
 
 
 @extend_schema(tags=["orders"])
+@extend_schema_view(
+    list=extend_schema(operation_id="listOrders", summary="List orders"),
+    retrieve=extend_schema(operation_id="getOrder", summary="Get an order"),
+)
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Orders of the stores you work for. Filter with ``q`` (number, email or name),
     ``status``, ``payment_status``, ``created_from``/``created_to``, ``store``, ``is_test``."""
@@ -112,7 +116,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return _refused(exc)
         return Response(OrderDetailSerializer(self.get_object()).data)
 
-    @extend_schema(request=CancelSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="cancelOrder",
+        summary="Cancel an order",
+        request=CancelSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(
@@ -123,7 +132,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             ),
         )
 
-    @extend_schema(request=ShipSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="shipOrder",
+        summary="Ship an order",
+        request=ShipSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
         return self._act(
@@ -137,21 +151,36 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             ),
         )
 
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="markOrderDelivered",
+        summary="Mark an order delivered",
+        request=None,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
         return self._act(
             request, None, lambda order, d: services.order_deliver(order=order, **acting(request))
         )
 
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="captureOrderPayment",
+        summary="Capture an order's payment",
+        request=None,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def capture(self, request, pk=None):
         return self._act(
             request, None, lambda order, d: services.order_capture(order=order, **acting(request))
         )
 
-    @extend_schema(request=NoteSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="addOrderNote",
+        summary="Add a note to an order",
+        request=NoteSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         return self._act(
@@ -163,6 +192,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
 
     @extend_schema(
+        operation_id="refundOrder",
+        summary="Refund an order",
         request=RefundSerializer,
         responses={
             201: TransactionSerializer,
