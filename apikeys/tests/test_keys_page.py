@@ -133,3 +133,12 @@ def test_the_header_links_owners_to_their_keys(client, store, owner):
     assert reverse("api_keys:index") in html
     client.force_login(MembershipFactory(store=store, role=Role.SUPPORT_AGENT).user)
     assert reverse("api_keys:index") not in client.get("/support/").content.decode()
+
+
+def test_the_librarys_unused_key_model_is_not_in_the_admin(client):
+    from merchant.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/rest_framework_api_key/" not in html
+    assert client.get("/admin/rest_framework_api_key/apikey/").status_code == 404
