@@ -3,7 +3,9 @@
 Same rules as the support console: staff see only their stores' orders (another store's
 order is a 404), refunding needs the refund permission, every change goes through
 ``orders/services/``, and a refused change answers HTTP 409 with the service's stable
-``code`` and a sentence for people.
+``code`` and a sentence for people. A store's API key (``apikeys``) reads with
+``orders:read`` and acts with ``orders:write``, on its own store's orders only; its changes
+are recorded under the key's name.
 """
 
 from decimal import Decimal
