@@ -1,6 +1,7 @@
 """The analytics REST API (``/api/analytics/``): a store's metrics over a range of its days.
 
-Same rules as the orders API: a session or HTTP Basic login, staff read only the stores whose
+Same rules as the orders API: a session, an HTTP Basic login or a store's API key with
+the ``analytics:read`` scope, staff read only the stores whose
 orders they may work on (owners and support agents), and another store's slug is a 404, as
 is a slug that does not exist. Dates are the store's calendar days (``Store.time_zone``),
 both ends included; a bad date, an end before the start, an unknown metric or a range
@@ -10,9 +11,10 @@ longer than ``ANALYTICS_MAX_RANGE_DAYS`` is a 400 that says which.
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from apikeys.auth import StaffOrScopedKey
 
 from .metrics import SESSION_ENDS, TIMESERIES_METRICS
 from .selectors import analytics_summary, analytics_timeseries, store_for_staff
@@ -128,12 +130,19 @@ def _head(store, data) -> dict:
     }
 
 
-@extend_schema(tags=["analytics"], parameters=[RangeQuery], responses=Summary)
 class SummaryView(APIView):
     """Every metric of one store over a range of its days."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [StaffOrScopedKey]
+    api_scope = "analytics"
 
+    @extend_schema(
+        tags=["analytics"],
+        operation_id="getAnalyticsSummary",
+        summary="Get a store's metrics over a range of days",
+        parameters=[RangeQuery],
+        responses=Summary,
+    )
     def get(self, request):
         data = _parse(request, RangeQuery)
         store = store_for_staff(user=request.user, slug=data["store"])
@@ -141,12 +150,19 @@ class SummaryView(APIView):
         return Response({**_head(store, data), "currency": store.currency, "metrics": metrics})
 
 
-@extend_schema(tags=["analytics"], parameters=[TimeseriesQuery], responses=Timeseries)
 class TimeseriesView(APIView):
     """One metric of one store, one value per day (null for days that have not begun)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [StaffOrScopedKey]
+    api_scope = "analytics"
 
+    @extend_schema(
+        tags=["analytics"],
+        operation_id="getAnalyticsTimeseries",
+        summary="Get one metric of a store, day by day",
+        parameters=[TimeseriesQuery],
+        responses=Timeseries,
+    )
     def get(self, request):
         data = _parse(request, TimeseriesQuery)
         store = store_for_staff(user=request.user, slug=data["store"])

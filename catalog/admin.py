@@ -46,6 +46,7 @@ from .pitch_forms import (
     preview_data,
     product_pitches,
 )
+from .signals import product_updated
 
 MAX_SYNONYMS_PER_PRODUCT = 1000
 
@@ -187,7 +188,7 @@ class ProductAdmin(StoreScopedAdmin):
                 ]
             },
         ),
-        ("Price and stock", {"fields": ["price", "currency", "stock"]}),
+        ("Price and stock", {"fields": ["price", "currency", "stock", "low_stock_threshold"]}),
         ("Refills", {"fields": ["repeat_purchase", "refill_interval_weeks"]}),
     ]
 
@@ -323,6 +324,11 @@ class ProductAdmin(StoreScopedAdmin):
             obj.image_card_large.url,
             obj.image_card_small.url,
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # With its synonyms and translations saved: the product.updated webhook.
+        product_updated.send(sender=Product, product=form.instance)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

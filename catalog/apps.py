@@ -30,3 +30,4 @@ class CatalogConfig(AppConfig):
             post_delete.connect(
                 receivers.counted_deleted, sender=model, dispatch_uid=f"{uid}-deleted"
             )
+        post_save.connect(receivers.stock_watched, sender=Product, dispatch_uid="catalog-stock-low")

@@ -107,6 +107,12 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(
         null=True, blank=True, help_text="Units in stock. Empty: unlimited."
     )
+    low_stock_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Send the stock.low webhook when the stock falls to this many or fewer. "
+        "Empty: never.",
+    )
     active = models.BooleanField(default=True)
     best_seller = models.BooleanField(default=False)
     image_url = models.URLField(
@@ -154,6 +160,22 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The stock as read from the database, to tell when a save makes it fall to the threshold.
+    _stock_as_read: int | None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[override]
+        product = super().from_db(db, field_names, values)
+        product._stock_as_read = product.__dict__.get("stock")
+        return product
+
+    def fell_below_threshold(self, before: int | None) -> bool:
+        """Whether the stock, ``before`` this change, fell to the threshold or below now."""
+        threshold, after = self.low_stock_threshold, self.stock
+        if threshold is None or after is None or after > threshold:
+            return False
+        return before is None or before > threshold
 
     @property
     def unlimited_stock(self) -> bool:
@@ -289,3 +311,26 @@ class CatalogRevision(models.Model):
 
     def __str__(self):
         return f"{self.store_id}: {self.number}"
+
+
+class StockAdjustment(models.Model):
+    """One change of a product's stock by a count (``delta``), with its reason and the stock
+    it left; written in the transaction of the change, never edited."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_adjustments")
+    delta = models.IntegerField()
+    stock_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["product", "-created_at"], name="stock_adjustment_time")]
+
+    def __str__(self):
+        return f"{self.product_id}: {self.delta:+d} ({self.reason})"

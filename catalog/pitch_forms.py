@@ -129,6 +129,7 @@ class ProductForm(forms.ModelForm):
             "price",
             "currency",
             "stock",
+            "low_stock_threshold",
             "repeat_purchase",
             "refill_interval_weeks",
         ]

@@ -61,15 +61,16 @@ MAX_SYNONYMS_PER_PRODUCT = 1000
 
 @transaction.atomic
 def product_synonym_add(
-    *, product: Product, value: str, locale: str = "", actor: User
+    *, product: Product, value: str, locale: str = "", actor: User | None
 ) -> ProductSynonym:
     """Add ``value`` as a synonym of ``product`` in ``locale`` ("": every locale), as a
-    synonym added on the product's admin page: white space collapsed, refused in words
-    (``ValidationError`` on ``value`` or ``locale``) when it is empty, too long, already a
-    synonym or the name of a product of the store in that locale, or one too many. Counted
-    in the catalog revision (the post_save receiver: the exported skill package is stale
-    until exported again), written to the product's admin history for ``actor``, and the
-    catalog caches are told after commit."""
+        synonym added on the product's admin page: white space collapsed, refused in words
+        (``ValidationError`` on ``value`` or ``locale``) when it is empty, too long, already a
+        synonym or the name of a product of the store in that locale, or one too many. Counted
+        in the catalog revision (the post_save receiver: the exported skill package is stale
+        until exported again), written to the product's admin history for ``actor`` (when a login
+    acts), and the
+        catalog caches are told after commit."""
     value = " ".join((value or "").split())
     if not value:
         raise ValidationError({"value": "Say which words to add: the synonym is empty."})
@@ -112,14 +113,15 @@ def product_synonym_add(
             )
     except IntegrityError as exc:
         raise ValidationError({"value": f"“{value}” was just added by someone else."}) from exc
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=[product],
-        action_flag=CHANGE,
-        change_message=[
-            {"added": {"name": str(ProductSynonym._meta.verbose_name), "object": str(synonym)}}
-        ],
-    )
+    if actor is not None:  # an API key has no login to write the history under
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[product],
+            action_flag=CHANGE,
+            change_message=[
+                {"added": {"name": str(ProductSynonym._meta.verbose_name), "object": str(synonym)}}
+            ],
+        )
     transaction.on_commit(lambda: catalog_changed.send(sender=ProductSynonym, store_id=store.pk))
     return synonym
 

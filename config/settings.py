@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "health_check",
     "django_prometheus",
     "oauth2_provider",
+    "rest_framework_api_key",  # hashes keys; the stores' keys are apikeys' own model
     "config",
     "outbox",
     "merchant",
+    "apikeys",
     "catalog",
     "discounts",
     "webhooks",
@@ -186,28 +188,7 @@ AUTHENTICATION_BACKENDS = [
 # catalog/admin.py) fits; Django's default of 1,000 fields would refuse it with a 400 page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's SessionAuthentication, refusing shoppers' sessions (shoppers/auth.py).
-        "shoppers.auth.StaffSessionAuthentication",
-        "merchant.two_factor.BasicAuthenticationWithoutSecondFactor",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Voice store portal API",
-    "DESCRIPTION": (
-        "Orders of the stores you work for: read, cancel, ship, refund. Their analytics: "
-        "metrics over a range of the store's days."
-    ),
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # /api/docs/ and /api/redoc/ load the viewers from the portal's static files, not a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+# The REST API (DRF, its keys, the OpenAPI schema): config/api_settings.py, read below.
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -498,3 +479,6 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default=_ORIGIN).rstrip("/")
 from config.commerce_settings import *  # noqa: E402, F403
 
 CELERY_BEAT_SCHEDULE.update(COMMERCE_BEAT_SCHEDULE)  # noqa: F405
+
+# The REST API: authentication (sessions, HTTP Basic, the stores' API keys) and its schema.
+from config.api_settings import *  # noqa: E402, F403

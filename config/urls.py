@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
 
+from catalog.api import CategoryViewSet, ProductViewSet, StockAdjustmentViewSet
 from config.health import health_view
 from config.metrics import metrics_view
 from merchant.api_docs import ApiDocsRedocView, ApiDocsSwaggerView
@@ -15,6 +16,9 @@ from orders.api import OrderViewSet
 
 api = DefaultRouter()
 api.register("orders", OrderViewSet, basename="api-order")
+api.register("categories", CategoryViewSet, basename="api-category")
+api.register("products", ProductViewSet, basename="api-product")
+stock_adjustments = StockAdjustmentViewSet.as_view({"post": "create"})
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
@@ -40,12 +44,19 @@ urlpatterns = [
     # The owner's dashboard (analytics/dashboard/): owners only, second factor checked there.
     path("dashboard/", include("analytics.dashboard.urls")),
     path("transcripts/", include("analytics.transcripts.urls")),
+    path(
+        "api/products/<int:product_pk>/stock-adjustments/",
+        stock_adjustments,
+        name="api-product-stock-adjustments",
+    ),
     path("api/", include(api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsSwaggerView.as_view(), name="api-docs"),
     path("api/redoc/", ApiDocsRedocView.as_view(), name="api-redoc"),
     # The one login page (password, then the two-factor code): before the admin's own.
     path("admin/login/", PortalLoginView.as_view(), name="login"),
+    # A store's API keys (owners): made, listed, revoked (apikeys app).
+    path("admin/api-keys/", include("apikeys.urls")),
     path("admin/", admin.site.urls),
     # two_factor's enrolment and backup codes; its own login page leads to the portal's.
     path(

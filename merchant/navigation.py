@@ -131,6 +131,19 @@ _LINKS = [
     ),
     (
         Link(
+            "apikeys",
+            "API keys",
+            "API keys",
+            "api_keys:index",
+            "Keys for your own tools to use the API: scoped, revocable, last use shown (owners).",
+            element_id="api-keys-link",
+            sections=("api_keys:",),
+        ),
+        # apikeys/views.py api_keys_index: Area.SETTINGS, else 403
+        lambda areas: Area.SETTINGS in areas,
+    ),
+    (
+        Link(
             "api",
             "API docs",
             "API documentation",

@@ -13,7 +13,12 @@ _ROLES_FOR_AREA: dict[str, list[Role]] = {
 
 
 def stores_for_user(*, user: User | AnonymousUser, area: str) -> QuerySet[Store]:
-    """The stores in which ``user`` may work on ``area`` (superusers: every store)."""
+    """The stores in which ``user`` may work on ``area`` (superusers: every store). A request
+    made with a store's API key (``apikeys.auth.ApiKeyClient``) reaches that store only; what
+    it may do there is its scopes' business (``apikeys.auth.StaffOrScopedKey``)."""
+    key_store_id = getattr(user, "api_key_store_id", None)
+    if key_store_id is not None:
+        return Store.objects.filter(pk=key_store_id)
     if not user.is_authenticated or not user.is_active:
         return Store.objects.none()
     if user.is_superuser:
@@ -54,7 +59,7 @@ def user_has_area(*, user: User | AnonymousUser, area: str) -> bool:
 
 def memberships_of_user(*, user: User | AnonymousUser) -> list[StaffMembership]:
     """The user's roles, one per store, by store name (for "who am I" in page headers)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return []
     return list(
         StaffMembership.objects.filter(user=user).select_related("store").order_by("store__name")

@@ -3,20 +3,22 @@
 Same rules as the support console: staff see only their stores' orders (another store's
 order is a 404), refunding needs the refund permission, every change goes through
 ``orders/services/``, and a refused change answers HTTP 409 with the service's stable
-``code`` and a sentence for people.
+``code`` and a sentence for people. A store's API key (``apikeys``) reads with
+``orders:read`` and acts with ``orders:write``, on its own store's orders only; its changes
+are recorded under the key's name.
 """
 
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apikeys.auth import StaffOrScopedKey, acting
 from merchant.models import Area
 from merchant.selectors import user_can
 
@@ -76,11 +78,17 @@ def _refused(exc: OrderError) -> Response:
 
 
 @extend_schema(tags=["orders"])
+@extend_schema_view(
+    list=extend_schema(operation_id="listOrders", summary="List orders"),
+    retrieve=extend_schema(operation_id="getOrder", summary="Get an order"),
+)
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Orders of the stores you work for. Filter with ``q`` (number, email or name),
     ``status``, ``payment_status``, ``created_from``/``created_to``, ``store``, ``is_test``."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [StaffOrScopedKey]
+    # With an API key: reading needs orders:read, every action orders:write.
+    api_scope = "orders"
     pagination_class = NewestFirst
 
     def get_serializer_class(self):
@@ -110,18 +118,28 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return _refused(exc)
         return Response(OrderDetailSerializer(self.get_object()).data)
 
-    @extend_schema(request=CancelSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="cancelOrder",
+        summary="Cancel an order",
+        request=CancelSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(
             request,
             CancelSerializer,
             lambda order, d: services.order_cancel(
-                order=order, actor=request.user, restock=d["restock"], reason=d["reason"]
+                order=order, **acting(request), restock=d["restock"], reason=d["reason"]
             ),
         )
 
-    @extend_schema(request=ShipSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="shipOrder",
+        summary="Ship an order",
+        request=ShipSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
         return self._act(
@@ -131,36 +149,53 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 order=order,
                 carrier=d["carrier"],
                 tracking_number=d.get("tracking_number", ""),
-                actor=request.user,
+                **acting(request),
             ),
         )
 
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="markOrderDelivered",
+        summary="Mark an order delivered",
+        request=None,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
         return self._act(
-            request, None, lambda order, d: services.order_deliver(order=order, actor=request.user)
+            request, None, lambda order, d: services.order_deliver(order=order, **acting(request))
         )
 
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="captureOrderPayment",
+        summary="Capture an order's payment",
+        request=None,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def capture(self, request, pk=None):
         return self._act(
-            request, None, lambda order, d: services.order_capture(order=order, actor=request.user)
+            request, None, lambda order, d: services.order_capture(order=order, **acting(request))
         )
 
-    @extend_schema(request=NoteSerializer, responses=OrderDetailSerializer)
+    @extend_schema(
+        operation_id="addOrderNote",
+        summary="Add a note to an order",
+        request=NoteSerializer,
+        responses=OrderDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         return self._act(
             request,
             NoteSerializer,
             lambda order, d: services.order_add_note(
-                order=order, text=d["text"], actor=request.user
+                order=order, text=d["text"], **acting(request)
             ),
         )
 
     @extend_schema(
+        operation_id="refundOrder",
+        summary="Refund an order",
         request=RefundSerializer,
         responses={
             201: TransactionSerializer,
@@ -185,7 +220,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 lines=data.get("lines") or None,
                 reason=data["reason"],
                 reference_id=data["reference_id"],
-                actor=request.user,
+                **acting(request),
             )
         except OrderError as exc:
             return _refused(exc)

@@ -32,6 +32,8 @@ class WebhookEventType(models.TextChoices):
     )
     ISP_PURCHASE = "isp.purchase", "isp.purchase: an in-skill purchase"
     CUSTOMER_ERASED = "customer.erased", "customer.erased: a customer's data was erased"
+    PRODUCT_UPDATED = "product.updated", "product.updated: a product was changed"
+    STOCK_LOW = "stock.low", "stock.low: a product's stock fell to its low-stock threshold"
 
 
 class WebhookEndpoint(models.Model):

@@ -26,6 +26,7 @@ LAYERS = [
     "alexa",
     "outbox",
     "merchant",
+    "apikeys",
     "catalog",
     "discounts",
     "webhooks",

@@ -32,6 +32,7 @@ def test_the_layers():
         "alexa",
         "outbox",
         "merchant",
+        "apikeys",
         "catalog",
         "discounts",
         "webhooks",

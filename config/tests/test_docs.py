@@ -153,12 +153,12 @@ def test_voicelab_order_is_the_checked_one():
 
 def settings_variables() -> set[str]:
     """Every variable the settings modules (config/settings.py, commerce_settings.py,
-    media_settings.py) read (``env(...)``, ``env.int(...)``, ...),
+    media_settings.py, api_settings.py) read (``env(...)``, ``env.int(...)``, ...),
     .env.example names, or an application module reads with ``os.environ.get``."""
     names = set()
     trees = [
         ast.parse((ROOT / "config" / name).read_text())
-        for name in ("settings.py", "commerce_settings.py", "media_settings.py")
+        for name in ("settings.py", "commerce_settings.py", "media_settings.py", "api_settings.py")
     ]
     for node in (node for tree in trees for node in ast.walk(tree)):
         if not (isinstance(node, ast.Call) and node.args):

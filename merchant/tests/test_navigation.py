@@ -26,6 +26,7 @@ OWNER_LINKS = [
     "launch",
     "dashboard",
     "staff",
+    "apikeys",
     "api",
 ]
 
@@ -125,7 +126,13 @@ def test_the_admin_home_lists_only_the_sections_a_catalog_editor_may_open(demo_s
 def test_the_admin_home_of_an_owner_keeps_the_linked_ids(demo_store):
     html = login("owner").get(reverse("admin:index")).content.decode()
     module = re.search(r'<div class="module" id="portal-links">.*?</div>', html, re.S).group(0)
-    for element_id in ("api-docs-link", "api-redoc-link", "dashboard-link", "staff-link"):
+    for element_id in (
+        "api-docs-link",
+        "api-redoc-link",
+        "dashboard-link",
+        "staff-link",
+        "api-keys-link",
+    ):
         assert f'id="{element_id}"' in module
     assert ">Support console</a>" in module and ">Voice test console</a>" in module
 

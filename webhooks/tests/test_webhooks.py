@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
+from catalog.product_services import product_stock_adjust, product_write
 from catalog.tests.factories import ProductFactory
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory
@@ -98,6 +99,9 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
         services.webhook_event_emit(
             store=store, type="customer.erased", data={"customer": {"id": customer.pk}}
         )
+        # The catalog: a change through the API, then the stock falling to its threshold.
+        product_write(store=store, product=product, data={"low_stock_threshold": 5})
+        product_stock_adjust(store=store, product_id=product.pk, delta=-4, reason="Count")
 
     assert receiver.rejected == []
     assert receiver.types() == sorted(
@@ -115,12 +119,14 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
             "refill_plan.failed",
             "isp.purchase",
             "customer.erased",
+            "product.updated",
+            "stock.low",
         ]
     )
-    assert len(receiver.unique) == len(receiver.received) == 13
+    assert len(receiver.unique) == len(receiver.received) == 15
     assert set(receiver.types()) == set(WebhookEventType.values)
-    assert WebhookDelivery.objects.filter(state=DeliveryState.SUCCEEDED).count() == 13
-    assert WebhookAttempt.objects.filter(outcome=AttemptOutcome.SUCCEEDED).count() == 13
+    assert WebhookDelivery.objects.filter(state=DeliveryState.SUCCEEDED).count() == 15
+    assert WebhookAttempt.objects.filter(outcome=AttemptOutcome.SUCCEEDED).count() == 15
 
     by_type = {e["type"]: e["payload"] for e in reversed(receiver.received)}  # first of each
     # The order as GET /api/orders/<id>/ shows it (same fields, the state at that moment).

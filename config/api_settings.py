@@ -1,0 +1,31 @@
+"""The REST API's settings (``/api/``), read at the end of ``config/settings.py``: who may
+call it (staff sessions, HTTP Basic for accounts without a second factor, a store's API key
+as ``Authorization: Bearer <key>``) and how its OpenAPI schema (``/api/schema/``) reads."""
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # DRF's SessionAuthentication, refusing shoppers' sessions (shoppers/auth.py).
+        "shoppers.auth.StaffSessionAuthentication",
+        "merchant.two_factor.BasicAuthenticationWithoutSecondFactor",
+        # A store's API key, "Authorization: Bearer <key>" (apikeys/auth.py).
+        "apikeys.auth.ApiKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Voice store portal API",
+    "DESCRIPTION": (
+        "The stores you work for: their catalog and stock (read, change, adjust), their "
+        "orders (read, cancel, ship, refund) and their analytics (metrics over a range of "
+        "the store's days). Log in, or send a store's API key as "
+        "`Authorization: Bearer <key>`."
+    ),
+    # Redoc shows the title with the version in brackets: "Voice store portal API (v1)".
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ load the viewers from the portal's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
