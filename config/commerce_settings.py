@@ -101,6 +101,9 @@ UCP_IDEMPOTENCY_KEEP_HOURS = env.int("UCP_IDEMPOTENCY_KEEP_HOURS", default=24)
 UCP_WEBHOOK_MAX_ATTEMPTS = env.int("UCP_WEBHOOK_MAX_ATTEMPTS", default=12)
 UCP_WEBHOOK_RETRY_BASE_SECONDS = env.int("UCP_WEBHOOK_RETRY_BASE_SECONDS", default=2)
 UCP_WEBHOOK_RETRY_MAX_SECONDS = env.int("UCP_WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+# A store's own shop domain (Store.shop_domain) is looked up once per process this long; a
+# changed domain is served by the other processes after at most this many seconds.
+SHOP_DOMAIN_CACHE_SECONDS = env.int("SHOP_DOMAIN_CACHE_SECONDS", default=60)
 # Added to CELERY_BEAT_SCHEDULE by config/settings.py.
 COMMERCE_BEAT_SCHEDULE = {
     "ucp-sweep-order-webhooks": {"task": "ucp.tasks.sweep_order_webhooks", "schedule": 60.0},

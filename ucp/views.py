@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from merchant.domains import ucp_root
 from merchant.models import Store
 from orders.errors import OrderError
 from shoppers.models import ShopperAccount
@@ -62,7 +63,8 @@ def base_url(request: HttpRequest) -> str:
 
 
 def _store(slug: str) -> Store:
-    store = Store.objects.filter(slug=slug).first()
+    # A store with UCP switched off has no UCP root: 404, its profile included.
+    store = Store.objects.filter(slug=slug, ucp_enabled=True).first()
     if store is None:
         raise not_found("Store")
     return store
@@ -288,6 +290,9 @@ def profile_view(request: HttpRequest, store_slug: str) -> HttpResponse:
         store = _store(store_slug)
     except UcpError as exc:
         return error_response(exc)
-    response = render(200, business_profile(store, base_url=base_url(request)))
+    profile = business_profile(
+        store, base_url=base_url(request), endpoint=ucp_root(request, store.slug)
+    )
+    response = render(200, profile)
     response["Cache-Control"] = "public, max-age=300"
     return response
