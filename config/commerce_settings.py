@@ -29,7 +29,8 @@ AXES_USERNAME_CALLABLE = "shoppers.auth.axes_username"
 # --- Account linking (linking app): django-oauth-toolkit as each store's OAuth 2.0 server ------
 # Alexa links a shopper's account with the authorization code grant: /o/authorize/ (the shop's
 # login, then a consent page), /o/token/, /o/revoke_token/, RFC 8414 metadata at
-# /.well-known/oauth-authorization-server. One client per store (linking.StoreAlexaClient).
+# /.well-known/oauth-authorization-server. One Alexa client per store (linking.StoreAlexaClient)
+# and the shopping platforms' clients the owner registers (linking.StorePlatformClient).
 
 
 # Amazon's vendor id of the developer account publishing the skills: the default redirect URIs
@@ -46,6 +47,9 @@ OAUTH2_PROVIDER = {
         "profile": "Your name and email address",
         "cart": "Your cart and wish list: read them and add to them",
         "orders": "Your orders: read them and place orders with your saved card and address",
+        # A platform's own client-credentials token (linking.oauth.PLATFORM_SCOPE), never a
+        # shopper's.
+        "catalog": "The store's catalog and checkout, for the shopping platform itself",
     },
     "DEFAULT_SCOPES": ["profile", "cart", "orders"],
     # PKCE as the store's client says (Alexa sends a code challenge only when the skill's
@@ -73,7 +77,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # Platform clients (linking.StorePlatformClient) also take client credentials.
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token", "client_credentials"],
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
     "OAUTH2_VALIDATOR_CLASS": "linking.oauth.StoreOAuth2Validator",
 }

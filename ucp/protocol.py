@@ -19,6 +19,9 @@ FULFILLMENT = "dev.ucp.shopping.fulfillment"
 DISCOUNT = "dev.ucp.shopping.discount"
 BUYER_CONSENT = "dev.ucp.shopping.buyer_consent"
 ORDER = "dev.ucp.shopping.order"
+CATALOG_SEARCH = "dev.ucp.shopping.catalog.search"
+CATALOG_LOOKUP = "dev.ucp.shopping.catalog.lookup"
+CART = "dev.ucp.shopping.cart"
 
 # name -> (spec page, schema file, the capability it extends or None)
 CAPABILITIES: dict[str, tuple[str, str, str | None]] = {
@@ -27,12 +30,16 @@ CAPABILITIES: dict[str, tuple[str, str, str | None]] = {
     DISCOUNT: ("discount", "shopping/discount.json", CHECKOUT),
     BUYER_CONSENT: ("buyer-consent", "shopping/buyer_consent.json", CHECKOUT),
     ORDER: ("order", "shopping/order.json", None),
+    CATALOG_SEARCH: ("catalog/search", "shopping/catalog_search.json", None),
+    CATALOG_LOOKUP: ("catalog/lookup", "shopping/catalog_lookup.json", None),
+    CART: ("cart", "shopping/cart.json", None),
 }
 
 # Which capabilities a response of each kind reports (overview.md, Response Capability
 # Selection): the root and the extensions of that root.
 CHECKOUT_RESPONSE_CAPABILITIES = (CHECKOUT, FULFILLMENT, DISCOUNT, BUYER_CONSENT)
 ORDER_RESPONSE_CAPABILITIES = (ORDER,)
+CART_RESPONSE_CAPABILITIES = (CART,)
 
 
 def capability_entry(name: str) -> dict[str, Any]:
@@ -97,6 +104,17 @@ def error_body(error: UcpError, *, continue_url: str = "") -> dict[str, Any]:
 
 def bad_request(content: str, *, path: str = "", code: str = "invalid_request") -> UcpError:
     return UcpError(400, code, content, path=path)
+
+
+def capability_missing(capability: str) -> UcpError:
+    """The platform's profile and this business share no ``capability`` (an in-band error:
+    the request was understood, the operation is not negotiated)."""
+    return UcpError(
+        200,
+        "capabilities_incompatible",
+        f"The platform profile and this business share no {capability} capability.",
+        severity="unrecoverable",
+    )
 
 
 def not_found(what: str) -> UcpError:

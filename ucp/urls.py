@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import operation_views, views
 
 app_name = "ucp"
 
@@ -23,6 +23,21 @@ urlpatterns = [
         "<slug:store_slug>/checkout-sessions/<str:checkout_id>/cancel",
         views.checkout_cancel_view,
         name="checkout-cancel",
+    ),
+    path(
+        "<slug:store_slug>/catalog/search",
+        operation_views.catalog_search_view,
+        name="catalog-search",
+    ),
+    path(
+        "<slug:store_slug>/catalog/lookup",
+        operation_views.catalog_lookup_view,
+        name="catalog-lookup",
+    ),
+    path(
+        "<slug:store_slug>/catalog/product",
+        operation_views.catalog_product_view,
+        name="catalog-product",
     ),
     path("<slug:store_slug>/orders/<str:order_id>", views.order_view, name="order"),
     path(

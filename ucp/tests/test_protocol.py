@@ -28,6 +28,9 @@ def test_profile_lists_the_rest_endpoint_capabilities_handlers_and_keys(flowers)
     assert sorted(body["ucp"]["capabilities"]) == [
         "dev.ucp.common.identity_linking",
         "dev.ucp.shopping.buyer_consent",
+        "dev.ucp.shopping.cart",
+        "dev.ucp.shopping.catalog.lookup",
+        "dev.ucp.shopping.catalog.search",
         "dev.ucp.shopping.checkout",
         "dev.ucp.shopping.discount",
         "dev.ucp.shopping.fulfillment",
