@@ -106,6 +106,8 @@ UCP_IDEMPOTENCY_KEEP_HOURS = env.int("UCP_IDEMPOTENCY_KEEP_HOURS", default=24)
 UCP_WEBHOOK_MAX_ATTEMPTS = env.int("UCP_WEBHOOK_MAX_ATTEMPTS", default=12)
 UCP_WEBHOOK_RETRY_BASE_SECONDS = env.int("UCP_WEBHOOK_RETRY_BASE_SECONDS", default=2)
 UCP_WEBHOOK_RETRY_MAX_SECONDS = env.int("UCP_WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+# The UCP error answers kept for each store's Agents page are deleted after this many days.
+UCP_AGENT_ERRORS_KEEP_DAYS = env.int("UCP_AGENT_ERRORS_KEEP_DAYS", default=30)
 # A store's own shop domain (Store.shop_domain) is looked up once per process this long; a
 # changed domain is served by the other processes after at most this many seconds.
 SHOP_DOMAIN_CACHE_SECONDS = env.int("SHOP_DOMAIN_CACHE_SECONDS", default=60)

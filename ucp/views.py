@@ -28,6 +28,7 @@ from .profile import business_profile
 from .protocol import CHECKOUT, ORDER, UcpError, error_body, not_found
 from .request_signatures import verify_request
 from .selectors import session_for_order, session_for_platform
+from .services import agent_errors
 from .services.checkout import NothingAvailable, checkout_create, checkout_update
 from .services.completion import checkout_cancel, checkout_complete
 from .services.order_updates import order_record_platform_reports, order_simulate_shipping
@@ -86,9 +87,20 @@ Operation = Callable[[HttpRequest, Store, Platform], tuple[int, dict[str, Any]]]
 def _run(
     request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
 ) -> HttpResponse:
+    response = _answer(request, slug, operation, idempotent=idempotent, sign=sign)
+    store = getattr(request, "ucp_store", None)
+    if store is not None and agent_errors.is_error_answer(response):
+        agent_errors.agent_error_record(store=store, request=request, response=response)
+    return response
+
+
+def _answer(
+    request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
+) -> HttpResponse:
     try:
-        store = _store(slug)
+        store = request.ucp_store = _store(slug)  # type: ignore[attr-defined]
         platform = negotiate(request.headers.get("UCP-Agent", ""))
+        request.ucp_platform = platform  # type: ignore[attr-defined]
         verify_request(request, platform.signing_keys)
         key = idempotency.check_key(request.headers.get("Idempotency-Key", ""))
         if not (idempotent and key):

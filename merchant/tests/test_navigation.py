@@ -18,7 +18,7 @@ from merchant.tests.factories import MembershipFactory, StoreFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "nonicks-demo"
-OWNER_LINKS = ["admin", "support", "console", "launch", "dashboard", "staff", "api"]
+OWNER_LINKS = ["admin", "support", "console", "launch", "agents", "dashboard", "staff", "api"]
 
 
 def login(username, password=PASSWORD) -> Client:
@@ -130,6 +130,7 @@ def test_every_page_says_who_and_which_store_in_the_header(demo_store):
         "dashboard": reverse("dashboard:index"),
         "console": reverse("console:page"),
         "launch": reverse("launch:index"),
+        "agents": reverse("agents:index"),
         "404": "/no/such/page/",
     }
     for name, url in pages.items():
