@@ -68,8 +68,10 @@ def platform_profile() -> dict[str, Any]:
 
 
 class _Agent:
-    def __init__(self, store: Store, host: str):
+    def __init__(self, store: Store, host: str, secure: bool):
         self.client = Client(HTTP_HOST=host)
+        # Over HTTPS when the owner's request was, so the HTTPS redirect leaves it alone.
+        self.secure = secure
         self.root = f"/ucp/{store.slug}"
         profile_url = f"https://{PLATFORM_HOST}/{store.slug}.json"
         remember_profile(profile_url, platform_profile())
@@ -84,6 +86,7 @@ class _Agent:
             data=json.dumps(body) if body is not None else None,
             content_type="application/json",
             headers=headers,
+            secure=self.secure,
         )
         try:
             return response.status_code, json.loads(response.content)
@@ -151,8 +154,9 @@ def _discount_code(store: Store) -> str:
     return ""
 
 
-def ucp_conformance_run(store: Store, *, host: str) -> list[Step]:
-    """Play the flow against ``store`` through ``host`` (an allowed host of the portal)."""
+def ucp_conformance_run(store: Store, *, host: str, secure: bool = False) -> list[Step]:
+    """Play the flow against ``store`` through ``host`` (an allowed host of the portal),
+    over HTTPS when ``secure``."""
     names = ["Profile", "Create a checkout", "Update with a discount code"]
     steps = [Step(n) for n in (*names, "Complete with a test payment", "Read the order")]
     profile, create, update, complete, read = steps
@@ -160,7 +164,7 @@ def ucp_conformance_run(store: Store, *, host: str) -> list[Step]:
         profile.status, profile.detail = FAILED, "UCP is off for this store: switch it on first."
         return steps
     try:
-        agent = _Agent(store, host)
+        agent = _Agent(store, host, secure)
         status, body = agent.call("GET", "/.well-known/ucp")
         if status != 200:
             _fail(profile, status, body, "HTTP 200")

@@ -63,7 +63,7 @@ def ucp_run(request, store_id: int):
     """Play the store's checkout flow through its UCP operations now; the steps' results are
     shown on the checklist page this answers."""
     store = _store(request, store_id)
-    steps = ucp_conformance_run(store, host=request.get_host())
+    steps = ucp_conformance_run(store, host=request.get_host(), secure=request.is_secure())
     return _checklist(request, store, ucp_steps=steps)
 
 

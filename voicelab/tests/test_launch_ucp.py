@@ -109,3 +109,9 @@ def test_staff_who_are_not_owners_cannot_run_it(flowers):
     client.force_login(MembershipFactory(store=flowers, role=Role.SUPPORT_AGENT).user)
     assert client.post(f"/console/launch/stores/{flowers.pk}/ucp-run/").status_code == 403
     assert not Order.objects.filter(store=flowers, channel=OrderChannel.AGENT).exists()
+
+
+def test_behind_the_https_redirect_the_run_speaks_https(flowers, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    steps = ucp_conformance_run(flowers, host="testserver", secure=True)
+    assert [s.status for s in steps] == [PASSED] * 5
