@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 
 from merchant.models import Store
+from ucp.services.agent_errors import agent_errors_purge
 
 from . import periods, services
 
@@ -45,4 +46,9 @@ def purge_old_interactions() -> int:
             deleted += services.interactions_purge(store=store)
         except Exception:
             log.exception("purging the interactions of store %s failed", store.pk)
+    # The same daily run lets the UCP error answers of the Agents pages go after their time.
+    try:
+        deleted += agent_errors_purge()
+    except Exception:
+        log.exception("purging the UCP error answers failed")
     return deleted

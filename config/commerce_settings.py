@@ -31,7 +31,8 @@ AXES_LOCKOUT_CALLABLE = "shoppers.auth.lockout_response"
 # --- Account linking (linking app): django-oauth-toolkit as each store's OAuth 2.0 server ------
 # Alexa links a shopper's account with the authorization code grant: /o/authorize/ (the shop's
 # login, then a consent page), /o/token/, /o/revoke_token/, RFC 8414 metadata at
-# /.well-known/oauth-authorization-server. One client per store (linking.StoreAlexaClient).
+# /.well-known/oauth-authorization-server. One Alexa client per store (linking.StoreAlexaClient)
+# and the shopping platforms' clients the owner registers (linking.StorePlatformClient).
 
 
 # Amazon's vendor id of the developer account publishing the skills: the default redirect URIs
@@ -48,6 +49,9 @@ OAUTH2_PROVIDER = {
         "profile": "Your name and email address",
         "cart": "Your cart and wish list: read them and add to them",
         "orders": "Your orders: read them and place orders with your saved card and address",
+        # A platform's own client-credentials token (linking.oauth.PLATFORM_SCOPE), never a
+        # shopper's.
+        "catalog": "The store's catalog and checkout, for the shopping platform itself",
     },
     "DEFAULT_SCOPES": ["profile", "cart", "orders"],
     # PKCE as the store's client says (Alexa sends a code challenge only when the skill's
@@ -75,7 +79,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # Platform clients (linking.StorePlatformClient) also take client credentials.
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token", "client_credentials"],
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
     "OAUTH2_VALIDATOR_CLASS": "linking.oauth.StoreOAuth2Validator",
 }
@@ -122,6 +127,12 @@ UCP_WEBHOOK_RETRY_MAX_SECONDS = env.int("UCP_WEBHOOK_RETRY_MAX_SECONDS", default
 # The embedded SMAPI sandbox (smapi_sandbox app): its imports, builds, validations and
 # simulations answer IN_PROGRESS for at least this long, and to one poll at least.
 SMAPI_SANDBOX_DELAY_SECONDS = env.float("SMAPI_SANDBOX_DELAY_SECONDS", default=1.0)
+
+# The UCP error answers kept for each store's Agents page are deleted after this many days.
+UCP_AGENT_ERRORS_KEEP_DAYS = env.int("UCP_AGENT_ERRORS_KEEP_DAYS", default=30)
+# A store's own shop domain (Store.shop_domain) is looked up once per process this long; a
+# changed domain is served by the other processes after at most this many seconds.
+SHOP_DOMAIN_CACHE_SECONDS = env.int("SHOP_DOMAIN_CACHE_SECONDS", default=60)
 # Added to CELERY_BEAT_SCHEDULE by config/settings.py.
 COMMERCE_BEAT_SCHEDULE = {
     "ucp-sweep-order-webhooks": {"task": "ucp.tasks.sweep_order_webhooks", "schedule": 60.0},

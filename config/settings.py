@@ -78,8 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: load balancers probe /healthz by address over plain HTTP, so it answers before
-    # the host check (ALLOWED_HOSTS) and the HTTPS redirect.
+    # the host check (ALLOWED_HOSTS) and the HTTPS redirect; then a store's own shop domain.
     "config.health.HealthCheckMiddleware",
+    "merchant.domains.ShopDomainMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -260,8 +261,7 @@ if not DEBUG:
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-# /healthz is also answered before this redirect (config/health.py); listed for clarity.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # answered before it anyway (config/health.py)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("alexa/", include("skill.urls")),
     # The merchant's voice tooling: the launch checklist, the voice console, the package zip.
+    path("console/agents/", include("ucp.agents_urls")),  # the owner's Agents page (ucp app)
     path("console/", include("voicelab.urls")),
     path("support/", include("orders.urls")),
     # Stripe's webhook and the card payment finish page (/shop/<slug>/pay/<token>/).

@@ -9,6 +9,7 @@ from django.urls import reverse
 from oauth2_provider.settings import oauth2_settings
 
 from .models import StoreAlexaClient
+from .oauth import PLATFORM_SCOPE
 
 # The secret exists in plain text only when it is made (DOT keeps its hash): the package
 # carries this in its place; the owner pastes the secret from the owner page or the command.
@@ -49,3 +50,9 @@ def account_linking_request(client: StoreAlexaClient, client_secret: str = "") -
             "skipOnEnablement": False,
         }
     }
+
+
+def platform_scopes() -> list[str]:
+    """What a platform client may ask for: the shopper scopes (authorization code) and its
+    own (client credentials)."""
+    return [*scopes(), PLATFORM_SCOPE]

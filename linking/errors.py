@@ -16,6 +16,10 @@ class LinkingErrorCode(WordedCode):
         "bad_redirect_uri",
         "{uri} is not a redirect URI: an absolute {schemes} address without a fragment.",
     )
+    BAD_PLATFORM_NAME = (
+        "bad_platform_name",
+        "Name the platform (1 to 100 characters), for example Alexa+.",
+    )
 
 
 class LinkingError(Exception):

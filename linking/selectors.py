@@ -1,5 +1,6 @@
-"""Reads of account linking: the store's Alexa client, the shopper an access token names, and
-whether an account is linked. Every lookup is scoped by the store."""
+"""Reads of account linking: the store's Alexa client and platform clients, the shopper (or
+the platform) an access token names, and whether an account is linked. Every lookup is
+scoped by the store."""
 
 import hashlib
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from oauth2_provider.models import AccessToken, RefreshToken
 
 from merchant.models import Store
 
-from .models import StoreAlexaClient
+from .models import StoreAlexaClient, StorePlatformClient
 
 if TYPE_CHECKING:  # the account is reached as ``user.shopper_account``
     from shoppers.models import ShopperAccount
@@ -39,6 +40,69 @@ def alexa_client_by_client_id(client_id: str) -> StoreAlexaClient | None:
         StoreAlexaClient.objects.select_related("store", "application")
         .filter(application__client_id=client_id)
         .first()
+    )
+
+
+def platform_clients_of_store(store: Store) -> list[StorePlatformClient]:
+    """The store's platform clients, revoked ones included, by name."""
+    return list(
+        StorePlatformClient.objects.select_related("application")
+        .filter(store=store)
+        .order_by("name", "pk")
+    )
+
+
+def platform_client_of_store(store: Store, name: str) -> StorePlatformClient | None:
+    return (
+        StorePlatformClient.objects.select_related("application")
+        .filter(store=store, name=name)
+        .first()
+    )
+
+
+def store_client_by_client_id(client_id: str) -> StoreAlexaClient | StorePlatformClient | None:
+    """The store's Alexa client or live platform client with this OAuth client id (with its
+    store and application); a revoked platform client is no one's."""
+    if not client_id:
+        return None
+    alexa = alexa_client_by_client_id(client_id)
+    if alexa is not None:
+        return alexa
+    return (
+        StorePlatformClient.objects.select_related("store", "application")
+        .filter(application__client_id=client_id, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def client_store_id(application_id: int) -> int | None:
+    """The store whose Alexa client, or live platform client, the application is."""
+    alexa = (
+        StoreAlexaClient.objects.filter(application_id=application_id)
+        .values_list("store_id", flat=True)
+        .first()
+    )
+    if alexa is not None:
+        return int(alexa)
+    platform = (
+        StorePlatformClient.objects.filter(application_id=application_id, revoked_at__isnull=True)
+        .values_list("store_id", flat=True)
+        .first()
+    )
+    return None if platform is None else int(platform)
+
+
+def live_platform_client(application_id: int) -> StorePlatformClient | None:
+    return StorePlatformClient.objects.filter(
+        application_id=application_id, revoked_at__isnull=True
+    ).first()
+
+
+def _store_clients(store: Store) -> Q:
+    """Tokens issued to the store's Alexa client or to one of its live platform clients."""
+    return Q(application__store_alexa_client__store=store) | Q(
+        application__store_platform_client__store=store,
+        application__store_platform_client__revoked_at__isnull=True,
     )
 
 
@@ -79,6 +143,49 @@ def linked_access(*, store: Store, access_token: str, scope: str = "") -> Linked
     if scope and scope not in scopes:
         return None
     return LinkedAccess(account=account, scopes=scopes)
+
+
+@dataclass(frozen=True)
+class AgentAccess:
+    """What a token sent by a shopping platform carries: the shopper it was issued for (None
+    for the platform's own client-credentials token), its scopes, and the platform client
+    (None: the store's Alexa client)."""
+
+    account: "ShopperAccount | None"
+    scopes: frozenset[str]
+    platform_client_id: int | None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def agent_access(*, store: Store, access_token: str) -> AgentAccess | None:
+    """The access a live token of the store's Alexa client or of one of its live platform
+    clients gives; None when the token is unknown (or revoked), expired, another store's, or
+    names a user who is not a shopper of this store. One query."""
+    if not access_token:
+        return None
+    checksum = hashlib.sha256(access_token.encode()).hexdigest()
+    token = (
+        AccessToken.objects.select_related(
+            "user__shopper_account", "application__store_platform_client"
+        )
+        .filter(_store_clients(store), token_checksum=checksum, expires__gt=timezone.now())
+        .first()
+    )
+    if token is None:
+        return None
+    platform = getattr(token.application, "store_platform_client", None)
+    platform_id = platform.pk if platform is not None else None
+    scopes = frozenset(token.scope.split())
+    if token.user is None:  # client credentials: the platform itself, never the Alexa client
+        if platform_id is None:
+            return None
+        return AgentAccess(account=None, scopes=scopes, platform_client_id=platform_id)
+    account = shopper_of_store(token.user, store)
+    if account is None:
+        return None
+    return AgentAccess(account=account, scopes=scopes, platform_client_id=platform_id)
 
 
 def account_is_linked(account: "ShopperAccount") -> bool:

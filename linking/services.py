@@ -1,5 +1,6 @@
 """Writes of account linking: the store's Alexa client (created or its secret rotated, its
-settings changed) and a shopper's unlink. Each is one transaction with its audit row."""
+settings changed), the shopping platforms' clients (registered or rotated, revoked) and a
+shopper's unlink. Each is one transaction with its audit row."""
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -18,7 +19,14 @@ from merchant.models import Store
 
 from .alexa_hosts import alexa_redirect_uris
 from .errors import LinkingError, LinkingErrorCode
-from .models import AlexaClientAction, AlexaClientEvent, StoreAlexaClient
+from .models import (
+    AlexaClientAction,
+    AlexaClientEvent,
+    PlatformClientAction,
+    PlatformClientEvent,
+    StoreAlexaClient,
+    StorePlatformClient,
+)
 
 # The vendor id in a sandbox store's redirect URIs when the deployment names none.
 SANDBOX_VENDOR_ID = "M0SANDBOXVENDOR"
@@ -182,7 +190,7 @@ def sandbox_link_issue(*, account: "ShopperAccount", actor_label: str = "demo") 
     if client is None:  # Alexa's hosts with the deployment's vendor id, or a sandbox one
         uris = alexa_redirect_uris(settings.ALEXA_VENDOR_ID or SANDBOX_VENDOR_ID)
         client, _secret = alexa_client_rotate(store=store, redirect_uris=uris)
-    scopes = " ".join(oauth2_settings.SCOPES)
+    scopes = " ".join(oauth2_settings.DEFAULT_SCOPES)  # every shopper scope
     expires = timezone.now() + timedelta(seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
     access = AccessToken.objects.create(
         user_id=account.user_id,
@@ -204,3 +212,103 @@ def sandbox_link_issue(*, account: "ShopperAccount", actor_label: str = "demo") 
         data={"account_id": account.pk, "sandbox": True},
     )
     return str(access.token)
+
+
+@transaction.atomic
+def platform_client_register(
+    *,
+    store: Store,
+    name: str,
+    redirect_uris: list[str] | None = None,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+) -> tuple[StorePlatformClient, str]:
+    """Register the platform's client at the store under ``name``, or give the one of that
+    name a new secret (a revoked one is reinstated); returns the client and the secret in
+    plain text, the one time it exists.
+
+    ``redirect_uris`` (the platform's identity-linking callbacks) replace the client's when
+    given; None or empty keeps them (a new client without any can use client credentials
+    only until they are set). Tokens already issued stay valid on a rotation.
+    """
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise LinkingError(LinkingErrorCode.BAD_PLATFORM_NAME)
+    Store.objects.select_for_update().filter(pk=store.pk).first()  # one registration at a time
+    client = (
+        StorePlatformClient.objects.select_related("application")
+        .filter(store=store, name=name)
+        .first()
+    )
+    if redirect_uris:
+        uris = clean_redirect_uris(redirect_uris)
+    else:
+        uris = client.redirect_uris() if client is not None else []
+    secret = generate_client_secret()
+    data: dict[str, object] = {"name": name, "redirect_uris": uris}
+    if client is None:
+        application = Application(
+            name=f"{name}: {store.name}"[:255],
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=" ".join(uris),
+            client_secret=secret,
+            hash_client_secret=True,
+            skip_authorization=False,
+        )
+        application.save()
+        client = StorePlatformClient.objects.create(store=store, application=application, name=name)
+        action = PlatformClientAction.CREATED
+    else:
+        application = client.application
+        application.client_secret = secret
+        application.redirect_uris = " ".join(uris)
+        application.save(update_fields=["client_secret", "redirect_uris", "updated"])
+        if client.revoked_at is not None:
+            data["reinstated"] = True
+        client.rotated_at = timezone.now()
+        client.revoked_at = None
+        client.save(update_fields=["rotated_at", "revoked_at"])
+        action = PlatformClientAction.ROTATED
+    data["client_id"] = application.client_id
+    PlatformClientEvent.objects.create(
+        store=store, client=client, action=action, data=data, **_actor(actor, actor_label)
+    )
+    return client, secret
+
+
+@transaction.atomic
+def platform_client_revoke(
+    *, client: StorePlatformClient, actor: AbstractBaseUser | None = None, actor_label: str = ""
+) -> int:
+    """Revoke the platform's client: its pending codes and every token it holds (the platform's
+    own and its linked shoppers') are gone, its secret is replaced by one nobody knows, and
+    the validator allows it no grant. Returns how many access and refresh tokens were live;
+    a client already revoked is left as it is (0)."""
+    client = (
+        StorePlatformClient.objects.select_for_update()
+        .select_related("application")
+        .get(pk=client.pk)
+    )
+    if client.revoked_at is not None:
+        return 0
+    application = client.application
+    now = timezone.now()
+    Grant.objects.filter(application=application).delete()
+    refreshed = RefreshToken.objects.filter(application=application, revoked__isnull=True).update(
+        revoked=now
+    )
+    _, deleted = AccessToken.objects.filter(application=application).delete()
+    accessed = deleted.get(AccessToken._meta.label, 0)
+    application.client_secret = generate_client_secret()
+    application.save(update_fields=["client_secret", "updated"])
+    client.revoked_at = now
+    client.save(update_fields=["revoked_at"])
+    PlatformClientEvent.objects.create(
+        store=client.store,
+        client=client,
+        action=PlatformClientAction.REVOKED,
+        data={"refresh_tokens": refreshed, "access_tokens": accessed},
+        **_actor(actor, actor_label),
+    )
+    return int(refreshed + accessed)

@@ -1,9 +1,11 @@
-"""The authorization page Alexa opens when a shopper links the store's skill.
+"""The authorization page Alexa opens when a shopper links the store's skill (and a shopping
+platform, when a shopper links their account to it: identity linking).
 
-``/o/authorize/`` (django-oauth-toolkit's AuthorizationView, narrowed): the client id names
-the store; a visitor who is not signed in as a shopper of that store (no session, another
-store's shopper, a staff login) goes to the store's shop login with ``?next=`` back here.
-The consent page names the store and what Alexa may do, in the shop's look. Its Content
+``/o/authorize/`` (django-oauth-toolkit's AuthorizationView, narrowed): the client id (the
+store's Alexa client or a live platform client) names the store; a visitor who is not
+signed in as a shopper of that store (no session, another store's shopper, a staff login)
+goes to the store's shop login with ``?next=`` back here. The consent page names the store
+and what Alexa (or the platform) may do, in the shop's look. Its Content
 Security Policy lets the consent form's redirect go to the client's registered redirect
 origins (Chromium checks form-action on the redirect after the post) and nowhere else.
 The token, revocation and RFC 8414 metadata endpoints are DOT's own views (linking/urls.py).
@@ -22,14 +24,14 @@ from oauth2_provider.forms import AllowForm
 from oauth2_provider.views import AuthorizationView
 
 from . import selectors
-from .models import StoreAlexaClient
+from .models import StoreAlexaClient, StorePlatformClient
 
 # The authorization request's fields the consent form carries back (rebuilding the request
 # when the shopper's session ended between the page and the post).
 _REQUEST_FIELDS = [name for name in AllowForm.base_fields if name != "allow"]
 
 
-def redirect_origins(client: StoreAlexaClient) -> list[str]:
+def redirect_origins(client: StoreAlexaClient | StorePlatformClient) -> list[str]:
     """``scheme://host[:port]`` of each registered redirect URI, in order, once each."""
     origins = []
     for uri in client.redirect_uris():
@@ -56,10 +58,10 @@ class AlexaAuthorizationView(AuthorizationView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         params = request.POST if request.method == "POST" else request.GET
-        client = selectors.alexa_client_by_client_id(params.get("client_id", ""))
+        client = selectors.store_client_by_client_id(params.get("client_id", ""))
         if client is None:
             return render(request, "linking/unknown_client.html", status=400)
-        self.alexa_client = client
+        self.store_client = client
         self.store = client.store
         self.shopper = selectors.shopper_of_store(request.user, client.store)
         if self.shopper is None:
@@ -81,11 +83,13 @@ class AlexaAuthorizationView(AuthorizationView):
         return context
 
     def _page_context(self) -> dict[str, Any]:
-        return {"store": self.store, "shopper": self.shopper, "alexa_client": self.alexa_client}
+        client = self.store_client
+        name = client.name if isinstance(client, StorePlatformClient) else "Alexa"
+        return {"store": self.store, "shopper": self.shopper, "client_name": name}
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         # DOT renders its error pages with a bare context: the shop's frame needs the store.
         context = {**self._page_context(), **context}
         response = super().render_to_response(context, **kwargs)
-        _with_form_action(self.request, response, redirect_origins(self.alexa_client))
+        _with_form_action(self.request, response, redirect_origins(self.store_client))
         return response

@@ -108,6 +108,16 @@ class StoreAdmin(StoreScopedAdmin):
             },
         ),
         (
+            "Web shop and shopping agents",
+            {
+                "description": (
+                    "The store's own domain serves its web shop at its root and its UCP root "
+                    "(/.well-known/ucp): point the domain's DNS at this portal first."
+                ),
+                "fields": ["ucp_enabled", "shop_domain"],
+            },
+        ),
+        (
             "What shoppers hear",
             {
                 "fields": [

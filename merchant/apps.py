@@ -7,5 +7,6 @@ class MerchantConfig(AppConfig):
 
     def ready(self):
         # App loading: register the Celery task in every process, so the outbox can send it
-        # by name (as the other apps' ready() do).
-        from . import tasks  # noqa: F401
+        # by name (as the other apps' ready() do), and the receivers that forget a changed
+        # store's shop domain in the cache.
+        from . import domains, tasks  # noqa: F401

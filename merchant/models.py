@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from . import crypto
 from .invocation import invocation_name_errors
+from .shop_domain import normalized_domain, validate_shop_domain
 
 LOCALES = [("en-US", "English (US)"), ("en-GB", "English (UK)"), ("de-DE", "Deutsch (DE)")]
 LOCALE_CODES = [code for code, _ in LOCALES]
@@ -206,12 +207,34 @@ class Store(models.Model):
     )
     messaging_client_secret_encrypted = models.TextField(blank=True, editable=False)
 
+    # Shopping agents (the ucp app): the store's UCP root, and its own host for the web shop
+    # and the UCP root (``merchant.domains``).
+    ucp_enabled = models.BooleanField(
+        "sell through shopping agents (UCP)",
+        default=True,
+        help_text="Off: the store's UCP root (its profile included) answers 404.",
+    )
+    shop_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        default="",
+        validators=[validate_shop_domain],
+        help_text="A host name of the store's own, e.g. shop.example.com, pointed at this "
+        "portal: its root is the web shop and the UCP root. Empty: none.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["shop_domain"],
+                condition=~Q(shop_domain=""),
+                name="store_shop_domain_unique",
+                violation_error_message="Another store already uses this shop domain.",
+            ),
             models.CheckConstraint(
                 condition=Q(tax_rate__gte=0),
                 name="store_tax_rate_gte_0",
@@ -264,6 +287,7 @@ class Store(models.Model):
         return [self.default_locale, *rest]
 
     def clean(self):
+        self.shop_domain = normalized_domain(self.shop_domain)
         errors: dict[str, str | list[str]] = {}
         unknown = [loc for loc in self.enabled_locales or [] if loc not in LOCALE_CODES]
         if unknown:

@@ -104,6 +104,20 @@ _LINKS = [
     ),
     (
         Link(
+            "agents",
+            "Agents",
+            "Shopping agents",
+            "agents:index",
+            "Sell through shopping agents (UCP): on or off, the profile URL, the platforms' "
+            "clients, agent checkouts and the last errors (owners).",
+            element_id="agents-link",
+            sections=("agents:",),
+        ),
+        # ucp/agents_page.py _stores: Area.SETTINGS, else 403
+        lambda areas: Area.SETTINGS in areas,
+    ),
+    (
+        Link(
             "dashboard",
             "Dashboard",
             "Dashboard",

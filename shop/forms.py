@@ -59,6 +59,20 @@ class QuantityForm(forms.Form):
     )
 
 
+class DiscountCodeForm(forms.Form):
+    """A discount code for the cart (checked by ``shoppers.cart_apply_discount_code``)."""
+
+    code = forms.CharField(
+        label="Discount code",
+        max_length=40,
+        strip=True,
+        error_messages={
+            "required": "Type the discount code.",
+            "max_length": "Discount codes are at most 40 characters long.",
+        },
+    )
+
+
 def _required(what: str) -> dict[str, str]:
     return {"required": f"Fill in the {what}."}
 

@@ -19,6 +19,8 @@ urlpatterns = [
     # Cart and wish list.
     path(S + "cart/", cart.cart, name="cart"),
     path(S + "cart/add/<int:product_id>/", cart.cart_add, name="cart_add"),
+    path(S + "cart/discount/", cart.discount_apply, name="cart_discount_apply"),
+    path(S + "cart/discount/remove/", cart.discount_remove, name="cart_discount_remove"),
     path(S + "cart/<int:product_id>/", cart.cart_update, name="cart_update"),
     path(S + "cart/<int:product_id>/remove/", cart.cart_remove, name="cart_remove"),
     path(S + "cart/<int:product_id>/save/", cart.cart_save_for_later, name="cart_save_for_later"),

@@ -14,6 +14,13 @@ class ShopperErrorCode(WordedCode):
     OUT_OF_STOCK = "out_of_stock", "{name} is not available in that quantity."
     BAD_VOICE_CODE = "bad_voice_code", "The voice purchase code is four digits."
     ALEXA_USER_TAKEN = "alexa_user_taken", "This Alexa user belongs to another store's customer."
+    NO_CODE = "no_code", "Type the discount code."
+    CODE_UNKNOWN = "code_unknown", "There is no discount code {discount} in this shop."
+    CODE_EXPIRED = "code_expired", "The discount code {discount} has expired."
+    CODE_NOT_YET_VALID = "code_not_yet_valid", "The discount code {discount} is not valid yet."
+    CODE_USED_UP = "code_used_up", "The discount code {discount} has been used up."
+    CODE_INACTIVE = "code_inactive", "The discount code {discount} is no longer offered."
+    TOO_MANY_CODES = "too_many_codes", "A cart takes at most {limit} discount codes."
 
 
 class CheckoutErrorCode(WordedCode):
@@ -21,6 +28,20 @@ class CheckoutErrorCode(WordedCode):
     OUT_OF_STOCK = "out_of_stock", "Some items are no longer available: {names}."
     NO_ADDRESS = "no_address", "Choose a delivery address."
     NO_CARD = "no_card", "Choose a card to pay with."
+    DISCOUNT_UNAVAILABLE = (
+        "discount_unavailable",
+        "The discount code {discount} can no longer be used: remove it from your cart to go on.",
+    )
+
+
+# Why a discount code does not apply (discounts.selectors.RejectedCode.reason), in words.
+DISCOUNT_REJECTIONS = {
+    "unknown": ShopperErrorCode.CODE_UNKNOWN,
+    "expired": ShopperErrorCode.CODE_EXPIRED,
+    "not_yet_valid": ShopperErrorCode.CODE_NOT_YET_VALID,
+    "used_up": ShopperErrorCode.CODE_USED_UP,
+    "inactive": ShopperErrorCode.CODE_INACTIVE,
+}
 
 
 class ShopperError(Exception):

@@ -101,6 +101,9 @@ class Cart(models.Model):
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="shared_cart")
+    # The discount codes (discounts app) the shopper entered, as the store wrote them; priced
+    # with the cart and given to the order at checkout, which counts their use.
+    discount_codes = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

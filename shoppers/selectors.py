@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from cards import selectors as cards
 from catalog.models import Product
+from discounts.selectors import AppliedDiscount, discounts_evaluate
 from merchant.models import Store
 from orders.models import Customer, Order, OrderStatus
 from orders.pricing import order_totals
 
+from .errors import DISCOUNT_REJECTIONS, ShopperErrorCode
 from .models import CartLine, ShopperAccount, ShopperAddress, WishListItem
 from .tokens import reset_tokens, user_id_of, verification_tokens
 
@@ -86,6 +88,11 @@ class CartSummary:
     shipping: Decimal
     total: Decimal
     currency: str
+    # The cart's discount codes: those that apply, with what each takes off, and those that
+    # no longer do (code, why in words), which checkout refuses until they are removed.
+    discount: Decimal = Decimal("0.00")
+    discounts: tuple[AppliedDiscount, ...] = ()
+    dropped_codes: tuple[tuple[str, str], ...] = ()
 
     @property
     def count(self) -> int:
@@ -99,13 +106,14 @@ class CartSummary:
 def cart_lines(customer: Customer) -> list[CartLine]:
     return list(
         CartLine.objects.filter(store_id=customer.store_id, cart__customer=customer)
-        .select_related("product")
+        .select_related("product", "cart")
         .order_by("added_at", "pk")
     )
 
 
 def cart_summary(customer: Customer) -> CartSummary:
     store = customer.store
+    rows = cart_lines(customer)
     lines = [
         CartSummaryLine(
             product=line.product,
@@ -114,10 +122,13 @@ def cart_summary(customer: Customer) -> CartSummary:
             line_total=line.product.price * line.quantity,
             available=line.product.is_sellable(line.quantity),
         )
-        for line in cart_lines(customer)
+        for line in rows
     ]
+    codes: list[str] = rows[0].cart.discount_codes if rows else []
     totals = order_totals(
-        store=store, line_totals=[line.line_total for line in lines if line.available]
+        store=store,
+        line_totals=[line.line_total for line in lines if line.available],
+        discount_codes=codes,
     )
     return CartSummary(
         lines=lines,
@@ -126,6 +137,29 @@ def cart_summary(customer: Customer) -> CartSummary:
         shipping=totals.shipping,
         total=totals.total,
         currency=store.currency,
+        discount=totals.discount,
+        discounts=tuple(totals.applied_discounts),
+        dropped_codes=_dropped_codes(store, codes, totals.applied_discounts),
+    )
+
+
+def _dropped_codes(
+    store: Store, codes: list[str], applied: list[AppliedDiscount]
+) -> tuple[tuple[str, str], ...]:
+    kept = {a.code.upper() for a in applied}
+    missing = [c for c in codes if c.upper() not in kept]
+    if not missing:
+        return ()
+    rejected = discounts_evaluate(store=store, codes=missing, subtotal=Decimal("1")).rejected
+    reasons = {r.code.upper(): r.reason for r in rejected}
+    return tuple(
+        (
+            code,
+            DISCOUNT_REJECTIONS.get(
+                reasons.get(code.upper(), "unknown"), ShopperErrorCode.CODE_UNKNOWN
+            ).wording.format(discount=code),
+        )
+        for code in missing
     )
 
 

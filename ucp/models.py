@@ -234,3 +234,24 @@ class AgentCart(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class AgentError(models.Model):
+    """A refusal the store's UCP root answered (the spec's error shape), for the owner's Agents
+    page: which platform, doing what, the code and the words. Kept for
+    ``UCP_AGENT_ERRORS_KEEP_DAYS`` (the daily purge)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="ucp_agent_errors")
+    platform = models.CharField(max_length=120, blank=True)  # its name, or its profile's host
+    operation = models.CharField(max_length=60)
+    status = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=60)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "-created_at"], name="ucp_agent_error_time")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.operation})"

@@ -13,11 +13,13 @@ from .signing import published_keys
 from .wallet import IDENTITY_LINKING, identity_linking_entry
 
 
-def endpoint(store: Store, *, base_url: str) -> str:
+def store_endpoint(store: Store, *, base_url: str) -> str:
     return f"{base_url}/ucp/{store.slug}"
 
 
-def business_profile(store: Store, *, base_url: str) -> dict[str, Any]:
+def business_profile(store: Store, *, base_url: str, endpoint: str = "") -> dict[str, Any]:
+    """``endpoint``: the store's UCP root as the request reached it (the host's root on the
+    store's own shop domain); by default ``<base_url>/ucp/<slug>``."""
     return {
         "ucp": {
             "version": VERSION,
@@ -27,7 +29,7 @@ def business_profile(store: Store, *, base_url: str) -> dict[str, Any]:
                         "version": VERSION,
                         "spec": f"{SPEC_BASE}/specification/overview",
                         "transport": "rest",
-                        "endpoint": endpoint(store, base_url=base_url),
+                        "endpoint": endpoint or store_endpoint(store, base_url=base_url),
                         "schema": f"{SPEC_BASE}/services/shopping/rest.openapi.json",
                     }
                 ]

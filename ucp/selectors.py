@@ -4,9 +4,10 @@ session: a platform reaches only the checkouts and orders it created, in this st
 from django.utils import timezone
 
 from merchant.models import Store
+from orders.models import Order, OrderChannel, OrderStatus
 from shoppers.models import ShopperAccount
 
-from .models import AgentCart, CheckoutSession, SessionStatus
+from .models import AgentCart, AgentError, CheckoutSession, SessionStatus
 from .negotiation import Platform
 
 
@@ -61,3 +62,22 @@ def agent_cart_for(
     ):
         return None
     return session
+
+
+# The owner's Agents page -----------------------------------------------------------------------
+
+RECENT = 20
+
+
+def agent_orders(*, store: Store, limit: int = RECENT) -> list[Order]:
+    """The store's latest orders placed by shopping agents (channel "agent")."""
+    return list(
+        Order.objects.filter(store=store, channel=OrderChannel.AGENT)
+        .exclude(status=OrderStatus.DRAFT)
+        .only("number", "agent_name", "status", "total", "currency", "placed_at", "store_id")
+        .order_by("-placed_at", "-pk")[:limit]
+    )
+
+
+def agent_errors(*, store: Store, limit: int = RECENT) -> list[AgentError]:
+    return list(AgentError.objects.filter(store=store).order_by("-created_at", "-pk")[:limit])

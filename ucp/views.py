@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from merchant.domains import ucp_root
 from merchant.models import Store
 from orders.errors import OrderError
 from shoppers.models import ShopperAccount
@@ -28,6 +29,7 @@ from .profile import business_profile
 from .protocol import CART, CHECKOUT, ORDER, UcpError, error_body, not_found
 from .request_signatures import verify_request
 from .selectors import session_for_order, session_for_platform
+from .services import agent_errors
 from .services.checkout import NothingAvailable, checkout_create, checkout_update
 from .services.completion import checkout_cancel, checkout_complete
 from .services.order_updates import order_record_platform_reports, order_simulate_shipping
@@ -63,7 +65,8 @@ def base_url(request: HttpRequest) -> str:
 
 
 def _store(slug: str) -> Store:
-    store = Store.objects.filter(slug=slug).first()
+    # A store with UCP switched off has no UCP root: 404, its profile included.
+    store = Store.objects.filter(slug=slug, ucp_enabled=True).first()
     if store is None:
         raise not_found("Store")
     return store
@@ -85,9 +88,20 @@ Operation = Callable[[HttpRequest, Store, Platform], tuple[int, dict[str, Any]]]
 def _run(
     request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
 ) -> HttpResponse:
+    response = _answer(request, slug, operation, idempotent=idempotent, sign=sign)
+    store = getattr(request, "ucp_store", None)
+    if store is not None and agent_errors.is_error_answer(response):
+        agent_errors.agent_error_record(store=store, request=request, response=response)
+    return response
+
+
+def _answer(
+    request: HttpRequest, slug: str, operation: Operation, *, idempotent: bool, sign: bool = False
+) -> HttpResponse:
     try:
-        store = _store(slug)
+        store = request.ucp_store = _store(slug)  # type: ignore[attr-defined]
         platform = negotiate(request.headers.get("UCP-Agent", ""))
+        request.ucp_platform = platform  # type: ignore[attr-defined]
         verify_request(request, platform.signing_keys)
         key = idempotency.check_key(request.headers.get("Idempotency-Key", ""))
         if not (idempotent and key):
@@ -298,6 +312,9 @@ def profile_view(request: HttpRequest, store_slug: str) -> HttpResponse:
         store = _store(store_slug)
     except UcpError as exc:
         return error_response(exc)
-    response = render(200, business_profile(store, base_url=base_url(request)))
+    profile = business_profile(
+        store, base_url=base_url(request), endpoint=ucp_root(request, store.slug)
+    )
+    response = render(200, profile)
     response["Cache-Control"] = "public, max-age=300"
     return response

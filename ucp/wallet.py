@@ -2,7 +2,8 @@
 OAuth 2.0 over the portal's server at ``/o/``) pays with the cards saved at this store.
 
 A checkout request carrying ``Authorization: Bearer <token>`` of a linked shopper of this
-store (scope ``orders``) gets the session made on that shopper's customer, the buyer and the
+store (scope ``orders``; issued to the store's Alexa client or to one of its platform
+clients) gets the session made on that shopper's customer, the buyer and the
 shipping destination defaulted from the account (email, default address), and the saved
 cards offered as payment instruments (brand, last 4, expiry only). Completing with one of
 them charges it off session through ``cards.services.order_pay_with_card``. A token that is
@@ -17,7 +18,7 @@ from django.http import HttpRequest
 
 from cards.models import SavedCard
 from cards.selectors import customer_card, customer_cards
-from linking.selectors import linked_access
+from linking.selectors import agent_access
 from merchant.models import Store
 from shoppers.models import ShopperAccount
 from shoppers.selectors import default_address
@@ -89,8 +90,8 @@ def linked_shopper(request: HttpRequest, store: Store, *, base_url: str) -> Shop
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise identity_required(base_url, invalid=True)
-    access = linked_access(store=store, access_token=token.strip(), scope=WALLET_SCOPE)
-    if access is None:
+    access = agent_access(store=store, access_token=token.strip())
+    if access is None or access.account is None or not access.allows(WALLET_SCOPE):
         raise identity_required(base_url, invalid=True)
     return access.account
 

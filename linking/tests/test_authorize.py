@@ -216,8 +216,8 @@ def test_the_server_metadata_follows_rfc_8414(client):
         "token_endpoint": "http://testserver/o/token/",
         "revocation_endpoint": "http://testserver/o/revoke_token/",
         "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "scopes_supported": ["cart", "orders", "profile"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "scopes_supported": ["cart", "catalog", "orders", "profile"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "revocation_endpoint_auth_methods_supported": [

@@ -24,6 +24,7 @@ OWNER_LINKS = [
     "transcripts",
     "console",
     "launch",
+    "agents",
     "dashboard",
     "staff",
     "apikeys",
@@ -150,6 +151,7 @@ def test_every_page_says_who_and_which_store_in_the_header(demo_store):
         "dashboard": reverse("dashboard:index"),
         "console": reverse("console:page"),
         "launch": reverse("launch:index"),
+        "agents": reverse("agents:index"),
         "404": "/no/such/page/",
     }
     for name, url in pages.items():

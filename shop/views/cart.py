@@ -16,7 +16,7 @@ from shoppers import services as shoppers
 from shoppers.errors import CheckoutError, ShopperError
 
 from .. import selectors
-from ..forms import AddToCartForm, QuantityForm
+from ..forms import AddToCartForm, DiscountCodeForm, QuantityForm
 from ..pages import SignedInRequest, render_page, shopper_page
 
 
@@ -28,7 +28,40 @@ def _back_to_cart(request: SignedInRequest) -> HttpResponse:
 @shopper_page
 def cart(request: SignedInRequest) -> HttpResponse:
     summary = shopper_reads.cart_summary(request.shopper.customer)
-    return render_page(request, "shop/cart.html", {"summary": summary})
+    return render_page(
+        request, "shop/cart.html", {"summary": summary, "discount_form": DiscountCodeForm()}
+    )
+
+
+@require_POST
+@shopper_page
+def discount_apply(request: SignedInRequest) -> HttpResponse:
+    """Enter a discount code: on the cart at once (counted only when an order is placed);
+    one that does not apply is a form error in words, and the cart stays as it was."""
+    form = DiscountCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            code = shoppers.cart_apply_discount_code(
+                customer=request.shopper.customer, code=form.cleaned_data["code"]
+            )
+        except ShopperError as exc:
+            form.add_error("code", exc.message)
+        else:
+            messages.success(request, f"The discount code {code} is on your cart.")
+            return _back_to_cart(request)
+    summary = shopper_reads.cart_summary(request.shopper.customer)
+    return render_page(
+        request, "shop/cart.html", {"summary": summary, "discount_form": form}, status=400
+    )
+
+
+@require_POST
+@shopper_page
+def discount_remove(request: SignedInRequest) -> HttpResponse:
+    code = request.POST.get("code", "")[:40]
+    shoppers.cart_remove_discount_code(customer=request.shopper.customer, code=code)
+    messages.success(request, f"The discount code {code.strip()} is off your cart.")
+    return _back_to_cart(request)
 
 
 @require_POST

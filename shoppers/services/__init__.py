@@ -15,7 +15,15 @@ from .accounts import (
     account_verify_email,
 )
 from .addresses import address_add, address_delete, address_set_default, address_update
-from .cart import cart_add, cart_empty, cart_remove, cart_set_lines, cart_set_quantity
+from .cart import (
+    cart_add,
+    cart_apply_discount_code,
+    cart_empty,
+    cart_remove,
+    cart_remove_discount_code,
+    cart_set_lines,
+    cart_set_quantity,
+)
 from .checkout import CheckoutResult, cart_checkout_link, checkout_cart, checkout_items
 from .linking import account_attach_alexa_user
 from .voice_code import VoiceCodeCheck, voice_code_check, voice_code_clear, voice_code_set
@@ -37,9 +45,11 @@ __all__ = [
     "address_set_default",
     "address_update",
     "cart_add",
+    "cart_apply_discount_code",
     "cart_checkout_link",
     "cart_empty",
     "cart_remove",
+    "cart_remove_discount_code",
     "cart_set_lines",
     "cart_set_quantity",
     "checkout_cart",

@@ -1,12 +1,15 @@
 """The shared cart: lines of products of the customer's store, quantities checked against
 stock as they are set (checkout checks again when it orders)."""
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from catalog.models import Product
+from discounts.selectors import MAX_CODES, discounts_evaluate, normalized_codes
 from orders.models import Customer
 
-from ..errors import ShopperError, ShopperErrorCode
+from ..errors import DISCOUNT_REJECTIONS, ShopperError, ShopperErrorCode
 from ..models import Cart, CartLine
 
 
@@ -106,3 +109,43 @@ def cart_empty(*, customer: Customer) -> None:
     cart = lock_cart(customer)
     CartLine.objects.filter(cart=cart).delete()
     cart.save(update_fields=["updated_at"])
+
+
+# Discount codes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cart_apply_discount_code(*, customer: Customer, code: str) -> str:
+    """Add ``code`` to the cart's discount codes, as the store wrote it (returned); a code
+    that does not apply now is refused in words and nothing changes. Its use is counted when
+    an order is placed with it, not here."""
+    wanted = normalized_codes([code])
+    if not wanted:
+        raise ShopperError(ShopperErrorCode.NO_CODE)
+    cart = lock_cart(customer)
+    codes = list(cart.discount_codes)
+    if wanted[0].upper() in {c.upper() for c in codes}:
+        return next(c for c in codes if c.upper() == wanted[0].upper())
+    if len(codes) >= MAX_CODES:
+        raise ShopperError(ShopperErrorCode.TOO_MANY_CODES, limit=MAX_CODES)
+    # Judged on its own (an amount of one): the cart may still be empty.
+    evaluation = discounts_evaluate(store=customer.store, codes=wanted, subtotal=Decimal("1"))
+    if evaluation.rejected:
+        reason = evaluation.rejected[0].reason
+        raise ShopperError(
+            DISCOUNT_REJECTIONS.get(reason, ShopperErrorCode.CODE_UNKNOWN), discount=wanted[0]
+        )
+    applied = evaluation.applied[0].code
+    cart.discount_codes = [*codes, applied]
+    cart.save(update_fields=["discount_codes", "updated_at"])
+    return applied
+
+
+@transaction.atomic
+def cart_remove_discount_code(*, customer: Customer, code: str) -> None:
+    """Take ``code`` off the cart (matched without regard to case); absent: nothing."""
+    cart = lock_cart(customer)
+    kept = [c for c in cart.discount_codes if c.upper() != str(code).strip().upper()]
+    if kept != cart.discount_codes:
+        cart.discount_codes = kept
+        cart.save(update_fields=["discount_codes", "updated_at"])

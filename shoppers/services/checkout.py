@@ -134,6 +134,8 @@ def _order(
             names=", ".join(product.name for product in result.unavailable),
         )
     order = result.order
+    if cart is not None and cart.discount_codes:
+        order = _with_discount_codes(order, cart.discount_codes)
     order.shipping_address = delivery
     order.email = account.email
     order.save(update_fields=["shipping_address", "email", "updated_at"])
@@ -145,11 +147,13 @@ def _order(
         try:
             placed = orders.order_place(order=order, payment=None, actor_label=orders.SHOPPER)
         except OrderError as exc:
+            _refuse_discount(exc)
             if exc.code == OrderErrorCode.OUT_OF_STOCK:
                 sku = exc.data.get("sku")
                 names = ", ".join(product.name for product, _ in items if product.sku == sku)
                 raise CheckoutError(CheckoutErrorCode.OUT_OF_STOCK, names=names) from exc
             raise
+        _codes_used(cart)
         return placed.order, None
     assert card is not None  # checked above
     try:
@@ -165,7 +169,36 @@ def _order(
         return order, exc
     except card_errors.CardNeedsAuthentication as exc:
         return order, exc  # the cart keeps its lines until this order is placed
+    except OrderError as exc:
+        _refuse_discount(exc)
+        raise
+    _codes_used(cart)
     return placed.order, None
+
+
+def _with_discount_codes(order: Order, codes: list[str]) -> Order:
+    """The cart's codes on the order (priced there); one that no longer applies refuses the
+    checkout, so the shopper never pays another total than the one shown."""
+    order = orders.cart_set_discount_codes(order=order, codes=codes)
+    kept = {code.upper() for code in order.discount_codes}
+    for code in codes:
+        if code.upper() not in kept:
+            raise CheckoutError(CheckoutErrorCode.DISCOUNT_UNAVAILABLE, discount=code)
+    return order
+
+
+def _refuse_discount(exc: OrderError) -> None:
+    """A code used up by another order while this one was placed: in the shopper's words."""
+    if exc.code == OrderErrorCode.DISCOUNT_UNAVAILABLE:
+        code = str(exc.data.get("discount_code", ""))
+        raise CheckoutError(CheckoutErrorCode.DISCOUNT_UNAVAILABLE, discount=code) from exc
+
+
+def _codes_used(cart: Cart | None) -> None:
+    """The order placed took the cart's codes (and counted them): the cart lets them go."""
+    if cart is not None and cart.discount_codes:
+        cart.discount_codes = []
+        cart.save(update_fields=["discount_codes", "updated_at"])
 
 
 def _delivery_address(

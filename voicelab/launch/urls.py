@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.launch_index, name="index"),
     path("stores/<int:store_id>/", views.checklist_page, name="checklist"),
     path("stores/<int:store_id>/runs/", views.run_start, name="run_start"),
+    path("stores/<int:store_id>/ucp-run/", views.ucp_run, name="ucp_run"),
     path("stores/<int:store_id>/runs/<int:run_id>/", views.run_page, name="run"),
     path(
         "stores/<int:store_id>/runs/<int:run_id>/progress/",

@@ -21,6 +21,8 @@ from merchant.models import Store
 
 from . import selectors, services
 from .checks import FAILED, PASSED, WARNING, launch_checklist, package_warnings
+from .ucp_checks import ucp_profile_valid
+from .ucp_run import Step, ucp_conformance_run
 
 
 def _store(request, store_id: int) -> Store:
@@ -52,8 +54,21 @@ def launch_index(request):
 @require_GET
 @login_required
 def checklist_page(request, store_id: int):
+    return _checklist(request, _store(request, store_id))
+
+
+@require_POST
+@login_required
+def ucp_run(request, store_id: int):
+    """Play the store's checkout flow through its UCP operations now; the steps' results are
+    shown on the checklist page this answers."""
     store = _store(request, store_id)
-    checks = launch_checklist(store)
+    steps = ucp_conformance_run(store, host=request.get_host(), secure=request.is_secure())
+    return _checklist(request, store, ucp_steps=steps)
+
+
+def _checklist(request, store: Store, ucp_steps: list[Step] | None = None):
+    checks = [*launch_checklist(store), ucp_profile_valid(store)]
     counts = {
         status: sum(1 for c in checks if c.status == status) for status in (PASSED, WARNING, FAILED)
     }
@@ -68,6 +83,7 @@ def checklist_page(request, store_id: int):
         runs=runs,
         active_run=next((run for run in runs if run.active), None),
         eager=settings.CELERY_TASK_ALWAYS_EAGER,
+        ucp_steps=ucp_steps,
     )
     return render(request, "voicelab/launch/checklist.html", context)
 
