@@ -2,9 +2,9 @@
 (the tests validate every response with the same schemas, ``ucp/tests/schema_check.py``).
 
 The schemas are the specification's own files, kept once in the repository with their
-licence under ``ucp/tests/schemas`` (test data first); they are read as data files here,
-never imported. A deployment without them gets ``SchemasMissing``, which the checklist
-reports as a warning.
+licence under ``ucp/schemas`` (the app's data: the checklist reads them at run time, the
+tests too); read as data files, never imported. A deployment without them gets
+``SchemasMissing``, which the checklist reports as a warning.
 """
 
 import json
@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
-SCHEMAS = Path(__file__).parent / "tests" / "schemas"
+SCHEMAS = Path(__file__).parent / "schemas"
 BASE = "https://ucp.dev/schemas/"
 PROFILE = "ucp.json#/$defs/business_schema"
 ORDER = "shopping/order.json"

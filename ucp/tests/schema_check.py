@@ -8,7 +8,7 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
 BASE = "https://ucp.dev/schemas/"
 CHECKOUT_SCHEMAS = (
     "shopping/checkout.json",
