@@ -104,7 +104,7 @@ def agents_page(request: HttpRequest, store_id: int) -> HttpResponse:
 def ucp_switch(request: HttpRequest, store_id: int) -> HttpResponse:
     store = _store(request, store_id)
     enabled = request.POST.get("enabled") == "on"
-    ucp_set_enabled(store=store, enabled=enabled)
+    ucp_set_enabled(store=store, enabled=enabled, actor=_owner(request))
     messages.success(
         request,
         "Shopping agents can buy from the store again."

@@ -6,6 +6,7 @@ the UCP views and purged after 30 days."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import Application
@@ -54,8 +55,15 @@ def test_ucp_is_switched_off_and_on(flowers, owner):
     assert Client().get("/ucp/flowers/.well-known/ucp").status_code == 404
     assert "Off: the store's UCP root" in owner.get(url(flowers)).content.decode()
     owner.post(url(flowers, "ucp/"), {"enabled": "on"})
+    owner.post(url(flowers, "ucp/"), {"enabled": "on"})  # no change: no second entry
     flowers.refresh_from_db()
     assert flowers.ucp_enabled is True
+    history = LogEntry.objects.filter(object_id=str(flowers.pk)).order_by("pk")
+    owner_id = int(owner.session["_auth_user_id"])
+    assert [(e.user_id, e.change_message) for e in history] == [
+        (owner_id, "Switched UCP off (Agents page)."),
+        (owner_id, "Switched UCP on (Agents page)."),
+    ]
 
 
 def test_a_client_is_registered_its_secret_shown_once_then_rotated_and_revoked(flowers, owner):
