@@ -99,6 +99,9 @@ TOOLS: dict[str, tuple[str, dict[str, Any]]] = {
     "lookup_catalog": ("Look products up by id.", _input(catalog=OBJECT)),
     "get_product": ("Get one product.", _input(catalog=OBJECT)),
 }
+# Checked once here: ``jsonschema.validate`` would check each schema against its metaschema
+# on every call.
+VALIDATORS = {name: jsonschema.Draft202012Validator(schema) for name, (_, schema) in TOOLS.items()}
 WRITES = frozenset({"create_checkout", "update_checkout", "complete_checkout", "cancel_checkout"})
 SHOPPER_ONLY = frozenset({"get_order"})
 
@@ -231,9 +234,8 @@ async def _call_tool(request: types.CallToolRequest) -> types.ServerResult:
     name, arguments = request.params.name, request.params.arguments or {}
     if name not in TOOLS:
         raise _rpc_error(types.INVALID_PARAMS, f"Unknown tool: {name[:100]}")
-    try:
-        jsonschema.validate(arguments, TOOLS[name][1])
-    except jsonschema.ValidationError as invalid:
+    invalid = jsonschema.exceptions.best_match(VALIDATORS[name].iter_errors(arguments))
+    if invalid is not None:
         where = "$" + "".join(f"[{p!r}]" for p in invalid.absolute_path)
         raise _rpc_error(
             types.INVALID_PARAMS,
