@@ -34,6 +34,7 @@ import time
 import urllib.request
 import uuid
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -141,6 +142,56 @@ class Agent:
         result = answer["result"]
         assert not result.get("isError"), result
         return dict(result["structuredContent"])
+
+
+def serve_platform() -> ThreadingHTTPServer:
+    """The agents' platform: its UCP profile on loopback (checkout with its extensions and
+    the order capability, whose webhook answers 200 to anything)."""
+    from ucp.protocol import VERSION
+
+    names = [
+        "dev.ucp.shopping.checkout",
+        "dev.ucp.shopping.fulfillment",
+        "dev.ucp.shopping.discount",
+        "dev.ucp.shopping.buyer_consent",
+        "dev.ucp.shopping.order",
+    ]
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _answer(self, body: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+            port = self.server.server_address[1]
+            webhook = {"webhook_url": f"http://127.0.0.1:{port}/webhook"}
+            capabilities = {
+                name: [{"version": VERSION, **({"config": webhook} if "order" in name else {})}]
+                for name in names
+            }
+            profile = {
+                "ucp": {
+                    "version": VERSION,
+                    "services": {},
+                    "payment_handlers": {},
+                    "capabilities": capabilities,
+                }
+            }
+            self._answer(json.dumps(profile).encode())
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer(b"{}")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def drive(agents: list[Agent], rounds: int) -> dict[tuple[str, str], list[float]]:
@@ -302,7 +353,7 @@ def main() -> int:  # noqa: C901  (one run, start to end)
     psql(server, f'DROP DATABASE IF EXISTS "{database}"')
     psql(server, f'CREATE DATABASE "{database}"')
     gunicorn = None
-    platform = None
+    platform: ThreadingHTTPServer | None = None
     sizes: dict[int, dict[str, Any]] = {}
     try:
         import django
@@ -323,7 +374,6 @@ def main() -> int:  # noqa: C901  (one run, start to end)
 
         from linking.services import platform_client_register
         from merchant.models import Store
-        from ucp.tests.platform import start_platform
 
         store = Store.objects.get(slug=SLUG)
         client, _secret = platform_client_register(store=store, name="Bench agent")
@@ -333,7 +383,8 @@ def main() -> int:  # noqa: C901  (one run, start to end)
             expires=timezone.now() + timedelta(hours=2),
             scope="catalog",
         ).token
-        platform = start_platform()
+        platform = serve_platform()
+        profile_url = f"http://127.0.0.1:{platform.server_address[1]}/profile.json"
         gunicorn = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -370,7 +421,7 @@ def main() -> int:  # noqa: C901  (one run, start to end)
             fill(store, filled, size)
             filled = size
             agents = [
-                Agent(base, platform.profile_url, token, f"BENCH-{n % args.small}")
+                Agent(base, profile_url, token, f"BENCH-{n % args.small}")
                 for n in range(args.agents)
             ]
             drive(agents, 2)  # warm-up: every worker has fetched the profile
@@ -379,7 +430,7 @@ def main() -> int:  # noqa: C901  (one run, start to end)
                 "floor": floor(base, args.agents, args.rounds),
             }
             result["queries"], result["serial"] = queries(
-                platform.profile_url, token, "BENCH-0", args.rounds
+                profile_url, token, "BENCH-0", args.rounds
             )
             sizes[size] = result
     finally:
@@ -390,7 +441,7 @@ def main() -> int:  # noqa: C901  (one run, start to end)
             except subprocess.TimeoutExpired:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
         if platform is not None:
-            platform.server.shutdown()
+            platform.shutdown()
         try:  # the webhooks and e-mails the checkouts queued: nobody will run them
             from config.celery import app
 
