@@ -338,3 +338,19 @@ def test_the_catalog_is_browsed_with_the_platforms_token(live_server, flowers, p
 
     assert found.isError is False
     assert "bouquet_roses" in json.dumps(found.structuredContent)
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_only_post_is_served_no_stream_no_session(live_server, gemini, method):
+    token = client_token(live_server, *gemini)
+
+    response = requests.request(
+        method,
+        endpoint(live_server),
+        headers={"Authorization": f"Bearer {token}", "Accept": "text/event-stream"},
+        timeout=10,
+    )
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.json()["error"]["code"] == -32600
