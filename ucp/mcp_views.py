@@ -143,9 +143,9 @@ def mcp_endpoint(request: HttpRequest, store_slug: str) -> HttpResponse:
         # Stateless: no stream to open with GET (it would hold a worker), no session to
         # DELETE. The transport allows a server to answer 405 to both.
         error = {"code": -32600, "message": "Method not allowed: use POST."}
-        response = JsonResponse({"jsonrpc": "2.0", "id": None, "error": error}, status=405)
-        response["Allow"] = "POST"
-        return response
+        refused = JsonResponse({"jsonrpc": "2.0", "id": None, "error": error}, status=405)
+        refused["Allow"] = "POST"
+        return refused
     if _unreadable(request.body):
         error = {"code": -32700, "message": "Parse error"}
         return JsonResponse({"jsonrpc": "2.0", "id": None, "error": error}, status=400)
