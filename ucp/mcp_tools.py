@@ -1,7 +1,8 @@
-"""The MCP binding's tools (checkout-mcp.md, order-mcp.md, catalog/mcp.md): one low-level
-server of the official ``mcp`` SDK whose tools are the UCP operations, names and arguments as
-the spec's OpenRPC (``meta`` with ``ucp-agent.profile`` and, for writes, ``idempotency-key``;
-``id`` for an existing resource; ``checkout`` / ``catalog`` the payload).
+"""The MCP binding's tools (checkout-mcp.md, order-mcp.md, catalog/mcp.md, cart-mcp.md):
+one low-level server of the official ``mcp`` SDK whose tools are the UCP operations, names
+and arguments as the spec's OpenRPC (``meta`` with ``ucp-agent.profile`` and, for writes,
+``idempotency-key``; ``id`` for an existing resource; ``checkout`` / ``catalog`` / ``cart``
+the payload).
 
 A tool negotiates with the platform's profile from ``meta`` (as REST does with the
 ``UCP-Agent`` header), verifies the request's signature when the platform signs, and calls
@@ -34,7 +35,7 @@ from shoppers.models import ShopperAccount
 
 from . import idempotency
 from .negotiation import Platform, negotiate
-from .operations import catalog
+from .operations import cart, catalog
 from .operations import checkout as operations
 from .protocol import UcpError, error_body
 from .request_signatures import verify_request
@@ -98,11 +99,25 @@ TOOLS: dict[str, tuple[str, dict[str, Any]]] = {
     "search_catalog": ("Search the store's catalog.", _input(catalog=OBJECT)),
     "lookup_catalog": ("Look products up by id.", _input(catalog=OBJECT)),
     "get_product": ("Get one product.", _input(catalog=OBJECT)),
+    "create_cart": ("Create a cart.", _input(cart=OBJECT)),
+    "get_cart": ("Get a cart.", _input(id=ID)),
+    "update_cart": ("Update a cart.", _input(id=ID, cart=OBJECT)),
+    "cancel_cart": ("Cancel a cart.", _input(key=True, id=ID)),
 }
 # Checked once here: ``jsonschema.validate`` would check each schema against its metaschema
 # on every call.
 VALIDATORS = {name: jsonschema.Draft202012Validator(schema) for name, (_, schema) in TOOLS.items()}
-WRITES = frozenset({"create_checkout", "update_checkout", "complete_checkout", "cancel_checkout"})
+WRITES = frozenset(
+    {
+        "create_checkout",
+        "update_checkout",
+        "complete_checkout",
+        "cancel_checkout",
+        "create_cart",
+        "update_cart",
+        "cancel_cart",
+    }
+)
 SHOPPER_ONLY = frozenset({"get_order"})
 
 
@@ -163,6 +178,22 @@ def _operation(
     if name == "get_order":
         return lambda: operations.get_order(
             store=store, platform=platform, shopper=shopper, order_id=args["id"]
+        )
+    if name == "create_cart":
+        return lambda: cart.cart_create(
+            store=store, platform=platform, shopper=shopper, base_url=base, payload=args["cart"]
+        )
+    if name in ("get_cart", "update_cart", "cancel_cart"):
+        act = {"get_cart": cart.cart_get, "update_cart": cart.cart_update}.get(
+            name, cart.cart_cancel
+        )
+        return lambda: act(
+            store=store,
+            platform=platform,
+            shopper=shopper,
+            base_url=base,
+            cart_id=args["id"],
+            payload=args.get("cart", {}),
         )
     handler = {
         "search_catalog": catalog.catalog_search,

@@ -205,3 +205,32 @@ class SigningKey(models.Model):
     @private_key_pem.setter
     def private_key_pem(self, plain: str) -> None:
         self.private_key_encrypted = crypto.encrypt(plain)
+
+
+class AgentCart(models.Model):
+    """A platform's cart session (cart.md) on one of this portal's carts (``shoppers.Cart``):
+    a linked shopper's own cart, the one web and voice share (``shopper_owned``: only that
+    shopper's token reaches it), or, for a platform without a linked shopper, the cart of a
+    guest customer made for it. Its checkout, once converted (``cart_id`` on create)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="ucp_carts")
+    public_id = models.CharField(max_length=40, unique=True)
+    cart = models.ForeignKey("shoppers.Cart", on_delete=models.CASCADE, related_name="+")
+    shopper_owned = models.BooleanField(default=False)
+    platform_profile_url = models.CharField(max_length=500)
+    platform_name = models.CharField(max_length=120, blank=True)
+    buyer = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    checkout = models.ForeignKey(
+        CheckoutSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+    canceled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "platform_profile_url", "cart"])]
+
+    def __str__(self) -> str:
+        return self.public_id

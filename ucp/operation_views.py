@@ -13,7 +13,7 @@ from merchant.models import Store
 from shoppers.models import ShopperAccount
 
 from .negotiation import Platform
-from .operations import catalog
+from .operations import cart, catalog
 from .parsing import json_body
 from .protocol import UcpError
 from .views import _run, base_url, error_response
@@ -35,11 +35,16 @@ def _with_language(request: HttpRequest, payload: dict[str, Any]) -> dict[str, A
     return {**payload, "context": {**(context or {}), "language": first[:35]}}
 
 
-def _call(handler: Handler, *, body: bool = True, **extra: str) -> Any:
+def _call(handler: Handler, *, body: bool = True, optional: bool = False, **extra: str) -> Any:
+    """The REST call of ``handler``: the shopper of the bearer token, the JSON body as the
+    payload (none for a GET; may be empty when ``optional``)."""
+
     def operation(request: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         root = base_url(request)
         shopper: ShopperAccount | None = linked_shopper(request, store, base_url=root)
-        payload = _with_language(request, json_body(request.body)) if body else {}
+        payload = {}
+        if body:
+            payload = _with_language(request, json_body(request.body, required=not optional))
         return handler(
             store=store, platform=platform, shopper=shopper, payload=payload, base_url=root, **extra
         )
@@ -66,3 +71,33 @@ def catalog_lookup_view(request: HttpRequest, store_slug: str) -> HttpResponse:
 @csrf_exempt
 def catalog_product_view(request: HttpRequest, store_slug: str) -> HttpResponse:
     return _post(request, store_slug, catalog.catalog_get_product)
+
+
+@csrf_exempt
+def carts_view(request: HttpRequest, store_slug: str) -> HttpResponse:
+    if request.method != "POST":
+        return error_response(UcpError(405, "method_not_allowed", "Use POST."))
+    return _run(request, store_slug, _call(cart.cart_create), idempotent=True)
+
+
+@csrf_exempt
+def cart_view(request: HttpRequest, store_slug: str, cart_id: str) -> HttpResponse:
+    if request.method == "GET":
+        return _run(
+            request, store_slug, _call(cart.cart_get, body=False, cart_id=cart_id), idempotent=False
+        )
+    if request.method == "PUT":
+        return _run(request, store_slug, _call(cart.cart_update, cart_id=cart_id), idempotent=True)
+    return error_response(UcpError(405, "method_not_allowed", "Use GET or PUT."))
+
+
+@csrf_exempt
+def cart_cancel_view(request: HttpRequest, store_slug: str, cart_id: str) -> HttpResponse:
+    if request.method != "POST":
+        return error_response(UcpError(405, "method_not_allowed", "Use POST."))
+    return _run(
+        request,
+        store_slug,
+        _call(cart.cart_cancel, optional=True, cart_id=cart_id),
+        idempotent=True,
+    )

@@ -34,13 +34,27 @@ def json_body(raw: bytes, *, required: bool = True) -> dict[str, Any]:
     try:
         text_form = json.dumps(body, ensure_ascii=False)
         text_form.encode("utf-8")
+        has_nul = _has_nul(body)
     except (UnicodeEncodeError, RecursionError, ValueError) as exc:
         raise bad_request(
             "The request body holds text that is not valid Unicode.", path="$"
         ) from exc
-    if "\x00" in text_form:
+    if has_nul:
         raise bad_request("Strings may not contain NUL characters.", path="$")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a string (or an object key) anywhere in ``value`` holds a NUL character,
+    which PostgreSQL's text and JSON columns cannot store (``json.dumps`` escapes it, so
+    the dumped text does not show it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def obj(value: Any, path: str, *, optional: bool = True) -> dict[str, Any]:
@@ -70,6 +84,8 @@ def text(value: Any, path: str, *, limit: int = 200, required: bool = False) -> 
         raise bad_request(f"{path} must be a string.", path=path)
     if len(value) > limit:
         raise bad_request(f"{path} is longer than {limit} characters.", path=path)
+    if "\x00" in value:  # a payload that did not come through json_body (MCP)
+        raise bad_request(f"{path} may not contain NUL characters.", path=path)
     return value.strip()
 
 

@@ -1,7 +1,11 @@
 """Payment handlers this store offers to platforms, and how a completion's instrument is
 charged.
 
-Phase one offers one handler, and only on test deployments (``UCP_SIMULATION_SECRET`` set):
+A store paid on delivery (the payment mode its voice orders use) offers ``pay_on_delivery``:
+completing with it places the order with nothing charged, booked like a voice order paid on
+delivery (staff record the money collected, the ``manual`` gateway); any other store refuses
+it (400 ``payment_handler_unsupported``). The conformance suite's handler is offered only
+on test deployments (``UCP_SIMULATION_SECRET`` set):
 the conformance suite's ``mock_payment_handler``. Its token credential ``success_token`` is
 approved and ``fail_token`` declined; a token may carry a ``binding`` to this checkout; a
 card credential (test numbers, Luhn-checked, unexpired) is approved, except the decline test
@@ -26,6 +30,9 @@ from . import stripe_cards, wallet
 from .parsing import integer, obj, text
 from .protocol import VERSION, UcpError
 
+POD_HANDLER_ID = "pay_on_delivery"
+POD_HANDLER_NAMESPACE = "com.voicestoreportal.pay_on_delivery"
+POD_INSTRUMENT_TYPE = "pay_on_delivery"
 MOCK_HANDLER_ID = "mock_payment_handler"
 MOCK_HANDLER_NAMESPACE = "dev.ucp.mock_payment_handler"
 DECLINED_TEST_CARD = "4000000000000002"
@@ -36,11 +43,26 @@ def simulation_enabled() -> bool:
     return bool(settings.UCP_SIMULATION_SECRET)
 
 
+def pays_on_delivery(store: Store) -> bool:
+    return store.payment_mode == PaymentMode.PAY_ON_DELIVERY
+
+
+def pod_handler_entry() -> dict[str, Any]:
+    return {
+        "id": POD_HANDLER_ID,
+        "version": VERSION,
+        "available_instruments": [{"type": POD_INSTRUMENT_TYPE}],
+        "config": {"collected": "on_delivery", "credential": "none"},
+    }
+
+
 def payment_handlers(store: Store) -> dict[str, list[dict[str, Any]]]:
-    """The handlers of the store's profile and checkout responses, by namespace: Stripe
-    cards and the partner wallet when the store has Stripe keys, the suite's mock handler
-    on test deployments."""
+    """The handlers of the store's profile and checkout responses, by namespace: pay on
+    delivery when the store is paid on delivery, Stripe cards and the partner wallet when
+    the store has Stripe keys, the suite's mock handler on test deployments."""
     handlers: dict[str, list[dict[str, Any]]] = {}
+    if pays_on_delivery(store):
+        handlers[POD_HANDLER_NAMESPACE] = [pod_handler_entry()]
     if stripe_cards.takes_cards(store):
         handlers[stripe_cards.STRIPE_HANDLER_NAMESPACE] = [stripe_cards.handler_entry(store)]
         handlers[wallet.WALLET_NAMESPACE] = [wallet.wallet_handler_entry(store)]
@@ -100,6 +122,15 @@ def approve(
     """Check the instrument with its handler: ``UcpError`` 402 when declined, 400 when the
     request names a handler or credential this store does not take."""
     handler_id = instrument["handler_id"]
+    if handler_id == POD_HANDLER_ID:
+        if not pays_on_delivery(store):
+            raise UcpError(
+                400,
+                "payment_handler_unsupported",
+                "This store does not take payment on delivery; pay with a handler of its profile.",
+                path=f"{path}.handler_id",
+            )
+        return Approval(handler_id, "none", "pay on delivery")
     if handler_id == stripe_cards.STRIPE_HANDLER_ID and stripe_cards.takes_cards(store):
         credential = obj(instrument.get("credential"), f"{path}.credential", optional=False)
         kind = text(credential.get("type"), f"{path}.credential.type", limit=40, required=True)
@@ -148,6 +179,8 @@ def authorize(*, order: Order, approval: Approval) -> orders.PaymentResult | Non
     """Authorize the approved payment for the order's total on the payment sandbox (captured
     at once for Charge Now stores); None for stores paid on delivery. The Stripe card
     handler charges the store's Stripe instead (``stripe_cards.charge``)."""
+    if approval.handler_id == POD_HANDLER_ID:
+        return None  # order_place books a pay-on-delivery order; staff collect on delivery
     if approval.handler_id == stripe_cards.STRIPE_HANDLER_ID:
         return stripe_cards.charge(order=order, token=approval.token)
     if order.payment_mode == PaymentMode.PAY_ON_DELIVERY:

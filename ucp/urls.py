@@ -39,6 +39,13 @@ urlpatterns = [
         operation_views.catalog_product_view,
         name="catalog-product",
     ),
+    path("<slug:store_slug>/carts", operation_views.carts_view, name="carts"),
+    path("<slug:store_slug>/carts/<str:cart_id>", operation_views.cart_view, name="cart"),
+    path(
+        "<slug:store_slug>/carts/<str:cart_id>/cancel",
+        operation_views.cart_cancel_view,
+        name="cart-cancel",
+    ),
     path("<slug:store_slug>/orders/<str:order_id>", views.order_view, name="order"),
     path("<slug:store_slug>/mcp", mcp_views.mcp_endpoint, name="mcp"),
     path(

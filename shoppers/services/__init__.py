@@ -15,8 +15,8 @@ from .accounts import (
     account_verify_email,
 )
 from .addresses import address_add, address_delete, address_set_default, address_update
-from .cart import cart_add, cart_remove, cart_set_quantity
-from .checkout import CheckoutResult, checkout_cart, checkout_items
+from .cart import cart_add, cart_empty, cart_remove, cart_set_lines, cart_set_quantity
+from .checkout import CheckoutResult, cart_checkout_link, checkout_cart, checkout_items
 from .linking import account_attach_alexa_user
 from .voice_code import VoiceCodeCheck, voice_code_check, voice_code_clear, voice_code_set
 from .wishlist import wishlist_add, wishlist_move_to_cart, wishlist_remove
@@ -37,7 +37,10 @@ __all__ = [
     "address_set_default",
     "address_update",
     "cart_add",
+    "cart_checkout_link",
+    "cart_empty",
     "cart_remove",
+    "cart_set_lines",
     "cart_set_quantity",
     "checkout_cart",
     "checkout_items",

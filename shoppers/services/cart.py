@@ -71,3 +71,38 @@ def cart_remove(*, customer: Customer, product: Product) -> None:
     cart = lock_cart(customer)
     if CartLine.objects.filter(cart=cart, product=product).delete()[0]:
         cart.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def cart_set_lines(
+    *, customer: Customer, items: list[tuple[Product, int]], replace: bool
+) -> list[CartLine]:
+    """The cart's lines for ``items`` (product, quantity) become those quantities; with
+    ``replace`` every other line leaves the cart (a full replacement), without it they stay.
+    Quantities are checked as ``cart_set_quantity`` checks them. Returns the cart's lines."""
+    cart = lock_cart(customer)
+    for product, quantity in items:
+        _check(customer, product, quantity)
+    wanted = {product.pk: quantity for product, quantity in items}
+    lines = {line.product_id: line for line in CartLine.objects.filter(cart=cart)}
+    if replace:
+        gone = [line.pk for pid, line in lines.items() if pid not in wanted]
+        CartLine.objects.filter(cart=cart, pk__in=gone).delete()
+    for product, quantity in items:
+        line = lines.get(product.pk)
+        if line is None:
+            lines[product.pk] = CartLine.objects.create(
+                store_id=cart.store_id, cart=cart, product=product, quantity=quantity
+            )
+        elif line.quantity != quantity:
+            line.quantity = quantity
+            line.save(update_fields=["quantity"])
+    cart.save(update_fields=["updated_at"])
+    return list(CartLine.objects.filter(cart=cart).select_related("product").order_by("pk"))
+
+
+@transaction.atomic
+def cart_empty(*, customer: Customer) -> None:
+    cart = lock_cart(customer)
+    CartLine.objects.filter(cart=cart).delete()
+    cart.save(update_fields=["updated_at"])

@@ -112,6 +112,15 @@ def _order(
         if product.store_id != store.pk:
             raise CheckoutError(CheckoutErrorCode.OUT_OF_STOCK, names=product.name)
 
+    # The products' rows first, in primary-key order: the draft's lines below take key-share
+    # locks on them, and upgrading those to order_place's row locks while another channel's
+    # order_place waits for the same product deadlocks (PostgreSQL).
+    list(
+        Product.objects.select_for_update()
+        .filter(store_id=store.pk, pk__in=sorted({product.pk for product, _ in items}))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     draft = orders.cart_start(
         customer=customer, locale=locale, source=source, is_test=source == OrderSource.CONSOLE
     )
@@ -183,3 +192,13 @@ _ADDRESS_KEYS = (
     "countryCode",
     "phone",
 )
+
+
+def cart_checkout_link(*, cart: Cart, order: Order) -> CartCheckout:
+    """Tie a draft ``order`` made from ``cart`` by another channel (a shopping agent's
+    checkout) to the cart: when it is placed, what it ordered leaves the cart, as for the
+    shop's own checkout (``shoppers.signals``)."""
+    link, _ = CartCheckout.objects.get_or_create(
+        order=order, defaults={"store_id": cart.store_id, "cart": cart}
+    )
+    return link

@@ -15,12 +15,13 @@ from ..models import CheckoutSession
 from ..negotiation import Platform
 from ..parsing import checkout_input
 from ..presenters import checkout_json, order_json
-from ..protocol import CHECKOUT, ORDER, error_body, not_found
+from ..protocol import CART, CHECKOUT, ORDER, error_body, not_found
 from ..selectors import session_for_order, session_for_platform
 from ..services.checkout import NothingAvailable, checkout_create, checkout_update
 from ..services.completion import checkout_cancel, checkout_complete
 from ..services.order_updates import order_record_platform_reports
 from ..wallet import offered_instruments, owns_order, with_shopper_defaults
+from .cart import cart_checkout
 from .common import Reply, require
 
 # The request's payload, or how to read it: REST reads the body only where the operation
@@ -62,7 +63,12 @@ def create_checkout(
     base_url: str,
 ) -> Reply:
     require(platform, CHECKOUT)
-    data = checkout_input(with_shopper_defaults(_read(payload), shopper))
+    body = _read(payload)
+    if CART in platform.capabilities and body.get("cart_id") is not None:
+        return cart_checkout(
+            store=store, platform=platform, shopper=shopper, payload=body, base_url=base_url
+        )
+    data = checkout_input(with_shopper_defaults(body, shopper))
     try:
         session = checkout_create(
             store=store,

@@ -274,7 +274,7 @@ def checkout_create(
 def checkout_update(*, session: CheckoutSession, data: CheckoutInput) -> CheckoutSession:
     """Replace the session's state with the request's (an open session only)."""
     session = (
-        CheckoutSession.objects.select_for_update()
+        CheckoutSession.objects.select_for_update(of=("self",))
         .select_related("store", "order")
         .get(pk=session.pk)
     )

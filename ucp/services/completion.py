@@ -32,8 +32,10 @@ FULFILLMENT_MISSING = "Fulfillment address and option must be selected before co
 
 
 def _locked(session: CheckoutSession) -> CheckoutSession:
+    """The session's row locked (its own row only: locking the joined store row would stop
+    every other channel's order of the store, and deadlock with them on the products)."""
     return (
-        CheckoutSession.objects.select_for_update()
+        CheckoutSession.objects.select_for_update(of=("self",))
         .select_related("store", "order")
         .get(pk=session.pk, store_id=session.store_id)
     )

@@ -136,7 +136,7 @@ def order_record_platform_reports(
         for i, raw in enumerate(_list(body.get("adjustments"), "$.adjustments"))
     ]
     session = (
-        CheckoutSession.objects.select_for_update()
+        CheckoutSession.objects.select_for_update(of=("self",))
         .select_related("store", "order")
         .get(pk=session.pk)
     )

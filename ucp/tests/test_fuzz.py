@@ -1,11 +1,11 @@
-"""Property: whatever body a platform sends to the checkout and order operations, the
-answer is never a 5xx; a 4xx is the spec's error response, and a refused create writes
-nothing. Bodies are valid ones mutated (a field dropped, nulled or given another type, huge
-strings and numbers, control characters, deep nesting) plus bodies that are not JSON.
-The MCP endpoint gets the same treatment: malformed JSON-RPC envelopes, wrong types and
-unknown fields in tool arguments, huge values (a JSON-RPC error or an ``isError`` result,
-nothing written). Derandomized: the same cases on every run; Hypothesis prints the
-smallest failing body."""
+"""Property: whatever body a platform sends to the checkout, order, catalog and cart
+operations, the answer is never a 5xx; a 4xx is the spec's error response, and a refused
+create writes nothing (a catalog call never writes). Bodies are valid ones mutated (a field
+dropped, nulled or given another type, huge strings and numbers, control characters, deep
+nesting) plus bodies that are not JSON. The MCP endpoint gets the same treatment: malformed
+JSON-RPC envelopes, wrong types and unknown fields in tool arguments, huge values (a
+JSON-RPC error or an ``isError`` result, nothing written). Derandomized: the same cases on
+every run; Hypothesis prints the smallest failing body."""
 
 import copy
 import json
@@ -21,9 +21,10 @@ from oauth2_provider.models import AccessToken
 
 from linking.services import platform_client_register
 from orders.models import Order
-from ucp.models import CheckoutSession
+from shoppers.models import Cart, CartLine
+from ucp.models import AgentCart, CheckoutSession
 from ucp.tests.conftest import UcpClient, paid, shipping_to
-from ucp.tests.schema_check import assert_error
+from ucp.tests.schema_check import assert_error, assert_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,8 @@ def mutate(body: dict[str, Any], path: tuple, action: str, odd: Any) -> dict[str
 
 
 @st.composite
-def mutated_bodies(draw: Any) -> bytes:
-    body = valid_create()
+def mutated_bodies(draw: Any, valid: Any = valid_create) -> bytes:
+    body = valid()
     if draw(st.integers(0, 9)) == 0:
         return draw(
             st.sampled_from(
@@ -220,3 +221,106 @@ def test_mcp_requests_never_fail_with_5xx_and_a_refusal_writes_nothing(
         assert isinstance(answer["error"]["code"], int) and answer["error"]["message"]
     if refused:
         assert (CheckoutSession.objects.count(), Order.objects.count()) == (sessions, orders)
+
+
+def valid_search() -> dict[str, Any]:
+    return {
+        "query": "roses",
+        "context": {"language": "en", "currency": "USD", "address_country": "US"},
+        "filters": {"categories": ["Flowers"], "price": {"min": 100, "max": 10000}},
+        "pagination": {"limit": 5, "cursor": "bzo1"},
+    }
+
+
+def valid_lookup() -> dict[str, Any]:
+    return {
+        "ids": ["bouquet_roses", "pot_ceramic"],
+        "id": "bouquet_roses",
+        "selected": [{"name": "Size", "label": "L"}],
+        "preferences": ["Size"],
+        "context": {"language": "de"},
+        "filters": {"price": {"max": 5000}},
+    }
+
+
+def valid_cart() -> dict[str, Any]:
+    return {
+        "line_items": [{"item": {"id": "pot_ceramic"}, "quantity": 2}],
+        "buyer": {"email": "a@example.com"},
+        "context": {"address_country": "US", "postal_code": "62704"},
+    }
+
+
+def answered(response: Any, schema: str) -> None:
+    """Never a 5xx; a refusal or an in-band error in the error shape, else the operation's
+    own response schema."""
+    check(response)
+    body = response.json()
+    if response.status_code < 400 and body.get("ucp", {}).get("status") != "error":
+        assert_valid(body, schema)
+    elif response.status_code < 400:
+        assert_error(body)
+
+
+def written() -> tuple[int, ...]:
+    return (
+        AgentCart.objects.count(),
+        Cart.objects.count(),
+        CartLine.objects.count(),
+        CheckoutSession.objects.count(),
+        Order.objects.count(),
+    )
+
+
+@FUZZ
+@given(search=mutated_bodies(valid_search), lookup=mutated_bodies(valid_lookup))
+def test_catalog_operations_never_fail_with_5xx_and_write_nothing(
+    agent: UcpClient, search: bytes, lookup: bytes
+) -> None:
+    before = written()
+    answered(
+        agent.post("/catalog/search", raw=search),
+        "shopping/catalog_search.json#/$defs/search_response",
+    )
+    answered(
+        agent.post("/catalog/lookup", raw=lookup),
+        "shopping/catalog_lookup.json#/$defs/lookup_response",
+    )
+    answered(
+        agent.post("/catalog/product", raw=lookup),
+        "shopping/catalog_lookup.json#/$defs/get_product_response",
+    )
+    assert written() == before
+
+
+@FUZZ
+@given(raw=mutated_bodies(valid_cart))
+def test_cart_create_never_fails_with_5xx_and_a_refusal_writes_nothing(
+    agent: UcpClient, raw: bytes
+) -> None:
+    before = written()
+    response = agent.post("/carts", raw=raw)
+    answered(response, "shopping/cart.json")
+    if response.status_code != 201:
+        assert written() == before
+
+
+@FUZZ
+@given(raw=mutated_bodies(valid_cart))
+def test_cart_update_cancel_and_conversion_never_fail_with_5xx(
+    agent: UcpClient, raw: bytes
+) -> None:
+    cart_id = agent.post("/carts", valid_cart()).json()["id"]
+    before = written()
+    response = agent.put(f"/carts/{cart_id}", None, raw=raw)
+    answered(response, "shopping/cart.json")
+    if response.status_code >= 400:
+        assert written() == before
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        body = None
+    if isinstance(body, dict):  # a checkout from the cart, whatever else the body says
+        converted = agent.post("/checkout-sessions", {**body, "cart_id": cart_id})
+        check(converted)
+    answered(agent.post(f"/carts/{cart_id}/cancel", raw=raw), "shopping/cart.json")

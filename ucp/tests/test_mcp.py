@@ -42,6 +42,10 @@ TOOLS = [
     "search_catalog",
     "lookup_catalog",
     "get_product",
+    "create_cart",
+    "get_cart",
+    "update_cart",
+    "cancel_cart",
 ]
 
 
@@ -354,3 +358,29 @@ def test_only_post_is_served_no_stream_no_session(live_server, gemini, method):
     assert response.status_code == 405
     assert response.headers["Allow"] == "POST"
     assert response.json()["error"]["code"] == -32600
+
+
+def test_a_cart_is_made_read_and_canceled_through_mcp(live_server, flowers, platform, gemini):
+    token = client_token(live_server, *gemini)
+    meta = {"ucp-agent": {"profile": platform.profile_url}}
+
+    async def work(session: ClientSession, initialized: Any) -> Any:
+        line = {"item": {"id": "bouquet_roses"}, "quantity": 2}
+        made = await session.call_tool(
+            "create_cart", {"meta": meta, "cart": {"line_items": [line]}}
+        )
+        cart_id = (made.structuredContent or {})["id"]
+        read = await session.call_tool("get_cart", {"meta": meta, "id": cart_id})
+        gone = await session.call_tool(
+            "cancel_cart", {"meta": {**meta, "idempotency-key": "c-1"}, "id": cart_id}
+        )
+        return made, read, gone
+
+    made, read, gone = with_session(endpoint(live_server), token, work)
+
+    assert made.isError is False
+    assert [(li["item"]["id"], li["quantity"]) for li in made.structuredContent["line_items"]] == [
+        ("bouquet_roses", 2)
+    ]
+    assert read.structuredContent["id"] == made.structuredContent["id"]
+    assert gone.isError is False
