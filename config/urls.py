@@ -13,6 +13,7 @@ from config.metrics import metrics_view
 from merchant.api_docs import ApiDocsRedocView, ApiDocsSwaggerView
 from merchant.login import PortalLoginView
 from orders.api import OrderViewSet
+from ucp.mcp_views import protected_resource_metadata
 
 api = DefaultRouter()
 api.register("orders", OrderViewSet, basename="api-order")
@@ -35,6 +36,12 @@ urlpatterns = [
     path("", include("linking.urls")),
     # Every store's Universal Commerce Protocol root: /ucp/<store-slug>/ (ucp app).
     path("ucp/", include("ucp.urls")),
+    # RFC 9728 metadata of each store's MCP endpoint (/ucp/<store-slug>/mcp).
+    path(
+        ".well-known/oauth-protected-resource/ucp/<slug:store_slug>/mcp",
+        protected_resource_metadata,
+        name="ucp-mcp-resource-metadata",
+    ),
     path("support/", include("isp.support_urls")),
     path("sandbox/monetization/", include("isp.sandbox_urls")),
     # The embedded SMAPI sandbox (smapi_sandbox app): Amazon's Skill Management API and

@@ -7,16 +7,19 @@ reports, so a change and its stored reply commit together or not at all.
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from merchant.models import Store
 
 from .models import IdempotencyRecord
-from .protocol import UcpError
+from .protocol import UcpError, error_body
 
 MAX_KEY_LENGTH = 200
 
@@ -81,3 +84,36 @@ def remember(*, store: Store, key: str, request_hash: str, reply: Reply) -> Repl
         store=store, key=key, request_hash=request_hash, status_code=reply.status, body=reply.body
     )
     return reply
+
+
+def once(
+    *,
+    store: Store,
+    key: str,
+    request_hash: str,
+    operation: Callable[[], tuple[int, dict[str, Any]]],
+) -> Reply:
+    """The operation run once under ``key`` (already scoped): the stored reply when the key
+    came before with this request, otherwise the operation's reply, kept in the transaction of
+    its change. A refusal (``UcpError``) undoes the operation's writes and is kept as its
+    error response, except a challenge (an error with headers, 401), raised as is."""
+    replay = stored_reply(store=store, key=key, request_hash=request_hash)
+    if replay is not None:
+        return replay
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():  # a refusal undoes the operation's writes only
+                    status, body = operation()
+            except UcpError as exc:
+                if exc.headers:  # a challenge (401): answered as is, not remembered
+                    raise
+                status, body = exc.status, error_body(exc)
+            text = json.dumps(body, separators=(",", ":"))
+            remember(store=store, key=key, request_hash=request_hash, reply=Reply(status, text))
+    except IntegrityError:
+        replay = stored_reply(store=store, key=key, request_hash=request_hash)
+        if replay is None:
+            raise
+        return replay
+    return Reply(status, text)

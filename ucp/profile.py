@@ -1,5 +1,5 @@
 """The store's business profile at ``/ucp/<store-slug>/.well-known/ucp`` (overview.md,
-Business Profile): the shopping service's REST endpoint built from the request, the
+Business Profile): the shopping service's REST and MCP endpoints built from the request, the
 capabilities this server speaks (and identity linking over the portal's OAuth
 server, for the partner wallet), the payment handlers and the signing keys."""
 
@@ -31,7 +31,14 @@ def business_profile(store: Store, *, base_url: str, endpoint: str = "") -> dict
                         "transport": "rest",
                         "endpoint": endpoint or store_endpoint(store, base_url=base_url),
                         "schema": f"{SPEC_BASE}/services/shopping/rest.openapi.json",
-                    }
+                    },
+                    {
+                        "version": VERSION,
+                        "spec": f"{SPEC_BASE}/specification/overview",
+                        "transport": "mcp",
+                        "endpoint": f"{endpoint(store, base_url=base_url)}/mcp",
+                        "schema": f"{SPEC_BASE}/services/shopping/mcp.openrpc.json",
+                    },
                 ]
             },
             "capabilities": {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import operation_views, views
+from . import mcp_views, operation_views, views
 
 app_name = "ucp"
 
@@ -47,6 +47,7 @@ urlpatterns = [
         name="cart-cancel",
     ),
     path("<slug:store_slug>/orders/<str:order_id>", views.order_view, name="order"),
+    path("<slug:store_slug>/mcp", mcp_views.mcp_endpoint, name="mcp"),
     path(
         "<slug:store_slug>/testing/simulate-shipping/<str:order_id>",
         views.simulate_shipping,

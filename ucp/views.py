@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,20 +21,17 @@ from shoppers.models import ShopperAccount
 from . import idempotency
 from .models import CheckoutSession
 from .negotiation import Platform, negotiate
-from .operations.cart import cart_checkout
-from .parsing import checkout_input, json_body
-from .presenters import checkout_json, order_json
+from .operations import checkout as operations
+from .parsing import json_body
+from .presenters import order_json
 from .profile import business_profile
-from .protocol import CART, CHECKOUT, ORDER, UcpError, error_body, not_found
+from .protocol import CHECKOUT, ORDER, UcpError, error_body, not_found
 from .request_signatures import verify_request
-from .selectors import session_for_order, session_for_platform
 from .services import agent_errors
-from .services.checkout import NothingAvailable, checkout_create, checkout_update
-from .services.completion import checkout_cancel, checkout_complete
-from .services.order_updates import order_record_platform_reports, order_simulate_shipping
+from .services.order_updates import order_simulate_shipping
 from .signing import sign_response
 from .simulation import check_simulation_secret
-from .wallet import linked_shopper, offered_instruments, owns_order, with_shopper_defaults
+from .wallet import linked_shopper
 
 JSON = "application/json"
 
@@ -107,90 +103,36 @@ def _answer(
         if not (idempotent and key):
             status, body = operation(request, store, platform)
             return render(status, body, store=store, sign=sign)
-        key = idempotency.scoped_key(profile_url=platform.profile_url, key=key)
-        request_hash = idempotency.fingerprint(
-            method=request.method or "", path=request.path, raw_body=request.body
+        reply = idempotency.once(
+            store=store,
+            key=idempotency.scoped_key(profile_url=platform.profile_url, key=key),
+            request_hash=idempotency.fingerprint(
+                method=request.method or "", path=request.path, raw_body=request.body
+            ),
+            operation=lambda: operation(request, store, platform),
         )
-        replay = idempotency.stored_reply(store=store, key=key, request_hash=request_hash)
-        if replay is not None:
-            return render(replay.status, replay.body, store=store, sign=sign)
-        try:
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():  # a refusal undoes the operation's writes only
-                        status, body = operation(request, store, platform)
-                except UcpError as exc:
-                    if exc.headers:  # a challenge (401): answered as is, not remembered
-                        raise
-                    status, body = exc.status, error_body(exc)
-                text = json.dumps(body, separators=(",", ":"))
-                idempotency.remember(
-                    store=store,
-                    key=key,
-                    request_hash=request_hash,
-                    reply=idempotency.Reply(status, text),
-                )
-        except IntegrityError:
-            replay = idempotency.stored_reply(store=store, key=key, request_hash=request_hash)
-            if replay is None:
-                raise
-            return render(replay.status, replay.body, store=store, sign=sign)
-        return render(status, text, store=store, sign=sign)
+        return render(reply.status, reply.body, store=store, sign=sign)
     except UcpError as exc:
         return error_response(exc)
 
 
-# Operations ---------------------------------------------------------------------------------
+# Operations: the REST side of ucp.operations (the request's shopper, body and base URL) ------
+
+
+def _shopper(request: HttpRequest, store: Store) -> ShopperAccount | None:
+    return linked_shopper(request, store, base_url=base_url(request))
 
 
 def _create(request: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
     _require(platform, CHECKOUT)
-    shopper = linked_shopper(request, store, base_url=base_url(request))
-    body = json_body(request.body)
-    if CART in platform.capabilities and body.get("cart_id") is not None:
-        return cart_checkout(
-            store=store,
-            platform=platform,
-            shopper=shopper,
-            payload=body,
-            base_url=base_url(request),
-        )
-    data = checkout_input(with_shopper_defaults(body, shopper))
-    try:
-        session = checkout_create(
-            store=store,
-            platform=platform,
-            data=data,
-            base_url=base_url(request),
-            customer=shopper.customer if shopper else None,
-        )
-    except NothingAvailable as exc:
-        body = error_body(exc, continue_url=f"{base_url(request)}/shop/{store.slug}/")
-        return 200, body
-    return 201, _checkout(request, session, platform, shopper)
-
-
-def _checkout(
-    request: HttpRequest,
-    session: CheckoutSession,
-    platform: Platform,
-    shopper: ShopperAccount | None,
-) -> dict[str, Any]:
-    return checkout_json(
-        session,
-        capabilities=platform.capabilities,
+    shopper = _shopper(request, store)
+    return operations.create_checkout(
+        store=store,
+        platform=platform,
+        shopper=shopper,
+        payload=json_body(request.body),
         base_url=base_url(request),
-        offered=offered_instruments(shopper, session.order.customer_id),
     )
-
-
-def _session(
-    request: HttpRequest, store: Store, platform: Platform, public_id: str
-) -> CheckoutSession:
-    session = session_for_platform(store=store, public_id=public_id, platform=platform)
-    if session is None:
-        raise not_found("Checkout session")
-    return session
 
 
 @csrf_exempt
@@ -204,19 +146,26 @@ def checkout_sessions(request: HttpRequest, store_slug: str) -> HttpResponse:
 def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
     def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
-        shopper = linked_shopper(req, store, base_url=base_url(req))
-        session = _session(req, store, platform, checkout_id)
-        return 200, _checkout(req, session, platform, shopper)
+        shopper = _shopper(req, store)
+        return operations.get_checkout(
+            store=store,
+            platform=platform,
+            shopper=shopper,
+            checkout_id=checkout_id,
+            base_url=base_url(req),
+        )
 
     def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
-        shopper = linked_shopper(req, store, base_url=base_url(req))
-        session = _session(req, store, platform, checkout_id)
-        if not owns_order(shopper, session.order.customer_id):
-            shopper = None  # another shopper's defaults never go into this session
-        data = checkout_input(with_shopper_defaults(json_body(req.body), shopper))
-        session = checkout_update(session=session, data=data)
-        return 200, _checkout(req, session, platform, shopper)
+        shopper = _shopper(req, store)
+        return operations.update_checkout(
+            store=store,
+            platform=platform,
+            shopper=shopper,
+            checkout_id=checkout_id,
+            payload=lambda: json_body(req.body),
+            base_url=base_url(req),
+        )
 
     if request.method == "GET":
         return _run(request, store_slug, get, idempotent=False)
@@ -229,12 +178,15 @@ def checkout_session(request: HttpRequest, store_slug: str, checkout_id: str) ->
 def checkout_complete_view(request: HttpRequest, store_slug: str, checkout_id: str) -> HttpResponse:
     def complete(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
-        shopper = linked_shopper(req, store, base_url=base_url(req))
-        session = _session(req, store, platform, checkout_id)
-        session = checkout_complete(
-            session=session, body=json_body(req.body), platform=platform, shopper=shopper
+        shopper = _shopper(req, store)
+        return operations.complete_checkout(
+            store=store,
+            platform=platform,
+            shopper=shopper,
+            checkout_id=checkout_id,
+            payload=lambda: json_body(req.body),
+            base_url=base_url(req),
         )
-        return 200, _checkout(req, session, platform, shopper)
 
     if request.method != "POST":
         return error_response(UcpError(405, "method_not_allowed", "Use POST."))
@@ -246,9 +198,8 @@ def checkout_cancel_view(request: HttpRequest, store_slug: str, checkout_id: str
     def cancel(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
         _require(platform, CHECKOUT)
         json_body(req.body, required=False)
-        session = checkout_cancel(session=_session(req, store, platform, checkout_id))
-        return 200, checkout_json(
-            session, capabilities=platform.capabilities, base_url=base_url(req)
+        return operations.cancel_checkout(
+            store=store, platform=platform, checkout_id=checkout_id, base_url=base_url(req)
         )
 
     if request.method != "POST":
@@ -258,22 +209,13 @@ def checkout_cancel_view(request: HttpRequest, store_slug: str, checkout_id: str
 
 @csrf_exempt
 def order_view(request: HttpRequest, store_slug: str, order_id: str) -> HttpResponse:
-    def find(store: Store, platform: Platform) -> CheckoutSession:
-        _require(platform, ORDER)
-        session = session_for_order(store=store, order_public_id=order_id, platform=platform)
-        if session is None:
-            raise not_found("Order")
-        return session
-
     def get(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
-        return 200, order_json(find(store, platform), capabilities=platform.capabilities)
+        return operations.get_order(store=store, platform=platform, order_id=order_id)
 
     def put(req: HttpRequest, store: Store, platform: Platform) -> tuple[int, dict]:
-        session = find(store, platform)
-        body = json_body(req.body)
-        shown = order_json(session, capabilities=platform.capabilities)
-        session = order_record_platform_reports(session=session, body=body, shown=shown)
-        return 200, order_json(session, capabilities=platform.capabilities)
+        return operations.record_order_reports(
+            store=store, platform=platform, order_id=order_id, payload=lambda: json_body(req.body)
+        )
 
     if request.method == "GET":
         return _run(request, store_slug, get, idempotent=False)

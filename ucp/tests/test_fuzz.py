@@ -2,17 +2,24 @@
 operations, the answer is never a 5xx; a 4xx is the spec's error response, and a refused
 create writes nothing (a catalog call never writes). Bodies are valid ones mutated (a field
 dropped, nulled or given another type, huge strings and numbers, control characters, deep
-nesting) plus bodies that are not JSON.
-Derandomized: the same cases on every run; Hypothesis prints the smallest failing body."""
+nesting) plus bodies that are not JSON. The MCP endpoint gets the same treatment: malformed
+JSON-RPC envelopes, wrong types and unknown fields in tool arguments, huge values (a
+JSON-RPC error or an ``isError`` result, nothing written). Derandomized: the same cases on
+every run; Hypothesis prints the smallest failing body."""
 
 import copy
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oauth2_provider.models import AccessToken
 
+from linking.services import platform_client_register
 from orders.models import Order
 from shoppers.models import Cart, CartLine
 from ucp.models import AgentCart, CheckoutSession
@@ -125,6 +132,95 @@ def test_update_complete_and_order_updates_never_fail_with_5xx(
     done = agent.post(f"/checkout-sessions/{created['id']}/complete", paid())
     if done.status_code == 200 and done.json().get("order"):
         check(agent.put(f"/orders/{done.json()['order']['id']}", None, raw=raw))
+
+
+# The MCP binding: JSON-RPC envelopes and tool arguments, malformed the same ways ------------
+
+MCP_FUZZ = settings(FUZZ, max_examples=80)
+ENVELOPES = [
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b"\xff\xfe",
+    b"[" * 100_000,
+    b'{"jsonrpc":"2.0"}',
+    b'{"jsonrpc":"1.0","id":1,"method":"tools/list"}',
+    b'{"jsonrpc":"2.0","id":1,"method":"no/such/method"}',
+    b'{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}',
+    b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"x"}',
+    b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"drop_tables"}}',
+]
+TOOL_NAMES = st.sampled_from(
+    ["create_checkout", "complete_checkout", "get_order", "cancel_checkout"]
+)
+
+
+@pytest.fixture
+def mcp_token(flowers: Any) -> str:
+    client, _secret = platform_client_register(store=flowers, name="Fuzzer")
+    token = AccessToken.objects.create(
+        application=client.application,
+        token="fuzz-token",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="catalog",
+    )
+    return str(token.token)
+
+
+@st.composite
+def mcp_bodies(draw: Any, profile: str) -> bytes:
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(ENVELOPES))
+    name = draw(TOOL_NAMES)
+    arguments: dict[str, Any] = {
+        "meta": {"ucp-agent": {"profile": profile}, "idempotency-key": "fuzz-1"},
+        "checkout": valid_create(),
+        "id": "chk_unknown",
+        "surplus": {"unknown": True},
+    }
+    request: dict[str, Any] = {
+        "jsonrpc": "2.0",
+        "id": 7,
+        "method": "tools/call",
+        "params": {"name": name, "arguments": arguments},
+    }
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths(request)))
+        request = mutate(request, path, draw(st.sampled_from(["drop", "set"])), draw(ODD_VALUES))
+    return json.dumps(request).encode()
+
+
+def mcp_post(raw: bytes, token: str) -> Any:
+    return Client().post(
+        "/ucp/flowers/mcp",
+        data=raw,
+        content_type="application/json",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json, text/event-stream",
+        },
+    )
+
+
+@MCP_FUZZ
+@given(data=st.data())
+def test_mcp_requests_never_fail_with_5xx_and_a_refusal_writes_nothing(
+    agent: UcpClient, mcp_token: str, data: Any
+) -> None:
+    raw = data.draw(mcp_bodies(agent.platform.profile_url))
+    sessions, orders = CheckoutSession.objects.count(), Order.objects.count()
+
+    response = mcp_post(raw, mcp_token)
+
+    assert response.status_code < 500, response.content[:500]
+    assert response.status_code in (200, 202, 400, 403, 404, 406, 409, 415, 422, 424)
+    answer = json.loads(response.content) if response.content else {}
+    refused = "error" in answer or answer.get("result", {}).get("isError", True)
+    if "error" in answer:
+        assert isinstance(answer["error"]["code"], int) and answer["error"]["message"]
+    if refused:
+        assert (CheckoutSession.objects.count(), Order.objects.count()) == (sessions, orders)
 
 
 def valid_search() -> dict[str, Any]:

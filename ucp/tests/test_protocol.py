@@ -23,8 +23,11 @@ def test_profile_lists_the_rest_endpoint_capabilities_handlers_and_keys(flowers)
     assert response["Cache-Control"] == "public, max-age=300"
     body = response.json()
     assert_profile(body)
-    service = body["ucp"]["services"]["dev.ucp.shopping"][0]
-    assert (service["transport"], service["endpoint"]) == ("rest", "http://testserver/ucp/flowers")
+    services = body["ucp"]["services"]["dev.ucp.shopping"]
+    assert [(s["transport"], s["endpoint"], s["schema"].rsplit("/", 1)[1]) for s in services] == [
+        ("rest", "http://testserver/ucp/flowers", "rest.openapi.json"),
+        ("mcp", "http://testserver/ucp/flowers/mcp", "mcp.openrpc.json"),
+    ]
     assert sorted(body["ucp"]["capabilities"]) == [
         "dev.ucp.common.identity_linking",
         "dev.ucp.shopping.buyer_consent",

@@ -28,3 +28,15 @@ def test_switched_off_the_ucp_root_is_not_found_and_on_again_it_answers(flowers,
     flowers.save()
     assert Client().get("/ucp/flowers/.well-known/ucp").status_code == 200
     assert agent.post("/checkout-sessions", roses(), key="k-2").status_code == 201
+
+
+def test_switched_off_the_mcp_endpoint_and_its_metadata_are_not_found_too(flowers):
+    flowers.ucp_enabled = False
+    flowers.save()
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}
+    mcp = Client().post("/ucp/flowers/mcp", initialize, content_type="application/json")
+    metadata = Client().get("/.well-known/oauth-protected-resource/ucp/flowers/mcp")
+    assert (mcp.status_code, metadata.status_code) == (404, 404)
+    flowers.ucp_enabled = True
+    flowers.save()
+    assert Client().get("/.well-known/oauth-protected-resource/ucp/flowers/mcp").status_code == 200
