@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.http.request import split_domain_port
+from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
 from .models import Store
@@ -116,6 +116,13 @@ def raw_host_of(request: HttpRequest) -> str:
     return str(meta.get("HTTP_HOST") or meta.get("SERVER_NAME", ""))
 
 
+def portal_host(domain: str) -> bool:
+    """One of the portal's own hosts (``ALLOWED_HOSTS``, its wildcard aside), which no store
+    may take as its domain: such a request is the portal's, with no lookup."""
+    own = [host for host in settings.ALLOWED_HOSTS if host != "*"]
+    return validate_host(domain, own)
+
+
 class ShopDomainMiddleware:
     """Early in ``MIDDLEWARE`` (before anything asks for the host): see the module."""
 
@@ -125,7 +132,7 @@ class ShopDomainMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_host = raw_host_of(request)
         domain, _port = split_domain_port(raw_host)
-        store = store_for_domain(domain) if domain else None
+        store = store_for_domain(domain) if domain and not portal_host(domain) else None
         if store is not None:
             # Accepted for this request only: the host is a store's validated domain.
             request.get_host = lambda: raw_host  # type: ignore[method-assign]

@@ -36,7 +36,7 @@ def business_profile(store: Store, *, base_url: str, endpoint: str = "") -> dict
                         "version": VERSION,
                         "spec": f"{SPEC_BASE}/specification/overview",
                         "transport": "mcp",
-                        "endpoint": f"{endpoint(store, base_url=base_url)}/mcp",
+                        "endpoint": f"{endpoint or store_endpoint(store, base_url=base_url)}/mcp",
                         "schema": f"{SPEC_BASE}/services/shopping/mcp.openrpc.json",
                     },
                 ]

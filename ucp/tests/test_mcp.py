@@ -5,6 +5,7 @@ version 2025-03-26 accepted, and a linked shopper's checkout paid from the partn
 RFC 9728 metadata of the endpoint."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -91,7 +92,10 @@ async def _session(url: str, token: str, work: Any) -> Any:
 
 
 def with_session(url: str, token: str, work: Any) -> Any:
-    return anyio.run(_session, url, token, work)
+    # The SDK's client on an event loop of its own thread: this one may hold the browser
+    # tests' session-wide Playwright loop, and anyio refuses to start a second loop here.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(anyio.run, _session, url, token, work).result()
 
 
 def rpc(url: str, token: str, method: str, params: dict, **headers: str) -> requests.Response:
