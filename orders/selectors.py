@@ -57,6 +57,14 @@ def orders_for_staff(*, store_ids: list[int], include_carts: bool = False) -> Qu
     return orders if include_carts else orders.exclude(status=OrderStatus.DRAFT)
 
 
+def order_ids_by_number(*, store_ids: list[int], number: str) -> list[int]:
+    """The ids of the orders (and carts) numbered ``number`` in the staff member's stores, at
+    most two: enough to tell one order from a number that several stores share (numbers are
+    unique within a store only)."""
+    orders = orders_for_staff(store_ids=store_ids, include_carts=True).filter(number=number)
+    return list(orders.order_by("pk").values_list("pk", flat=True)[:2])
+
+
 def _declined_authorizations() -> QuerySet[PaymentTransaction]:
     return PaymentTransaction.objects.filter(
         order=OuterRef("pk"), kind=PaymentKind.AUTHORIZATION, state=PaymentState.DECLINED

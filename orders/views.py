@@ -99,6 +99,11 @@ def order_list(request):
     """Keyset pages of 50 (newest first) and a count capped at 10,000."""
     store_ids = store_ids_or_403(request)
     order_filter, qs = _filtered(request, store_ids)
+    # An exact order number in the search box goes straight to that order.
+    if request.GET.get("q", "").strip().isdigit() and not request.GET.get("after"):
+        found = list(qs.values_list("pk", flat=True)[:2])
+        if len(found) == 1:
+            return redirect("support:order_detail", pk=found[0])
     page_qs = _after(qs, request.GET["after"]) if request.GET.get("after") else qs
     rows = list(page_qs.select_related("customer", "store")[: PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE

@@ -77,3 +77,41 @@ def test_a_failing_view_renders_the_styled_500():
     assert "<h1>Something went wrong on our side</h1>" in html
     assert '<a class="button" href="/" id="home-link">' in html
     assert "a bug" not in html  # no internals
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.parametrize(
+    "path", ["/console/no/such/page/", "/dashboard/no-such-store/", "/api/no/"]
+)
+def test_unknown_portal_pages_render_the_styled_404(client, path):
+    client.force_login(MembershipFactory(role=Role.OWNER).user)
+    response = client.get(path)
+    assert response.status_code == 404
+    html = page(response)
+    assert "<h1>There is no such page</h1>" in html
+    assert f'<code id="path">{path}</code>' in html
+    assert 'id="portal-header"' in html
+
+
+def test_logging_out_shows_the_portals_logged_out_page(client):
+    client.force_login(MembershipFactory(role=Role.OWNER).user)
+    response = client.post(reverse("admin:logout"))
+    assert response.status_code == 200
+    html = page(response)
+    assert "<title>Logged out · Voice store portal</title>" in html
+    assert "<h1>You are logged out</h1>" in html
+    assert 'href="/admin/login/" id="login-link">Log in again</a>' in html
+    assert 'id="logout-form"' not in html  # nobody is logged in any more
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_browsable_api_root_is_in_the_portals_look(client):
+    client.force_login(MembershipFactory(role=Role.OWNER, user__username="olive").user)
+    response = client.get(reverse("api-root"), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = page(response)
+    assert '<header class="portal-header" id="portal-header">' in html
+    assert '<span class="user" id="who">olive' in html
+    assert "<title>Api Root · REST API · Voice store portal</title>" in html
+    assert 'href="https://www.django-rest-framework.org/"' not in html  # DRF's own branding
+    assert "<style>" not in html  # the CSP allows no inline style
