@@ -60,8 +60,9 @@ class HttpClient(ApiClient):
     hosts allowed, no redirects, a timeout); the body is JSON-encoded when the request says
     it is JSON, as the SDK's own client does."""
 
-    def __init__(self, allowed: http.AllowList):
+    def __init__(self, allowed: http.AllowList, timeout: float | None = None):
         self.allowed = allowed
+        self.timeout = timeout
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         headers: dict[str, str] = {}
@@ -75,7 +76,7 @@ class HttpClient(ApiClient):
                 request.method,
                 request.url,
                 allowed=self.allowed,
-                timeout=settings.SMAPI_TIMEOUT_SECONDS,
+                timeout=self.timeout or settings.SMAPI_TIMEOUT_SECONDS,
                 headers=headers,
                 data=body or None,
             )
@@ -143,8 +144,11 @@ def security_profile(*, connection: SmapiConnection | None, sandbox: bool) -> tu
     return "", ""
 
 
-def smapi_client(connection: SmapiConnection) -> SkillManagementServiceClient:
-    """The connected store's SMAPI client (a fresh access token on its first call)."""
+def smapi_client(
+    connection: SmapiConnection, *, timeout: float | None = None
+) -> SkillManagementServiceClient:
+    """The connected store's SMAPI client (a fresh access token on its first call); each
+    call waits ``timeout`` seconds at most (default ``SMAPI_TIMEOUT_SECONDS``)."""
     where = endpoints(sandbox=connection.sandbox)
     client_id, client_secret = security_profile(connection=connection, sandbox=connection.sandbox)
     serializer = DefaultSerializer()
@@ -156,14 +160,14 @@ def smapi_client(connection: SmapiConnection) -> SkillManagementServiceClient:
     )
     lwa = LwaClient(
         api_configuration=ApiConfiguration(
-            serializer=serializer, api_client=HttpClient(allowed), api_endpoint=where.lwa
+            serializer=serializer, api_client=HttpClient(allowed, timeout), api_endpoint=where.lwa
         ),
         authentication_configuration=authentication,
         grant_type=LwaClient.LWA_CREDENTIALS_GRANT_TYPE,
     )
     return SkillManagementServiceClient(
         api_configuration=ApiConfiguration(
-            serializer=serializer, api_client=HttpClient(allowed), api_endpoint=where.smapi
+            serializer=serializer, api_client=HttpClient(allowed, timeout), api_endpoint=where.smapi
         ),
         authentication_configuration=authentication,
         lwa_client=lwa,
@@ -192,6 +196,9 @@ def call(operation: str, function, *args, **kwargs) -> Any:
     try:
         return function(*args, full_response=True, **kwargs)
     except ServiceException as exc:
+        if exc.body is None and isinstance(exc.__context__, ApiClientException):
+            # The SDK reports a call that never got an answer as HTTP 500: say what happened.
+            raise SmapiError(f"{operation} failed: {exc.__context__}") from exc
         body = _parsed(exc.body)
         raise SmapiError(
             f"Amazon refused {operation} (HTTP {exc.status_code}): {_message(body) or exc}",

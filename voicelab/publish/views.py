@@ -66,6 +66,7 @@ def publish_page(request, store_id: int):
         "latest_steps": _steps(latest) if latest else [],
         "active": next((p for p in publishes if p.active), None),
         "events": selectors.smapi_events(store=store),
+        "amazon": selectors.amazon_skills(store=store, connection=connection),
         "endpoint": store.alexa_endpoint_url(),
         "own_profile": connection.client_id if connection else "",
         "return_url": _return_url(),

@@ -27,7 +27,7 @@ from smapi_sandbox.models import Certification, Import, Product, Upload
 from smapi_sandbox.signing import trust_sandbox_signatures
 from testing import require
 from voicelab.models import PublishStatus, SkillPublish, SmapiAction, SmapiConnection, SmapiEvent
-from voicelab.package import build_skill_package
+from voicelab.package import build_skill_package, write_skill_package
 from voicelab.publish import services
 from voicelab.publish.client import smapi_client
 from voicelab.publish.connect import vendors
@@ -256,3 +256,81 @@ def test_the_ask_cli_reads_exactly_what_the_portal_published(sandboxed, live_ser
     assert sorted((p["referenceName"], p["productId"]) for p in listed) == [
         (p.reference_name, p.amazon_product_id) for p in products
     ]
+
+
+def test_ask_deploy_into_the_sandbox_then_the_publish_page_shows_the_skills_state(
+    sandboxed, live_server, client, tmp_path
+):
+    """``ask deploy`` of the exported project (the CLI's own upload, import, poll and
+    enablement) with the store's sandbox token; the publish page then lists that skill with
+    its build per locale, and marks the store's own skill."""
+    require(shutil.which("node") is not None, "the ASK CLI needs node")
+    require(ASK.exists(), "the ASK CLI is not installed (npm ci)")
+    store = sandboxed
+    out = io.StringIO()
+    call_command("smapi_sandbox_token", "--store", store.slug, stdout=out)
+    creds = json.loads(out.getvalue())
+    home = tmp_path / "home"
+    (home / ".ask").mkdir(parents=True)
+    (home / ".ask" / "cli_config").write_text(
+        json.dumps(
+            {
+                "profiles": {
+                    "default": {
+                        "token": {
+                            "access_token": creds["access_token"],
+                            "refresh_token": creds["refresh_token"],
+                            "token_type": "bearer",
+                            "expires_in": 3600,
+                            "expires_at": "2999-01-01T00:00:00.000Z",
+                        },
+                        "vendor_id": creds["vendor_id"],
+                    }
+                }
+            }
+        )
+    )
+    package = build_skill_package(store=store)
+    package.skill_id = None
+    project = tmp_path / "project"
+    write_skill_package(package, project)
+    done = subprocess.run(
+        [str(ASK), "deploy", "--profile", "default"],
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(home),
+            "ASK_SMAPI_SERVER_BASE_URL": f"{live_server.url}/sandbox/smapi",
+            "ASK_SHARE_USAGE": "false",
+            "AWS_ACCESS_KEY_ID": "AKIASANDBOX",
+            "AWS_SECRET_ACCESS_KEY": "sandbox",
+        },
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    states = json.loads((project / ".ask" / "ask-states.json").read_text())
+    deployed = states["profiles"]["default"]["skillId"]
+    assert deployed.startswith("amzn1.ask.skill.") and deployed in done.stdout
+
+    owner = MembershipFactory(store=store, role=Role.OWNER).user
+    client.force_login(owner)
+    page = client.get(f"/console/launch/stores/{store.pk}/publish/")
+    assert page.status_code == 200
+    amazon = page.context["amazon"]
+    assert amazon.error == "" and amazon.truncated is False
+    [skill] = amazon.skills
+    assert (skill.skill_id, skill.stage, skill.error) == (deployed, "development", "")
+    assert skill.builds == [(locale, "SUCCEEDED") for locale in sorted(package.models)]
+    assert skill.ours is False  # deployed with the CLI: not (yet) one of the store's skill ids
+    html = page.content.decode()
+    assert f'<tr data-skill-id="{deployed}">' in html
+    for locale in package.models:
+        assert f'<span class="build" data-locale="{locale}">{locale}: SUCCEEDED</span>' in html
+
+    # Once it is the store's skill id, the page marks it as the store's.
+    SkillId.objects.create(store=store, skill_id=deployed)
+    page = client.get(f"/console/launch/stores/{store.pk}/publish/")
+    assert [s.ours for s in page.context["amazon"].skills] == [True]
+    assert f'<tr data-skill-id="{deployed}" class="ours">' in page.content.decode()

@@ -19,6 +19,7 @@ from merchant.tests.factories import MembershipFactory, SkillIdFactory, StoreFac
 from voicelab.launch.checks import skill_endpoint
 from voicelab.models import SkillPublish, SmapiAction, SmapiConnection, SmapiEvent
 from voicelab.publish.client import SCOPES
+from webhooks.testing.receiver import free_port
 
 
 @pytest.fixture
@@ -308,3 +309,37 @@ def test_the_progress_the_page_polls(client, shop, owner):
         ],
     }
     assert client.get(url(shop, f"{other.pk}/progress/")).status_code == 404
+
+
+def test_skills_at_amazon_says_in_words_when_amazon_cannot_be_reached(
+    client, shop, owner, settings
+):
+    port = free_port()
+    settings.PUBLIC_BASE_URL = f"http://127.0.0.1:{port}"  # nothing listens there
+    connect(shop)
+    before = state()
+    client.force_login(owner)
+    response = client.get(url(shop))
+    assert response.status_code == 200
+    error = response.context["amazon"].error
+    assert error == (
+        "Amazon's list of skills could not be read: the skill list failed: "
+        f"Amazon could not be reached: 127.0.0.1:{port}: ConnectionError"
+    )
+    assert response.context["amazon"].skills == []
+    assert 'id="amazon-skills-error"' in response.content.decode()
+    assert state() == before
+
+
+def test_skills_at_amazon_is_not_asked_before_a_vendor_is_chosen(client, shop, owner):
+    connect(
+        shop,
+        vendors=(
+            {"id": "M1", "name": "One", "roles": []},
+            {"id": "M2", "name": "Two", "roles": []},
+        ),
+    )
+    client.force_login(owner)
+    response = client.get(url(shop))
+    assert response.context["amazon"] is None
+    assert "Skills at Amazon" not in response.content.decode()
