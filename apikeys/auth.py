@@ -71,7 +71,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return ApiKeyClient(key), key
 
     def authenticate_header(self, request):
-        return self.keyword
+        return f'{self.keyword} realm="api"'
 
 
 def request_key(request) -> StoreApiKey | None:

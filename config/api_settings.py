@@ -4,11 +4,13 @@ as ``Authorization: Bearer <key>``) and how its OpenAPI schema (``/api/schema/``
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # A store's API key, "Authorization: Bearer <key>" (apikeys/auth.py). First, because
+        # DRF asks the first class for the 401's WWW-Authenticate challenge: a request without
+        # working credentials gets 401 with "WWW-Authenticate: Bearer" (RFC 6750), not 403.
+        "apikeys.auth.ApiKeyAuthentication",
         # DRF's SessionAuthentication, refusing shoppers' sessions (shoppers/auth.py).
         "shoppers.auth.StaffSessionAuthentication",
         "merchant.two_factor.BasicAuthenticationWithoutSecondFactor",
-        # A store's API key, "Authorization: Bearer <key>" (apikeys/auth.py).
-        "apikeys.auth.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

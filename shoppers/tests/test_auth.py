@@ -140,7 +140,7 @@ def test_a_shopper_signed_in_to_the_shop_cannot_open_the_admin(client):
     for staff_only in ("/support/", "/console/", "/dashboard/"):
         assert client.get(staff_only).status_code == 403
     api = client.get("/api/orders/")
-    assert api.status_code == 403
+    assert api.status_code == 401
     assert api.json() == {"detail": "Authentication credentials were not provided."}
 
 
