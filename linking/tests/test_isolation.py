@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def basic(client_id: str, secret: str) -> dict[str, str]:
     pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {pair}"}
+    return {"Authorization": f"Basic {pair}"}
 
 
 def code_for(shopper, client_id: str) -> str:
@@ -34,7 +34,7 @@ def code_for(shopper, client_id: str) -> str:
 
 
 def token_call(client_id: str, secret: str, **data: str):
-    return Client().post("/o/token/", data, **basic(client_id, secret))
+    return Client().post("/o/token/", data, headers=basic(client_id, secret))
 
 
 def exchange(client_id: str, secret: str, code: str):
@@ -109,7 +109,9 @@ def test_another_stores_client_cannot_revoke_our_tokens(store, shopper, ours, th
     before = tokens_state()
 
     answer = Client().post(
-        "/o/revoke_token/", {"token": token[kind], "token_type_hint": kind}, **basic(*theirs)
+        "/o/revoke_token/",
+        {"token": token[kind], "token_type_hint": kind},
+        headers=basic(*theirs),
     )
 
     assert answer.status_code == 200  # RFC 7009 2.2: no word on whose token it was
