@@ -1,7 +1,8 @@
 """The support console's customer page says whether the web account is linked to Alexa as
 the account page and the skill mean it: Alexa holds a live token of the store's Alexa client.
 A token issued before the first voice turn is linked; an account whose shopper unlinked is
-not, though its voice history stays one customer with the web account."""
+not, though its voice history stays one customer with the web account. Deleting the account
+takes its tokens with it."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import pytest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, RefreshToken
 
+from linking.selectors import linked_access
 from linking.services import account_unlink
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory
@@ -104,3 +106,19 @@ def test_a_voice_only_customer_has_no_linked_alexa_section(client, store):
     page = customer_page(client, store, voice_only)
 
     assert "Linked Alexa" not in page
+
+
+def test_deleting_the_account_takes_its_link_to_alexa(
+    client, store, shopper, django_capture_on_commit_callbacks
+):
+    alexa, _secret = make_alexa_client(store, [ALEXA_REDIRECT])
+    access = issue(alexa, shopper)
+    customer = shopper.customer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shoppers.account_delete(account=shopper)
+
+    assert linked_access(store=store, access_token=access.token) is None
+    assert (AccessToken.objects.count(), RefreshToken.objects.count()) == (0, 0)
+    page = customer_page(client, store, customer)
+    assert "Linked Alexa" not in page and "Web account" not in page
