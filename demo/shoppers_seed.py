@@ -47,7 +47,7 @@ DEMO_SHOPPERS = [
         "chloe.martin@example.com",
         "Chloe Martin",
         ("Chloe Martin", "7 Elm Ave", "Austin", "TX", "78701", "US"),
-        {},
+        {"NN-BLADES-8": 2},
         ["NN-CREAM-6"],
         False,
     ),

@@ -1,6 +1,7 @@
 """What the support console's customer page shows of a customer's web account and address
 book (``orders.customer_sections``, registered in ``ShoppersConfig.ready``). Brand, last 4
-and expiry of saved cards are the cards app's section."""
+and expiry of saved cards are the cards app's section; whether Alexa is linked is the linking
+app's (it knows the tokens)."""
 
 from django.utils import timezone
 
@@ -27,12 +28,6 @@ def web_account_section(customer: Customer) -> CustomerSection | None:
             ("Email", f"{account.email} ({'verified' if account.is_verified else 'not verified'})"),
             ("Name", account.name or "—"),
             ("Signed up", f"{timezone.localtime(account.created_at):%Y-%m-%d}"),
-            (
-                "Alexa",
-                "not linked"
-                if customer.alexa_user_id.startswith("web:")
-                else "linked: voice and web are one customer",
-            ),
             ("Voice purchase code", code),
         ],
         order=30,

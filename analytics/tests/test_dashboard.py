@@ -19,7 +19,7 @@ from isp.facts import DirectiveName
 from isp.models import UpsellEvent, UpsellEventKind, UpsellExperiment
 from merchant.models import Role
 from merchant.tests.factories import MembershipFactory, StoreFactory, UserFactory
-from orders.models import RefillPlan, RefillPlanEvent
+from orders.models import Order, OrderChannel, RefillPlan, RefillPlanEvent
 from orders.tests.factories import CustomerFactory, OrderFactory
 
 from .dashboard_shop import NOW, RANGE, build_shop
@@ -406,3 +406,19 @@ def test_todays_numbers_come_from_the_raw_log(owner_client, shop):
     page = owner_client.get(URL, {"range": "today"}).content.decode()
     assert figure(page, "sessions")[0] == "1"
     assert periods.store_today(shop.store) == NOW.date()
+
+
+def test_orders_are_split_by_channel(owner_client, shop):
+    """Every channel is a row (zero where none); an order's channel is where it was placed."""
+    web = Order.objects.get(store=shop.store, total=Decimal("21.60"))
+    Order.objects.filter(pk=web.pk).update(channel=OrderChannel.WEB)
+
+    page = owner_client.get(URL, RANGE).content.decode()
+
+    assert table(page, "chart-channels") == [
+        ["Voice", "1", "10.00"],
+        ["Web", "1", "21.60"],
+        ["Agent", "0", "0.00"],
+        ["Support", "0", "0.00"],
+        ["API", "0", "0.00"],
+    ]

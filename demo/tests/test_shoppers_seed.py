@@ -31,7 +31,7 @@ def test_three_shoppers_with_carts_wish_lists_cards_and_one_linked(localstripe, 
     assert carts == {
         "ava.reed@example.com": [("NN-KIT", 1), ("NN-CREAM-6", 2)],
         "ben.ortiz@example.com": [("NN-BLADES-8", 1)],
-        "chloe.martin@example.com": [],
+        "chloe.martin@example.com": [("NN-BLADES-8", 2)],
     }
     wishes = {
         email: sorted(item.product.sku for item in wishlist_items(a.customer))

@@ -116,3 +116,37 @@ def test_a_store_with_a_client_offers_the_linked_accounts_intents(store, alexa):
     ProductFactory(store=store, name="Green tea")
 
     assert linked_intents(build_skill_package(store=store)) == sorted(LINKED_ACCOUNT)
+
+
+# The phrases for a linked shopper, word for word, as samples of the en-US model.
+SAID_WORD_FOR_WORD = {
+    "CartContentsIntent": "what's in my cart",
+    "OrderCartIntent": "order my cart",
+    "AddToWishListIntent": "add {Product} to my wish list",
+    "WishListContentsIntent": "what's on my wish list",
+    "OrderFromWishListIntent": "order {Product} from my wish list",
+    "ReorderIntent": "re-order",
+}
+
+
+def test_the_linked_phrases_are_samples_of_every_locales_model(alexa):
+    store = alexa[0].store
+    store.enabled_locales = ["en-US", "en-GB", "de-DE"]
+    store.save(update_fields=["enabled_locales"])
+    ProductFactory(store=store, name="Green tea")
+    package = build_skill_package(store=store)
+
+    samples = {
+        locale: {
+            intent["name"]: intent.get("samples", [])
+            for intent in model["interactionModel"]["languageModel"]["intents"]
+        }
+        for locale, model in package.models.items()
+    }
+
+    assert sorted(samples) == ["de-DE", "en-GB", "en-US"]
+    for intent, phrase in SAID_WORD_FOR_WORD.items():
+        assert phrase in samples["en-US"][intent], intent
+    for locale in ("en-GB", "de-DE"):
+        missing = [name for name in sorted(LINKED_ACCOUNT) if not samples[locale].get(name)]
+        assert missing == [], locale

@@ -54,6 +54,29 @@ def test_product_page_shows_price_in_the_store_currency_and_stock(client):
     assert "Add to cart" in page
 
 
+def test_product_page_shows_the_image_and_the_description(client, store):
+    item = ProductFactory(
+        store=store,
+        name="Safety razor",
+        image_url="https://cdn.example.com/img/razor.jpg",
+        card_description="A brass safety razor with a long handle.",
+    )
+    spoken_only = ProductFactory(
+        store=store, name="Blades", image_url="", card_description="", spoken_description="ten"
+    )
+
+    page = client.get(url("product", store, item.pk)).content.decode()
+    plain = client.get(url("product", store, spoken_only.pk)).content.decode()
+
+    assert (
+        '<img class="product-image" src="https://cdn.example.com/img/razor.jpg" '
+        'alt="Safety razor" width="640" height="640">'
+    ) in page
+    assert "<p>A brass safety razor with a long handle.</p>" in page
+    assert 'class="product-image"' not in plain
+    assert "<p>Blades: ten.</p>" in plain
+
+
 def test_sold_out_and_inactive_products(client, store):
     sold_out = product(store, stock=0)
     hidden = product(store, active=False)

@@ -1,17 +1,28 @@
 """Every shop URL that names an id, tried by a signed-in shopper with another shopper's ids
-(same store) and with ids of another store: each answers 404 and nothing changes."""
+(same store) and with ids of another store: each answers 404 and nothing changes. The pages
+of the signed-in shopper that name no id, opened under another store's address by a shopper
+of this one, send to that store's login and change nothing there or here. Every URL of the
+shop is in one of these lists, or in the list of pages anyone may open."""
+
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, RefreshToken
 
 from cards.models import SavedCard
+from linking.selectors import account_is_linked
+from linking.tests.factories import make_alexa_client
 from merchant.tests.factories import StoreFactory
 from orders import services as orders
 from orders.tests.helpers import plan_snapshot, snapshot
+from shop import urls as shop_urls
 from shoppers import services as shoppers
-from shoppers.models import CartLine, ShopperAddress, WishListItem
+from shoppers.models import CartLine, ShopperAccount, ShopperAddress, WishListItem
 
-from .helpers import add_address, make_shopper, order_for, product, signed_in, url
+from .helpers import PASSWORD, add_address, make_shopper, order_for, product, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +154,109 @@ def everything_of_cart(account):
         list(CartLine.objects.filter(cart__customer=account.customer).values()),
         list(WishListItem.objects.filter(customer=account.customer).values()),
     )
+
+
+# The signed-in shopper's pages that name no id: (URL name, method).
+OWN_PAGES = [
+    ("cart", "get"),
+    ("cart_discount_apply", "post"),
+    ("cart_discount_remove", "post"),
+    ("wishlist", "get"),
+    ("checkout", "get"),
+    ("checkout", "post"),
+    ("orders", "get"),
+    ("refill_plans", "get"),
+    ("account", "get"),
+    ("resend_verification", "post"),
+    ("address_add", "post"),
+    ("card_add", "get"),
+    ("voice_code", "post"),
+    ("unlink", "post"),
+    ("data_download", "get"),
+    ("delete_account", "post"),
+]
+# Pages anyone may open; their store scoping is tested where they are (test_catalog,
+# test_auth: a verification or reset link of one store is refused at another).
+PUBLIC_PAGES = {
+    "home",
+    "search",
+    "signup",
+    "verify_email",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_confirm",
+}
+EVERY_FIELD = {
+    **FORM,
+    "password": PASSWORD,
+    "code": "1234",
+    "code_again": "1234",
+    "address": "1",
+    "card": "1",
+}
+ALEXA_REDIRECT = "https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR"
+
+
+def test_every_shop_url_is_tried_for_isolation():
+    named = {pattern.name for pattern in shop_urls.urlpatterns}
+    tried = (
+        {name for name, _method, _kind in BY_ID}
+        | {name for name, _method in BY_PRODUCT}
+        | {name for name, _method in OWN_PAGES}
+        | PUBLIC_PAGES
+    )
+    assert named - tried == set()
+    assert tried - named == set()
+
+
+def shopper_state(account):
+    account.refresh_from_db()
+    user = get_user_model().objects.get(pk=account.user_id)
+    mine = {"user_id": account.user_id}
+    return {
+        "account": model_to_dict(account),
+        "password": user.password,
+        "addresses": list(ShopperAddress.objects.filter(account=account).values()),
+        "cart": everything_of_cart(account),
+        "access": list(AccessToken.objects.filter(**mine).values()),
+        "refresh": list(RefreshToken.objects.filter(**mine).values()),
+    }
+
+
+def a_linked_shopper(store, email):
+    account = make_shopper(store, email=email)
+    add_address(account)
+    shoppers.cart_add(customer=account.customer, product=product(store), quantity=2)
+    shoppers.voice_code_set(account=account, code="4821")
+    client, _secret = make_alexa_client(store, [ALEXA_REDIRECT])
+    access = AccessToken.objects.create(
+        user=account.user,
+        application=client.application,
+        token=f"iso-{account.pk}",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="profile cart orders",
+    )
+    RefreshToken.objects.create(
+        user=account.user,
+        application=client.application,
+        token=f"iso-refresh-{account.pk}",
+        access_token=access,
+    )
+    return account
+
+
+@pytest.mark.parametrize(("name", "method"), OWN_PAGES)
+def test_own_pages_under_another_stores_address_send_to_its_login(name, method):
+    store, other = StoreFactory(), StoreFactory()
+    ada = a_linked_shopper(store, "ada@example.com")
+    namesake = a_linked_shopper(other, "ada@example.com")  # the same email, another account
+    before = (shopper_state(ada), shopper_state(namesake))
+
+    response = getattr(signed_in(ada), method)(url(name, other), EVERY_FIELD)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("login", other) + "?next=")
+    assert (shopper_state(ada), shopper_state(namesake)) == before
+    assert ShopperAccount.objects.count() == 2
+    assert account_is_linked(ada) and account_is_linked(namesake)

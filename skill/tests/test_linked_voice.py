@@ -6,6 +6,8 @@ needing 3-D Secure are in ``test_linked_payment.py``."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from catalog.models import Product
 from orders.models import Customer, Order, OrderChannel, OrderStatus
@@ -264,3 +266,27 @@ def test_a_token_without_the_orders_scope_cannot_order(linked, client):
     assert speech_of(answer).startswith("Your linked account doesn't allow that yet.")
     assert answer["response"]["card"] == {"type": "LinkAccount"}
     assert Order.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_web_and_voice_share_one_cart_at_the_next_load(linked):
+    web = Client()
+    web.force_login(linked.account.user, backend="shoppers.auth.ShopperBackend")
+    cart_page = reverse("shop:cart", args=[linked.store.slug])
+
+    linked.shopper.say("AddToCartIntent", Product=product_slot(kit()))
+    page = web.get(cart_page)
+    assert [(line.product.sku, line.quantity) for line in page.context["summary"].lines] == [
+        ("NN-KIT", 1)
+    ]
+    assert "starter kit" in page.content.decode().lower()
+
+    added = web.post(
+        reverse("shop:cart_add", args=[linked.store.slug, blades().pk]), {"quantity": "2"}
+    )
+    assert added.status_code == 302
+    answer = linked.shopper.say("CartContentsIntent")
+    assert speech_of(answer) == (
+        "In your cart: one starter kit and 2 blade refill packs. The total is 46 dollars and "
+        "44 cents with tax and shipping. To order it, say order my cart."
+    )
