@@ -16,6 +16,7 @@ class LinkingErrorCode(WordedCode):
         "bad_redirect_uri",
         "{uri} is not a redirect URI: an absolute {schemes} address without a fragment.",
     )
+    NOT_THIS_STORE = ("not_this_store", "That platform is not one of this store's.")
     BAD_PLATFORM_NAME = (
         "bad_platform_name",
         "Name the platform (1 to 100 characters), for example Alexa+.",

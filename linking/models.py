@@ -108,6 +108,7 @@ class PlatformClientAction(models.TextChoices):
     CREATED = "created", "Client registered"
     ROTATED = "rotated", "Secret rotated"
     REVOKED = "revoked", "Client revoked"
+    UNLINKED = "unlinked", "Shopper unlinked"
 
 
 class PlatformClientEvent(models.Model):

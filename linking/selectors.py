@@ -4,10 +4,12 @@ scoped by the store."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, RefreshToken
 
@@ -16,6 +18,8 @@ from merchant.models import Store
 from .models import StoreAlexaClient, StorePlatformClient
 
 if TYPE_CHECKING:  # the account is reached as ``user.shopper_account``
+    from django.db.models import QuerySet
+
     from shoppers.models import ShopperAccount
 
 
@@ -196,3 +200,51 @@ def account_is_linked(account: "ShopperAccount") -> bool:
         RefreshToken.objects.filter(mine, revoked__isnull=True).exists()
         or AccessToken.objects.filter(mine, expires__gt=timezone.now()).exists()
     )
+
+
+@dataclass(frozen=True)
+class LinkedPlatform:
+    """A shopping platform the shopper linked their account to (UCP identity linking)."""
+
+    client_id: int  # the StorePlatformClient
+    name: str
+    linked_since: datetime
+
+
+def platforms_linked_to_account(account: "ShopperAccount") -> list[LinkedPlatform]:
+    """The store's live platform clients that hold a live token for the account (an
+    unexpired access token or a refresh token not revoked, as ``account_is_linked`` says of
+    Alexa), by name, each with the oldest of those tokens. One query."""
+    now = timezone.now()
+    access = AccessToken.objects.filter(
+        user_id=account.user_id, application_id=OuterRef("application_id"), expires__gt=now
+    )
+    refresh = RefreshToken.objects.filter(
+        user_id=account.user_id, application_id=OuterRef("application_id"), revoked__isnull=True
+    )
+
+    def oldest(tokens: "QuerySet[AccessToken] | QuerySet[RefreshToken]") -> Subquery:
+        first = tokens.values("application_id").annotate(first=Min("created")).values("first")
+        return Subquery(first[:1])
+
+    clients = (
+        StorePlatformClient.objects.filter(store_id=account.store_id, revoked_at__isnull=True)
+        .filter(Exists(access) | Exists(refresh))
+        .annotate(access_since=oldest(access), refresh_since=oldest(refresh))
+        .annotate(
+            # Least of the two, portable: PostgreSQL's LEAST skips a NULL, SQLite's does not.
+            since=Least(
+                Coalesce("access_since", "refresh_since"), Coalesce("refresh_since", "access_since")
+            )
+        )
+        .order_by("name", "pk")
+    )
+    return [
+        LinkedPlatform(client_id=client.pk, name=client.name, linked_since=client.since)
+        for client in clients
+    ]
+
+
+def platform_client_by_id(store: Store, client_id: int) -> StorePlatformClient | None:
+    """One of the store's platform clients (revoked ones included); another store's is None."""
+    return StorePlatformClient.objects.filter(store=store, pk=client_id).first()

@@ -1,6 +1,6 @@
 """Writes of account linking: the store's Alexa client (created or its secret rotated, its
 settings changed), the shopping platforms' clients (registered or rotated, revoked) and a
-shopper's unlink. Each is one transaction with its audit row."""
+shopper's unlink from Alexa or from a platform. Each is one transaction with its audit row."""
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -147,6 +147,20 @@ def alexa_client_update(
     return client
 
 
+def _account_tokens_revoke(*, account: "ShopperAccount", application_id: int) -> tuple[int, int]:
+    """Delete the account's pending codes and access tokens of the application and revoke its
+    refresh tokens; returns how many refresh and access tokens were live."""
+    mine = {"user_id": account.user_id, "application_id": application_id}
+    Grant.objects.filter(**mine).delete()
+    refreshed = RefreshToken.objects.filter(**mine, revoked__isnull=True).update(
+        revoked=timezone.now()
+    )
+    # Deleting the access tokens also closes the refresh grace period: a revoked refresh
+    # token is honoured again only while the access token it was exchanged for exists.
+    _, deleted = AccessToken.objects.filter(**mine).delete()
+    return int(refreshed), int(deleted.get(AccessToken._meta.label, 0))
+
+
 @transaction.atomic
 def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -> int:
     """Revoke every token and pending code the account holds for its store's Alexa client;
@@ -155,14 +169,9 @@ def account_unlink(*, account: "ShopperAccount", actor_label: str = "shopper") -
     client = StoreAlexaClient.objects.filter(store_id=account.store_id).first()
     if client is None:
         return 0
-    mine = {"user_id": account.user_id, "application_id": client.application_id}
-    now = timezone.now()
-    Grant.objects.filter(**mine).delete()
-    refreshed = RefreshToken.objects.filter(**mine, revoked__isnull=True).update(revoked=now)
-    # Deleting the access tokens also closes the refresh grace period: a revoked refresh
-    # token is honoured again only while the access token it was exchanged for exists.
-    _, deleted = AccessToken.objects.filter(**mine).delete()
-    accessed = deleted.get(AccessToken._meta.label, 0)
+    refreshed, accessed = _account_tokens_revoke(
+        account=account, application_id=client.application_id
+    )
     if refreshed or accessed:
         AlexaClientEvent.objects.create(
             store_id=account.store_id,
@@ -312,3 +321,28 @@ def platform_client_revoke(
         **_actor(actor, actor_label),
     )
     return int(refreshed + accessed)
+
+
+@transaction.atomic
+def account_platform_unlink(
+    *, account: "ShopperAccount", client: StorePlatformClient, actor_label: str = "shopper"
+) -> int:
+    """Unlink the account from a shopping platform (UCP identity linking): every token and
+    pending code the account holds for the platform's client is revoked, so the platform
+    no longer sees the shopper's cart, wallet or orders; the platform's own
+    (client-credentials) token and other shoppers' stay. Returns how many access and refresh
+    tokens were live."""
+    if client.store_id != account.store_id:
+        raise LinkingError(LinkingErrorCode.NOT_THIS_STORE)
+    refreshed, accessed = _account_tokens_revoke(
+        account=account, application_id=client.application_id
+    )
+    if refreshed or accessed:
+        PlatformClientEvent.objects.create(
+            store_id=account.store_id,
+            client=client,
+            action=PlatformClientAction.UNLINKED,
+            actor_label=actor_label,
+            data={"account_id": account.pk, "refresh_tokens": refreshed, "access_tokens": accessed},
+        )
+    return refreshed + accessed

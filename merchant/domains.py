@@ -5,8 +5,9 @@ the store's, served at the host's root.
 at most one query on a miss, none on a hit, unknown hosts cached too) and points the request
 at the store's pages without changing what the client sent (``request.path`` stays, so
 signatures over ``@path`` still verify): ``/`` is the web shop's home, ``/.well-known/ucp``,
-``/checkout-sessions`` and the other UCP operations are the store's UCP root
-(``/ucp/<slug>/...``), a web shop page's own path (``/cart/``) is ``/shop/<slug>/cart/``, and
+``/checkout-sessions``, ``/mcp`` and the other UCP operations are the store's UCP root
+(``/ucp/<slug>/...``), ``/.well-known/oauth-protected-resource/mcp`` the MCP endpoint's
+RFC 9728 metadata, a web shop page's own path (``/cart/``) is ``/shop/<slug>/cart/``, and
 every path the portal already serves (``/shop/<slug>/...``, ``/static/``, ``/o/token/``) is
 left as it is.
 
@@ -85,10 +86,19 @@ def _resolves(path: str) -> bool:
     return True
 
 
+PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource/"
+
+
 def store_path(store: DomainStore, path: str) -> str:
     """Where ``path`` on the store's domain is served in the portal's own URLs."""
     if path == "/":
         return f"/shop/{store.slug}/"
+    if path.startswith(PROTECTED_RESOURCE):
+        # RFC 9728: the metadata of the resource at ``/mcp`` on the domain is the one of
+        # ``/ucp/<slug>/mcp`` on the portal.
+        metadata = f"{PROTECTED_RESOURCE}ucp/{store.slug}/{path[len(PROTECTED_RESOURCE) :]}"
+        if _resolves(metadata):
+            return metadata
     ucp = f"/ucp/{store.slug}{path}"
     if _resolves(ucp):
         return ucp

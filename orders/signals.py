@@ -1,8 +1,10 @@
 """Signals the orders services send, for the apps above orders (which orders never imports).
 
 ``order_status_changed`` is sent inside the service's transaction, with ``order`` and
-``status`` (the ``OrderEventType``: shipped, out for delivery, delivered): a receiver that
-records an effect in the outbox commits or rolls back with the change.
+``status`` (the ``OrderEventType``: shipped, out for delivery, delivered, cancelled; and
+refund pending, completed or declined, from ``order_refund`` and ``refund_settle``): a
+receiver that records an effect in the outbox commits or rolls back with the change, and
+takes only the statuses it cares about.
 
 ``customers_merged`` is sent by ``customer_merge`` inside its transaction, with ``into`` and
 ``other`` (both locked): each app above orders that keeps rows of a customer (the shoppers'

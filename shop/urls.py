@@ -87,6 +87,11 @@ urlpatterns = [
     path(S + "account/cards/<int:card_id>/default/", account.card_default, name="card_default"),
     path(S + "account/voice-code/", account.voice_code, name="voice_code"),
     path(S + "account/alexa/unlink/", account.unlink, name="unlink"),
+    path(
+        S + "account/agents/<int:client_id>/unlink/",
+        account.platform_unlink,
+        name="platform_unlink",
+    ),
     path(S + "account/my-data.json", account.data_download, name="data_download"),
     path(S + "account/delete/", account.delete_account, name="delete_account"),
     # Signing up and in.

@@ -39,6 +39,7 @@ from .operations import cart, catalog
 from .operations import checkout as operations
 from .protocol import UcpError, error_body
 from .request_signatures import verify_request
+from .services import agent_errors
 
 NEGOTIATION_ERRORS = frozenset(
     {"invalid_profile_url", "profile_unreachable", "profile_malformed", "version_unsupported"}
@@ -58,6 +59,7 @@ class Caller:
     status: int = 200
     sign: bool = False
     tool: str = field(default="")
+    platform: Platform | None = None  # once negotiated
 
 
 def _meta(*, key: bool) -> dict[str, Any]:
@@ -205,40 +207,63 @@ def _operation(
     )
 
 
-def run_tool(caller: Caller, name: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """The tool's reply (status, body), in the request's thread (the ORM is synchronous);
-    raises ``McpError`` for a protocol error."""
-    caller.tool = name
+def _profile_url(arguments: dict[str, Any]) -> str:
+    """The platform profile the call's ``meta`` names, or blank (arguments not yet checked)."""
+    meta = arguments.get("meta")
+    agent = meta.get("ucp-agent") if isinstance(meta, dict) else None
+    profile = agent.get("profile") if isinstance(agent, dict) else None
+    return profile[:2048] if isinstance(profile, str) else ""
+
+
+def _reply(caller: Caller, name: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The operation's reply (status, body), refusals included, as REST would answer it."""
     if name in SHOPPER_ONLY and caller.shopper is None:
-        caller.status = 403
-        raise _rpc_error(
-            -32000,
-            "Request refused",
-            {"code": "identity_required", "content": "This call needs the shopper's own token."},
-        )
+        error = UcpError(403, "identity_required", "This call needs the shopper's own token.")
+        return error.status, error_body(error)
     try:
-        profile = arguments["meta"]["ucp-agent"]["profile"]
-        platform = negotiate(f'profile="{profile}"')
+        platform = caller.platform = negotiate(f'profile="{_profile_url(arguments)}"')
         verify_request(caller.request, platform.signing_keys)
         operation = _operation(name, caller, platform, arguments)
         key = idempotency.check_key(str(arguments["meta"].get("idempotency-key", "")))
         if name not in WRITES or not key:
-            status, body = operation()
-        else:
-            payload = {k: v for k, v in arguments.items() if k != "meta"}
-            reply = idempotency.once(
-                store=caller.store,
-                key=idempotency.scoped_key(profile_url=platform.profile_url, key=key),
-                request_hash=idempotency.fingerprint(
-                    method="MCP",
-                    path=f"{caller.request.path}#{name}",
-                    raw_body=json.dumps(payload).encode(),
-                ),
-                operation=operation,
-            )
-            status, body = reply.status, json.loads(reply.body)
+            return operation()
+        payload = {k: v for k, v in arguments.items() if k != "meta"}
+        reply = idempotency.once(
+            store=caller.store,
+            key=idempotency.scoped_key(profile_url=platform.profile_url, key=key),
+            request_hash=idempotency.fingerprint(
+                method="MCP",
+                path=f"{caller.request.path}#{name}",
+                raw_body=json.dumps(payload).encode(),
+            ),
+            operation=operation,
+        )
+        return reply.status, json.loads(reply.body)
     except UcpError as exc:
-        status, body = exc.status, error_body(exc)
+        return exc.status, error_body(exc)
+
+
+def tool_error_record(
+    caller: Caller, name: str, arguments: dict[str, Any], status: int, body: dict[str, Any]
+) -> None:
+    """The failed call on the owner's Agents page, as a REST error answer is."""
+    agent_errors.agent_error_record_tool(
+        store=caller.store,
+        tool=name,
+        platform=caller.platform,
+        profile_url=_profile_url(arguments),
+        status=status,
+        body=body,
+    )
+
+
+def run_tool(caller: Caller, name: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The tool's reply (status, body), in the request's thread (the ORM is synchronous);
+    raises ``McpError`` for a protocol error. Every failed call is kept for the owner."""
+    caller.tool = name
+    status, body = _reply(caller, name, arguments)
+    if agent_errors.is_error_reply(status, body):
+        tool_error_record(caller, name, arguments, status, body)
     refusal = _refusal(caller, status, body)
     if refusal is not None:
         raise refusal
@@ -263,18 +288,24 @@ async def _list_tools() -> list[types.Tool]:
 
 async def _call_tool(request: types.CallToolRequest) -> types.ServerResult:
     name, arguments = request.params.name, request.params.arguments or {}
-    if name not in TOOLS:
-        raise _rpc_error(types.INVALID_PARAMS, f"Unknown tool: {name[:100]}")
-    invalid = jsonschema.exceptions.best_match(VALIDATORS[name].iter_errors(arguments))
-    if invalid is not None:
-        where = "$" + "".join(f"[{p!r}]" for p in invalid.absolute_path)
-        raise _rpc_error(
-            types.INVALID_PARAMS,
-            "Invalid params",
-            {"code": "invalid_request", "content": f"{where}: {invalid.message[:300]}"},
-        ) from None
     context = server.request_context
     caller: Caller = context.request.scope["state"]["ucp_caller"]  # type: ignore[union-attr]
+    refused = None
+    if name not in TOOLS:
+        refused = UcpError(400, "invalid_request", f"Unknown tool: {name[:100]}")
+    else:
+        invalid = jsonschema.exceptions.best_match(VALIDATORS[name].iter_errors(arguments))
+        if invalid is not None:
+            where = "$" + "".join(f"[{p!r}]" for p in invalid.absolute_path)
+            refused = UcpError(400, "invalid_request", f"{where}: {invalid.message[:300]}")
+    if refused is not None:
+        body = error_body(refused)
+        record = sync_to_async(tool_error_record, thread_sensitive=True)
+        await record(caller, name[:100], arguments, refused.status, body)
+        if name not in TOOLS:
+            raise _rpc_error(types.INVALID_PARAMS, refused.content)
+        data = {"code": refused.code, "content": refused.content}
+        raise _rpc_error(types.INVALID_PARAMS, "Invalid params", data)
     status, body = await sync_to_async(run_tool, thread_sensitive=True)(caller, name, arguments)
     text = json.dumps(body, separators=(",", ":"))
     return types.ServerResult(

@@ -23,12 +23,12 @@ from typing import Any
 import anyio
 from asgiref.sync import async_to_sync
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
 from linking.oauth import PLATFORM_SCOPE
 from linking.selectors import agent_access
+from merchant.domains import ucp_root
 from merchant.models import Store
 
 from .mcp_tools import Caller, server
@@ -166,13 +166,14 @@ def mcp_endpoint(request: HttpRequest, store_slug: str) -> HttpResponse:
 
 def protected_resource_metadata(request: HttpRequest, store_slug: str) -> HttpResponse:
     """RFC 9728 metadata of the store's MCP endpoint, at the path the RFC derives from the
-    resource's URL (``/.well-known/oauth-protected-resource`` + ``/ucp/<slug>/mcp``)."""
+    resource's URL (``/.well-known/oauth-protected-resource`` + ``/ucp/<slug>/mcp``, or
+    + ``/mcp`` on the store's own domain)."""
     store = Store.objects.filter(slug=store_slug, ucp_enabled=True).first()  # UCP off: none
     if store is None:
         return JsonResponse({"error": "not_found"}, status=404)
     base = _base_url(request)
     body = {
-        "resource": f"{base}{reverse('ucp:mcp', args=[store.slug])}",
+        "resource": f"{ucp_root(request, store.slug)}/mcp",  # on a shop domain: its /mcp
         # DOT's RFC 8414 issuer (linking.urls): the site root, without a trailing slash.
         "authorization_servers": [base],
         "scopes_supported": [PLATFORM_SCOPE, "profile", "cart", "orders"],

@@ -126,6 +126,23 @@ def test_the_domains_root_is_the_ucp_root(store):
     assert refused.json()["messages"][0]["code"] == "invalid_profile_url"
 
 
+def test_the_domains_mcp_endpoint_and_its_resource_metadata(store):
+    client = Client(HTTP_HOST="shop.flowers.example")
+    services = client.get("/.well-known/ucp").json()["ucp"]["services"]["dev.ucp.shopping"]
+    assert [(s["transport"], s["endpoint"]) for s in services] == [
+        ("rest", "http://shop.flowers.example"),
+        ("mcp", "http://shop.flowers.example/mcp"),
+    ]
+    unauthorized = client.post("/mcp", data={}, content_type="application/json")
+    assert unauthorized.wsgi_request.resolver_match.view_name == "ucp:mcp"
+    assert unauthorized.status_code == 401
+    metadata = client.get("/.well-known/oauth-protected-resource/mcp")
+    assert metadata.status_code == 200
+    assert metadata.json()["resource"] == "http://shop.flowers.example/mcp"
+    assert metadata.json()["authorization_servers"] == ["http://shop.flowers.example"]
+    assert client.get("/.well-known/oauth-protected-resource/nothing").status_code == 404
+
+
 def test_unknown_hosts_are_still_refused_and_a_domain_reaches_only_its_store(store):
     StoreFactory(slug="garden", shop_domain="garden.example")
     assert Client(HTTP_HOST="evil.example").get("/").status_code == 400

@@ -281,3 +281,18 @@ def test_the_status_change_is_heard_through_the_orders_signal_and_kept_in_the_ou
     assert [b["referenceId"] for b in (sent.body for sent in amazon.accepted)] == [
         f"order-{order.pk}-shipped"
     ]
+
+
+def test_a_cancellation_or_a_refund_queues_no_alexa_notification(amazon):
+    """Orders announces cancellations and refunds too (for shopping agents' webhooks); they
+    are not Alexa order notifications, so nothing of this app goes to the outbox."""
+    order = make_order(amazon)
+    with broker_down():
+        order_status_changed.send(sender=Order, order=order, status=OrderEventType.CANCELLED)
+        order_status_changed.send(sender=Order, order=order, status=OrderEventType.REFUND_COMPLETED)
+        order_status_changed.send(sender=Order, order=order, status=OrderEventType.DELIVERED)
+    assert list(
+        OutboxMessage.objects.filter(task="notifications.tasks.send_order_status").values_list(
+            "args", flat=True
+        )
+    ) == [[order.pk, "delivered"]]

@@ -91,6 +91,7 @@ def order_cancel(
     )
     events.webhook_order(order, WebhookEventType.ORDER_CANCELLED)
     effects.send_order_email(order_id=order.pk, kind="cancelled")
+    signals.order_status_changed.send(sender=Order, order=order, status=OrderEventType.CANCELLED)
     return order
 
 

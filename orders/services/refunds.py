@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from merchant.money import quantize
 
-from .. import effects, events
+from .. import effects, events, signals
 from ..errors import OrderError, OrderErrorCode
 from ..events import SHOPPER
 from ..gateways import MAX_REFUNDS_PER_CAPTURE, GatewayError, get_gateway
 from ..models import (
     Customer,
     Order,
+    OrderEventType,
     OrderLine,
     PaymentKind,
     PaymentState,
@@ -184,7 +185,7 @@ def order_refund(
         quantities = {line.pk: line.quantity - line.refunded_quantity for line in locked_lines}
     if not (reason or "").strip():
         raise OrderError(OrderErrorCode.REASON_REQUIRED, "Give a reason for the refund.")
-    return issue_refund(
+    txn = issue_refund(
         order,
         locked_lines,
         amount=Decimal(amount),
@@ -194,6 +195,17 @@ def order_refund(
         actor_label=actor_label,
         reference_id=reference_id,
     )
+    _refund_announce(order, txn)
+    return txn
+
+
+def _refund_announce(order: Order, txn: PaymentTransaction) -> None:
+    """Tell the apps above orders (a shopping agent's order webhook) how the refund stands."""
+    status = {
+        PaymentState.SUCCEEDED: OrderEventType.REFUND_COMPLETED,
+        PaymentState.PENDING: OrderEventType.REFUND_PENDING,
+    }.get(PaymentState(txn.state), OrderEventType.REFUND_DECLINED)
+    signals.order_status_changed.send(sender=Order, order=order, status=status)
 
 
 @transaction.atomic
@@ -238,6 +250,7 @@ def refund_settle(*, transaction_id: int) -> PaymentTransaction:
     save_fields(order, "refunded_amount", "refund_pending_amount", "payment_status")
     if txn.state == PaymentState.SUCCEEDED:
         events.webhook_refund_completed(order, txn)
+    _refund_announce(order, txn)
     return txn
 
 

@@ -1,6 +1,7 @@
-"""The shopper's account: overview, address book, saved cards, linked Alexa, the voice
-purchase code, download my data, delete my account. Every id in a URL is looked up among the
-signed-in shopper's own rows: another shopper's or another store's answers 404."""
+"""The shopper's account: overview, address book, saved cards, linked Alexa and shopping
+agents, the voice purchase code, download my data, delete my account. Every id in a URL is
+looked up among the signed-in shopper's own rows (a shopping agent among the store's):
+another shopper's or another store's answers 404."""
 
 import json
 
@@ -62,6 +63,7 @@ def account(request: SignedInRequest) -> HttpResponse:
             "addresses": list(shopper.addresses.order_by("-is_default", "pk")),
             "cards": card_reads.customer_cards(shopper.customer),
             "linked": linking_reads.account_is_linked(shopper),
+            "platforms": linking_reads.platforms_linked_to_account(shopper),
             "voice_code_set": shopper_reads.voice_code_is_set(shopper),
         },
     )
@@ -215,7 +217,7 @@ def card_default(request: SignedInRequest, card_id: int) -> HttpResponse:
     return redirect("shop:account", request.store.slug)
 
 
-# Alexa, the voice purchase code ------------------------------------------------------------------
+# Alexa and shopping agents, the voice purchase code ---------------------------------------------
 
 
 @require_POST
@@ -223,6 +225,18 @@ def card_default(request: SignedInRequest, card_id: int) -> HttpResponse:
 def unlink(request: SignedInRequest) -> HttpResponse:
     linking.account_unlink(account=request.shopper)
     messages.success(request, "Alexa is no longer linked to your account.")
+    return redirect("shop:account", request.store.slug)
+
+
+@require_POST
+@shopper_page
+def platform_unlink(request: SignedInRequest, client_id: int) -> HttpResponse:
+    """Unlink a shopping agent (UCP identity linking) from the account."""
+    client = linking_reads.platform_client_by_id(request.store, client_id)
+    if client is None:
+        raise Http404("No such shopping agent.")
+    linking.account_platform_unlink(account=request.shopper, client=client)
+    messages.success(request, f"{client.name} is no longer linked to your account.")
     return redirect("shop:account", request.store.slug)
 
 

@@ -29,6 +29,7 @@ class Platform:
     profile: dict[str, Any]
     deliveries: list[Delivery] = field(default_factory=list)
     failures: int = 0
+    profile_fetches: int = 0
 
     @property
     def base(self) -> str:
@@ -82,6 +83,7 @@ def start_platform() -> Platform:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             platform = holder["platform"]
             if self.path == "/profile.json":
+                platform.profile_fetches += 1
                 body = json.dumps(platform.profile).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

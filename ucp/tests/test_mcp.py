@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import pytest
 import requests
+from django.test import Client
 from django.utils import timezone
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -25,10 +26,11 @@ from cards.models import CaptureMode
 from cards.tests.factories import StripeSettingsFactory
 from linking.models import StorePlatformClient
 from linking.services import platform_client_register
-from merchant.tests.factories import StoreFactory
+from merchant.models import Role
+from merchant.tests.factories import MembershipFactory, StoreFactory
 from orders.models import Order, OrderChannel, OrderStatus, PaymentKind
 from shoppers.tests.factories import ShopperAccountFactory, ShopperAddressFactory
-from ucp.models import CheckoutSession
+from ucp.models import AgentError, CheckoutSession
 from ucp.tests.schema_check import assert_checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -388,3 +390,51 @@ def test_a_cart_is_made_read_and_canceled_through_mcp(live_server, flowers, plat
     ]
     assert read.structuredContent["id"] == made.structuredContent["id"]
     assert gone.isError is False
+
+
+def test_failed_tool_calls_are_on_the_owners_agents_page_in_the_words_of_rest(
+    live_server, flowers, platform, gemini
+):
+    token = client_token(live_server, *gemini)
+    name = platform.base.removeprefix("http://")
+    meta = {"ucp-agent": {"profile": platform.profile_url}}
+    calls = [
+        {"name": "get_checkout", "arguments": {"meta": meta, "id": "nope"}},
+        {"name": "get_order", "arguments": {"meta": meta, "id": "ord_x"}},
+        {"name": "search_catalog", "arguments": {"meta": meta}},
+        {"name": "search_catalog", "arguments": {"meta": meta, "catalog": {"query": "roses"}}},
+    ]
+
+    answers = [rpc(endpoint(live_server), token, "tools/call", call) for call in calls]
+
+    assert [a.status_code for a in answers] == [200, 403, 200, 200]
+    assert answers[0].json()["result"]["isError"] is True
+    assert answers[2].json()["error"]["code"] == -32602
+    assert answers[3].json()["result"]["isError"] is False
+    rows = list(
+        AgentError.objects.filter(store=flowers)
+        .order_by("pk")
+        .values_list("operation", "status", "code", "message", "platform")
+    )
+    assert rows == [
+        ("Read a checkout", 404, "not_found", "Checkout session not found.", name),
+        (
+            "Read an order",
+            403,
+            "identity_required",
+            "This call needs the shopper's own token.",
+            name,
+        ),
+        (
+            "Search the catalog",
+            400,
+            "invalid_request",
+            "$: 'catalog' is a required property",
+            name,
+        ),
+    ]
+    owner = Client()
+    owner.force_login(MembershipFactory(store=flowers, role=Role.OWNER).user)
+    page = owner.get(f"/console/agents/stores/{flowers.pk}/").content.decode()
+    assert "Checkout session not found." in page
+    assert "Read an order" in page and "Search the catalog" in page

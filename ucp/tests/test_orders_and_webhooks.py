@@ -202,3 +202,50 @@ def test_a_platform_that_keeps_failing_is_left_to_the_sweeper(
     webhook = OrderWebhook.objects.get()
     assert (webhook.state, webhook.attempts, webhook.last_status_code) == ("pending", 3, 500)
     assert webhook.next_attempt_at is not None
+
+
+def test_delivery_refunds_and_a_cancellation_reach_the_platform_once_each(
+    agent, platform, django_capture_on_commit_callbacks
+):
+    kept = place(agent, django_capture_on_commit_callbacks)
+    order = CheckoutSession.objects.get(public_id=kept["id"]).order
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.order_ship(order=order, carrier="UPS", tracking_number="1Z9", actor_label="S")
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.order_deliver(order=order, actor_label="Staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.order_refund(order=order, amount=Decimal("7.50"), reason="Damaged")
+    dropped = place(agent, django_capture_on_commit_callbacks)
+    other = CheckoutSession.objects.get(public_id=dropped["id"]).order
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.order_cancel(order=other, actor_label="Staff", reason="Out of pots")
+
+    sent = list(
+        OrderWebhook.objects.order_by("pk").values_list("session__public_id", "event", "state")
+    )
+    assert sent == [
+        (kept["id"], "order_created", "delivered"),
+        (kept["id"], "shipped", "delivered"),
+        (kept["id"], "delivered", "delivered"),
+        (kept["id"], "refund_pending", "delivered"),  # the sandbox settles it after commit
+        (kept["id"], "refund_completed", "delivered"),
+        (dropped["id"], "order_created", "delivered"),
+        (dropped["id"], "cancelled", "delivered"),  # its payment refunded in full
+        (dropped["id"], "refund_completed", "delivered"),
+    ]
+    assert (
+        len({d.headers["webhook-id"] for d in platform.deliveries})
+        == len(sent)
+        == len(platform.deliveries)
+    )
+    for delivery in platform.deliveries:
+        assert_order(delivery.payload)
+    payloads = [d.payload for d in platform.deliveries]
+    assert [e["type"] for e in payloads[2]["fulfillment"]["events"]] == ["shipped", "delivered"]
+    assert [(a["type"], a["status"], a["totals"]) for a in payloads[4]["adjustments"]] == [
+        ("refund", "completed", [{"type": "total", "amount": -750}])
+    ]
+    assert [e["type"] for e in payloads[6]["fulfillment"]["events"]] == ["canceled"]
+    assert [(a["status"], a["totals"]) for a in payloads[7]["adjustments"]] == [
+        ("completed", [{"type": "total", "amount": -2000}])
+    ]
