@@ -7,7 +7,10 @@ keeps working wherever a code is compared as a string. (After Saleor's
 ``order/error_codes.py``.)
 """
 
+from typing import Any
+
 from merchant.codes import WordedCode
+from merchant.money import display
 
 
 class OrderErrorCode(WordedCode):
@@ -66,6 +69,15 @@ class OrderErrorCode(WordedCode):
     NOTHING_CAPTURED = "nothing_captured", "Nothing was captured, so nothing can be refunded."
     BAD_AMOUNT = "bad_amount", "Refund a positive amount."
     AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable", "At most {refundable} can be refunded."
+    CHARGED_BACK = (
+        "charged_back",
+        "At most {refundable} can be refunded: the shopper's bank already took {charged_back} "
+        "back in a card dispute (chargeback), and that money cannot be refunded again.",
+    )
+    NOTHING_CHARGED_BACK = (
+        "nothing_charged_back",
+        "This dispute took no money back, so there is nothing to reinstate.",
+    )
     TOO_MANY_REFUNDS = "too_many_refunds", "Amazon Pay allows at most 10 refunds per payment."
     BAD_REFUND_QUANTITY = (
         "bad_refund_quantity",
@@ -103,3 +115,29 @@ def error_message(exc: OrderError) -> str:
         return template.format(**exc.data)
     except (KeyError, IndexError):
         return template
+
+
+def refund_limit_error(order: Any, *, nothing_left: bool = False) -> OrderError:
+    """The refusal of a refund above what is left of ``order`` (an ``Order``): in words that
+    name the chargeback when a card dispute took part of the payment back. ``nothing_left``:
+    the order has nothing to refund at all (``cannot_refund``)."""
+    refundable = str(order.refundable_amount())
+    if order.charged_back_amount > 0:
+        return OrderError(
+            OrderErrorCode.CHARGED_BACK,
+            f"At most {refundable} {order.currency} can be refunded; "
+            f"{order.charged_back_amount} {order.currency} was charged back.",
+            refundable=display(order.refundable_amount(), order.currency),
+            charged_back=display(order.charged_back_amount, order.currency),
+        )
+    if nothing_left:
+        return OrderError(
+            OrderErrorCode.CANNOT_REFUND,
+            f"Order {order.number} has nothing to refund.",
+            refundable=refundable,
+        )
+    return OrderError(
+        OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
+        f"At most {refundable} {order.currency} can be refunded.",
+        refundable=refundable,
+    )

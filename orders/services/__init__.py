@@ -21,6 +21,11 @@ from .cart import (
     cart_set_shipping_option,
     cart_start,
 )
+from .chargebacks import (
+    chargeback_reference,
+    order_book_chargeback,
+    order_book_chargeback_reversal,
+)
 from .customer_identity import customer_merge, customer_set_alexa_user
 from .customers import (
     customer_get_or_create,
@@ -79,6 +84,7 @@ __all__ = [
     "cart_set_items",
     "cart_set_shipping_option",
     "cart_start",
+    "chargeback_reference",
     "customer_erase",
     "customer_get_or_create",
     "customer_mark_order_updates_offered",
@@ -90,6 +96,8 @@ __all__ = [
     "customer_store_billing_agreement",
     "customer_store_delivery_contact",
     "order_add_note",
+    "order_book_chargeback",
+    "order_book_chargeback_reversal",
     "order_cancel",
     "order_capture",
     "order_deliver",

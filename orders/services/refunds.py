@@ -14,7 +14,7 @@ from django.utils import timezone
 from merchant.money import quantize
 
 from .. import effects, events
-from ..errors import OrderError, OrderErrorCode
+from ..errors import OrderError, OrderErrorCode, refund_limit_error
 from ..events import SHOPPER
 from ..gateways import MAX_REFUNDS_PER_CAPTURE, GatewayError, get_gateway
 from ..models import (
@@ -79,11 +79,7 @@ def issue_refund(
     if amount <= 0:
         raise OrderError(OrderErrorCode.BAD_AMOUNT, "Refund a positive amount.")
     if amount > order.refundable_amount():
-        raise OrderError(
-            OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
-            f"At most {order.refundable_amount()} {order.currency} can be refunded.",
-            refundable=str(order.refundable_amount()),
-        )
+        raise refund_limit_error(order)
     count = PaymentTransaction.objects.filter(order=order, kind=PaymentKind.REFUND).count()
     if capture.kind == PaymentKind.CAPTURE and count >= MAX_REFUNDS_PER_CAPTURE:
         raise OrderError(
@@ -169,11 +165,7 @@ def order_refund(
                 )
             return seen
     if not order.can_refund():
-        raise OrderError(
-            OrderErrorCode.CANNOT_REFUND,
-            f"Order {order.number} has nothing to refund.",
-            refundable=str(order.refundable_amount()),
-        )
+        raise refund_limit_error(order, nothing_left=True)
     locked_lines = lock_lines(order)
     quantities = {int(k): int(v) for k, v in (lines or {}).items() if int(v)}
     if quantities:
