@@ -7,10 +7,7 @@ keeps working wherever a code is compared as a string. (After Saleor's
 ``order/error_codes.py``.)
 """
 
-from typing import Any
-
 from merchant.codes import WordedCode
-from merchant.money import display
 
 
 class OrderErrorCode(WordedCode):
@@ -115,29 +112,3 @@ def error_message(exc: OrderError) -> str:
         return template.format(**exc.data)
     except (KeyError, IndexError):
         return template
-
-
-def refund_limit_error(order: Any, *, nothing_left: bool = False) -> OrderError:
-    """The refusal of a refund above what is left of ``order`` (an ``Order``): in words that
-    name the chargeback when a card dispute took part of the payment back. ``nothing_left``:
-    the order has nothing to refund at all (``cannot_refund``)."""
-    refundable = str(order.refundable_amount())
-    if order.charged_back_amount > 0:
-        return OrderError(
-            OrderErrorCode.CHARGED_BACK,
-            f"At most {refundable} {order.currency} can be refunded; "
-            f"{order.charged_back_amount} {order.currency} was charged back.",
-            refundable=display(order.refundable_amount(), order.currency),
-            charged_back=display(order.charged_back_amount, order.currency),
-        )
-    if nothing_left:
-        return OrderError(
-            OrderErrorCode.CANNOT_REFUND,
-            f"Order {order.number} has nothing to refund.",
-            refundable=refundable,
-        )
-    return OrderError(
-        OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
-        f"At most {refundable} {order.currency} can be refunded.",
-        refundable=refundable,
-    )

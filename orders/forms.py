@@ -6,10 +6,11 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
-from .errors import error_message, refund_limit_error
+from .errors import error_message
 from .filters import OrderFilter
 from .models import OrderStatus, PaymentStatus
 from .selectors import checkouts_not_completed, declined_payment_q
+from .services.refunds import refund_limit_error
 
 UNFINISHED, DECLINED = "unfinished", "declined"
 

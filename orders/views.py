@@ -28,7 +28,7 @@ from merchant.money import display
 from merchant.selectors import user_can
 
 from . import services
-from .errors import OrderError, OrderErrorCode, error_message, refund_limit_error
+from .errors import OrderError, OrderErrorCode, error_message
 from .forms import (
     CancelForm,
     ConfirmForm,
@@ -444,7 +444,7 @@ def _refund_refusal(order) -> str:
     if order.can_refund():
         return ""
     if order.charged_back_amount > 0:
-        return error_message(refund_limit_error(order, nothing_left=True))
+        return error_message(services.refund_limit_error(order, nothing_left=True))
     return OrderErrorCode.CANNOT_REFUND.wording.format(
         refundable=display(order.refundable_amount(), order.currency)
     )

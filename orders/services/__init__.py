@@ -65,6 +65,7 @@ from .refill_plans import (
 from .refunds import (
     order_refund,
     refund_amount_for_lines,
+    refund_limit_error,
     refund_request_create,
     refund_request_resolve,
     refund_settle,
@@ -119,6 +120,7 @@ __all__ = [
     "refill_plan_renew",
     "refill_plan_resume",
     "refund_amount_for_lines",
+    "refund_limit_error",
     "refund_request_create",
     "refund_request_resolve",
     "refund_settle",

@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from merchant.money import quantize
+from merchant.money import display, quantize
 
 from .. import effects, events
-from ..errors import OrderError, OrderErrorCode, refund_limit_error
+from ..errors import OrderError, OrderErrorCode
 from ..events import SHOPPER
 from ..gateways import MAX_REFUNDS_PER_CAPTURE, GatewayError, get_gateway
 from ..models import (
@@ -30,6 +30,32 @@ from ..models import (
 from ..selectors import order_capture_transaction
 from ._locks import lock_lines, lock_order, save_fields
 from .payments import gateway_for, gateway_refusal, payment_ref, sync_payment_status
+
+
+def refund_limit_error(order: Order, *, nothing_left: bool = False) -> OrderError:
+    """The refusal of a refund above what is left of ``order``, in words that
+    name the chargeback when a card dispute took part of the payment back. ``nothing_left``:
+    the order has nothing to refund at all (``cannot_refund``)."""
+    refundable = str(order.refundable_amount())
+    if order.charged_back_amount > 0:
+        return OrderError(
+            OrderErrorCode.CHARGED_BACK,
+            f"At most {refundable} {order.currency} can be refunded; "
+            f"{order.charged_back_amount} {order.currency} was charged back.",
+            refundable=display(order.refundable_amount(), order.currency),
+            charged_back=display(order.charged_back_amount, order.currency),
+        )
+    if nothing_left:
+        return OrderError(
+            OrderErrorCode.CANNOT_REFUND,
+            f"Order {order.number} has nothing to refund.",
+            refundable=refundable,
+        )
+    return OrderError(
+        OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
+        f"At most {refundable} {order.currency} can be refunded.",
+        refundable=refundable,
+    )
 
 
 def refund_amount_for_lines(
