@@ -66,6 +66,15 @@ class OrderErrorCode(WordedCode):
     NOTHING_CAPTURED = "nothing_captured", "Nothing was captured, so nothing can be refunded."
     BAD_AMOUNT = "bad_amount", "Refund a positive amount."
     AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable", "At most {refundable} can be refunded."
+    CHARGED_BACK = (
+        "charged_back",
+        "At most {refundable} can be refunded: the shopper's bank already took {charged_back} "
+        "back in a card dispute (chargeback), and that money cannot be refunded again.",
+    )
+    NOTHING_CHARGED_BACK = (
+        "nothing_charged_back",
+        "This dispute took no money back, so there is nothing to reinstate.",
+    )
     TOO_MANY_REFUNDS = "too_many_refunds", "Amazon Pay allows at most 10 refunds per payment."
     BAD_REFUND_QUANTITY = (
         "bad_refund_quantity",

@@ -130,6 +130,18 @@ def authorization_expiring(order: Order, *, expires_at: str, action: str) -> Ord
     )
 
 
+def chargeback(order: Order, *, actor_label: str = "", **chargeback) -> OrderEvent:
+    """``chargeback``: amount, reason, dispute and reference_id."""
+    return _order_event(order, OrderEventType.CHARGEBACK, actor_label=actor_label, **chargeback)
+
+
+def chargeback_reversed(order: Order, *, actor_label: str = "", **reversal) -> OrderEvent:
+    """``reversal``: amount, dispute and reference_id."""
+    return _order_event(
+        order, OrderEventType.CHARGEBACK_REVERSED, actor_label=actor_label, **reversal
+    )
+
+
 # Orders: fulfilment -------------------------------------------------------------------------------
 
 

@@ -6,9 +6,11 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
+from .errors import error_message
 from .filters import OrderFilter
 from .models import OrderStatus, PaymentStatus
 from .selectors import checkouts_not_completed, declined_payment_q
+from .services.refunds import refund_limit_error
 
 UNFINISHED, DECLINED = "unfinished", "declined"
 
@@ -133,6 +135,8 @@ class RefundForm(forms.Form):
     def clean_amount(self):
         amount = self.cleaned_data.get("amount")
         if amount is not None and amount > self.order.refundable_amount():
+            if self.order.charged_back_amount > 0:
+                raise forms.ValidationError(error_message(refund_limit_error(self.order)))
             raise forms.ValidationError(
                 f"At most {self.order.refundable_amount()} {self.order.currency} can be refunded."
             )

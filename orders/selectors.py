@@ -217,6 +217,8 @@ def order_capture_transaction(order: Order) -> PaymentTransaction | None:
 def derive_payment_status(order: Order) -> str:
     """Payment status from the running totals and the ledger (never set by hand)."""
     if order.captured_amount > 0:
+        if order.charged_back_amount > 0:
+            return PaymentStatus.CHARGED_BACK
         if order.refunded_amount >= order.captured_amount:
             return PaymentStatus.REFUNDED
         if order.refunded_amount > 0:
@@ -238,7 +240,13 @@ def derive_payment_status(order: Order) -> str:
 
 def ledger_totals(order: Order) -> dict[str, Decimal]:
     """The running totals recomputed from the ledger; tests compare them to the order."""
-    totals = {"authorized": ZERO, "captured": ZERO, "refunded": ZERO, "refund_pending": ZERO}
+    totals = {
+        "authorized": ZERO,
+        "captured": ZERO,
+        "refunded": ZERO,
+        "refund_pending": ZERO,
+        "charged_back": ZERO,
+    }
     for txn in order.transactions.all():
         if txn.kind == PaymentKind.AUTHORIZATION and txn.state == PaymentState.SUCCEEDED:
             totals["authorized"] += txn.amount
@@ -250,7 +258,18 @@ def ledger_totals(order: Order) -> dict[str, Decimal]:
                 totals["refunded"] += txn.amount
             elif txn.state == PaymentState.PENDING:
                 totals["refund_pending"] += txn.amount
+        elif txn.kind == PaymentKind.CHARGEBACK and txn.state == PaymentState.SUCCEEDED:
+            totals["charged_back"] += txn.amount
+        elif txn.kind == PaymentKind.CHARGEBACK_REVERSAL and txn.state == PaymentState.SUCCEEDED:
+            totals["charged_back"] -= txn.amount
     return totals
+
+
+def order_chargeback_transaction(*, order: Order, reference_id: str) -> PaymentTransaction | None:
+    """The chargeback (dispute funds withdrawn) this order has under ``reference_id``."""
+    return PaymentTransaction.objects.filter(
+        order=order, kind=PaymentKind.CHARGEBACK, reference_id=reference_id
+    ).first()
 
 
 # The beat jobs' work lists --------------------------------------------------------------------

@@ -54,6 +54,11 @@ class OrderSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     customer = serializers.CharField(source="customer.__str__", read_only=True)
+    # What the store keeps (captured - refunded - charged back) and what may still be
+    # refunded (also less refunds pending): the same figures as the support console.
+    net = serializers.DecimalField(
+        source="net_amount", max_digits=12, decimal_places=2, read_only=True
+    )
     refundable = serializers.DecimalField(
         source="refundable_amount", max_digits=12, decimal_places=2, read_only=True
     )
@@ -80,6 +85,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "captured_amount",
             "refunded_amount",
             "refund_pending_amount",
+            "charged_back_amount",
+            "net",
             "refundable",
             "carrier",
             "tracking_number",

@@ -37,7 +37,14 @@ from .forms import (
     ShipForm,
     SupportOrderFilter,
 )
-from .models import OrderEvent, OrderEventType, OrderStatus, PaymentState, PaymentTransaction
+from .models import (
+    OrderEvent,
+    OrderEventType,
+    OrderStatus,
+    PaymentKind,
+    PaymentState,
+    PaymentTransaction,
+)
 from .selectors import (
     CART_STATUSES,
     COUNT_CAP,
@@ -203,7 +210,8 @@ def order_detail(request, pk: int):
             "address": order.shipping_address
             or (order.customer.shipping_address if is_cart else {}),
             "lines": lines,
-            "transactions": list(order.transactions.all()),
+            "transactions": (transactions := list(order.transactions.all())),
+            "has_chargebacks": any(t.kind == PaymentKind.CHARGEBACK for t in transactions),
             "events": events,
             "notes": [e for e in events if e.type == OrderEventType.NOTE],
             "refund_requests": list(order.refund_requests.all()),
@@ -435,6 +443,8 @@ def _refund_refusal(order) -> str:
     """Why nothing can be refunded now ("" when something can)."""
     if order.can_refund():
         return ""
+    if order.charged_back_amount > 0:
+        return error_message(services.refund_limit_error(order, nothing_left=True))
     return OrderErrorCode.CANNOT_REFUND.wording.format(
         refundable=display(order.refundable_amount(), order.currency)
     )

@@ -6,7 +6,9 @@ forward: a payment is placed once (the ledger is idempotent on our reference), a
 refund is settled with the refund's state read from Stripe at that moment (so an older event
 cannot bring back an older state), a payment failure is booked only while the order is still
 a draft, and a dispute's state is replaced only by an event created later than the one that
-set it.
+set it. A dispute's money is booked into the ledger as a chargeback (funds withdrawn) and
+its reversal (funds reinstated), each once per dispute by its reference, whichever event
+tells of it first: a reinstatement told before its withdrawal books both.
 """
 
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from merchant.models import Store
 from orders import services as orders
+from orders.errors import OrderError
 from orders.models import PaymentKind, PaymentState, PaymentTransaction
 from orders.services import PaymentResult
 
@@ -29,12 +32,14 @@ STRIPE = "stripe"
 PAYMENT_AUTHORIZED = {"payment_intent.succeeded", "payment_intent.amount_capturable_updated"}
 PAYMENT_FAILED = {"payment_intent.payment_failed"}
 REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
+FUNDS_WITHDRAWN = "charge.dispute.funds_withdrawn"
+FUNDS_REINSTATED = "charge.dispute.funds_reinstated"
 DISPUTE_EVENTS = {
     "charge.dispute.created",
     "charge.dispute.updated",
     "charge.dispute.closed",
-    "charge.dispute.funds_withdrawn",
-    "charge.dispute.funds_reinstated",
+    FUNDS_WITHDRAWN,
+    FUNDS_REINSTATED,
 }
 
 
@@ -71,7 +76,7 @@ def _dispatch(
     if kind in REFUND_EVENTS:
         return _refund_changed(store, obj)
     if kind in DISPUTE_EVENTS:
-        return _dispute_changed(store, obj, created)
+        return _dispute_changed(store, kind, obj, created)
     return "ignored"
 
 
@@ -141,7 +146,7 @@ def _refund_changed(store: Store, obj: dict[str, Any]) -> str:
     return f"refund {settled.state}"
 
 
-def _dispute_changed(store: Store, obj: dict[str, Any], created: datetime) -> str:
+def _dispute_changed(store: Store, kind: str, obj: dict[str, Any], created: datetime) -> str:
     payment = _payment(store, str(obj.get("payment_intent") or ""))
     if payment is None:
         return "unknown payment"
@@ -149,30 +154,96 @@ def _dispute_changed(store: Store, obj: dict[str, Any], created: datetime) -> st
     amount: Decimal = from_minor(int(obj.get("amount") or 0), currency)
     status, reason = str(obj.get("status", ""))[:40], str(obj.get("reason", ""))[:60]
     dispute = StripeDispute.objects.select_for_update().filter(dispute_id=str(obj["id"])).first()
-    if dispute is not None:
-        if dispute.store_id != store.pk:
-            return "another store's dispute"
-        if created < dispute.event_created or dispute.status == status:
-            return "older or same state"
-        dispute.status, dispute.reason, dispute.event_created = status, reason, created
-        dispute.save(update_fields=["status", "reason", "event_created", "updated_at"])
+    if dispute is not None and dispute.store_id != store.pk:
+        return "another store's dispute"
+    if dispute is not None and (created < dispute.event_created or dispute.status == status):
+        outcome = "older or same state"
     else:
-        dispute = StripeDispute.objects.create(
-            store=store,
+        if dispute is not None:
+            dispute.status, dispute.reason, dispute.event_created = status, reason, created
+            dispute.save(update_fields=["status", "reason", "event_created", "updated_at"])
+        else:
+            dispute = StripeDispute.objects.create(
+                store=store,
+                order=payment.order,
+                dispute_id=str(obj["id"]),
+                amount=amount,
+                currency=currency,
+                reason=reason,
+                status=status,
+                event_created=created,
+            )
+        orders.order_add_note(
             order=payment.order,
-            dispute_id=str(obj["id"]),
-            amount=amount,
-            currency=currency,
-            reason=reason,
-            status=status,
-            event_created=created,
+            text=(
+                f"Stripe dispute {dispute.dispute_id}: {status.replace('_', ' ')}"
+                f" ({reason.replace('_', ' ') or 'no reason given'}), {amount} {currency}."
+            ),
+            actor_label=STRIPE,
         )
-    orders.order_add_note(
-        order=payment.order,
-        text=(
-            f"Stripe dispute {dispute.dispute_id}: {status.replace('_', ' ')}"
-            f" ({reason.replace('_', ' ') or 'no reason given'}), {amount} {currency}."
-        ),
-        actor_label=STRIPE,
+        outcome = f"dispute {status}"
+    try:
+        booked = _dispute_money(dispute, kind, obj, statuses={status, dispute.status})
+    except OrderError as exc:  # the ledger refused it (nothing captured): staff read why
+        orders.order_add_note(
+            order=payment.order,
+            text=f"Stripe dispute {dispute.dispute_id}: not booked in the ledger: {exc.message}",
+            actor_label=STRIPE,
+        )
+        booked = f"not booked ({exc.code})"
+    return f"{outcome}, {booked}" if booked else outcome
+
+
+def _dispute_money(
+    dispute: StripeDispute, kind: str, obj: dict[str, Any], *, statuses: set[str]
+) -> str:
+    """Book what the dispute did to the money, as far as this event tells: funds withdrawn
+    (the chargeback) and reinstated (its reversal), each once, whatever the order of the
+    events. Stripe withdraws the disputed amount when a chargeback opens (most networks) or
+    when it is lost, and reinstates it when the store wins; a reinstatement implies the
+    withdrawal before it, and an inquiry (``warning_*``) moves no money. The dispute's
+    ``balance_transactions`` (zero, one or two) show both moves."""
+    moves = [bt for bt in obj.get("balance_transactions") or [] if isinstance(bt, dict)]
+    withdrawals = [bt for bt in moves if int(bt.get("amount") or 0) < 0]
+    reinstatements = [bt for bt in moves if int(bt.get("amount") or 0) > 0]
+    reinstated = kind == FUNDS_REINSTATED or bool(reinstatements)
+    withdrawn = (
+        reinstated
+        or kind == FUNDS_WITHDRAWN
+        or bool(withdrawals)
+        or "lost" in statuses
+        or PaymentTransaction.objects.filter(
+            reference_id=orders.chargeback_reference(dispute.dispute_id, "withdrawn")
+        ).exists()
     )
-    return f"dispute {status}"
+    reinstated = reinstated or (withdrawn and "won" in statuses)
+    done = []
+    if withdrawn and orders.order_book_chargeback(
+        order=dispute.order,
+        dispute_id=dispute.dispute_id,
+        amount=dispute.amount,
+        reason=dispute.reason,
+        gateway=NAME,
+        raw={"balance_transactions": [bt.get("id", "") for bt in withdrawals]},
+        actor_label=STRIPE,
+    ):
+        done.append("chargeback booked")
+    if reinstated and orders.order_book_chargeback_reversal(
+        order=dispute.order,
+        dispute_id=dispute.dispute_id,
+        amount=_reinstated_amount(reinstatements, dispute.currency),
+        gateway=NAME,
+        raw={"balance_transactions": [bt.get("id", "") for bt in reinstatements]},
+        actor_label=STRIPE,
+    ):
+        done.append("chargeback reversed")
+    return " and ".join(done)
+
+
+def _reinstated_amount(reinstatements: list[dict[str, Any]], currency: str) -> Decimal | None:
+    """What came back, read from Stripe's reinstatement when it is in the dispute's currency
+    (part of it when the payment was partly refunded); None: all that was withdrawn."""
+    same = [bt for bt in reinstatements if str(bt.get("currency", "")).upper() == currency]
+    if not same:
+        return None
+    return from_minor(sum(int(bt["amount"]) for bt in same), currency)

@@ -274,8 +274,16 @@ def test_disputes_are_written_on_the_timeline_newest_state_wins(client, store, p
     stale = event("charge.dispute.updated", {**dispute, "status": "under_review"}, created=now - 50)
 
     assert post_event(client, store, opened).json() == {"outcome": "dispute needs_response"}
-    assert post_event(client, store, closed).json() == {"outcome": "dispute lost"}
+    # Lost: the disputed money is booked as a chargeback (cards/tests/test_disputes_ledger.py).
+    assert post_event(client, store, closed).json() == {
+        "outcome": "dispute lost, chargeback booked"
+    }
     assert post_event(client, store, stale).json() == {"outcome": "older or same state"}
+    assert list(
+        PaymentTransaction.objects.filter(
+            order=paid_order, kind=PaymentKind.CHARGEBACK
+        ).values_list("reference_id", "amount")
+    ) == [("dispute:dp_test_1:withdrawn", Decimal("21.60"))]
 
     row = StripeDispute.objects.get()
     assert (row.order_id, row.status, row.amount, row.reason) == (

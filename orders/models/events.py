@@ -35,6 +35,8 @@ class OrderEventType(models.TextChoices):
     OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
     ALEXA_NOTIFICATION_SENT = "alexa_notification_sent", "Alexa notification sent"
     ALEXA_NOTIFICATION_FAILED = "alexa_notification_failed", "Alexa notification failed"
+    CHARGEBACK = "chargeback", "Chargeback: the shopper's bank took the payment back"
+    CHARGEBACK_REVERSED = "chargeback_reversed", "Chargeback reversed: the money came back"
 
 
 class OrderEvent(models.Model):

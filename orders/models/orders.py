@@ -32,6 +32,7 @@ class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     AUTHORIZED = "authorized", "Authorized"
     CAPTURED = "captured", "Captured"
+    CHARGED_BACK = "charged_back", "Charged back (dispute)"
     PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
     REFUNDED = "refunded", "Refunded"
     DECLINED = "declined", "Declined"
@@ -112,6 +113,10 @@ class Order(models.Model):
     captured_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     refund_pending_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    # Taken back by the shopper's bank in a card dispute and not (yet) reinstated.
+    charged_back_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, db_default=ZERO
+    )
 
     shipping_address = models.JSONField(default=dict, blank=True)
     email = models.EmailField(blank=True)
@@ -154,6 +159,13 @@ class Order(models.Model):
                 condition=Q(refunded_amount__lte=F("captured_amount") - F("refund_pending_amount")),
                 name="order_refunds_within_captured",
             ),
+            # A bank takes back at most what was paid; refunds and a chargeback may together
+            # exceed it (a shopper who disputes a refunded payment), so they are not summed.
+            models.CheckConstraint(
+                condition=Q(charged_back_amount__gte=0)
+                & Q(charged_back_amount__lte=F("captured_amount")),
+                name="order_chargeback_within_captured",
+            ),
         ]
         indexes = [
             models.Index(fields=["store", "-created_at"]),
@@ -193,8 +205,19 @@ class Order(models.Model):
         return self.status == OrderStatus.SHIPPED and self.out_for_delivery_at is None
 
     def refundable_amount(self) -> Decimal:
-        """What may still be refunded: captured - refunded - refunds pending."""
-        return self.captured_amount - self.refunded_amount - self.refund_pending_amount
+        """What may still be refunded: captured - refunded - refunds pending - charged back
+        (money a bank took back in a dispute is no longer the store's to refund)."""
+        left = (
+            self.captured_amount
+            - self.refunded_amount
+            - self.refund_pending_amount
+            - self.charged_back_amount
+        )
+        return max(left, ZERO)
+
+    def net_amount(self) -> Decimal:
+        """What the store keeps of the payment: captured - refunded - charged back."""
+        return max(self.captured_amount - self.refunded_amount - self.charged_back_amount, ZERO)
 
     def can_refund(self) -> bool:
         return self.status not in (OrderStatus.DRAFT, OrderStatus.ABANDONED) and (

@@ -1,5 +1,6 @@
-"""The payment ledger: one row per authorization, capture, void, refund or collection of an
-order; the order's payment status and running totals are derived from it."""
+"""The payment ledger: one row per authorization, capture, void, refund, collection or
+chargeback (and its reversal) of an order; the order's payment status and running totals are
+derived from it."""
 
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,12 @@ class PaymentKind(models.TextChoices):
     VOID = "void", "Void"
     REFUND = "refund", "Refund"
     COLLECTION = "collection", "Collected on delivery"
+    # A card dispute: the shopper's bank took the money back from the store (Stripe's
+    # ``charge.dispute.funds_withdrawn``), and gave it back when the store won
+    # (``charge.dispute.funds_reinstated``). Referenced ``dispute:<id>:withdrawn`` and
+    # ``dispute:<id>:reinstated``: each booked once per dispute.
+    CHARGEBACK = "chargeback", "Chargeback (dispute funds withdrawn)"
+    CHARGEBACK_REVERSAL = "chargeback_reversal", "Chargeback reversed (funds reinstated)"
 
 
 class PaymentState(models.TextChoices):
@@ -26,13 +33,14 @@ class PaymentState(models.TextChoices):
 
 class PaymentTransaction(models.Model):
     """One line of the payment ledger. ``reference_id`` is ours and is unique: a repeated
-    report with the same reference is recognised, never booked twice."""
+    report with the same reference is recognised, never booked twice. References sent to
+    Amazon Pay stay within its 32 characters; a chargeback's names its dispute and is longer."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transactions")
     kind = models.CharField(max_length=20, choices=PaymentKind.choices)
     state = models.CharField(max_length=20, choices=PaymentState.choices)
-    reference_id = models.CharField(max_length=32, unique=True)
+    reference_id = models.CharField(max_length=64, unique=True)
     external_id = models.CharField(max_length=80, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"

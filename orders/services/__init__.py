@@ -21,6 +21,11 @@ from .cart import (
     cart_set_shipping_option,
     cart_start,
 )
+from .chargebacks import (
+    chargeback_reference,
+    order_book_chargeback,
+    order_book_chargeback_reversal,
+)
 from .customer_identity import customer_merge, customer_set_alexa_user
 from .customers import (
     customer_get_or_create,
@@ -60,6 +65,7 @@ from .refill_plans import (
 from .refunds import (
     order_refund,
     refund_amount_for_lines,
+    refund_limit_error,
     refund_request_create,
     refund_request_resolve,
     refund_settle,
@@ -79,6 +85,7 @@ __all__ = [
     "cart_set_items",
     "cart_set_shipping_option",
     "cart_start",
+    "chargeback_reference",
     "customer_erase",
     "customer_get_or_create",
     "customer_mark_order_updates_offered",
@@ -90,6 +97,8 @@ __all__ = [
     "customer_store_billing_agreement",
     "customer_store_delivery_contact",
     "order_add_note",
+    "order_book_chargeback",
+    "order_book_chargeback_reversal",
     "order_cancel",
     "order_capture",
     "order_deliver",
@@ -111,6 +120,7 @@ __all__ = [
     "refill_plan_renew",
     "refill_plan_resume",
     "refund_amount_for_lines",
+    "refund_limit_error",
     "refund_request_create",
     "refund_request_resolve",
     "refund_settle",

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from merchant.money import quantize
+from merchant.money import display, quantize
 
 from .. import effects, events, signals
 from ..errors import OrderError, OrderErrorCode
@@ -31,6 +31,32 @@ from ..models import (
 from ..selectors import order_capture_transaction
 from ._locks import lock_lines, lock_order, save_fields
 from .payments import gateway_for, gateway_refusal, payment_ref, sync_payment_status
+
+
+def refund_limit_error(order: Order, *, nothing_left: bool = False) -> OrderError:
+    """The refusal of a refund above what is left of ``order``, in words that
+    name the chargeback when a card dispute took part of the payment back. ``nothing_left``:
+    the order has nothing to refund at all (``cannot_refund``)."""
+    refundable = str(order.refundable_amount())
+    if order.charged_back_amount > 0:
+        return OrderError(
+            OrderErrorCode.CHARGED_BACK,
+            f"At most {refundable} {order.currency} can be refunded; "
+            f"{order.charged_back_amount} {order.currency} was charged back.",
+            refundable=display(order.refundable_amount(), order.currency),
+            charged_back=display(order.charged_back_amount, order.currency),
+        )
+    if nothing_left:
+        return OrderError(
+            OrderErrorCode.CANNOT_REFUND,
+            f"Order {order.number} has nothing to refund.",
+            refundable=refundable,
+        )
+    return OrderError(
+        OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
+        f"At most {refundable} {order.currency} can be refunded.",
+        refundable=refundable,
+    )
 
 
 def refund_amount_for_lines(
@@ -80,11 +106,7 @@ def issue_refund(
     if amount <= 0:
         raise OrderError(OrderErrorCode.BAD_AMOUNT, "Refund a positive amount.")
     if amount > order.refundable_amount():
-        raise OrderError(
-            OrderErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
-            f"At most {order.refundable_amount()} {order.currency} can be refunded.",
-            refundable=str(order.refundable_amount()),
-        )
+        raise refund_limit_error(order)
     count = PaymentTransaction.objects.filter(order=order, kind=PaymentKind.REFUND).count()
     if capture.kind == PaymentKind.CAPTURE and count >= MAX_REFUNDS_PER_CAPTURE:
         raise OrderError(
@@ -170,11 +192,7 @@ def order_refund(
                 )
             return seen
     if not order.can_refund():
-        raise OrderError(
-            OrderErrorCode.CANNOT_REFUND,
-            f"Order {order.number} has nothing to refund.",
-            refundable=str(order.refundable_amount()),
-        )
+        raise refund_limit_error(order, nothing_left=True)
     locked_lines = lock_lines(order)
     quantities = {int(k): int(v) for k, v in (lines or {}).items() if int(v)}
     if quantities:

@@ -105,6 +105,7 @@ DATA_LABELS = {
     "plan": "Refill plan",
     "renewal": "Renewal",
     "text": "Note",
+    "dispute": "Card dispute",
     "reference_id": "Payment reference",
     "key": "Sent for reference",
 }

@@ -51,6 +51,7 @@ def assert_ledger_matches(order):
         "captured": order.captured_amount,
         "refunded": order.refunded_amount,
         "refund_pending": order.refund_pending_amount,
+        "charged_back": order.charged_back_amount,
     }
 
 
