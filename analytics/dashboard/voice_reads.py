@@ -271,14 +271,48 @@ class FallbackContext:
 
 def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackContext]:
     """What came just before each AMAZON.FallbackIntent in its session (the request and the
-    skill's outcome), most frequent first: where shoppers get lost."""
+    skill's outcome), most frequent first: where shoppers get lost. On PostgreSQL each
+    fallback looks up the request before it through the session's index (the fallbacks are
+    few; the range's requests are many); other databases number every request of the range
+    in its session (``fallback_contexts_windowed``)."""
+    requests = session_requests(store, start, stop)
+    if connection.vendor != "postgresql":
+        return fallback_contexts_windowed(requests)
+    fallbacks, fallback_params = (
+        requests.filter(intent=FALLBACK_INTENT)
+        .values("session_id", "created_at", "id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    earlier, earlier_params = (
+        requests.values("session_id", "created_at", "id", "request_type", "intent", "outcome")
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.request_type, p.intent, p.outcome, COUNT(*) AS n "
+            f"FROM ({fallbacks}) f LEFT JOIN LATERAL ("
+            f"SELECT e.request_type, e.intent, e.outcome FROM ({earlier}) e "
+            "WHERE e.session_id = f.session_id AND (e.created_at, e.id) < (f.created_at, f.id) "
+            "ORDER BY e.created_at DESC, e.id DESC LIMIT 1) p ON TRUE "
+            "GROUP BY p.request_type, p.intent, p.outcome "
+            "ORDER BY n DESC, p.request_type, p.intent, p.outcome LIMIT %s",
+            [*fallback_params, *earlier_params, TOP],
+        )
+        rows = cursor.fetchall()
+    return _contexts(rows)
+
+
+def fallback_contexts_windowed(requests) -> list[FallbackContext]:
+    """``fallback_contexts`` for databases without lateral joins: the request before each
+    one by a window over every request of the range."""
     window: dict[str, Any] = {
         "partition_by": [F("session_id")],
         "order_by": [F("created_at").asc(), F("id")],
     }
     inner = (
-        session_requests(store, start, stop)
-        .annotate(
+        requests.annotate(
             prev_type=Window(Lag("request_type"), **window),
             prev_intent=Window(Lag("intent"), **window),
             prev_outcome=Window(Lag("outcome"), **window),
@@ -296,6 +330,10 @@ def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackCo
             [*params, FALLBACK_INTENT, TOP],
         )
         rows = cursor.fetchall()
+    return _contexts(rows)
+
+
+def _contexts(rows) -> list[FallbackContext]:
     return [
         FallbackContext(request_type or "", intent or "", outcome or "", n)
         for request_type, intent, outcome, n in rows
