@@ -4,8 +4,10 @@ the skill's interaction log, and ISP purchase results and entitlements.
 ``raw_days(store, first, last)`` answers every day ``first``..``last`` in a fixed number of
 queries, whatever the data's size: each source is read once over the whole span and grouped
 by the store's day in the database (``TruncDate`` in the store's time zone), except the
-sessions, which come back as one row per session and day and are counted here. Used for
-today (never rolled up), for days the rollup has not reached, and by the rollup itself.
+sessions, which come back as one row per session, day and shopper and are counted here
+(sessions and distinct shoppers alike). ``raw_days_of`` reads several spans in the same
+queries (the dashboard's range and the period before it). Used for today (never rolled
+up), for days the rollup has not reached, and by the rollup itself.
 """
 
 from datetime import date, datetime, tzinfo
@@ -48,11 +50,27 @@ END_RANKS = {
 NOT_CARTS = (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED)
 
 
+Window = tuple[datetime, datetime]  # [start, stop)
+
+
+def within(field: str, windows: list[Window]) -> Q:
+    """``field`` falls in one of ``windows``."""
+    found = Q()
+    for start, stop in windows:
+        found |= Q(**{f"{field}__gte": start, f"{field}__lt": stop})
+    return found
+
+
 def session_requests(store: Store, start: datetime, stop: datetime) -> QuerySet[Interaction]:
     """The shoppers' requests in [start, stop): a session's, not the voice test console's,
     not Alexa's skill events (no session) or CanFulfillIntentRequest probes."""
+    return session_requests_within(store, [(start, stop)])
+
+
+def session_requests_within(store: Store, windows: list[Window]) -> QuerySet[Interaction]:
+    """``session_requests`` in any of ``windows``."""
     return (
-        Interaction.objects.filter(store=store, created_at__gte=start, created_at__lt=stop)
+        Interaction.objects.filter(within("created_at", windows), store=store)
         .exclude(source=CONSOLE)
         .exclude(session_id="")
         .exclude(request_type="CanFulfillIntentRequest")
@@ -62,24 +80,28 @@ def session_requests(store: Store, start: datetime, stop: datetime) -> QuerySet[
 def raw_days(store, first: date, last: date, *, now=None, customers: bool = True) -> dict:
     """{day: Day} for ``first``..``last``; ``customers=False`` skips the per-day shopper
     counts (the rollup counts them from ``DailyActiveCustomer``)."""
-    by_day = {d: Day() for d in periods.days(first, last)}
-    start, stop = periods.span(store, first, last)
+    return raw_days_of(store, [(first, last)], now=now, customers=customers)
+
+
+def raw_days_of(store, spans: list[tuple[date, date]], *, now=None, customers: bool = True) -> dict:
+    """``raw_days`` of every day of ``spans`` ((first, last) pairs), in the same six queries
+    however many spans there are."""
+    by_day = {d: Day() for first, last in sorted(spans) for d in periods.days(first, last)}
+    windows = [periods.span(store, first, last) for first, last in spans]
     tz = store.zoneinfo
-    _orders(store, start, stop, tz, by_day)
-    _refunds(store, start, stop, tz, by_day)
-    _sessions(store, first, last, tz, by_day)
-    _utterances(store, start, stop, tz, by_day)
-    if customers:
-        _customers(store, start, stop, tz, by_day)
-    _purchases(store, start, stop, tz, by_day)
+    _orders(store, windows, tz, by_day)
+    _refunds(store, windows, tz, by_day)
+    _sessions(store, spans, tz, by_day, customers=customers)
+    _utterances(store, windows, tz, by_day)
+    _purchases(store, windows, tz, by_day)
     _subscriptions(store, by_day, now=now)
     return by_day
 
 
-def _orders(store, start, stop, tz, by_day) -> None:
-    """Orders placed, and orders cancelled, in the span: one scan, grouped by both days."""
-    placed = Q(placed_at__gte=start, placed_at__lt=stop)
-    cancelled = Q(cancelled_at__gte=start, cancelled_at__lt=stop)
+def _orders(store, windows, tz, by_day) -> None:
+    """Orders placed, and orders cancelled, in the spans: one scan, grouped by both days."""
+    placed = within("placed_at", windows)
+    cancelled = within("cancelled_at", windows)
     rows = (
         Order.objects.filter(placed | cancelled, store=store, status__in=NOT_CARTS)
         .exclude(is_test=True)
@@ -100,16 +122,15 @@ def _orders(store, start, stop, tz, by_day) -> None:
             by_day[cancelled_day].orders_cancelled += n
 
 
-def _refunds(store, start, stop, tz, by_day) -> None:
+def _refunds(store, windows, tz, by_day) -> None:
     """A refund completes when its ledger row turns SUCCEEDED: at creation for refunds that
     complete at once, at settlement for Amazon's (the row is not saved again afterwards)."""
     refunds = (
         Payment.objects.filter(
+            within("updated_at", windows),
             store=store,
             kind=PaymentKind.REFUND,
             state=PaymentState.SUCCEEDED,
-            updated_at__gte=start,
-            updated_at__lt=stop,
         )
         .exclude(order__is_test=True)
         .annotate(day=TruncDate("updated_at", tzinfo=tz))
@@ -120,27 +141,47 @@ def _refunds(store, start, stop, tz, by_day) -> None:
         by_day[row["day"]].refunded_amount = row["amount"]
 
 
-def _sessions(store, first, last, tz, by_day) -> None:
+def _sessions(store, spans, tz, by_day, *, customers: bool) -> None:
     """Reads the day before and after too: a session also seen the day before is "carried
-    over"; a session ends on the day of its last request."""
-    start, stop = periods.span(store, first - periods.ONE_DAY, last + periods.ONE_DAY)
+    over"; a session ends on the day of its last request. With ``customers``, each row also
+    names its shopper (the store's own, and the day they were first seen): the distinct
+    shoppers of each day, and the new ones among them, are counted from the same rows."""
+    windows = [
+        periods.span(store, first - periods.ONE_DAY, last + periods.ONE_DAY)
+        for first, last in spans
+    ]
     rank = Case(
         *[When(outcome=outcome, then=n) for outcome, n in END_RANKS.items()],
         default=0,
         output_field=IntegerField(),
     )
-    rows = (
-        session_requests(store, start, stop)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values_list("session_id", "day")
-        .annotate(end=Max(rank))
-        .order_by()
-    )
+    rows = session_requests_within(store, windows).annotate(day=TruncDate("created_at", tzinfo=tz))
+    columns = ["session_id", "day"]
+    if customers:
+        rows = rows.annotate(
+            shopper=Case(
+                When(customer__store=store, then=F("customer_id")), output_field=IntegerField()
+            ),
+            first_seen=TruncDate("customer__created_at", tzinfo=tz),
+        )
+        columns += ["shopper", "first_seen"]
     sessions: dict[str, list] = {}
-    for session_id, day, end in rows:
+    shoppers: dict[date, set[int]] = {day: set() for day in by_day}
+    new: dict[date, set[int]] = {day: set() for day in by_day}
+    for session_id, day, *shopper, end in (
+        rows.values_list(*columns).annotate(end=Max(rank)).order_by()
+    ):
         seen = sessions.setdefault(session_id, [set(), 0])
         seen[0].add(day)
         seen[1] = max(seen[1], end)
+        if shopper and shopper[0] is not None and day in by_day:
+            shoppers[day].add(shopper[0])
+            if shopper[1] == day:
+                new[day].add(shopper[0])
+    if customers:
+        for day, metrics in by_day.items():
+            metrics.unique_customers = len(shoppers[day])
+            metrics.new_customers = len(new[day])
     for seen_days, end in sessions.values():
         for day in seen_days:
             if day not in by_day:
@@ -153,10 +194,10 @@ def _sessions(store, first, last, tz, by_day) -> None:
                 metrics.sessions_by_end[SESSION_ENDS[end]] += 1
 
 
-def _utterances(store, start, stop, tz, by_day) -> None:
+def _utterances(store, windows, tz, by_day) -> None:
     failed = Q(intent=FALLBACK_INTENT) | Q(outcome__in=FAILED_OUTCOMES)
     rows = (
-        session_requests(store, start, stop)
+        session_requests_within(store, windows)
         .filter(request_type="IntentRequest")
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values_list("day", "intent")
@@ -193,31 +234,11 @@ def active_customer_rows(store: Store, start: datetime, stop: datetime, tz: tzin
     )
 
 
-def _customers(store, start, stop, tz, by_day) -> None:
-    rows = (
-        with_shopper(store, start, stop)
-        .annotate(
-            day=TruncDate("created_at", tzinfo=tz),
-            created=TruncDate("customer__created_at", tzinfo=tz),
-        )
-        .values_list("day")
-        .annotate(
-            n=Count("customer_id", distinct=True),
-            new=Count("customer_id", distinct=True, filter=Q(created=F("day"))),
-        )
-        .order_by()
-    )
-    for day, n, new in rows:
-        by_day[day].unique_customers = n
-        by_day[day].new_customers = new
-
-
-def _purchases(store, start, stop, tz, by_day) -> None:
+def _purchases(store, windows, tz, by_day) -> None:
     rows = (
         IspPurchaseResult.objects.filter(
+            within("created_at", windows),
             store=store,
-            created_at__gte=start,
-            created_at__lt=stop,
             result=PurchaseResult.ACCEPTED,
             name__in=[DirectiveName.BUY, DirectiveName.UPSELL],
         )

@@ -41,6 +41,16 @@ class Range:
     rolled_up: list[date]  # the days read from the rollups
 
 
+def _raw_span(
+    store: Store, start: date, end: date, rollups: dict[date, Any], now: datetime | None
+) -> tuple[date, date] | None:
+    """The days of the range to read from the raw tables: from the first to the last day
+    that has begun and has no rollup (``None``: none)."""
+    last = min(end, periods.store_today(store, now))
+    missing = [d for d in periods.days(start, last) if d not in rollups]
+    return (missing[0], missing[-1]) if missing else None
+
+
 def _range_days(
     store: Store,
     start: date,
@@ -48,8 +58,10 @@ def _range_days(
     *,
     now: datetime | None = None,
     rollups: dict[date, dict[str, Any]] | None = None,
+    from_raw: dict[date, metrics.Day] | None = None,
 ) -> Range:
-    """The range's days; ``rollups``: the rows already read for a span covering it."""
+    """The range's days; ``rollups``: the rows already read for a span covering it;
+    ``from_raw``: the raw days already read for a span covering its ``_raw_span``."""
     last = min(end, periods.store_today(store, now))
     if start > last:
         return Range({}, None, [])
@@ -57,9 +69,9 @@ def _range_days(
         rollups = _rollups(store, start, last)
     else:
         rollups = {day: row for day, row in rollups.items() if start <= day <= last}
-    missing = [d for d in periods.days(start, last) if d not in rollups]
-    raw_span = (missing[0], missing[-1]) if missing else None
-    from_raw = raw.raw_days(store, *raw_span, now=now) if raw_span else {}
+    raw_span = _raw_span(store, start, last, rollups, now)
+    if from_raw is None:
+        from_raw = raw.raw_days(store, *raw_span, now=now) if raw_span else {}
     # A rolled-up day inside the raw span still counts as rolled up: its raw rows may be
     # purged already.
     by_day = {
@@ -194,12 +206,23 @@ def analytics_report(
 ) -> Report:
     """What the dashboard shows: ``analytics_summary`` of the range and of the ``previous``
     one, and the ``analytics_timeseries`` of each metric in ``series``, each day read once:
-    the rollups of both ranges in one query, their distinct shoppers in another. Which days
-    are rolled up is also told from ``also_from`` on (the dashboard's retention needs it)."""
+    the rollups of both ranges in one query, the days neither has rolled up from the raw
+    tables in one batch (``raw.raw_days_of``), their distinct shoppers in one query. Which
+    days are rolled up is also told from ``also_from`` on (the dashboard's retention needs
+    it)."""
     first = min(start, previous[0], also_from or start)
     rollups = _rollups(store, first, max(end, previous[1]))
-    found = _range_days(store, start, end, now=now, rollups=rollups)
-    before = _range_days(store, *previous, now=now, rollups=rollups)
+    spans = [
+        span
+        for span in (
+            _raw_span(store, start, end, rollups, now),
+            _raw_span(store, *previous, rollups, now),
+        )
+        if span is not None
+    ]
+    from_raw = raw.raw_days_of(store, spans, now=now) if spans else {}
+    found = _range_days(store, start, end, now=now, rollups=rollups, from_raw=from_raw)
+    before = _range_days(store, *previous, now=now, rollups=rollups, from_raw=from_raw)
     (unique, new), (unique_before, new_before) = _distinct_customers_of(
         store, [(start, end, found), (*previous, before)]
     )

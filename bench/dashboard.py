@@ -1,11 +1,13 @@
 """Benchmark: the owner's dashboard on the demo's 90 days of history, then on 100 times that.
 
     .venv/bin/python bench/dashboard.py [--runs 15] [--factor 100] [--queries] [--keep]
+        [--database dashboard_bench]
 
-Creates a throwaway PostgreSQL database (``dashboard_bench`` on the server ``DATABASE_URL``
-names; default postgres://postgres@127.0.0.1:5432/), migrates it, seeds the No Nicks demo
-store and its 90 days of history the way ``make run`` does (real sessions through the
-skill's runtime, rolled up day by day), and renders ``/dashboard/<store>/`` through Django's
+Creates a throwaway PostgreSQL database (``dashboard_bench``, or --database: one name per
+concurrent run, on the server ``DATABASE_URL`` names; default
+postgres://postgres@127.0.0.1:5432/), migrates it, seeds the No Nicks demo store and its 90
+days of history the way ``make run`` does (real sessions through the skill's runtime,
+rolled up day by day), and renders ``/dashboard/<store>/`` through Django's
 test client as the store's owner for the today, 7, 30 and 90-day ranges: the median server
 time over --runs requests and the SQL query count. Then every interaction and order is
 copied --factor - 1 more times (new session ids and order numbers, the same moments), the
@@ -168,13 +170,17 @@ def main() -> int:
         "--reuse", action="store_true", help="use the database a --keep run left (seeded once)"
     )
     parser.add_argument("--only-small", action="store_true", help="measure the 90 days only")
+    parser.add_argument(
+        "--database", default=DATABASE, help="the throwaway database's name (one per runner)"
+    )
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     parts = urlsplit(server)
-    url = urlunsplit(parts._replace(path=f"/{DATABASE}"))
+    database = args.database
+    url = urlunsplit(parts._replace(path=f"/{database}"))
     if not args.reuse:
-        admin_sql(server, f"DROP DATABASE IF EXISTS {DATABASE}")
-        admin_sql(server, f"CREATE DATABASE {DATABASE}")
+        admin_sql(server, f"DROP DATABASE IF EXISTS {database}")
+        admin_sql(server, f"CREATE DATABASE {database}")
     try:
         setup_django(url)
         store, owner = seed()
@@ -187,7 +193,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            admin_sql(server, f"DROP DATABASE IF EXISTS {DATABASE}")
+            admin_sql(server, f"DROP DATABASE IF EXISTS {database}")
     print()
     print(f"{'range':<10}" + "".join(f"{name:>36}" for name in report))
     print(f"{'':<10}" + "".join(f"{'median ms / x baseline / queries':>36}" for _ in report))

@@ -66,6 +66,25 @@ def memberships_of_user(*, user: User | AnonymousUser) -> list[StaffMembership]:
     )
 
 
+def store_in_memberships(
+    *, memberships: list[StaffMembership], slug: str, area: str
+) -> tuple[Store | None, bool]:
+    """From ``memberships`` (``memberships_of_user``, which the page header reads anyway): the
+    store ``slug`` when they let the user work on ``area`` there, and whether the user works
+    for that store at all. ``stores_for_user`` and ``works_for`` without a query, for a user
+    who is neither a superuser nor an API key (ask ``stores_for_user`` for those)."""
+    for membership in memberships:
+        if membership.store.slug == slug:
+            if area == Area.REFUNDS:
+                allowed = membership.role == Role.OWNER or (
+                    membership.role == Role.SUPPORT_AGENT and membership.can_refund
+                )
+            else:
+                allowed = membership.role in _ROLES_FOR_AREA[area]
+            return (membership.store if allowed else None), True
+    return None, False
+
+
 def store_managed_by(*, user: User | AnonymousUser, store_id: int) -> Store | None:
     """The store ``store_id`` when ``user`` may manage its staff (owners, superusers)."""
     return stores_for_user(user=user, area=Area.SETTINGS).filter(pk=store_id).first()

@@ -3,8 +3,8 @@ funnels, in-skill purchasing, retention, interaction paths, what the skill did n
 and the upsell experiments, over a range of the store's days compared with the period before.
 
 * ``ranges.py``: the ranges (today, 7, 30, 90 days, custom) and the period before each.
-* ``reads.py`` (with ``reads_base.py``, ``isp_reads.py``, ``voice_reads.py``): the reads the
-  analytics selectors do not offer, each a fixed number of
+* ``reads.py`` (with ``reads_base.py``, ``isp_reads.py``, ``request_reads.py``,
+  ``voice_reads.py``): the reads the analytics selectors do not offer, each a fixed number of
   queries whatever the data's size, scoped by the store and without test traffic.
 * ``page.py``: ``Dashboard``, which gathers one store's numbers for one range, lazily, so a
   chart's CSV download reads only what that chart shows.

@@ -13,11 +13,13 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from isp.experiments import ArmResult, wilson_interval
 from isp.facts import DirectiveName, ProductType, PurchaseResult
@@ -69,12 +71,39 @@ def isp_purchases_compared(
 ) -> tuple[list[ProductSales], list[ProductSales]]:
     """``isp_purchases`` of [start, stop) and of the range just before it, [previous_start,
     start), in one query."""
+    found = isp_results_compared(store, previous_start, start, stop, sandbox=sandbox)
+    return found.now, found.before
+
+
+@dataclass(frozen=True)
+class IspResults:
+    now: list[ProductSales]  # ``isp_purchases`` of the range
+    before: list[ProductSales]  # and of the range before it
+    upsell_results: dict[str, int]  # the range's Upsell results: {result: how many}
+
+    def started(self, product_type: str) -> int:
+        """Purchases of the range of products of ``product_type`` (subscriptions begun)."""
+        return sum(sales.purchases for sales in self.now if sales.type == product_type)
+
+
+def isp_results_compared(
+    store, previous_start: datetime, start: datetime, stop: datetime, *, sandbox: bool
+) -> IspResults:
+    """The purchase results the dashboard shows, in one query: ``isp_purchases`` of [start,
+    stop) and of [previous_start, start), and how the range's Upsell dialogues ended (every
+    result, accepted or not: the ISP funnel). Test purchases count only in ISP sandbox mode."""
     name = InSkillProductLocalization.objects.filter(
         product=OuterRef("product"), locale=store.default_locale
     ).values("name")[:1]
+    accepted_sales = Q(result=PurchaseResult.ACCEPTED, name__in=SALES)
+    upsells = Q(name=DirectiveName.UPSELL, created_at__gte=start)
+    results = IspPurchaseResult.objects.filter(
+        accepted_sales | upsells, store=store, created_at__gte=previous_start, created_at__lt=stop
+    )
+    if not sandbox:
+        results = results.filter(is_test=False)
     rows = (
-        _sales(store, previous_start, stop, sandbox=sandbox)
-        .annotate(
+        results.annotate(
             product_name=Subquery(name),
             now=Case(
                 When(created_at__gte=start, then=Value(True)),
@@ -84,6 +113,8 @@ def isp_purchases_compared(
         )
         .values_list(
             "now",
+            "name",
+            "result",
             "product_id",
             "product__reference_name",
             "product_name",
@@ -94,7 +125,12 @@ def isp_purchases_compared(
         .order_by()
     )
     found: dict[bool, dict[int, ProductSales]] = {True: {}, False: {}}
-    for now, pk, reference, spoken, type_, currency, n, listed in rows:
+    upsell_results: Counter = Counter()
+    for now, directive, result, pk, reference, spoken, type_, currency, n, listed in rows:
+        if now and directive == DirectiveName.UPSELL:
+            upsell_results[result] += n
+        if result != PurchaseResult.ACCEPTED or directive not in SALES:
+            continue
         sales = found[now].setdefault(pk, ProductSales(pk, spoken or reference, type_))
         sales.purchases += n
         if currency and listed is not None:
@@ -103,7 +139,7 @@ def isp_purchases_compared(
     def ranked(by_product: dict[int, ProductSales]) -> list[ProductSales]:
         return sorted(by_product.values(), key=lambda s: (-s.purchases, s.name))
 
-    return ranked(found[True]), ranked(found[False])
+    return IspResults(ranked(found[True]), ranked(found[False]), dict(upsell_results))
 
 
 @dataclass(frozen=True)
@@ -152,12 +188,15 @@ def _subscriptions_started(store, start, stop, *, sandbox: bool) -> int:
     )
 
 
-def sandbox_subscriptions(store, start: datetime, stop: datetime, *, now: datetime):
+def sandbox_subscriptions(
+    store, start: datetime, stop: datetime, *, now: datetime, started: int | None = None
+):
     """Exact, from the ISP sandbox's own state (what Amazon knows: the paid or trial period's
     end, auto-renewal, trial used) and when each subscription began (its first accepted
     purchase). A subscription the sandbox never saw (bought while the portal recorded
     Amazon's answers without it, as the demo history does) counts as observed: active while
-    the portal last saw it entitled. Three queries, one row per subscriber and product."""
+    the portal last saw it entitled. Three queries, one row per subscriber and product (four
+    without ``started``, the subscriptions begun in the range, when the caller has them)."""
     begun = (
         IspPurchaseResult.objects.filter(
             store=store,
@@ -206,11 +245,13 @@ def sandbox_subscriptions(store, start: datetime, stop: datetime, *, now: dateti
             if start <= trial_end < until:
                 trials_ended += 1
                 trials_paid += auto_renew or (period_end is not None and period_end > trial_end)
+    if started is None:
+        started = _subscriptions_started(store, start, stop, sandbox=True)
     return Subscriptions(
         exact=True,
         active_start=active_start,
         active_end=active_end,
-        started=_subscriptions_started(store, start, stop, sandbox=True),
+        started=started,
         ended=ended,
         trials_ended=trials_ended,
         trials_paid=trials_paid,
@@ -218,11 +259,14 @@ def sandbox_subscriptions(store, start: datetime, stop: datetime, *, now: dateti
     )
 
 
-def live_subscriptions(store, start, stop, *, active_start: int, active_end: int):
+def live_subscriptions(
+    store, start, stop, *, active_start: int, active_end: int, started: int | None = None
+):
     """As observed: active counts are the analytics snapshots (``active_subscriptions`` of
     the periods ending at ``start`` and at ``stop``), starts the accepted purchases, ends
     the subscriptions the skill last saw not entitled after having sold them. Renewals,
-    trial conversions and lapses of shoppers who do not come back are never reported."""
+    trial conversions and lapses of shoppers who do not come back are never reported.
+    ``started``: the starts, when the caller has them (``IspResults.started``)."""
     sold = IspPurchaseResult.objects.filter(
         customer=OuterRef("customer"),
         product=OuterRef("product"),
@@ -240,11 +284,13 @@ def live_subscriptions(store, start, stop, *, active_start: int, active_end: int
         .filter(Exists(sold))
         .count()
     )
+    if started is None:
+        started = _subscriptions_started(store, start, stop, sandbox=False)
     return Subscriptions(
         exact=False,
         active_start=active_start,
         active_end=active_end,
-        started=_subscriptions_started(store, start, stop, sandbox=False),
+        started=started,
         ended=ended,
         trials_ended=None,
         trials_paid=None,
@@ -284,44 +330,42 @@ def experiments(store) -> list[ExperimentRow]:
     """The store's experiments, running first, each arm's results as
     ``isp.experiments.experiment_results`` computes them (suggestions made under the arm,
     accepted Upsell purchases, conversion and its 95 % Wilson interval), for all of them in
-    three queries."""
-    rows = list(
+    one query (each arm's counts a subquery of the experiment's row)."""
+
+    def counted(rows, experiment: str):
+        return Coalesce(
+            Subquery(rows.order_by().values(experiment).annotate(n=Count("pk")).values("n")),
+            0,
+        )
+
+    arms = {}
+    for arm in Arm.values:
+        offered = UpsellEvent.objects.filter(
+            store=store, experiment=OuterRef("pk"), arm=arm, kind=UpsellEventKind.OFFERED
+        )
+        bought = IspPurchaseResult.objects.filter(
+            store=store,
+            attempt__experiment=OuterRef("pk"),
+            attempt__arm=arm,
+            name=DirectiveName.UPSELL,
+            result=PurchaseResult.ACCEPTED,
+        )
+        arms[f"offered_{arm}"] = counted(offered, "experiment")
+        arms[f"bought_{arm}"] = counted(bought, "attempt__experiment")
+    rows = (
         UpsellExperiment.objects.filter(store=store)
         .select_related("product")
+        .annotate(**arms)
         .order_by(F("ended_at").desc(nulls_first=True), "-started_at", "-pk")
-    )
-    offered = Counter(
-        {
-            (experiment_id, arm): n
-            for experiment_id, arm, n in UpsellEvent.objects.filter(
-                store=store, experiment__isnull=False, kind=UpsellEventKind.OFFERED
-            )
-            .values_list("experiment_id", "arm")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
-    bought = Counter(
-        {
-            (experiment_id, arm): n
-            for experiment_id, arm, n in IspPurchaseResult.objects.filter(
-                store=store,
-                attempt__experiment__isnull=False,
-                name=DirectiveName.UPSELL,
-                result=PurchaseResult.ACCEPTED,
-            )
-            .values_list("attempt__experiment_id", "attempt__arm")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
     )
     found = []
     for experiment in rows:
-        arms = []
+        results = []
         for arm in Arm.values:
-            trials, successes = offered[(experiment.pk, arm)], bought[(experiment.pk, arm)]
+            trials = getattr(experiment, f"offered_{arm}")
+            successes = getattr(experiment, f"bought_{arm}")
             low, high = wilson_interval(successes, trials)
             rate = successes / trials if trials else 0.0
-            arms.append(ArmResult(arm, trials, successes, rate, low, high))
-        found.append(ExperimentRow(experiment, arms))
+            results.append(ArmResult(arm, trials, successes, rate, low, high))
+        found.append(ExperimentRow(experiment, results))
     return found

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from isp.facts import ProductType
 from merchant.money import display
 from orders.models import OrderChannel
 
@@ -249,8 +250,14 @@ class Dashboard:
     # Funnels ---------------------------------------------------------------------------------
 
     @cached_property
+    def _requests(self) -> reads.RequestReads:
+        """The range's requests by the product words they carry, read once for the Amazon
+        Pay funnel, the products asked for and the words not understood."""
+        return reads.request_reads(self.store, self.start, self.stop)
+
+    @cached_property
     def amazon_pay_funnel(self) -> dict:
-        return reads.amazon_pay_funnel(self.store, self.start, self.stop)
+        return self._requests.funnel
 
     @cached_property
     def isp_sandbox(self) -> bool:
@@ -259,24 +266,31 @@ class Dashboard:
 
     @cached_property
     def isp_funnel(self) -> dict:
-        return reads.isp_funnel(self.store, self.start, self.stop, sandbox=self.isp_sandbox)
+        return reads.isp_funnel(
+            self.store,
+            self.start,
+            self.stop,
+            sandbox=self.isp_sandbox,
+            upsell_results=self._isp_results.upsell_results,
+        )
 
     # In-skill purchasing ---------------------------------------------------------------------
 
     @cached_property
-    def _isp_products(self) -> tuple[list[reads.ProductSales], list[reads.ProductSales]]:
+    def _isp_results(self) -> reads.IspResults:
+        """Both periods' purchases and the range's Upsell results, read together."""
         # The previous range ends where this one starts (``Period.previous``).
-        return reads.isp_purchases_compared(
+        return reads.isp_results_compared(
             self.store, self.previous_start, self.start, self.stop, sandbox=self.isp_sandbox
         )
 
     @cached_property
     def isp_products(self) -> list[reads.ProductSales]:
-        return self._isp_products[0]
+        return self._isp_results.now
 
     @cached_property
     def previous_isp_products(self) -> list[reads.ProductSales]:
-        return self._isp_products[1]
+        return self._isp_results.before
 
     @staticmethod
     def _list_prices(products) -> dict:
@@ -324,14 +338,18 @@ class Dashboard:
 
     @cached_property
     def subscriptions(self) -> reads.Subscriptions:
+        started = self._isp_results.started(ProductType.SUBSCRIPTION)
         if self.isp_sandbox:
-            return reads.sandbox_subscriptions(self.store, self.start, self.stop, now=self.now)
+            return reads.sandbox_subscriptions(
+                self.store, self.start, self.stop, now=self.now, started=started
+            )
         return reads.live_subscriptions(
             self.store,
             self.start,
             self.stop,
             active_start=self.previous_summary["active_subscriptions"],
             active_end=self.summary["active_subscriptions"],
+            started=started,
         )
 
     # Retention, paths, what was not understood -----------------------------------------------
@@ -351,7 +369,7 @@ class Dashboard:
 
     @cached_property
     def unheard_words(self) -> list[reads.UnheardWords]:
-        return reads.unheard_words(self.store, self.start, self.stop)
+        return self._requests.unheard
 
     @cached_property
     def fallback_contexts(self) -> list[reads.FallbackContext]:
@@ -359,11 +377,12 @@ class Dashboard:
 
     @cached_property
     def asked(self) -> reads.Asked:
-        return reads.asked_products(self.store, self.start, self.stop)
+        return self._requests.asked
 
     @cached_property
     def synonym_choices(self) -> list[tuple[int, str]]:
-        return reads.synonym_choices(self.store)
+        """The "add as synonym" form's products (read only when there are words to add)."""
+        return self._requests.synonym_choices
 
     @cached_property
     def package(self) -> reads.PackageState:

@@ -14,7 +14,7 @@ them, and they are exact there.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, Q, Subquery
 
 from catalog.models import CatalogRevision
 from isp.facts import DirectiveName, PurchaseResult
@@ -26,41 +26,50 @@ from isp.models import (
 )
 from merchant.models import Store
 from orders.models import RefillPlan, RefillPlanEvent, RefillPlanEventType, RefillPlanStatus
-from skill.outcomes import Outcome
 from voicelab.models import SkillPackageExport
 
 from ..raw import session_requests
 from .isp_reads import (
     ExperimentRow,
+    IspResults,
     ProductSales,
     Subscriptions,
     experiments,
     isp_purchases,
     isp_purchases_compared,
+    isp_results_compared,
     live_subscriptions,
     sandbox_subscriptions,
 )
 from .reads_base import PRODUCT_INTENTS, RETENTION_WEEKS, SALES, TOP, TOP_WORDS, console_shopper
+from .request_reads import (
+    FUNNEL_STEPS,
+    LAUNCH_OUTCOMES,
+    Asked,
+    AskedProduct,
+    RequestReads,
+    UnheardWords,
+    amazon_pay_funnel,
+    asked_products,
+    request_reads,
+    synonym_choices,
+    unheard_words,
+)
 from .voice_reads import (
     END_LABELS,
     HANDOFF_RANKS,
     HANDOFFS,
     LAUNCH,
-    Asked,
-    AskedProduct,
     Cohort,
     FallbackContext,
     Path,
-    UnheardWords,
-    asked_products,
     fallback_contexts,
+    fallback_contexts_windowed,
     monday,
     paths,
     paths_counted_here,
     retention,
     retention_first_week,
-    synonym_choices,
-    unheard_words,
 )
 
 __all__ = [
@@ -69,32 +78,41 @@ __all__ = [
     "Cohort",
     "END_LABELS",
     "ExperimentRow",
+    "IspResults",
+    "FUNNEL_STEPS",
     "FallbackContext",
     "HANDOFFS",
     "HANDOFF_RANKS",
     "LAUNCH",
+    "LAUNCH_OUTCOMES",
     "PRODUCT_INTENTS",
     "Path",
     "ProductSales",
     "RETENTION_WEEKS",
+    "RequestReads",
     "SALES",
     "Subscriptions",
     "TOP",
     "TOP_WORDS",
     "UnheardWords",
+    "amazon_pay_funnel",
     "asked_products",
     "console_shopper",
     "experiments",
     "fallback_contexts",
+    "fallback_contexts_windowed",
     "isp_purchases",
     "isp_purchases_compared",
+    "isp_results_compared",
     "live_subscriptions",
     "monday",
     "paths",
     "paths_counted_here",
+    "request_reads",
     "retention",
     "retention_first_week",
     "sandbox_subscriptions",
+    "session_requests",
     "synonym_choices",
     "unheard_words",
 ]
@@ -115,13 +133,8 @@ class RefillPlans:
 def refill_plans_compared(
     store, span: tuple[datetime, datetime], previous: tuple[datetime, datetime]
 ) -> tuple[RefillPlans, RefillPlans]:
-    """``refill_plans`` of a range and of the one before, in two queries (the plans active
-    now, and both ranges' events)."""
-    active = (
-        RefillPlan.objects.filter(store=store, status=RefillPlanStatus.ACTIVE)
-        .exclude(console_shopper("customer"))
-        .count()
-    )
+    """``refill_plans`` of a range and of the one before, in one query: the store's plans
+    (those active now counted) joined to their events of either range."""
     kinds = {
         "started": RefillPlanEventType.CREATED,
         "renewed": RefillPlanEventType.RENEWED,
@@ -129,25 +142,34 @@ def refill_plans_compared(
         "cancelled": RefillPlanEventType.CANCELLED,
     }
     windows = {"now": span, "before": previous}
+
+    def during(field: str, start: datetime, stop: datetime) -> Q:
+        return Q(**{f"{field}__gte": start, f"{field}__lt": stop})
+
     counts = (
-        RefillPlanEvent.objects.filter(store=store)
-        .filter(
-            Q(created_at__gte=span[0], created_at__lt=span[1])
-            | Q(created_at__gte=previous[0], created_at__lt=previous[1])
+        RefillPlan.objects.filter(store=store)
+        .exclude(console_shopper("customer"))
+        .annotate(
+            counted=FilteredRelation(
+                "events",
+                condition=Q(events__store=store)
+                & (during("events__created_at", *span) | during("events__created_at", *previous)),
+            )
         )
-        .exclude(console_shopper("plan__customer"))
         .aggregate(
+            active=Count("pk", distinct=True, filter=Q(status=RefillPlanStatus.ACTIVE)),
             **{
                 f"{when}_{name}": Count(
-                    "pk", filter=Q(type=kind, created_at__gte=start, created_at__lt=stop)
+                    "counted__pk",
+                    filter=Q(counted__type=kind) & during("counted__created_at", start, stop),
                 )
                 for when, (start, stop) in windows.items()
                 for name, kind in kinds.items()
-            }
+            },
         )
     )
     now, before = (
-        RefillPlans(active=active, **{name: counts[f"{when}_{name}"] for name in kinds})
+        RefillPlans(active=counts["active"], **{name: counts[f"{when}_{name}"] for name in kinds})
         for when in windows
     )
     return now, before
@@ -174,36 +196,32 @@ def refill_plans(store, start: datetime, stop: datetime) -> RefillPlans:
 
 # Funnels -------------------------------------------------------------------------------------
 
-LAUNCH_OUTCOMES = (Outcome.WELCOME, Outcome.OFFER_RESUME, Outcome.OFFER_REORDER)
 
-
-def amazon_pay_funnel(store, start: datetime, stop: datetime) -> dict[str, int]:
-    """Turns that reached each step (``skill.outcomes``): launch (the welcome, or the offer
-    to resume a cart or re-order that replaces it), product pitched, order summary heard,
-    Charge sent, order placed; and payments declined, counted apart."""
-    return session_requests(store, start, stop).aggregate(
-        launch=Count("pk", filter=Q(request_type="LaunchRequest", outcome__in=LAUNCH_OUTCOMES)),
-        pitch=Count("pk", filter=Q(outcome=Outcome.PITCH)),
-        summary=Count("pk", filter=Q(outcome=Outcome.SUMMARY)),
-        charge_sent=Count("pk", filter=Q(outcome=Outcome.CHARGE_SENT)),
-        order_placed=Count("pk", filter=Q(outcome=Outcome.ORDER_PLACED)),
-        declined=Count("pk", filter=Q(outcome=Outcome.DECLINED)),
-    )
-
-
-def isp_funnel(store, start: datetime, stop: datetime, *, sandbox: bool) -> dict[str, int]:
+def isp_funnel(
+    store,
+    start: datetime,
+    stop: datetime,
+    *,
+    sandbox: bool,
+    upsell_results: dict[str, int] | None = None,
+) -> dict[str, int]:
     """Suggestions made (Upsell directives sent), then how Amazon's purchase dialogue for an
-    Upsell ended: accepted, declined, error (and any other result, ``other``)."""
+    Upsell ended: accepted, declined, error (and any other result, ``other``). One query when
+    the caller has read the range's Upsell results already (``isp_results_compared``), two
+    otherwise."""
     offered = UpsellEvent.objects.filter(
         store=store, kind=UpsellEventKind.OFFERED, created_at__gte=start, created_at__lt=stop
     )
-    results = IspPurchaseResult.objects.filter(
-        store=store, name=DirectiveName.UPSELL, created_at__gte=start, created_at__lt=stop
-    )
     if not sandbox:
         offered = offered.exclude(console_shopper("customer"))
-        results = results.filter(is_test=False)
-    by_result = dict(results.values_list("result").annotate(n=Count("pk")).order_by())
+    by_result = upsell_results
+    if by_result is None:
+        results = IspPurchaseResult.objects.filter(
+            store=store, name=DirectiveName.UPSELL, created_at__gte=start, created_at__lt=stop
+        )
+        if not sandbox:
+            results = results.filter(is_test=False)
+        by_result = dict(results.values_list("result").annotate(n=Count("pk")).order_by())
     known = (PurchaseResult.ACCEPTED, PurchaseResult.DECLINED, PurchaseResult.ERROR)
     return {
         "suggested": offered.count(),

@@ -22,7 +22,7 @@ from isp.experiments import experiment_end
 from isp.models import UpsellExperiment
 from merchant.models import Area, Role, Store
 from merchant.navigation import portal_navigation
-from merchant.selectors import stores_for_user, works_for
+from merchant.selectors import store_in_memberships, stores_for_user, works_for
 from merchant.two_factor import StaffTwoFactorMiddleware, second_factor_missing
 
 from .. import periods
@@ -42,12 +42,22 @@ def owners_only(view):
             return StaffTwoFactorMiddleware.turn_away(request)
         if slug is None:
             return view(request, *args, **kwargs)
-        return view(request, *args, store=_owned_store(request.user, slug), **kwargs)
+        return view(request, *args, store=_owned_store(request, slug), **kwargs)
 
     return wrapped
 
 
-def _owned_store(user, slug: str) -> Store:
+def _owned_store(request, slug: str) -> Store:
+    user = request.user
+    if user.is_active and not user.is_superuser and getattr(user, "api_key_store_id", None) is None:
+        # The header's memberships (read once per request) answer it without a query.
+        memberships = portal_navigation(request)["portal"].memberships
+        owned, works = store_in_memberships(memberships=memberships, slug=slug, area=Area.SETTINGS)
+        if owned is not None:
+            return owned
+        if works:
+            raise PermissionDenied("Only the store's owners see its dashboard.")
+        raise Http404("No store you own has this slug.")
     store = stores_for_user(user=user, area=Area.SETTINGS).filter(slug=slug).first()
     if store is not None:
         return store

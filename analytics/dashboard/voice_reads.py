@@ -1,5 +1,5 @@
-"""The dashboard's voice reads: retention cohorts, interaction paths, what the skill did
-not understand and the products asked for."""
+"""The dashboard's voice reads: retention cohorts, interaction paths and what came before
+the fallbacks (the products asked for and the words not understood are ``request_reads``)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -12,7 +12,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -22,11 +21,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Lag, Lower, TruncDate
+from django.db.models.functions import Lag, TruncDate
 
-from catalog.models import Product, ProductSynonym
-from skill import intents
 from skill.outcomes import Outcome
 
 from .. import periods
@@ -34,7 +30,7 @@ from ..metrics import SESSION_ENDS
 from ..models import DailyActiveCustomer, DailyRollup
 from ..raw import END_RANKS, FALLBACK_INTENT, session_requests, with_shopper
 from ..words import step_words
-from .reads_base import PRODUCT_INTENTS, RETENTION_WEEKS, TOP, TOP_WORDS
+from .reads_base import RETENTION_WEEKS, TOP
 
 # Retention -----------------------------------------------------------------------------------
 
@@ -65,9 +61,9 @@ def retention(
     """Weekly cohorts (Monday to Sunday, the store's days) of the shoppers first seen in the
     weeks of ``first``..``last`` (at most the last 12), and how many of each were active in
     each following week up to ``last``. Rolled-up days are read from ``DailyActiveCustomer``,
-    the others (today at least) from the raw log, as ``analytics.selectors`` does: three
-    queries, one row per shopper and active day (two when ``rolled_up_days``, the days
-    rolled up from ``retention_first_week`` on, are known already)."""
+    the others (today at least) from the raw log, as ``analytics.selectors`` does: one row per
+    shopper and active day, both sources in one query (and one more unless
+    ``rolled_up_days``, the days rolled up from ``retention_first_week`` on, are known)."""
     last_week = monday(last)
     first_week = retention_first_week(first, last)
     if rolled_up_days is None:
@@ -77,11 +73,9 @@ def retention(
             )
         )
     rolled_up = {day for day in rolled_up_days if first_week <= day <= last}
-    rows = list(
-        DailyActiveCustomer.objects.filter(
-            store=store, day__gte=first_week, day__lte=last
-        ).values_list("customer_id", "day", "is_new")
-    )
+    rows = DailyActiveCustomer.objects.filter(
+        store=store, day__gte=first_week, day__lte=last
+    ).values_list("customer_id", "day", "is_new", Value(False, output_field=BooleanField()))
     missing = [d for d in periods.days(first_week, last) if d not in rolled_up]
     if missing:
         tz = store.zoneinfo
@@ -92,15 +86,16 @@ def retention(
                 created=TruncDate("customer__created_at", tzinfo=tz),
             )
             .annotate(is_new=ExpressionWrapper(Q(created=F("day")), output_field=BooleanField()))
-            .values_list("customer_id", "day", "is_new")
+            .values_list("customer_id", "day", "is_new", Value(True, output_field=BooleanField()))
             .distinct()
             .order_by()
         )
-        # A rolled-up day inside the raw span counts from its rollup (its raw rows may be gone).
-        rows += [row for row in raw_rows if row[1] not in rolled_up]
+        rows = rows.order_by().union(raw_rows, all=True)
+    # A rolled-up day inside the raw span counts from its rollup (its raw rows may be gone).
+    found = [row[:3] for row in rows if not (row[3] and row[1] in rolled_up)]
     first_seen: dict[int, date] = {}
     active_weeks: dict[int, set] = defaultdict(set)
-    for customer_id, day, is_new in rows:
+    for customer_id, day, is_new in found:
         active_weeks[customer_id].add(monday(day))
         if is_new:
             first_seen[customer_id] = min(first_seen.get(customer_id, day), day)
@@ -257,61 +252,7 @@ def paths_counted_here(requests) -> list[Path]:
     return [Path(steps, end, n, example[(steps, end)]) for (steps, end), n in ranked[:TOP]]
 
 
-# Heard but not understood --------------------------------------------------------------------
-
-
-@dataclass
-class UnheardWords:
-    words: str  # as heard, spaces collapsed, lower case
-    locale: str
-    times: int
-    synonym_of: str = ""  # the product it names now, once added
-
-
-def _is_product_id(value: str) -> bool:
-    """Slot values are the resolved entity id (a product's pk) when matched."""
-    return value.strip().isdigit()
-
-
-def unheard_words(store, start: datetime, stop: datetime) -> list[UnheardWords]:
-    """The words shoppers used for a product that matched none (the Product slot of an order
-    or product question holds the words, not an id, and the skill had to ask which product),
-    most heard first; with the product they name now if they were added as a synonym."""
-    rows = (
-        session_requests(store, start, stop)
-        .filter(
-            request_type="IntentRequest",
-            intent__in=PRODUCT_INTENTS,
-            outcome=Outcome.CLARIFY_PRODUCT,
-        )
-        .annotate(words=KeyTextTransform(intents.PRODUCT_SLOT, "slots"))
-        .filter(words__isnull=False)
-        .values_list("words", "locale")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counted: Counter = Counter()
-    for words, locale, n in rows:
-        words = " ".join(str(words).lower().split())
-        if words and not _is_product_id(words):
-            counted[(words, locale)] += n
-    top = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
-    found = [UnheardWords(words, locale, n) for (words, locale), n in top]
-    if found:
-        synonyms = (
-            ProductSynonym.objects.filter(store=store)
-            .annotate(lowered=Lower("value"))
-            .filter(lowered__in=sorted({w.words for w in found}))
-            .values_list("lowered", "locale", "product__name")
-        )
-        named = {}
-        for words, locale, product in synonyms:
-            named[(words, locale)] = product
-        for item in found:
-            item.synonym_of = named.get((item.words, item.locale)) or named.get(
-                (item.words, ""), ""
-            )
-    return found
+# Where shoppers get lost --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -330,14 +271,48 @@ class FallbackContext:
 
 def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackContext]:
     """What came just before each AMAZON.FallbackIntent in its session (the request and the
-    skill's outcome), most frequent first: where shoppers get lost."""
+    skill's outcome), most frequent first: where shoppers get lost. On PostgreSQL each
+    fallback looks up the request before it through the session's index (the fallbacks are
+    few; the range's requests are many); other databases number every request of the range
+    in its session (``fallback_contexts_windowed``)."""
+    requests = session_requests(store, start, stop)
+    if connection.vendor != "postgresql":
+        return fallback_contexts_windowed(requests)
+    fallbacks, fallback_params = (
+        requests.filter(intent=FALLBACK_INTENT)
+        .values("session_id", "created_at", "id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    earlier, earlier_params = (
+        requests.values("session_id", "created_at", "id", "request_type", "intent", "outcome")
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.request_type, p.intent, p.outcome, COUNT(*) AS n "
+            f"FROM ({fallbacks}) f LEFT JOIN LATERAL ("
+            f"SELECT e.request_type, e.intent, e.outcome FROM ({earlier}) e "
+            "WHERE e.session_id = f.session_id AND (e.created_at, e.id) < (f.created_at, f.id) "
+            "ORDER BY e.created_at DESC, e.id DESC LIMIT 1) p ON TRUE "
+            "GROUP BY p.request_type, p.intent, p.outcome "
+            "ORDER BY n DESC, p.request_type, p.intent, p.outcome LIMIT %s",
+            [*fallback_params, *earlier_params, TOP],
+        )
+        rows = cursor.fetchall()
+    return _contexts(rows)
+
+
+def fallback_contexts_windowed(requests) -> list[FallbackContext]:
+    """``fallback_contexts`` for databases without lateral joins: the request before each
+    one by a window over every request of the range."""
     window: dict[str, Any] = {
         "partition_by": [F("session_id")],
         "order_by": [F("created_at").asc(), F("id")],
     }
     inner = (
-        session_requests(store, start, stop)
-        .annotate(
+        requests.annotate(
             prev_type=Window(Lag("request_type"), **window),
             prev_intent=Window(Lag("intent"), **window),
             prev_outcome=Window(Lag("outcome"), **window),
@@ -355,75 +330,11 @@ def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackCo
             [*params, FALLBACK_INTENT, TOP],
         )
         rows = cursor.fetchall()
+    return _contexts(rows)
+
+
+def _contexts(rows) -> list[FallbackContext]:
     return [
         FallbackContext(request_type or "", intent or "", outcome or "", n)
         for request_type, intent, outcome, n in rows
     ]
-
-
-@dataclass(frozen=True)
-class AskedProduct:
-    label: str  # the product's name, or the words heard in quotes
-    product_id: int | None
-    times: int
-    stock: int | None = None
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Asked:
-    most: list  # [AskedProduct]: what shoppers asked for most
-    unavailable: list  # [AskedProduct]: asked for while out of stock or not for sale
-
-
-def asked_products(store, start: datetime, stop: datetime) -> Asked:
-    """Products named in order and product questions (three queries: both counts, then the
-    products' names and stock)."""
-    asked = KeyTextTransform(intents.PRODUCT_SLOT, "slots")
-    base = session_requests(store, start, stop).annotate(asked=asked).filter(asked__isnull=False)
-    most = (
-        base.filter(request_type="IntentRequest", intent__in=PRODUCT_INTENTS)
-        .values_list("asked")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    unavailable = (
-        base.filter(outcome=Outcome.NOT_AVAILABLE)
-        .values_list("asked")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-    def merged(rows) -> Counter:
-        counted: Counter = Counter()
-        for value, n in rows:
-            value = " ".join(str(value).split())
-            counted[value if _is_product_id(value) else value.lower()] += n
-        return counted
-
-    most_counted, unavailable_counted = merged(most), merged(unavailable)
-    ids = {int(v) for v in [*most_counted, *unavailable_counted] if _is_product_id(v)}
-    products = {
-        pk: (name, stock, active)
-        for pk, name, stock, active in Product.objects.filter(store=store, pk__in=ids).values_list(
-            "pk", "name", "stock", "active"
-        )
-    }
-
-    def listed(counted: Counter) -> list[AskedProduct]:
-        found = []
-        for value, n in counted.items():
-            if _is_product_id(value) and int(value) in products:
-                name, stock, active = products[int(value)]
-                found.append(AskedProduct(name, int(value), n, stock, active))
-            elif not _is_product_id(value):
-                found.append(AskedProduct(f"“{value}”", None, n))
-        return sorted(found, key=lambda a: (-a.times, a.label))[:TOP]
-
-    return Asked(listed(most_counted), listed(unavailable_counted))
-
-
-def synonym_choices(store) -> list[tuple[int, str]]:
-    return list(
-        Product.objects.filter(store=store, active=True).order_by("name").values_list("pk", "name")
-    )

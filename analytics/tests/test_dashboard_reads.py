@@ -234,6 +234,9 @@ def test_what_came_before_each_fallback(shop):
         ("AMAZON.HelpIntent", "help_idle", 1),
         ("OrderProductIntent", "clarify_product", 1),
     ]
+    # The other databases' way (a window over every request) gives the same answer.
+    requests = reads.session_requests(shop.store, *span(shop.store))
+    assert reads.fallback_contexts_windowed(requests) == found
 
 
 def test_products_asked_for_and_asked_for_while_unavailable(shop):
