@@ -21,6 +21,31 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+# Every element whose box or content (a long word, an address) goes past the viewport, those
+# inside a horizontally scrolling box excepted (a table that must stay a table may scroll in
+# its own box), the innermost ones: named in the failure, to say what overflows.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    let clipped = false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX === 'auto' || s.overflowX === 'scroll') {
+        clipped = true; break;
+      }
+    }
+    const visible = getComputedStyle(el).overflowX === 'visible';
+    const right = r.left + Math.max(r.width, visible ? el.scrollWidth : 0);
+    if (!clipped && right > width + 0.5) found.push([el, right]);
+  }
+  const innermost = found.filter(([el]) => !found.some(([o]) => o !== el && el.contains(o)));
+  return innermost.slice(0, 15).map(([el, right]) =>
+    `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(right)}`);
+}"""
+
 
 def require(condition: bool, reason: str):
     """Skip locally when a real component is missing; in CI a missing component fails."""

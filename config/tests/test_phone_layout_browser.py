@@ -5,35 +5,12 @@ the launch checklist with its runs), and the inputs on them are fully visible.""
 import pytest
 
 from catalog.models import Product
-from testing import admin_login
+from testing import OVERFLOWING, admin_login
 from voicelab.models import CertificationRun, CertificationRunStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-# Every element whose right edge goes past the viewport, those inside a horizontally
-# scrolling box excepted (a table that must stay a table may scroll in its own box): named in
-# the failure, to say what overflows.
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  const out = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    let clipped = false;
-    for (let p = el.parentElement; p; p = p.parentElement) {
-      const s = getComputedStyle(p);
-      if (s.overflowX === 'auto' || s.overflowX === 'scroll') {
-        clipped = true; break;
-      }
-    }
-    if (!clipped && r.right > width + 0.5) {
-      out.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(r.right)}`);
-    }
-  }
-  return out.slice(0, 15);
-}"""
 
 # Inputs that are cut off: outside the viewport, or wider than a scrolling ancestor shows.
 CUT_INPUTS = """() => {
