@@ -127,13 +127,25 @@ def known_addresses(*, store: Store, email: str) -> list[dict[str, str]]:
     return result
 
 
+def active_rates(store: Store) -> list[ShippingRate]:
+    """The store's active shipping rates, read once per store object (a request writes the
+    session with them and then shows the same options)."""
+    cached: list[ShippingRate] | None = store.__dict__.get("_active_shipping_rates")
+    if cached is None:
+        cached = list(
+            ShippingRate.objects.filter(store=store, active=True).order_by("position", "pk")
+        )
+        store.__dict__["_active_shipping_rates"] = cached
+    return cached
+
+
 def shipping_options(
     *, store: Store, country: str, subtotal: Decimal, skus: list[str]
 ) -> list[ShippingOption]:
     """The store's options for a destination country: per service level the rates written
     for that country, else those for every other country; free from a rate's threshold or
     for its SKUs. A store without rates offers its standard shipping."""
-    rates = list(ShippingRate.objects.filter(store=store, active=True).order_by("position", "pk"))
+    rates = active_rates(store)
     if not rates:
         fee = standard_shipping(store=store, subtotal=subtotal)
         return [ShippingOption(id="standard", title="Standard shipping", fee=fee)]

@@ -7,8 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from alexa.currency import minor_units
-from orders.models import Order, OrderStatus, PaymentKind, PaymentState
+from orders.models import Order, OrderLine, OrderStatus, PaymentKind, PaymentState
 from orders.pricing import order_totals as priced
 
 from .models import CheckoutSession
@@ -39,9 +41,17 @@ def ucp_envelope(capabilities: frozenset[str], kinds: tuple[str, ...]) -> dict[s
     }
 
 
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines with their products, read once for everything a response shows."""
+    prefetch_related_objects(
+        [order], Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
+    )
+    return list(order.lines.all())
+
+
 def _line_items(session: CheckoutSession) -> list[dict[str, Any]]:
     order = session.order
-    by_sku = {line.sku: line for line in order.lines.all()}
+    by_sku = {line.sku: line for line in order_lines(order)}
     result = []
     for line in session.line_items:
         order_line = by_sku.get(line["sku"])
@@ -88,7 +98,7 @@ def _discounts(session: CheckoutSession) -> dict[str, Any]:
     if order.discount_codes and order.discount > 0:
         totals = priced(
             store=session.store,
-            line_totals=[line.line_total for line in order.lines.all()],
+            line_totals=[line.line_total for line in order_lines(order)],
             discount_codes=order.discount_codes,
             shipping_fee=order.shipping_option_fee,
         )

@@ -15,10 +15,9 @@ from .cart import (
     CartItem,
     CartResult,
     cart_abandon,
-    cart_set_contact,
+    cart_set_checkout,
     cart_set_discount_codes,
     cart_set_items,
-    cart_set_shipping_option,
     cart_start,
 )
 from .chargebacks import (
@@ -80,10 +79,9 @@ __all__ = [
     "PlaceResult",
     "RenewalOutcome",
     "cart_abandon",
-    "cart_set_contact",
+    "cart_set_checkout",
     "cart_set_discount_codes",
     "cart_set_items",
-    "cart_set_shipping_option",
     "cart_start",
     "chargeback_reference",
     "customer_erase",

@@ -11,8 +11,12 @@ from ..models import Order, OrderLine, RefillPlan
 
 
 def lock_order(order: Order) -> Order:
-    """The order row, locked and fresh (also scoped by its store)."""
-    return Order.objects.select_for_update().get(pk=order.pk, store_id=order.store_id)
+    """The order row, locked and fresh (also scoped by its store). The store the caller
+    already holds stays on it, so pricing the order does not read the store again."""
+    locked = Order.objects.select_for_update().get(pk=order.pk, store_id=order.store_id)
+    if Order.store.is_cached(order):
+        locked.store = order.store
+    return locked
 
 
 def lock_lines(order: Order) -> list[OrderLine]:

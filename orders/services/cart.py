@@ -108,9 +108,9 @@ def cart_set_items(*, order: Order, items: list[CartItem]) -> CartResult:
     return CartResult(order=order, unavailable=unavailable)
 
 
-def _apply_totals(order: Order, line_totals: list[Decimal] | None = None) -> None:
+def _apply_totals(order: Order, line_totals: list[Decimal] | None = None, *fields: str) -> None:
     """Price the (locked) cart: its lines, its discount codes (only those that still apply
-    are kept) and its shipping option, through ``orders.pricing``."""
+    are kept) and its shipping option, through ``orders.pricing``; saved with ``fields``."""
     if line_totals is None:
         line_totals = list(
             OrderLine.objects.filter(order=order).values_list("line_total", flat=True)
@@ -135,6 +135,7 @@ def _apply_totals(order: Order, line_totals: list[Decimal] | None = None) -> Non
             "total",
             "discount",
             "discount_codes",
+            *fields,
             "updated_at",
         ]
     )
@@ -147,6 +148,12 @@ def cart_set_discount_codes(*, order: Order, codes: list[str]) -> Order:
     order = lock_order(order)
     if not order.can_place():
         raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    _set_codes(order, codes)
+    return order
+
+
+def _set_codes(order: Order, codes: list[str], *fields: str) -> None:
+    """Keep the codes that apply and price the (locked) cart, saving ``fields`` with it."""
     order.discount_codes = normalized_codes(codes)
     line_totals = list(OrderLine.objects.filter(order=order).values_list("line_total", flat=True))
     if not line_totals:
@@ -155,24 +162,7 @@ def cart_set_discount_codes(*, order: Order, codes: list[str]) -> Order:
             store=order.store, codes=order.discount_codes, subtotal=Decimal("1")
         ).applied
         order.discount_codes = [a.code for a in valid]
-    _apply_totals(order, line_totals)
-    return order
-
-
-@transaction.atomic
-def cart_set_shipping_option(*, order: Order, option_id: str, fee: Decimal | None) -> Order:
-    """Choose a shipping option for the cart: its id and fee (``fee=None`` and a blank id:
-    back to the store's standard shipping)."""
-    order = lock_order(order)
-    if not order.can_place():
-        raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
-    if fee is not None and fee < 0:
-        raise OrderError(OrderErrorCode.BAD_SHIPPING_FEE, "Shipping fees are not negative.")
-    order.shipping_option = option_id[:60]
-    order.shipping_option_fee = fee
-    order.save(update_fields=["shipping_option", "shipping_option_fee", "updated_at"])
-    _apply_totals(order)
-    return order
+    _apply_totals(order, line_totals, *fields)
 
 
 @transaction.atomic
@@ -185,14 +175,30 @@ def cart_abandon(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def cart_set_contact(*, order: Order, email: str, shipping_address: dict[str, str]) -> Order:
-    """The cart's delivery contact as the shopper gave it at checkout (an address in
-    Amazon's shape, see ``Customer.shipping_address``); the customer's own record is left
-    as it is."""
+def cart_set_checkout(
+    *,
+    order: Order,
+    discount_codes: list[str],
+    option_id: str,
+    fee: Decimal | None,
+    email: str,
+    shipping_address: dict[str, str],
+) -> Order:
+    """Everything a checkout sets on the cart besides its lines, priced once under one lock:
+    the discount codes (as ``cart_set_discount_codes`` keeps them), the shipping option and
+    its fee (``fee=None`` and a blank id: the store's standard shipping) and the delivery
+    contact as the shopper gave it (an address in Amazon's shape, see
+    ``Customer.shipping_address``; the customer's own record is left as it is)."""
     order = lock_order(order)
     if not order.can_place():
         raise OrderError(OrderErrorCode.NOT_A_CART, f"Order {order.number} is {order.status}.")
+    if fee is not None and fee < 0:
+        raise OrderError(OrderErrorCode.BAD_SHIPPING_FEE, "Shipping fees are not negative.")
+    order.shipping_option = option_id[:60]
+    order.shipping_option_fee = fee
     order.email = email[:254]
     order.shipping_address = shipping_address
-    order.save(update_fields=["email", "shipping_address", "updated_at"])
+    _set_codes(
+        order, discount_codes, "shipping_option", "shipping_option_fee", "email", "shipping_address"
+    )
     return order

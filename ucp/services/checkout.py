@@ -127,10 +127,12 @@ def _discount_messages(session: CheckoutSession, codes: list[str]) -> list[dict[
     ]
 
 
-def apply_fulfillment(session: CheckoutSession, requested: dict[str, Any] | None) -> None:
-    """The session's shipping method after a request, and the order's shipping option and
-    delivery contact to match."""
-    store, order = session.store, session.order
+def plan_fulfillment(
+    session: CheckoutSession, requested: dict[str, Any] | None
+) -> tuple[dict[str, str] | None, Any]:
+    """The session's shipping method after a request: its selected destination and the
+    chosen shipping option (None when not chosen or not offered there)."""
+    store = session.store
     email = session.buyer.get("email", "")
     if requested is None:
         session.fulfillment = None
@@ -169,16 +171,7 @@ def apply_fulfillment(session: CheckoutSession, requested: dict[str, Any] | None
         option = next((o for o in options if o.id == wanted), None)
     if session.fulfillment is not None and option is None:
         session.fulfillment["selected_option_id"] = ""
-    session.order = orders.cart_set_shipping_option(
-        order=order,
-        option_id=option.id if option else "",
-        fee=option.fee if option else None,
-    )
-    session.order = orders.cart_set_contact(
-        order=session.order,
-        email=email,
-        shipping_address=to_portal_address(destination) if destination else {},
-    )
+    return destination, option
 
 
 def selected_destination(session: CheckoutSession) -> dict[str, str] | None:
@@ -212,8 +205,16 @@ def _apply(session: CheckoutSession, data: CheckoutInput, lines: LinesResult) ->
     session.order = orders.cart_set_items(order=session.order, items=lines.items).order
     codes = data.discount_codes or []
     session.discount_codes = codes
-    session.order = orders.cart_set_discount_codes(order=session.order, codes=codes)
-    apply_fulfillment(session, data.fulfillment)
+    # The shipping options follow the subtotal of the lines just set.
+    destination, option = plan_fulfillment(session, data.fulfillment)
+    session.order = orders.cart_set_checkout(
+        order=session.order,
+        discount_codes=codes,
+        option_id=option.id if option else "",
+        fee=option.fee if option else None,
+        email=session.buyer.get("email", ""),
+        shipping_address=to_portal_address(destination) if destination else {},
+    )
     session.messages = lines.messages + _discount_messages(session, codes)
     session.status = status_of(session)
     session.save()

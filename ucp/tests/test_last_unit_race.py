@@ -57,8 +57,13 @@ def prepare(agent: UcpClient, flowers: Any, round_number: int) -> dict[str, Any]
     draft = orders.cart_set_items(
         order=draft, items=[orders.CartItem(product=pot, quantity=1)]
     ).order
-    draft = orders.cart_set_contact(
-        order=draft, email="voice@example.com", shipping_address=ADDRESS
+    draft = orders.cart_set_checkout(
+        order=draft,
+        discount_codes=[],
+        option_id="",
+        fee=None,
+        email="voice@example.com",
+        shipping_address=ADDRESS,
     )
     checkout = agent.post(
         "/checkout-sessions",
