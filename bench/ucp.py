@@ -10,7 +10,7 @@ secret allows it and the mock payment handler). Serves the portal with gunicorn 
 workers, 127.0.0.1 only). Order webhooks and e-mails are queued to Redis
 (``CELERY_BROKER_URL``, default db 1), not run in the request, and purged at the end.
 
-At --small products, then at --products, --agents threads (the agents) each run --rounds
+At --small products, then at --products, --agents processes (the agents) each run --rounds
 checkouts: ``create`` (POST /checkout-sessions), ``update`` (PUT, choosing the shipping
 option), ``complete`` (POST .../complete, mock payment, an Idempotency-Key): first over REST,
 then the same bodies as MCP ``tools/call`` (create_checkout, update_checkout,
@@ -24,6 +24,7 @@ drops the database at the end, whatever happens.
 
 import argparse
 import json
+import multiprocessing
 import os
 import signal
 import statistics
@@ -194,60 +195,65 @@ def serve_platform() -> ThreadingHTTPServer:
     return server
 
 
+def _agent_run(agent: Agent, rounds: int, start: Any) -> dict[tuple[str, str], list[float]]:
+    """One agent's checkouts, REST and MCP in turn: the milliseconds of each step."""
+    timings: dict[tuple[str, str], list[float]] = {
+        (transport, step): [] for transport in ("rest", "mcp") for step in OPERATIONS
+    }
+    start.wait()
+    for turn in range(rounds * 2):
+        transport = ("rest", "mcp")[turn % 2]
+        checkout_id = ""
+        for step in OPERATIONS:
+            began = time.perf_counter()
+            body = getattr(agent, transport)(step, checkout_id)
+            elapsed = (time.perf_counter() - began) * 1000
+            checkout_id = body["id"]
+            if step == "complete":
+                assert body["status"] == "completed", body.get("messages")
+            timings[(transport, step)].append(elapsed)
+    return timings
+
+
+def _at_once(work: Any, jobs: list[tuple[Any, ...]]) -> list[Any]:
+    """Run ``work(*job, start)`` for every job, each in its own process (as agents are their
+    own machines: one Python process would make the agents queue for its one interpreter
+    lock and measure the client), all starting together; their results in order."""
+    from django.db import connections
+
+    connections.close_all()  # the children never touch the bench's database
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager, context.Pool(len(jobs)) as pool:
+        start = manager.Barrier(len(jobs))
+        pending = [pool.apply_async(work, (*job, start)) for job in jobs]
+        return [result.get(timeout=600) for result in pending]
+
+
 def drive(agents: list[Agent], rounds: int) -> dict[tuple[str, str], list[float]]:
     """Every agent runs ``rounds`` checkouts over each transport at once, REST and MCP in
     turn (so both meet the same load); the milliseconds of each step."""
     timings: dict[tuple[str, str], list[float]] = {
         (transport, step): [] for transport in ("rest", "mcp") for step in OPERATIONS
     }
-    lock = threading.Lock()
-    failures: list[BaseException] = []
+    for result in _at_once(_agent_run, [(agent, rounds) for agent in agents]):
+        for key, values in result.items():
+            timings[key] += values
+    return timings
 
-    def work(agent: Agent) -> None:
-        try:
-            for turn in range(rounds * 2):
-                transport = ("rest", "mcp")[turn % 2]
-                checkout_id = ""
-                for step in OPERATIONS:
-                    began = time.perf_counter()
-                    body = getattr(agent, transport)(step, checkout_id)
-                    elapsed = (time.perf_counter() - began) * 1000
-                    checkout_id = body["id"]
-                    if step == "complete":
-                        assert body["status"] == "completed", body.get("messages")
-                    with lock:
-                        timings[(transport, step)].append(elapsed)
-        except BaseException as exc:  # reported after the threads end
-            failures.append(exc)
 
-    threads = [threading.Thread(target=work, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+def _profile_reads(base: str, rounds: int, start: Any) -> list[float]:
+    start.wait()
+    timings = []
+    for _ in range(rounds * 3):
+        began = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/ucp/{SLUG}/.well-known/ucp", timeout=30) as answer:
+            answer.read()
+        timings.append((time.perf_counter() - began) * 1000)
     return timings
 
 
 def floor(base: str, agents: int, rounds: int) -> list[float]:
-    timings: list[float] = []
-    lock = threading.Lock()
-
-    def work() -> None:
-        for _ in range(rounds * 3):
-            began = time.perf_counter()
-            with urllib.request.urlopen(f"{base}/ucp/{SLUG}/.well-known/ucp", timeout=30) as a:
-                a.read()
-            with lock:
-                timings.append((time.perf_counter() - began) * 1000)
-
-    threads = [threading.Thread(target=work) for _ in range(agents)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return timings
+    return [t for r in _at_once(_profile_reads, [(base, rounds)] * agents) for t in r]
 
 
 def queries(
