@@ -17,9 +17,11 @@ then the same bodies as MCP ``tools/call`` (create_checkout, update_checkout,
 complete_checkout) to /ucp/<slug>/mcp. The floor, measured in the same run under the same
 load: GET of the store's profile (no negotiation, no writes). Prints p50/p99 per operation
 in milliseconds, the ratio of each MCP operation to the same REST operation (p50), and the
-SQL queries of one call (Django's test client in this process). Goals: p99 < 100 ms for
-each operation, the same queries at both sizes, MCP at most 1.5x REST. Stops gunicorn and
-drops the database at the end, whatever happens.
+SQL queries of one call (Django's test client in this process), and the CPU each call cost
+the server (gunicorn's processes) and PostgreSQL under the load, with the least mean time of
+a call that this CPU allows the agents on this machine's cores (Little's law). Goals: p99 <
+100 ms for each operation, the same queries at both sizes, MCP at most 1.5x REST. Stops
+gunicorn and drops the database at the end, whatever happens.
 """
 
 import argparse
@@ -322,6 +324,27 @@ def fill(store: Any, start: int, stop: int) -> None:
         cursor.execute("ANALYZE catalog_product")
 
 
+def cpu_seconds(server_group: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server's processes (gunicorn's
+    process group) and by PostgreSQL's (every backend on this machine)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) == server_group:
+            used["server"] += seconds
+        elif command.startswith(b"postgres"):
+            used["postgres"] += seconds
+    return used
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
@@ -431,9 +454,15 @@ def main() -> int:  # noqa: C901  (one run, start to end)
                 for n in range(args.agents)
             ]
             drive(agents, 2)  # warm-up: every worker has fetched the profile
+            before, began = cpu_seconds(gunicorn.pid), time.perf_counter()
+            timings = drive(agents, args.rounds)
+            wall, after = time.perf_counter() - began, cpu_seconds(gunicorn.pid)
             result: dict[str, Any] = {
-                "timings": drive(agents, args.rounds),
+                "timings": timings,
                 "floor": floor(base, args.agents, args.rounds),
+                "calls": sum(len(values) for values in timings.values()),
+                "wall": wall,
+                "cpu": {name: after[name] - before[name] for name in after},
             }
             result["queries"], result["serial"] = queries(
                 profile_url, token, "BENCH-0", args.rounds
@@ -489,6 +518,19 @@ def main() -> int:  # noqa: C901  (one run, start to end)
                     f"{count:>8}"
                 )
                 ok = ok and p99 < 100 and (transport == "rest" or ratio <= 1.5)
+    cores = os.cpu_count() or 1
+    for size, result in sizes.items():
+        per_call = {name: used / result["calls"] * 1000 for name, used in result["cpu"].items()}
+        busy = sum(result["cpu"].values()) / (cores * result["wall"])
+        # Little's law: with every agent always waiting on a call, the mean time of a call is
+        # at least agents x (CPU per call) / cores, however the work is scheduled.
+        bound = args.agents * sum(per_call.values()) / cores
+        print(
+            f"{size:>9} CPU per call (REST and MCP, every operation): server "
+            f"{per_call['server']:.1f} ms, PostgreSQL {per_call['postgres']:.1f} ms; "
+            f"{result['calls'] / result['wall']:.0f} calls/s, the {cores} cores {busy:.0%} busy "
+            f"with them; {args.agents} agents on {cores} cores: mean call >= {bound:.0f} ms"
+        )
     small, large = sizes[args.small]["queries"], sizes[args.products]["queries"]
     same = small == large
     print(f"queries the same at {args.small} and {args.products} products: {same}")
