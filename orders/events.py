@@ -376,6 +376,28 @@ def webhook_refund_completed(order: Order, refund: PaymentTransaction):
     )
 
 
+def webhook_chargeback_created(order: Order, chargeback: PaymentTransaction):
+    return webhook_event_emit(
+        store=order.store_id,
+        type=WebhookEventType.CHARGEBACK_CREATED,
+        data=lambda: {
+            "chargeback": serializers.transaction_data(chargeback),
+            "order": serializers.order_detail_data(order),
+        },
+    )
+
+
+def webhook_chargeback_reversed(order: Order, reversal: PaymentTransaction):
+    return webhook_event_emit(
+        store=order.store_id,
+        type=WebhookEventType.CHARGEBACK_REVERSED,
+        data=lambda: {
+            "chargeback_reversal": serializers.transaction_data(reversal),
+            "order": serializers.order_detail_data(order),
+        },
+    )
+
+
 def webhook_refund_request_created(request: RefundRequest):
     return webhook_event_emit(
         store=request.store_id,

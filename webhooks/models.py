@@ -21,6 +21,14 @@ class WebhookEventType(models.TextChoices):
     ORDER_SHIPPED = "order.shipped", "order.shipped: an order was shipped"
     ORDER_DELIVERED = "order.delivered", "order.delivered: an order was delivered"
     REFUND_COMPLETED = "refund.completed", "refund.completed: a refund went through"
+    CHARGEBACK_CREATED = (
+        "chargeback.created",
+        "chargeback.created: a card dispute took a payment's money back (funds withdrawn)",
+    )
+    CHARGEBACK_REVERSED = (
+        "chargeback.reversed",
+        "chargeback.reversed: a card dispute's money came back (funds reinstated)",
+    )
     REFUND_REQUEST_CREATED = (
         "refund_request.created",
         "refund_request.created: a shopper asked for a refund",

@@ -5,7 +5,9 @@ Each is booked once per dispute, by reference (``dispute:<id>:withdrawn`` and
 ``dispute:<id>:reinstated``, unique in the ledger), so a repeated report is a no-op. A
 reversal needs its chargeback: a gateway that learns of both at once books the chargeback
 first. The order's ``charged_back_amount`` moves with each row; what was charged back is no
-longer refundable (``Order.refundable_amount``).
+longer refundable (``Order.refundable_amount``). Each booking also tells the merchant's
+systems, through the webhooks outbox in the same transaction (``chargeback.created``,
+``chargeback.reversed``); a repeated report books nothing and emits nothing.
 """
 
 from decimal import Decimal
@@ -85,6 +87,7 @@ def order_book_chargeback(
         dispute=dispute_id,
         reference_id=reference_id,
     )
+    events.webhook_chargeback_created(order, txn)
     return txn
 
 
@@ -137,4 +140,5 @@ def order_book_chargeback_reversal(
         dispute=dispute_id,
         reference_id=reference_id,
     )
+    events.webhook_chargeback_reversed(order, txn)
     return txn

@@ -69,6 +69,11 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
         orders.order_ship(order=order, carrier="DHL", tracking_number="JD1")
         orders.order_deliver(order=order)
         orders.order_refund(order=order, amount=Decimal("5.00"), reason="Dent")
+        # A card dispute took 3.00 back, then the store won it.
+        orders.order_book_chargeback(
+            order=order, dispute_id="dp_1", amount=Decimal("3.00"), gateway="stripe"
+        )
+        orders.order_book_chargeback_reversal(order=order, dispute_id="dp_1", gateway="stripe")
         orders.order_cancel(order=place_order(store, customer=order.customer), reason="Changed")
         orders.refund_request_create(customer=order.customer, order=order)
         customer = make_customer(store)
@@ -113,6 +118,8 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
             "order.delivered",
             "refund.completed",
             "refund.completed",  # cancelling the paid second order refunds it
+            "chargeback.created",
+            "chargeback.reversed",
             "order.cancelled",
             "refund_request.created",
             "refill_plan.renewed",
@@ -123,10 +130,10 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
             "stock.low",
         ]
     )
-    assert len(receiver.unique) == len(receiver.received) == 15
+    assert len(receiver.unique) == len(receiver.received) == 17
     assert set(receiver.types()) == set(WebhookEventType.values)
-    assert WebhookDelivery.objects.filter(state=DeliveryState.SUCCEEDED).count() == 15
-    assert WebhookAttempt.objects.filter(outcome=AttemptOutcome.SUCCEEDED).count() == 15
+    assert WebhookDelivery.objects.filter(state=DeliveryState.SUCCEEDED).count() == 17
+    assert WebhookAttempt.objects.filter(outcome=AttemptOutcome.SUCCEEDED).count() == 17
 
     by_type = {e["type"]: e["payload"] for e in reversed(receiver.received)}  # first of each
     # The order as GET /api/orders/<id>/ shows it (same fields, the state at that moment).
@@ -148,6 +155,27 @@ def test_every_event_type_is_delivered_once_in_the_api_representation(
     refund = by_type["refund.completed"]["data"]
     assert (refund["refund"]["kind"], refund["refund"]["amount"]) == ("refund", "5.00")
     assert refund["order"]["refunded_amount"] == "5.00"
+    chargeback = by_type["chargeback.created"]["data"]
+    assert (chargeback["chargeback"]["kind"], chargeback["chargeback"]["amount"]) == (
+        "chargeback",
+        "3.00",
+    )
+    # The refund was still pending at the gateway then: net is captured less charged back.
+    assert {
+        k: chargeback["order"][k]
+        for k in ("refunded_amount", "refund_pending_amount", "charged_back_amount", "net",
+                  "refundable")
+    } == {"refunded_amount": "0.00", "refund_pending_amount": "5.00",
+          "charged_back_amount": "3.00", "net": "18.60", "refundable": "13.60"}  # fmt: skip
+    reversal = by_type["chargeback.reversed"]["data"]
+    assert (reversal["chargeback_reversal"]["kind"], reversal["chargeback_reversal"]["amount"]) == (
+        "chargeback_reversal",
+        "3.00",
+    )
+    assert (reversal["order"]["charged_back_amount"], reversal["order"]["net"]) == (
+        "0.00",
+        "21.60",
+    )
     assert by_type["refund_request.created"]["data"]["refund_request"]["order"] == order.number
     assert by_type["refill_plan.renewed"]["data"]["refill_plan"]["id"] == plan.pk
     assert by_type["refill_plan.failed"]["data"]["refill_plan"]["status"] == "paused"
@@ -506,6 +534,39 @@ def test_admin_shows_the_secret_once_and_keeps_other_stores_out(client):
     client.force_login(agent)
     page = client.get(reverse("admin:webhooks_webhookendpoint_changelist"))
     assert page.status_code == 403
+
+
+def test_an_owner_may_choose_the_chargeback_events(client):
+    store = StoreFactory()
+    client.force_login(MembershipFactory(store=store, role=Role.OWNER).user)
+    add = reverse("admin:webhooks_webhookendpoint_add")
+    page = client.get(add).content.decode()
+    assert 'value="chargeback.created"' in page and 'value="chargeback.reversed"' in page
+    assert "chargeback.created: a card dispute took a payment&#x27;s money back" in page
+    client.post(
+        add,
+        {
+            "store": store.pk,
+            "url": "https://hooks.example.com/accounting",
+            "events": ["chargeback.reversed", "chargeback.created"],
+            "enabled": "on",
+        },
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["chargeback.created", "chargeback.reversed"]
+    updated = services.webhook_endpoint_update(
+        endpoint=endpoint,
+        url=endpoint.url,
+        events=["chargeback.reversed", "refund.completed"],
+        description="",
+        enabled=True,
+    )
+    assert updated.events == ["refund.completed", "chargeback.reversed"]
+    with pytest.raises(services.WebhookError, match="Unknown event types: chargeback.updated."):
+        services.webhook_endpoint_create(
+            store=store, url=endpoint.url, events=["chargeback.created", "chargeback.updated"]
+        )
+    assert WebhookEndpoint.objects.count() == 1
 
 
 def test_the_signing_secret_is_encrypted_at_rest(db):
