@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from analytics import conversations, periods, services
 from analytics.dashboard import conversation_reads, reads
@@ -27,6 +29,7 @@ from skill.models import Interaction
 
 from .dashboard_shop import END, NOW, RANGE, START, build_shop
 from .factories import InteractionFactory, launch, session_ended, utc
+from .test_dashboard import PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -378,6 +381,24 @@ def test_the_dashboard_shows_the_same_page_from_the_rollups(shop, client):
     before = [page(params) for params in ranges]
     roll_up(shop.store, first=date(2026, 8, 1))
     assert [page(params) for params in ranges] == before
+
+
+@pytest.mark.parametrize("params", [RANGE, {"range": "90"}])
+def test_the_page_takes_as_many_queries_from_the_rollups(shop, client, params):
+    client.force_login(shop.owner)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL, params).status_code == 200
+        return len(queries)
+
+    assert count() == PAGE_QUERIES
+    roll_up(shop.store, first=date(2026, 8, 1))
+    rolled = count()
+    # As many as when only the headline numbers were rolled up (which read the rolled-up
+    # days' intent counts in one query more than the raw log's days).
+    DailyRollup.objects.filter(store=shop.store).update(amazon_pay_funnel=None)
+    assert rolled == count() == PAGE_QUERIES + 1
 
 
 def test_the_links_into_the_transcripts_work_from_rolled_up_days(shop, client):
