@@ -396,9 +396,11 @@ def test_the_page_takes_as_many_queries_from_the_rollups(shop, client, params):
     roll_up(shop.store, first=date(2026, 8, 1))
     rolled = count()
     # As many as when only the headline numbers were rolled up (which read the rolled-up
-    # days' intent counts in one query more than the raw log's days).
+    # days' intent counts in one query more than the raw log's days). Databases without an
+    # ordered string aggregate read the paths' rolled-up parts and counts apart (two more).
     DailyRollup.objects.filter(store=shop.store).update(amazon_pay_funnel=None)
-    assert rolled == count() == PAGE_QUERIES + 1
+    assert count() == PAGE_QUERIES + 1
+    assert rolled == PAGE_QUERIES + 1 + (0 if connection.vendor == "postgresql" else 2)
 
 
 def test_the_links_into_the_transcripts_work_from_rolled_up_days(shop, client):
