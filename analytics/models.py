@@ -10,6 +10,15 @@ time zone (``Store.time_zone``); today is never rolled up, it is read from the r
   is a plain number, not a foreign key: deleting a ``Customer`` (which sets the raw log's
   customer to NULL) leaves closed days counted as they were.
 * ``DailyIntentCount``: utterances and failed utterances per intent and day (top intents).
+
+The skill's conversations, rolled up by the same job for the dashboard (``conversations.py``
+computes them; a day's rows are replaced together): ``DailyRollup.amazon_pay_funnel`` (and
+whether it is set: whether the day's conversations are rolled up at all),
+``DailyPathCount`` and ``DailySessionPart`` (interaction paths), ``DailyFallbackCount`` (what
+came before each fallback) and ``DailyProductWords`` (the products asked for and the words
+not understood). No row names a shopper. The product words are the shopper's own words: they
+leave with an erasure and with the raw log at purge, as the log's ``slots`` do; the session
+ids (path examples and parts) go at purge too, since the sessions they name are gone.
 """
 
 from decimal import Decimal
@@ -74,6 +83,12 @@ class DailyRollup(models.Model):
     )
     active_subscriptions = models.PositiveIntegerField(
         default=0, help_text="At the end of the day, as first rolled up (a snapshot)."
+    )
+    amazon_pay_funnel = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Requests that reached each step: {"launch": 4, "pitch": 1, ...}. Null: the '
+        "day was rolled up before its conversations were (the dashboard reads them raw).",
     )
 
     computed_at = models.DateTimeField(auto_now=True)
@@ -150,3 +165,90 @@ class SessionReview(models.Model):
 
     def __str__(self):
         return f"Review of session {self.session_id}"
+
+
+class DailyPathCount(models.Model):
+    """Launched sessions whose every request fell on this day, by path: the steps in order
+    (``conversations.step``, tab-separated), how the session ended and whether it was handed
+    to Amazon (ranks, as ``conversations`` numbers them)."""
+
+    # No index of its own: the (store, day) index serves every read.
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    path = models.TextField(blank=True)
+    ending = models.PositiveSmallIntegerField(default=0)
+    handoff = models.PositiveSmallIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    example = models.CharField(
+        max_length=200, null=True, blank=True, help_text="The least session id (null once purged)."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="analytics_paths_by_day")]
+
+    def __str__(self):
+        return f"{self.sessions} sessions on {self.day}"
+
+
+class DailySessionPart(models.Model):
+    """This day's part of a session that also had requests on another day (it ran past
+    midnight): the dashboard joins the parts of its range's days, as the raw log would."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    session_id = models.CharField(max_length=200)
+    path = models.TextField(null=True, blank=True, help_text="Null: no step this day.")
+    ending = models.PositiveSmallIntegerField(default=0)
+    handoff = models.PositiveSmallIntegerField(default=0)
+    launched = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "day", "session_id"], name="analytics_session_part_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} on {self.day}"
+
+
+class DailyFallbackCount(models.Model):
+    """This day's AMAZON.FallbackIntent requests by the request just before them in their
+    session: its type, intent and outcome, and its day (``before_day``; all null when the
+    fallback opened the session). A range counts the request before only when its day is in
+    the range, as the raw log read over the range does."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    before_day = models.DateField(null=True, blank=True)
+    request_type = models.CharField(max_length=60, null=True, blank=True)
+    intent = models.CharField(max_length=100, null=True, blank=True)
+    outcome = models.CharField(max_length=60, null=True, blank=True)
+    times = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="analytics_fallbacks_by_day")]
+
+    def __str__(self):
+        return f"{self.times} fallbacks on {self.day}"
+
+
+class DailyProductWords(models.Model):
+    """The Product slot's words (spaces collapsed, lower case; a matched product's id as it
+    is) per day and locale: how often they were asked for in an order or product question,
+    asked for while unavailable, and not understood (the skill asked which product)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    words = models.TextField(blank=True)
+    locale = models.CharField(max_length=5, blank=True)
+    asked = models.PositiveIntegerField(default=0)
+    unavailable = models.PositiveIntegerField(default=0)
+    unheard = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="analytics_words_by_day")]
+
+    def __str__(self):
+        return f"{self.words!r} on {self.day}"

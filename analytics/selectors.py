@@ -85,7 +85,7 @@ def _rollups(store: Store, first: date, last: date) -> dict[date, dict[str, Any]
     return {
         row["day"]: row
         for row in DailyRollup.objects.filter(store=store, day__range=(first, last)).values(
-            "day", *metrics.ROLLUP_FIELDS
+            "day", *metrics.ROLLUP_FIELDS, "amazon_pay_funnel"
         )
     }
 
@@ -188,6 +188,8 @@ class Report:
     series: dict[str, list[dict[str, Any]]]
     rolled_up: set[date]  # the days rolled up from ``rolled_up_from`` to ``end``
     rolled_up_from: date
+    # The same days' Amazon Pay funnels (None: the day's conversations are not rolled up).
+    funnels: dict[date, dict[str, int] | None]
 
     def rolled_up_days_from(self, first: date) -> set[date] | None:
         """The rolled-up days from ``first`` on, when the report read that far back."""
@@ -245,7 +247,8 @@ def analytics_report(
         metric: metrics.timeseries_points(metric, days, found.by_day, store.currency)
         for metric in series
     }
-    return Report(summary, previous_summary, points, set(rollups), first)
+    funnels = {day: row["amazon_pay_funnel"] for day, row in rollups.items()}
+    return Report(summary, previous_summary, points, set(rollups), first, funnels)
 
 
 def analytics_timeseries(

@@ -12,6 +12,10 @@ Two things are kept from the first computation on purpose:
   changes neither the raw log's counts nor the rollups);
 * ``active_subscriptions``: a snapshot of state, not a count of events, best taken just after
   the day ended (entitlements keep no history).
+
+A day's conversations (``conversations.py``: paths, fallbacks, the Amazon Pay funnel, the
+product words) are replaced whole, in the same transaction, under a lock per store that the
+erasure of a shopper's words takes too: two runs at once write one set of rows.
 """
 
 import logging
@@ -23,10 +27,20 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from merchant.models import Store
+from orders.models import Customer
 from skill.models import Interaction
 
-from . import metrics, periods, raw
-from .models import DailyActiveCustomer, DailyIntentCount, DailyRollup, SessionReview
+from . import conversations, metrics, periods, raw
+from .models import (
+    DailyActiveCustomer,
+    DailyFallbackCount,
+    DailyIntentCount,
+    DailyPathCount,
+    DailyProductWords,
+    DailyRollup,
+    DailySessionPart,
+    SessionReview,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +67,8 @@ def store_rollup_days(
     if not by_day:
         return []
     with transaction.atomic():
+        _lock_rollups(store)
+        talks = conversations.of_days(store, sorted(by_day))
         _active_customers_add(store, first, last, list(by_day))
         counted = (
             DailyActiveCustomer.objects.filter(store=store, day__in=list(by_day))
@@ -65,13 +81,19 @@ def store_rollup_days(
             by_day[day].new_customers = new
         DailyRollup.objects.bulk_create(
             [
-                DailyRollup(store=store, day=day, **metrics.to_rollup(values))
+                DailyRollup(
+                    store=store,
+                    day=day,
+                    amazon_pay_funnel=talks[day].funnel,
+                    **metrics.to_rollup(values),
+                )
                 for day, values in by_day.items()
             ],
             update_conflicts=True,
             unique_fields=["store", "day"],
-            update_fields=[*_RECOMPUTED, "computed_at"],
+            update_fields=[*_RECOMPUTED, "amazon_pay_funnel", "computed_at"],
         )
+        _conversations_replace(store, talks)
         # Upserts, not delete and insert: two runs at once (the hourly job and a backfill)
         # both succeed. An intent never leaves a day: the raw log only grows.
         DailyIntentCount.objects.bulk_create(
@@ -86,6 +108,139 @@ def store_rollup_days(
             batch_size=5000,
         )
     return list(by_day)
+
+
+def _lock_rollups(store: Store) -> None:
+    """Until the transaction ends, no other rollup of the store's conversations runs (on
+    PostgreSQL; SQLite runs one writing transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ROLLUP_LOCK, store.pk])
+
+
+_ROLLUP_LOCK = 24_0001  # the first key of the store's rollup lock (the second: its id)
+
+
+def _conversations_replace(store: Store, talks: dict[date, conversations.DayConversations]) -> None:
+    """The days' conversation rows, replaced by ``talks`` (in the caller's transaction)."""
+    days = list(talks)
+    for model in (DailyPathCount, DailySessionPart, DailyFallbackCount):
+        model.objects.filter(store=store, day__in=days).delete()
+    DailyPathCount.objects.bulk_create(
+        [
+            DailyPathCount(
+                store=store,
+                day=day,
+                path=row.path,
+                ending=row.ending,
+                handoff=row.handoff,
+                sessions=row.sessions,
+                example=row.example,
+            )
+            for day, talk in talks.items()
+            for row in talk.paths
+        ],
+        batch_size=2000,
+    )
+    DailySessionPart.objects.bulk_create(
+        [
+            DailySessionPart(
+                store=store,
+                day=day,
+                session_id=session_id,
+                path=part.path,
+                ending=part.ending,
+                handoff=part.handoff,
+                launched=part.launched,
+            )
+            for day, talk in talks.items()
+            for session_id, part in sorted(talk.parts.items())
+        ],
+        batch_size=2000,
+    )
+    DailyFallbackCount.objects.bulk_create(
+        [
+            DailyFallbackCount(
+                store=store,
+                day=day,
+                before_day=before_day,
+                request_type=request_type,
+                intent=intent,
+                outcome=outcome,
+                times=n,
+            )
+            for day, talk in talks.items()
+            for (before_day, request_type, intent, outcome), n in talk.fallbacks.items()
+        ],
+        batch_size=2000,
+    )
+    _product_words_replace(store, talks)
+
+
+def _product_words_replace(store: Store, talks: dict[date, conversations.DayConversations]) -> None:
+    DailyProductWords.objects.filter(store=store, day__in=list(talks)).delete()
+    DailyProductWords.objects.bulk_create(
+        [
+            DailyProductWords(
+                store=store,
+                day=day,
+                words=words,
+                locale=locale,
+                asked=asked,
+                unavailable=unavailable,
+                unheard=unheard,
+            )
+            for day, talk in talks.items()
+            for (words, locale), (asked, unavailable, unheard) in sorted(talk.words.items())
+        ],
+        batch_size=2000,
+    )
+
+
+def customer_words_forget(*, customer: Customer, now: datetime | None = None) -> list[date]:
+    """``orders.signals.customer_erased`` (in the erasure's transaction): the product words
+    rolled up from the shopper's requests leave the rollups, as their words leave the raw
+    log (``skill.services.interactions_erase_words``): each rolled-up day they spoke on is
+    counted again without their requests. Returns those days."""
+    store = Store.objects.get(pk=customer.store_id)
+    with transaction.atomic():
+        _lock_rollups(store)
+        spoken = (
+            Interaction.objects.filter(store=store, customer=customer)
+            .annotate(day=TruncDate("created_at", tzinfo=store.zoneinfo))
+            .values_list("day", flat=True)
+            .distinct()
+            .order_by()
+        )
+        kept = _words_kept_from(store, now)
+        days = sorted(
+            DailyRollup.objects.filter(
+                store=store,
+                day__in=[day for day in spoken if day >= kept],
+                amazon_pay_funnel__isnull=False,
+            ).values_list("day", flat=True)
+        )
+        _product_words_replace(store, conversations.product_words_of(store, days, without=customer))
+    return days
+
+
+def _words_kept_from(store: Store, now: datetime | None) -> date:
+    """The first day whose raw log is within retention (older days are purged)."""
+    return periods.oldest_recomputable_day(store, now) - periods.ONE_DAY
+
+
+def conversations_purge(*, store: Store, now: datetime | None = None) -> None:
+    """With the raw log past retention go the rolled-up rows that hold the shoppers' words or
+    name its sessions: the product words, the session parts, the paths' examples. The
+    counts stay, as the intent counts do."""
+    kept = _words_kept_from(store, now)
+    with transaction.atomic():
+        _lock_rollups(store)
+        DailyProductWords.objects.filter(store=store, day__lt=kept).delete()
+        DailySessionPart.objects.filter(store=store, day__lt=kept).delete()
+        DailyPathCount.objects.filter(store=store, day__lt=kept, example__isnull=False).update(
+            example=None
+        )
 
 
 def _active_customers_add(store: Store, first: date, last: date, days: list[date]) -> None:
@@ -121,6 +276,7 @@ def interactions_purge(
     batch = batch or settings.ANALYTICS_PURGE_BATCH
     max_batches = max_batches or settings.ANALYTICS_PURGE_MAX_BATCHES
     before = periods.purge_before(store, now)
+    conversations_purge(store=store, now=now)
     old = Interaction.objects.filter(store=store, created_at__lt=before).annotate(
         day=TruncDate("created_at", tzinfo=store.zoneinfo)
     )

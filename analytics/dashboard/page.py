@@ -2,7 +2,8 @@
 
 Every section is read on first use (``cached_property``), so the page reads everything once
 and a chart's CSV download reads only what that chart shows. The headline numbers come from
-``analytics.selectors`` (rollups for closed days, the raw log for today), the rest from
+``analytics.selectors`` (rollups for closed days, the raw log for today), the paths,
+fallbacks, funnel and words the same way from ``conversation_reads``, the rest from
 ``reads``; the query count depends on neither the data's size nor the range's length.
 """
 
@@ -19,7 +20,7 @@ from orders.models import OrderChannel
 from .. import periods
 from ..metrics import SESSION_ENDS, earnings
 from ..selectors import Report, analytics_report
-from . import reads
+from . import conversation_reads, reads
 from .ranges import Period
 
 END_NAMES = {
@@ -250,10 +251,23 @@ class Dashboard:
     # Funnels ---------------------------------------------------------------------------------
 
     @cached_property
+    def _conversation_days(self) -> reads.ConversationDays:
+        """Which of the range's days have their conversations rolled up: told by the
+        headline numbers' read when the page made it, else one query (a chart's CSV)."""
+        report = self.__dict__.get("_report")
+        return reads.conversation_days(
+            self.store,
+            self.period.start,
+            self.period.end,
+            now=self.now,
+            funnels=None if report is None else report.funnels,
+        )
+
+    @cached_property
     def _requests(self) -> reads.RequestReads:
         """The range's requests by the product words they carry, read once for the Amazon
         Pay funnel, the products asked for and the words not understood."""
-        return reads.request_reads(self.store, self.start, self.stop)
+        return conversation_reads.request_reads(self.store, self._conversation_days)
 
     @cached_property
     def amazon_pay_funnel(self) -> dict:
@@ -365,7 +379,7 @@ class Dashboard:
 
     @cached_property
     def paths(self) -> list[reads.Path]:
-        return reads.paths(self.store, self.start, self.stop)
+        return conversation_reads.paths(self.store, self._conversation_days)
 
     @cached_property
     def unheard_words(self) -> list[reads.UnheardWords]:
@@ -373,7 +387,7 @@ class Dashboard:
 
     @cached_property
     def fallback_contexts(self) -> list[reads.FallbackContext]:
-        return reads.fallback_contexts(self.store, self.start, self.stop)
+        return conversation_reads.fallback_contexts(self.store, self._conversation_days)
 
     @cached_property
     def asked(self) -> reads.Asked:

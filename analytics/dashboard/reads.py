@@ -28,7 +28,9 @@ from merchant.models import Store
 from orders.models import RefillPlan, RefillPlanEvent, RefillPlanEventType, RefillPlanStatus
 from voicelab.models import SkillPackageExport
 
+from ..conversations import HANDOFF_RANKS, HANDOFFS, LAUNCH
 from ..raw import session_requests
+from .conversation_reads import ConversationDays, conversation_days
 from .isp_reads import (
     ExperimentRow,
     IspResults,
@@ -57,9 +59,6 @@ from .request_reads import (
 )
 from .voice_reads import (
     END_LABELS,
-    HANDOFF_RANKS,
-    HANDOFFS,
-    LAUNCH,
     Cohort,
     FallbackContext,
     Path,
@@ -76,6 +75,7 @@ __all__ = [
     "Asked",
     "AskedProduct",
     "Cohort",
+    "ConversationDays",
     "END_LABELS",
     "ExperimentRow",
     "IspResults",
@@ -98,6 +98,7 @@ __all__ = [
     "amazon_pay_funnel",
     "asked_products",
     "console_shopper",
+    "conversation_days",
     "experiments",
     "fallback_contexts",
     "fallback_contexts_windowed",

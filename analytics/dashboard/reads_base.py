@@ -7,14 +7,13 @@ from django.db.models import (
 )
 
 from isp.facts import DirectiveName
-from skill import intents
 from skill.models import Interaction
 
+from ..conversations import PRODUCT_INTENTS as PRODUCT_INTENTS  # where the dashboard finds it
 from ..raw import CONSOLE
 
 TOP = 10
 TOP_WORDS = 20
-PRODUCT_INTENTS = (intents.ORDER_PRODUCT, intents.PRODUCT_INFO)
 SALES = (DirectiveName.BUY, DirectiveName.UPSELL)  # Cancel is not a sale
 RETENTION_WEEKS = 12  # the console's grid: weeks 0..11
 

@@ -1,38 +1,32 @@
 """The dashboard's reads of the range's requests by the product words they carry: one pass
-over the range's requests (grouped by the Product slot's words and the locale) answers the
+over the raw log's requests (grouped by the Product slot's words and the locale) answers the
 Amazon Pay funnel, the products asked for (and asked for while unavailable) and the words
 heard but not understood; then one query reads the products those words name, with the
 "add as synonym" form's choices, and one the synonyms added since, each only when there is
-something to look up."""
+something to look up. The page's pass (``conversation_reads.request_reads``) takes the
+rolled-up days' words and funnels from the rollups and ends the same way
+(``reads_from_rows``)."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from catalog.models import Product, ProductSynonym
-from skill import intents
-from skill.outcomes import Outcome
 
+from ..conversations import FUNNEL_STEPS as FUNNEL_STEPS  # where the dashboard finds them
+from ..conversations import LAUNCH_OUTCOMES as LAUNCH_OUTCOMES
+from ..conversations import (
+    is_product_id,
+    is_unheard,
+    request_groups,
+    words_key,
+)
 from ..raw import session_requests
-from .reads_base import PRODUCT_INTENTS, TOP, TOP_WORDS
-
-LAUNCH_OUTCOMES = (Outcome.WELCOME, Outcome.OFFER_RESUME, Outcome.OFFER_REORDER)
-# The Amazon Pay funnel's steps (``skill.outcomes``): launch (the welcome, or the offer to
-# resume a cart or re-order that replaces it), product pitched, order summary heard, Charge
-# sent, order placed; and payments declined, counted apart.
-FUNNEL_STEPS = {
-    "launch": Q(request_type="LaunchRequest", outcome__in=LAUNCH_OUTCOMES),
-    "pitch": Q(outcome=Outcome.PITCH),
-    "summary": Q(outcome=Outcome.SUMMARY),
-    "charge_sent": Q(outcome=Outcome.CHARGE_SENT),
-    "order_placed": Q(outcome=Outcome.ORDER_PLACED),
-    "declined": Q(outcome=Outcome.DECLINED),
-}
-_PRODUCT_QUESTION = Q(request_type="IntentRequest", intent__in=PRODUCT_INTENTS)
+from .reads_base import TOP, TOP_WORDS
 
 
 @dataclass
@@ -66,48 +60,43 @@ class RequestReads:
     synonym_choices: list[tuple[int, str]]  # the active products by name; [] without unheard
 
 
-def _is_product_id(value: str) -> bool:
-    """Slot values are the resolved entity id (a product's pk) when matched."""
-    return value.strip().isdigit()
-
-
 def request_reads(store, start: datetime, stop: datetime) -> RequestReads:
     """The funnel, the products asked for and the words not understood in [start, stop), in
     one to three queries (see the module's docstring)."""
-    rows = (
-        session_requests(store, start, stop)
-        .annotate(words=KeyTextTransform(intents.PRODUCT_SLOT, "slots"))
-        .values_list("words", "locale")
-        .annotate(
-            **{f"step_{step}": Count("pk", filter=q) for step, q in FUNNEL_STEPS.items()},
-            asked_n=Count("pk", filter=_PRODUCT_QUESTION),
-            unavailable_n=Count("pk", filter=Q(outcome=Outcome.NOT_AVAILABLE)),
-            unheard_n=Count("pk", filter=_PRODUCT_QUESTION & Q(outcome=Outcome.CLARIFY_PRODUCT)),
-        )
-        .order_by()
+    rows = request_groups(session_requests(store, start, stop))
+    return reads_from_rows(
+        store,
+        ((words, locale, counts) for words, locale, *counts in rows),
+        dict.fromkeys(FUNNEL_STEPS, 0),
     )
-    funnel = dict.fromkeys(FUNNEL_STEPS, 0)
+
+
+def reads_from_rows(
+    store, rows: Iterable[tuple[str | None, str, list[int]]], funnel: dict[str, int]
+) -> RequestReads:
+    """``RequestReads`` from rows of (words or None, locale, [funnel step counts..., asked,
+    unavailable, unheard]) added to ``funnel``: the raw log's requests grouped by their
+    words, or the rollups' words (already as ``words_key`` gives them)."""
+    funnel = dict(funnel)
     most: Counter = Counter()
     unavailable: Counter = Counter()
     unheard: Counter = Counter()
-    for words, locale, *counts in rows:
+    for words, locale, counts in rows:
         *steps, asked_n, unavailable_n, unheard_n = counts
         for step, n in zip(FUNNEL_STEPS, steps, strict=True):
             funnel[step] += n
         if words is None:
             continue
-        value = " ".join(str(words).split())
-        key = value if _is_product_id(value) else value.lower()
+        key = words_key(words)
         if asked_n:
             most[key] += asked_n
         if unavailable_n:
             unavailable[key] += unavailable_n
-        lowered = value.lower()
-        if unheard_n and lowered and not _is_product_id(lowered):
-            unheard[(lowered, locale)] += unheard_n
+        if unheard_n and is_unheard(key):
+            unheard[(key, locale)] += unheard_n
     top = sorted(unheard.items(), key=lambda item: (-item[1], item[0]))[:TOP_WORDS]
     found = [UnheardWords(words, locale, n) for (words, locale), n in top]
-    ids = {int(v) for v in [*most, *unavailable] if _is_product_id(v)}
+    ids = {int(v) for v in [*most, *unavailable] if is_product_id(v)}
     products, choices = _products(store, ids, choices=bool(found))
     if found:
         _name_synonyms(store, found)
@@ -144,10 +133,10 @@ def _products(
 def _listed(counted: Counter, products: dict) -> list[AskedProduct]:
     found = []
     for value, n in counted.items():
-        if _is_product_id(value) and int(value) in products:
+        if is_product_id(value) and int(value) in products:
             name, stock, active = products[int(value)]
             found.append(AskedProduct(name, int(value), n, stock, active))
-        elif not _is_product_id(value):
+        elif not is_product_id(value):
             found.append(AskedProduct(f"“{value}”", None, n))
     return sorted(found, key=lambda a: (-a.times, a.label))[:TOP]
 

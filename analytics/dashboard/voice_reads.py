@@ -1,5 +1,7 @@
-"""The dashboard's voice reads: retention cohorts, interaction paths and what came before
-the fallbacks (the products asked for and the words not understood are ``request_reads``)."""
+"""The dashboard's voice reads: retention cohorts, and the interaction paths and what came
+before the fallbacks read from the raw log over a range (the page reads those two through
+``conversation_reads``, which takes the rolled-up days from the rollups; the products asked
+for and the words not understood are ``request_reads``)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -11,7 +13,6 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -23,9 +24,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Lag, TruncDate
 
-from skill.outcomes import Outcome
-
 from .. import periods
+from ..conversations import (
+    HANDOFF_OF,
+    HANDOFF_RANKS,
+    LAUNCH,
+    ending_rank,
+    handoff_rank,
+    step,
+    step_expression,
+)
 from ..metrics import SESSION_ENDS
 from ..models import DailyActiveCustomer, DailyRollup
 from ..raw import END_RANKS, FALLBACK_INTENT, session_requests, with_shopper
@@ -119,7 +127,6 @@ def retention(
 
 # Interaction paths ---------------------------------------------------------------------------
 
-LAUNCH = "Launch"
 END_LABELS = {
     "skill_ended": "the skill ended it",
     "user_ended": "the shopper ended it",
@@ -128,12 +135,6 @@ END_LABELS = {
     "amazon_pay": "handed to Amazon Pay",
     "isp": "handed to Amazon's purchase dialogue",
 }
-# A turn that hands the shopper to Amazon ends the session; the answer opens a new one.
-HANDOFFS = {
-    "amazon_pay": (Outcome.SETUP_SENT, Outcome.CHARGE_SENT),
-    "isp": (Outcome.UPSELL_SENT, Outcome.BUY_SENT, Outcome.ISP_CANCEL_SENT),
-}
-HANDOFF_RANKS = {"amazon_pay": 2, "isp": 1}
 
 
 @dataclass(frozen=True)
@@ -149,34 +150,12 @@ class Path:
         return " › ".join([*(step_words(s) for s in self.steps), f"END: {END_LABELS[self.end]}"])
 
 
-def _step_expression():
-    return Case(
-        When(request_type="IntentRequest", then=F("intent")),
-        When(request_type="LaunchRequest", then=Value(LAUNCH)),
-        default=F("request_type"),
-        output_field=CharField(),
-    )
-
-
-def _ranked(ranks: list[tuple[tuple[str, ...], int]]) -> Case:
-    return Case(
-        *[When(outcome__in=outcomes, then=n) for outcomes, n in ranks],
-        default=0,
-        output_field=IntegerField(),
-    )
-
-
-def _end(ending: int, handoff: int) -> str:
+def end_of(ending: int, handoff: int) -> str:
+    """How a session ended, from its end and hand-off ranks (``analytics.conversations``)."""
     for name, rank in HANDOFF_RANKS.items():
         if handoff == rank:
             return name
     return SESSION_ENDS[ending]
-
-
-def _step(request_type: str, intent: str) -> str:
-    if request_type == "IntentRequest":
-        return intent
-    return LAUNCH if request_type == "LaunchRequest" else request_type
 
 
 def paths(store, start: datetime, stop: datetime) -> list[Path]:
@@ -191,14 +170,14 @@ def paths(store, start: datetime, stop: datetime) -> list[Path]:
             requests.values("session_id")
             .annotate(
                 path=StringAgg(
-                    _step_expression(),
+                    step_expression(),
                     delimiter="\t",
                     order_by=("created_at", "id"),
                     filter=~Q(request_type="SessionEndedRequest"),
                     default=Value(""),
                 ),
-                ending=Max(_ranked([((o,), n) for o, n in END_RANKS.items()])),
-                handoff=Max(_ranked([(HANDOFFS[k], n) for k, n in HANDOFF_RANKS.items()])),
+                ending=Max(ending_rank()),
+                handoff=Max(handoff_rank()),
                 launched=Max(
                     Case(
                         When(request_type="LaunchRequest", then=1),
@@ -220,7 +199,7 @@ def paths(store, start: datetime, stop: datetime) -> list[Path]:
             )
             rows = cursor.fetchall()
         return [
-            Path(tuple(p for p in path.split("\t") if p), _end(ending, handoff), n, example)
+            Path(tuple(p for p in path.split("\t") if p), end_of(ending, handoff), n, example)
             for path, ending, handoff, n, example in rows
         ]
     return paths_counted_here(requests)
@@ -228,7 +207,6 @@ def paths(store, start: datetime, stop: datetime) -> list[Path]:
 
 def paths_counted_here(requests) -> list[Path]:
     """``paths`` for databases without an ordered string aggregate: one row per request."""
-    handoff_of = {o: HANDOFF_RANKS[k] for k, outcomes in HANDOFFS.items() for o in outcomes}
     sessions: dict[str, list] = {}
     for session_id, request_type, intent, outcome in (
         requests.order_by("session_id", "created_at", "id")
@@ -239,13 +217,13 @@ def paths_counted_here(requests) -> list[Path]:
         if request_type == "SessionEndedRequest":
             seen[1] = max(seen[1], END_RANKS.get(outcome, 0))
         else:
-            seen[0].append(_step(request_type, intent))
-        seen[2] = max(seen[2], handoff_of.get(outcome, 0))
+            seen[0].append(step(request_type, intent))
+        seen[2] = max(seen[2], HANDOFF_OF.get(outcome, 0))
     counted: Counter = Counter()
     example: dict = {}
     for session_id, (steps, ending, handoff) in sessions.items():
         if steps and steps[0] == LAUNCH:
-            key = (tuple(steps), _end(ending, handoff))
+            key = (tuple(steps), end_of(ending, handoff))
             counted[key] += 1
             example[key] = min(example.get(key, session_id), session_id)
     ranked = sorted(counted.items(), key=lambda item: (-item[1], "\t".join(item[0][0]), item[0][1]))
@@ -266,7 +244,7 @@ class FallbackContext:
     def step(self) -> str:
         if not self.request_type:
             return "(the session's first request)"
-        return _step(self.request_type, self.intent)
+        return step(self.request_type, self.intent)
 
 
 def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackContext]:
@@ -301,7 +279,7 @@ def fallback_contexts(store, start: datetime, stop: datetime) -> list[FallbackCo
             [*fallback_params, *earlier_params, TOP],
         )
         rows = cursor.fetchall()
-    return _contexts(rows)
+    return contexts(rows)
 
 
 def fallback_contexts_windowed(requests) -> list[FallbackContext]:
@@ -330,10 +308,10 @@ def fallback_contexts_windowed(requests) -> list[FallbackContext]:
             [*params, FALLBACK_INTENT, TOP],
         )
         rows = cursor.fetchall()
-    return _contexts(rows)
+    return contexts(rows)
 
 
-def _contexts(rows) -> list[FallbackContext]:
+def contexts(rows) -> list[FallbackContext]:
     return [
         FallbackContext(request_type or "", intent or "", outcome or "", n)
         for request_type, intent, outcome, n in rows
