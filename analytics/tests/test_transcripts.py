@@ -283,3 +283,25 @@ def test_links_from_the_order_page_and_the_dashboard(talked, demo_store, owner, 
     session, _ = talked
     assert f'href="/transcripts/{demo_store.slug}/?words=unicorn' in dashboard
     assert "Opens the skill" in dashboard
+
+
+def test_words_heard_with_extra_spaces_or_signs_are_found_as_the_dashboard_shows_them(
+    client, demo_store, owner, settings
+):
+    settings.ALEXA_VERIFY_REQUESTS = False
+    said = {}
+    for user, words in (("SPACES", "Beard  Oil "), ("SIGNS", "c++ (kit)"), ("PLAIN", "beard")):
+        shopper = Shopper(client, DEMO_SKILL_ID, user_id=f"amzn1.ask.account.{user}")
+        said[words] = shopper.new_session()
+        shopper.say("OrderProductIntent", Product=product_slot(words=words, no_match=True))
+    client.force_login(owner)
+
+    def sessions(words):
+        page = client.get(list_url(demo_store), {"words": words})
+        return sorted(r.session_id for r in page.context["rows"])
+
+    assert sessions("beard oil") == [said["Beard  Oil "]]
+    assert sessions("BEARD") == [said["beard"]]
+    assert sessions("c++ (kit)") == [said["c++ (kit)"]]
+    assert sessions("c+ (kit)") == []
+    assert sessions("   ") == sorted(said.values())

@@ -6,13 +6,13 @@ A session is the log rows (``skill.Interaction``) sharing a session id: Alexa's 
 log's ``source``: Alexa (``voice``), or the voice test console (``console``).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Lower
 
 from catalog.models import Product
 from merchant.models import Store
@@ -70,12 +70,14 @@ def sessions(*, store: Store, filters: SessionFilter) -> QuerySet:
     if filters.locale:
         rows = rows.filter(locale=filters.locale)
     wanted = _turns(store)
-    if filters.words:
-        heard = " ".join(filters.words.lower().split())
+    if filters.words.split():
+        # The dashboard shows the words with their spaces collapsed; they were logged as
+        # Alexa heard them, so any run of spaces between (and around) them matches.
+        spaced = r"\s+".join(re.escape(word) for word in filters.words.split())
         unmatched = (
             wanted.filter(UNMATCHED)
-            .annotate(heard=Lower(KeyTextTransform(intents.PRODUCT_SLOT, "slots")))
-            .filter(heard=heard)
+            .annotate(heard=KeyTextTransform(intents.PRODUCT_SLOT, "slots"))
+            .filter(heard__iregex=rf"^\s*{spaced}\s*$")
         )
         rows = rows.filter(session_id__in=unmatched.values("session_id"))
     if filters.search:
