@@ -18,6 +18,7 @@ from .models import (
     Order,
     OrderEvent,
     OrderEventType,
+    PaymentKind,
     PaymentTransaction,
     RefillPlan,
     RefillPlanEvent,
@@ -365,34 +366,23 @@ def webhook_order(order: Order, type_: str):
     )
 
 
-def webhook_refund_completed(order: Order, refund: PaymentTransaction):
+def webhook_ledger_row(order: Order, row: PaymentTransaction):
+    """A money movement booked on the order: ``refund.completed`` (data key ``refund``),
+    ``chargeback.created`` (``chargeback``), ``chargeback.reversed``
+    (``chargeback_reversal``), each with the ledger row and the order after it."""
+    type_, key = {
+        PaymentKind.REFUND: (WebhookEventType.REFUND_COMPLETED, "refund"),
+        PaymentKind.CHARGEBACK: (WebhookEventType.CHARGEBACK_CREATED, "chargeback"),
+        PaymentKind.CHARGEBACK_REVERSAL: (
+            WebhookEventType.CHARGEBACK_REVERSED,
+            "chargeback_reversal",
+        ),
+    }[PaymentKind(row.kind)]
     return webhook_event_emit(
         store=order.store_id,
-        type=WebhookEventType.REFUND_COMPLETED,
+        type=type_,
         data=lambda: {
-            "refund": serializers.transaction_data(refund),
-            "order": serializers.order_detail_data(order),
-        },
-    )
-
-
-def webhook_chargeback_created(order: Order, chargeback: PaymentTransaction):
-    return webhook_event_emit(
-        store=order.store_id,
-        type=WebhookEventType.CHARGEBACK_CREATED,
-        data=lambda: {
-            "chargeback": serializers.transaction_data(chargeback),
-            "order": serializers.order_detail_data(order),
-        },
-    )
-
-
-def webhook_chargeback_reversed(order: Order, reversal: PaymentTransaction):
-    return webhook_event_emit(
-        store=order.store_id,
-        type=WebhookEventType.CHARGEBACK_REVERSED,
-        data=lambda: {
-            "chargeback_reversal": serializers.transaction_data(reversal),
+            key: serializers.transaction_data(row),
             "order": serializers.order_detail_data(order),
         },
     )

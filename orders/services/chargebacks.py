@@ -87,7 +87,7 @@ def order_book_chargeback(
         dispute=dispute_id,
         reference_id=reference_id,
     )
-    events.webhook_chargeback_created(order, txn)
+    events.webhook_ledger_row(order, txn)
     return txn
 
 
@@ -140,5 +140,5 @@ def order_book_chargeback_reversal(
         dispute=dispute_id,
         reference_id=reference_id,
     )
-    events.webhook_chargeback_reversed(order, txn)
+    events.webhook_ledger_row(order, txn)
     return txn

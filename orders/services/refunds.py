@@ -161,7 +161,7 @@ def issue_refund(
     sync_payment_status(order)
     save_fields(order, "refunded_amount", "refund_pending_amount", "payment_status")
     if completed:
-        events.webhook_refund_completed(order, txn)
+        events.webhook_ledger_row(order, txn)
     return txn
 
 
@@ -267,7 +267,7 @@ def refund_settle(*, transaction_id: int) -> PaymentTransaction:
     sync_payment_status(order)
     save_fields(order, "refunded_amount", "refund_pending_amount", "payment_status")
     if txn.state == PaymentState.SUCCEEDED:
-        events.webhook_refund_completed(order, txn)
+        events.webhook_ledger_row(order, txn)
     _refund_announce(order, txn)
     return txn
 
