@@ -23,6 +23,7 @@ from orders import services as orders
 from orders.models import Customer, CustomerEventSource, OrderSource
 
 from ..fulfillment import (
+    ShippingOption,
     known_addresses,
     normalized_address,
     reconcile_destinations,
@@ -129,7 +130,7 @@ def _discount_messages(session: CheckoutSession, codes: list[str]) -> list[dict[
 
 def plan_fulfillment(
     session: CheckoutSession, requested: dict[str, Any] | None
-) -> tuple[dict[str, str] | None, Any]:
+) -> tuple[dict[str, str] | None, ShippingOption | None]:
     """The session's shipping method after a request: its selected destination and the
     chosen shipping option (None when not chosen or not offered there)."""
     store = session.store
