@@ -181,7 +181,7 @@ def selected_destination(session: CheckoutSession) -> dict[str, str] | None:
     return next((d for d in method.get("destinations", []) if d["id"] == wanted), None)
 
 
-def options_for(session: CheckoutSession, destination: dict[str, str]) -> list[Any]:
+def options_for(session: CheckoutSession, destination: dict[str, str]) -> list[ShippingOption]:
     return shipping_options(
         store=session.store,
         country=destination.get("address_country", ""),
