@@ -62,7 +62,11 @@ class Metrics(serializers.Serializer):
     orders_placed = serializers.IntegerField(help_text="Placed in the range; carts excluded.")
     gross_revenue = _money("Totals of the orders placed in the range.")
     refunded_amount = _money("Refunds completed in the range, whatever the order's date.")
-    net_revenue = _money("Gross revenue minus refunded amount.")
+    charged_back_amount = _money(
+        "Card-dispute chargebacks booked in the range minus the chargeback reversals booked in "
+        "it (disputes the store won), whatever the order's date."
+    )
+    net_revenue = _money("Gross revenue minus refunded amount minus charged back amount.")
     average_order_value = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

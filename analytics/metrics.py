@@ -8,8 +8,11 @@ traffic, test orders and test purchases are excluded everywhere):
 * ``orders_placed`` / ``gross_revenue``: orders whose placing time falls in the range and
   their totals (carts never placed are not orders; orders cancelled later still count).
 * ``orders_cancelled``: orders whose cancellation falls in the range (whenever placed).
-* ``refunded_amount``: refunds completed in the range, whatever the order's date;
-  ``net_revenue`` = gross - refunded (negative when refunds outweigh sales).
+* ``refunded_amount``: refunds completed in the range, whatever the order's date.
+* ``charged_back_amount``: card-dispute chargebacks booked in the range minus the chargeback
+  reversals booked in it (disputes the store won), whatever the order's or the dispute's
+  date; negative on a day that got back more than it lost.
+* ``net_revenue`` = gross - refunded - charged back (negative when they outweigh sales).
 * ``average_order_value``: gross ÷ orders placed (``null`` without orders).
 * ``sessions``: distinct Alexa sessions with a request in the range. Per day the rollup keeps
   the day's sessions and how many of them also had a request the day before, so a session
@@ -47,6 +50,7 @@ class Day:
     gross_revenue: Decimal = ZERO
     orders_cancelled: int = 0
     refunded_amount: Decimal = ZERO
+    charged_back_amount: Decimal = ZERO  # chargebacks minus reversals
     orders_by_payment_mode: dict = field(default_factory=dict)  # mode: [orders, gross]
     orders_by_channel: dict = field(default_factory=dict)  # channel: [orders, gross]
     sessions: int = 0
@@ -117,6 +121,11 @@ def earnings(list_prices: dict) -> dict[str, str]:
     }
 
 
+def net_revenue(day: Day) -> Decimal:
+    """What the store kept of its sales: gross less refunds and chargebacks (net of reversals)."""
+    return day.gross_revenue - day.refunded_amount - day.charged_back_amount
+
+
 def _money(amount: Decimal, currency: str) -> str:
     return str(quantize(amount, currency))
 
@@ -138,6 +147,7 @@ def summary_metrics(
             "gross_revenue",
             "orders_cancelled",
             "refunded_amount",
+            "charged_back_amount",
             "sessions",
             "utterances",
             "failed_utterances",
@@ -162,7 +172,8 @@ def summary_metrics(
         "orders_placed": total.orders_placed,
         "gross_revenue": _money(total.gross_revenue, currency),
         "refunded_amount": _money(total.refunded_amount, currency),
-        "net_revenue": _money(total.gross_revenue - total.refunded_amount, currency),
+        "charged_back_amount": _money(total.charged_back_amount, currency),
+        "net_revenue": _money(net_revenue(total), currency),
         "average_order_value": _average(total.gross_revenue, total.orders_placed, currency),
         "orders_cancelled": total.orders_cancelled,
         "orders_by_payment_mode": {
@@ -193,10 +204,10 @@ def summary_metrics(
 
 # Metrics a time series can show: one value per day, written as the summary writes it.
 def _day_value(metric: str, day: Day, currency: str):
-    if metric in ("gross_revenue", "refunded_amount"):
+    if metric in ("gross_revenue", "refunded_amount", "charged_back_amount"):
         return _money(getattr(day, metric), currency)
     if metric == "net_revenue":
-        return _money(day.gross_revenue - day.refunded_amount, currency)
+        return _money(net_revenue(day), currency)
     if metric == "average_order_value":
         return _average(day.gross_revenue, day.orders_placed, currency)
     if metric == "returning_customers":
@@ -210,6 +221,7 @@ TIMESERIES_METRICS = (
     "orders_placed",
     "gross_revenue",
     "refunded_amount",
+    "charged_back_amount",
     "net_revenue",
     "average_order_value",
     "orders_cancelled",

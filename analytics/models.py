@@ -46,6 +46,13 @@ class DailyRollup(models.Model):
     refunded_amount = models.DecimalField(
         max_digits=14, decimal_places=2, default=ZERO, help_text="Refunds completed this day."
     )
+    charged_back_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
+        db_default=ZERO,
+        help_text="Chargebacks booked this day minus chargeback reversals booked this day.",
+    )
     orders_by_payment_mode = models.JSONField(
         default=dict, blank=True, help_text='{"charge_now": {"orders": 3, "gross": "32.40"}}'
     )

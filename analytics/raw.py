@@ -123,22 +123,39 @@ def _orders(store, windows, tz, by_day) -> None:
 
 
 def _refunds(store, windows, tz, by_day) -> None:
-    """A refund completes when its ledger row turns SUCCEEDED: at creation for refunds that
-    complete at once, at settlement for Amazon's (the row is not saved again afterwards)."""
-    refunds = (
+    """Refunds completed, and chargebacks net of their reversals, in one scan of the ledger.
+
+    A refund completes when its ledger row turns SUCCEEDED: at creation for refunds that
+    complete at once, at settlement for Amazon's (the row is not saved again afterwards), so
+    its day is its last update's. A chargeback, and the reversal of one, is booked SUCCEEDED
+    when it is created: its day is its creation's, and a reversal counts on its own day
+    (a day may give back more than it lost)."""
+    refund = Q(kind=PaymentKind.REFUND)
+    disputes = Q(kind__in=[PaymentKind.CHARGEBACK, PaymentKind.CHARGEBACK_REVERSAL])
+    rows = (
         Payment.objects.filter(
-            within("updated_at", windows),
+            (refund & within("updated_at", windows)) | (disputes & within("created_at", windows)),
             store=store,
-            kind=PaymentKind.REFUND,
             state=PaymentState.SUCCEEDED,
         )
         .exclude(order__is_test=True)
-        .annotate(day=TruncDate("updated_at", tzinfo=tz))
-        .values("day")
-        .annotate(amount=Sum("amount"))
+        .annotate(
+            day=TruncDate(
+                Case(When(refund, then=F("updated_at")), default=F("created_at")), tzinfo=tz
+            )
+        )
+        .values_list("day")
+        .annotate(
+            refunded=Sum("amount", filter=refund),
+            withdrawn=Sum("amount", filter=Q(kind=PaymentKind.CHARGEBACK)),
+            reinstated=Sum("amount", filter=Q(kind=PaymentKind.CHARGEBACK_REVERSAL)),
+        )
+        .order_by()
     )
-    for row in refunds:
-        by_day[row["day"]].refunded_amount = row["amount"]
+    for day, refunded, withdrawn, reinstated in rows:
+        metrics = by_day[day]
+        metrics.refunded_amount = refunded or ZERO
+        metrics.charged_back_amount = (withdrawn or ZERO) - (reinstated or ZERO)
 
 
 def _sessions(store, spans, tz, by_day, *, customers: bool) -> None:

@@ -145,10 +145,19 @@ class Dashboard:
     @cached_property
     def sales_figures(self) -> list[Figure]:
         money = {"kind": "money", "currency": self.store.currency}
+        # Chargebacks only where there were some, in either period (as the ISP earnings).
+        disputed = any(
+            Decimal(summary["charged_back_amount"])
+            for summary in (self.summary, self.previous_summary)
+        )
+        chargebacks = self._summary_figure(
+            "charged_back_amount", "Chargebacks", inverse=True, **money
+        )
         return [
             self._summary_figure("orders_placed", "Orders placed"),
             self._summary_figure("gross_revenue", "Gross revenue", **money),
             self._summary_figure("refunded_amount", "Refunds", inverse=True, **money),
+            *([chargebacks] if disputed else []),
             self._summary_figure("net_revenue", "Net revenue", **money),
             self._summary_figure("average_order_value", "Average order value", **money),
             self._summary_figure("orders_cancelled", "Cancellations", inverse=True),

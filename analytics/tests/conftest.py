@@ -161,6 +161,7 @@ EXPECTED = {
     "orders_placed": 3,
     "gross_revenue": "35.80",
     "refunded_amount": "3.00",
+    "charged_back_amount": "0.00",
     "net_revenue": "32.80",
     "average_order_value": "11.93",
     "orders_cancelled": 1,

@@ -170,3 +170,8 @@ def test_the_openapi_schema_describes_both_endpoints(store):
     assert "estimated_isp_earnings" in metric["schema"]["enum"]
     metrics = schema["components"]["schemas"]["Metrics"]["properties"]
     assert {"orders_placed", "net_revenue", "estimated_isp_earnings"} <= set(metrics)
+    assert "charged_back_amount" in metric["schema"]["enum"]
+    assert metrics["charged_back_amount"]["description"] == (
+        "Card-dispute chargebacks booked in the range minus the chargeback reversals booked in "
+        "it (disputes the store won), whatever the order's date."
+    )

@@ -32,6 +32,7 @@ def rows(store):
                 "gross_revenue",
                 "orders_cancelled",
                 "refunded_amount",
+                "charged_back_amount",
                 "orders_by_payment_mode",
                 "sessions",
                 "sessions_carried_over",

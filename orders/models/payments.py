@@ -69,6 +69,15 @@ class PaymentTransaction(models.Model):
                 name="payment_refunds_done_at",
                 condition=models.Q(kind="refund", state="succeeded"),
             ),
+            # Analytics: chargebacks and their reversals over a range (booked when created),
+            # read with the refunds above in one query (a bitmap OR of the two).
+            models.Index(
+                fields=["store", "created_at"],
+                name="payment_chargebacks_booked_at",
+                condition=models.Q(
+                    kind__in=["chargeback", "chargeback_reversal"], state="succeeded"
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -22,12 +22,15 @@ def make_customer(store, **kwargs):
     return CustomerFactory(store=store, **kwargs)
 
 
-def place_order(store, *, quantity=2, price="10.00", customer=None, product=None, stock=50):
+def place_order(
+    store, *, quantity=2, price="10.00", customer=None, product=None, stock=50, is_test=False
+):
     """A placed order for ``quantity`` × ``price`` (+8 % tax in the default store), paid the
-    way the store's payment mode pays, authorized on the sandbox like the Charge directive."""
+    way the store's payment mode pays, authorized on the sandbox like the Charge directive
+    (``is_test``: a test order, as the voice test console places them)."""
     customer = customer or make_customer(store)
     product = product or ProductFactory(store=store, price=Decimal(price), stock=stock)
-    cart = services.cart_start(customer=customer, locale=customer.locale)
+    cart = services.cart_start(customer=customer, locale=customer.locale, is_test=is_test)
     cart = services.cart_set_items(
         order=cart, items=[services.CartItem(product=product, quantity=quantity)]
     ).order
