@@ -84,6 +84,26 @@ def ranked(ranks: list[tuple[tuple[str, ...], int]]) -> Case:
     )
 
 
+def session_aggregates(**path_options: Any) -> dict[str, Any]:
+    """A session's path (its steps in order, the session's end left out), how it ended,
+    whether it was handed off and whether it was launched: the aggregates of its requests
+    (``path_options``: more of ``StringAgg``'s, such as its ``default``)."""
+    return {
+        "path": StringAgg(
+            step_expression(),
+            delimiter=STEP_SEPARATOR,
+            order_by=("created_at", "id"),
+            filter=~Q(request_type="SessionEndedRequest"),
+            **path_options,
+        ),
+        "ending": Max(ending_rank()),
+        "handoff": Max(handoff_rank()),
+        "launched": Max(
+            Case(When(request_type="LaunchRequest", then=1), default=0, output_field=IntegerField())
+        ),
+    }
+
+
 def ending_rank() -> Case:
     return ranked([((outcome,), n) for outcome, n in END_RANKS.items()])
 
@@ -124,23 +144,7 @@ def fragments_sql(requests: QuerySet[Interaction], tz: tzinfo) -> QuerySet[Any, 
     return (
         requests.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("session_id", "day")
-        .annotate(
-            path=StringAgg(
-                step_expression(),
-                delimiter=STEP_SEPARATOR,
-                order_by=("created_at", "id"),
-                filter=~Q(request_type="SessionEndedRequest"),
-            ),
-            ending=Max(ending_rank()),
-            handoff=Max(handoff_rank()),
-            launched=Max(
-                Case(
-                    When(request_type="LaunchRequest", then=1),
-                    default=0,
-                    output_field=IntegerField(),
-                )
-            ),
-        )
+        .annotate(**session_aggregates())
         .order_by()
     )
 

@@ -8,18 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
     Q,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Lag, TruncDate
@@ -29,10 +24,8 @@ from ..conversations import (
     HANDOFF_OF,
     HANDOFF_RANKS,
     LAUNCH,
-    ending_rank,
-    handoff_rank,
+    session_aggregates,
     step,
-    step_expression,
 )
 from ..metrics import SESSION_ENDS
 from ..models import DailyActiveCustomer, DailyRollup
@@ -168,24 +161,7 @@ def paths(store, start: datetime, stop: datetime) -> list[Path]:
     if connection.vendor == "postgresql":
         per_session = (
             requests.values("session_id")
-            .annotate(
-                path=StringAgg(
-                    step_expression(),
-                    delimiter="\t",
-                    order_by=("created_at", "id"),
-                    filter=~Q(request_type="SessionEndedRequest"),
-                    default=Value(""),
-                ),
-                ending=Max(ending_rank()),
-                handoff=Max(handoff_rank()),
-                launched=Max(
-                    Case(
-                        When(request_type="LaunchRequest", then=1),
-                        default=0,
-                        output_field=IntegerField(),
-                    )
-                ),
-            )
+            .annotate(**session_aggregates(default=Value("")))
             .order_by()
         )
         sql, params = per_session.query.sql_with_params()
